@@ -1,0 +1,74 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { isMixtapeError, redact, type ProgressEvent, type ProgressFn } from '@mixtape/core';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MixtapeCommand)['baseFlags'] & T['flags']>;
+export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
+
+/**
+ * Every mixtape command: `--json` for free (run() returns a typed result), `--data-dir`, progress
+ * on stderr, and expected failures as one line plus a suggestion (a stack only with DEBUG set).
+ */
+export abstract class MixtapeCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    'data-dir': Flags.string({
+      description: 'Folder that holds the Mixtape database (default: $MIXTAPE_DATA_DIR, else the XDG data dir)',
+      env: 'MIXTAPE_DATA_DIR',
+      helpGroup: 'GLOBAL',
+    }),
+  };
+
+  protected flags!: BaseFlags<T>;
+  protected args!: BaseArgs<T>;
+
+  public override async init(): Promise<void> {
+    await super.init();
+    const { args, flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof MixtapeCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as BaseFlags<T>;
+    this.args = args as BaseArgs<T>;
+  }
+
+  /** A progress callback that prints at most twice a second to stderr. */
+  protected progress(): ProgressFn {
+    let last = 0;
+    const tty = process.stderr.isTTY === true;
+    return (e: ProgressEvent) => {
+      const now = Date.now();
+      const final = e.total !== undefined && e.done >= e.total;
+      if (!final && now - last < 500) return;
+      last = now;
+      const total = e.total === undefined ? '' : `/${e.total.toLocaleString('en-US')}`;
+      const line = `${e.done.toLocaleString('en-US')}${total} ${e.unit}${e.message ? ` · ${redact(e.message)}` : ''}`;
+      if (tty) process.stderr.write(`\r\x1b[K${line}${final ? '\n' : ''}`);
+      else process.stderr.write(`${line}\n`);
+    };
+  }
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (isMixtapeError(err)) {
+      if (this.jsonEnabled()) {
+        this.logJson({ error: err.toJSON() });
+      } else {
+        process.stderr.write(`Error: ${redact(err.message)}\n`);
+        if (err.suggestion) process.stderr.write(`Try: ${err.suggestion}\n`);
+        if (process.env.DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
+      }
+      process.exitCode = err.exitCode;
+      this.exit(err.exitCode);
+    }
+    // oclif's own parse errors and exits keep their behaviour.
+    if ((err as { oclif?: unknown }).oclif !== undefined) return super.catch(err);
+    process.stderr.write(`Error: internal_error: ${redact(err.message)}\n`);
+    if (process.env.DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
+    else process.stderr.write('Try: run again with DEBUG=1 for details, and report it if it persists\n');
+    process.exitCode = 2;
+    this.exit(2);
+  }
+}

@@ -1,0 +1,1 @@
+export { MixtapeCommand } from './base-command.js';

@@ -1,0 +1,153 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { MixtapeError } from '@mixtape/core';
+import { migrations } from './migrations.js';
+import { dataDir } from './paths.js';
+
+export type Row = Record<string, unknown>;
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+export interface OpenOptions {
+  /** Data dir; `:memory:` for an in-memory store (tests). */
+  dataDir?: string;
+  readOnly?: boolean;
+}
+
+/** Converts DuckDB values to plain JSON-friendly JS: BigInt to number where safe, timestamps to ISO. */
+export function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(plain);
+  const ctor = (value as { constructor?: { name?: string } }).constructor?.name ?? '';
+  if (ctor.startsWith('DuckDB')) {
+    if (ctor === 'DuckDBTimestampValue' || ctor.startsWith('DuckDBTimestamp')) {
+      const micros = (value as { micros: bigint }).micros;
+      return new Date(Number(micros / 1000n)).toISOString();
+    }
+    if (ctor === 'DuckDBDateValue') return String(value);
+    if (ctor === 'DuckDBListValue') return ((value as { items: unknown[] }).items).map(plain);
+    if (ctor === 'DuckDBStructValue') {
+      const entries = (value as { entries: Record<string, unknown> }).entries;
+      return Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, plain(v)]));
+    }
+    return String(value);
+  }
+  return value;
+}
+
+/**
+ * The Mixtape database: one DuckDB file in the data dir, migrated on open. One instance per file
+ * per process; every write goes through `transaction` so a failure leaves the file as it was.
+ */
+export class Store {
+  private constructor(
+    readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  static async open(options: OpenOptions = {}): Promise<Store> {
+    const memory = options.dataDir === ':memory:';
+    const dir = memory ? '' : dataDir(options.dataDir);
+    const path = memory ? ':memory:' : join(dir, 'mixtape.duckdb');
+    let instance: DuckDBInstance;
+    try {
+      if (!memory) mkdirSync(dir, { recursive: true });
+      instance = await DuckDBInstance.create(path, { TimeZone: 'UTC', ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
+    } catch (cause) {
+      const msg = cause instanceof Error ? cause.message : String(cause);
+      if (/lock/i.test(msg)) {
+        throw new MixtapeError('store_locked', `The database ${path} is in use by another mixtape process`, {
+          suggestion: 'wait for the other command (or `mixtape daemon`) to finish, then run this again',
+          cause,
+        });
+      }
+      throw new MixtapeError('store_open_failed', `Cannot open the database ${path}: ${msg}`, {
+        suggestion: 'check that the data dir is writable (set MIXTAPE_DATA_DIR or --data-dir)',
+        cause,
+      });
+    }
+    const conn = await instance.connect();
+    const store = new Store(instance, conn, path);
+    if (!options.readOnly) await store.migrate();
+    return store;
+  }
+
+  /** Applies every migration not yet recorded, each in its own transaction. */
+  async migrate(): Promise<number> {
+    await this.conn.run('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)');
+    const done = new Set((await this.all<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
+    let applied = 0;
+    for (const m of migrations) {
+      if (done.has(m.id)) continue;
+      await this.transaction(async () => {
+        await this.conn.run(m.sql);
+        await this.conn.run('INSERT INTO schema_migrations VALUES ($1, $2, current_timestamp)', [m.id, m.name]);
+      });
+      applied++;
+    }
+    return applied;
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  /** Runs a query and returns rows as plain objects (BigInt and timestamps converted). */
+  async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjects().map((r) => {
+      const o: Row = {};
+      for (const [k, v] of Object.entries(r)) o[k] = plain(v);
+      return o as T;
+    });
+  }
+
+  async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async scalar<T = unknown>(sql: string, params?: Params): Promise<T> {
+    const row = await this.one<Row>(sql, params);
+    return (row === undefined ? undefined : Object.values(row)[0]) as T;
+  }
+
+  /** Runs `fn` in one transaction: commit on success, rollback on any error (and rethrow). */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.conn.run('COMMIT');
+      return out;
+    } catch (err) {
+      try {
+        await this.conn.run('ROLLBACK');
+      } catch {
+        // The transaction may already be aborted; the original error is what matters.
+      }
+      throw err;
+    }
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.conn.run('CHECKPOINT');
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Opens the store, runs `fn`, and always closes it. */
+export async function withStore<T>(options: OpenOptions, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await Store.open(options);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(`./${p}/src/index.ts`, import.meta.url));
+
+// Tests import workspace packages from source, so `vitest run` needs no build of the libraries.
+export const alias = {
+  '@mixtape/core': src('packages/core'),
+  '@mixtape/connectors': src('packages/connectors'),
+  '@mixtape/pipeline': src('packages/pipeline'),
+  '@mixtape/model': src('packages/model'),
+  '@mixtape/federation': src('packages/federation'),
+  '@mixtape/fixtures': src('fixtures'),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'fixtures/src/**/*.test.ts'],
+    exclude: ['**/*.conformance.test.ts', '**/node_modules/**', '**/dist/**'],
+    env: { TZ: 'UTC' },
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});

@@ -1,3 +1,3 @@
 export { Store, withStore, plain, type Row, type OpenOptions } from './store/store.js';
 export { dataDir, configDir, cacheDir } from './store/paths.js';
-export { migrations } from './store/migrations.js';
+export { migrations } from './store/migrations/index.js';

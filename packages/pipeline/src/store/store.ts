@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { MixtapeError } from '@mixtape/core';
-import { migrations } from './migrations.js';
+import { migrations } from './migrations/index.js';
 import { dataDir } from './paths.js';
 
 export type Row = Record<string, unknown>;

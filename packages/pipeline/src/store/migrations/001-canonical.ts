@@ -1,14 +1,7 @@
-/**
- * Numbered schema migrations. Append new ones; never edit one that has shipped. Each runs in its
- * own transaction together with the row in `schema_migrations` that records it.
- */
-export interface Migration {
-  id: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from './types.js';
 
-export const migrations: Migration[] = [
+/** Migrations 1-9: the canonical tables (issue 2). */
+export const canonicalMigrations: Migration[] = [
   {
     id: 1,
     name: 'canonical tables',

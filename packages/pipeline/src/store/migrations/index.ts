@@ -1,0 +1,17 @@
+import { canonicalMigrations } from './001-canonical.js';
+import type { Migration } from './types.js';
+
+export type { Migration } from './types.js';
+
+/**
+ * Numbered schema migrations, applied in id order. Never edit one that has shipped; append a new
+ * one. Id ranges: 1-9 canonical store and imports, 10-19 Spotify export, 20-29 enrichment,
+ * 30-39 model, 40-49 federation, 50-59 playlists and scheduling.
+ */
+export const migrations: Migration[] = [...canonicalMigrations].sort((a, b) => a.id - b.id);
+
+const ids = new Set<number>();
+for (const m of migrations) {
+  if (ids.has(m.id)) throw new Error(`duplicate migration id ${m.id}`);
+  ids.add(m.id);
+}

@@ -56,7 +56,7 @@ export class Store {
     let instance: DuckDBInstance;
     try {
       if (!memory) mkdirSync(dir, { recursive: true });
-      instance = await DuckDBInstance.create(path, { TimeZone: 'UTC', ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
+      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
     } catch (cause) {
       const msg = cause instanceof Error ? cause.message : String(cause);
       if (/lock/i.test(msg)) {

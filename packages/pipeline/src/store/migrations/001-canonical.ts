@@ -64,9 +64,11 @@ CREATE TABLE plays (
   incognito BOOLEAN,
   platform VARCHAR,
   conn_country VARCHAR,
-  import_id VARCHAR,
-  PRIMARY KEY (played_at, track_id)
+  import_id VARCHAR
 );
+-- One row per listening event: (played_at, track_id, ms_played) is unique, kept so by the importers
+-- (two listens of a track ending in the same second or minute differ in ms_played).
+CREATE INDEX plays_played_at ON plays (played_at);
 CREATE TABLE library (
   source VARCHAR NOT NULL,
   kind VARCHAR NOT NULL,
@@ -102,7 +104,7 @@ CREATE TABLE playlist_items (
 CREATE TABLE tags (tag VARCHAR PRIMARY KEY);
 CREATE TABLE track_tags (track_id VARCHAR NOT NULL, tag VARCHAR NOT NULL, weight DOUBLE, source VARCHAR NOT NULL, PRIMARY KEY (track_id, tag, source));
 CREATE TABLE artist_tags (artist_id VARCHAR NOT NULL, tag VARCHAR NOT NULL, weight DOUBLE, source VARCHAR NOT NULL, PRIMARY KEY (artist_id, tag, source));
-CREATE TABLE similar (from_id VARCHAR NOT NULL, to_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, weight DOUBLE, source VARCHAR NOT NULL, PRIMARY KEY (from_id, to_id, kind, source));
+CREATE TABLE "similar" (from_id VARCHAR NOT NULL, to_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, weight DOUBLE, source VARCHAR NOT NULL, PRIMARY KEY (from_id, to_id, kind, source));
 CREATE TABLE http_cache (
   key VARCHAR PRIMARY KEY,
   url VARCHAR NOT NULL,

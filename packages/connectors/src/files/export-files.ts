@@ -1,0 +1,179 @@
+import { createWriteStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { MixtapeError } from '@mixtape/core';
+
+/** What a file inside a Spotify personal-data export holds, decided by its name. */
+export type ExportFileKind =
+  | 'account-history'
+  | 'account-podcast'
+  | 'extended-history'
+  | 'endsong'
+  | 'library'
+  | 'playlists';
+
+const PATTERNS: Array<[RegExp, ExportFileKind]> = [
+  [/^StreamingHistory_podcast_\d+\.json$/i, 'account-podcast'],
+  [/^StreamingHistory(_music_)?\d+\.json$/i, 'account-history'],
+  [/^Streaming_History_(Audio|Video)_[\w-]+\.json$/i, 'extended-history'],
+  [/^endsong(_\d+)?\.json$/i, 'endsong'],
+  [/^endvideo(_\d+)?\.json$/i, 'endsong'],
+  [/^YourLibrary\.json$/i, 'library'],
+  [/^Playlist\d+\.json$/i, 'playlists'],
+];
+
+/** Classifies an export file by its base name; undefined for files Mixtape does not import. */
+export function classifyExportFile(name: string): ExportFileKind | undefined {
+  const base = basename(name.replace(/\\/g, '/'));
+  for (const [re, kind] of PATTERNS) if (re.test(base)) return kind;
+  return undefined;
+}
+
+/** One importable file of an export, whether it lies in a folder or inside a zip. */
+export interface ExportEntry {
+  /** Path as the user knows it: `my_spotify_data.zip:Spotify Account Data/Playlist1.json`. */
+  displayName: string;
+  kind: ExportFileKind;
+  size: number;
+  /** A path on disk when the entry is a plain file (no copy needed). */
+  diskPath?: string;
+  /** Writes the entry's bytes to `dest`. */
+  copyTo(dest: string): Promise<void>;
+  /** Reads the whole entry (for small files: library, playlists). */
+  read(): Promise<Buffer>;
+}
+
+export interface ExportSource {
+  kind: 'zip' | 'folder' | 'file';
+  entries: ExportEntry[];
+  /** Files that were looked at and skipped, for the summary. */
+  skipped: string[];
+  close(): Promise<void>;
+}
+
+/** Opens a zip, a folder (searched recursively) or a single file as a set of export entries. */
+export async function openExport(path: string, forceKind?: ExportFileKind): Promise<ExportSource> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (cause) {
+    throw new MixtapeError('not_found', `No such file or folder: ${path}`, { suggestion: 'check the path to your Spotify export', cause });
+  }
+  if (info.isDirectory()) return openFolder(path);
+  if (/\.zip$/i.test(path)) return openZip(path, info.size);
+  const kind = forceKind ?? classifyExportFile(path);
+  if (!kind) {
+    throw new MixtapeError('unknown_export_file', `${basename(path)} is not a file Mixtape knows how to import from a Spotify export`, {
+      suggestion: 'pass the export zip or folder, or a file named like StreamingHistory_music_0.json, Streaming_History_Audio_2024.json, endsong_0.json, YourLibrary.json or Playlist1.json',
+    });
+  }
+  return { kind: 'file', entries: [diskEntry(path, path, kind, info.size)], skipped: [], close: async () => {} };
+}
+
+function diskEntry(path: string, displayName: string, kind: ExportFileKind, size: number): ExportEntry {
+  return {
+    displayName,
+    kind,
+    size,
+    diskPath: path,
+    copyTo: async (dest) => {
+      const { copyFile } = await import('node:fs/promises');
+      await copyFile(path, dest);
+    },
+    read: async () => {
+      const { readFile } = await import('node:fs/promises');
+      return readFile(path);
+    },
+  };
+}
+
+async function openFolder(root: string): Promise<ExportSource> {
+  const entries: ExportEntry[] = [];
+  const skipped: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const items = await readdir(dir, { withFileTypes: true });
+    items.sort((a, b) => a.name.localeCompare(b.name));
+    for (const item of items) {
+      const full = join(dir, item.name);
+      if (item.isDirectory()) await walk(full);
+      else if (item.isFile()) {
+        const kind = classifyExportFile(item.name);
+        const rel = relative(root, full);
+        if (!kind) skipped.push(rel);
+        else entries.push(diskEntry(full, rel, kind, (await stat(full)).size));
+      }
+    }
+  };
+  await walk(root);
+  return { kind: 'folder', entries, skipped, close: async () => {} };
+}
+
+function badZip(path: string, cause: unknown): MixtapeError {
+  const msg = cause instanceof Error ? cause.message : String(cause);
+  return new MixtapeError('bad_zip', `${basename(path)} is not a complete zip file (${msg})`, {
+    suggestion: 'download the export again from Spotify, or unzip it and import the folder',
+    cause,
+  });
+}
+
+async function openZip(path: string, size: number): Promise<ExportSource> {
+  if (size === 0) throw new MixtapeError('empty_file', `${basename(path)} is empty (0 bytes)`, { suggestion: 'download the export again' });
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) => {
+      if (err || !z) reject(badZip(path, err));
+      else resolve(z);
+    });
+  });
+  const raw: yauzl.Entry[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (e: yauzl.Entry) => {
+      raw.push(e);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve());
+    zip.on('error', (err: unknown) => reject(badZip(path, err)));
+    zip.readEntry();
+  });
+  const zipName = basename(path);
+  const entries: ExportEntry[] = [];
+  const skipped: string[] = [];
+  for (const e of raw) {
+    if (e.fileName.endsWith('/')) continue;
+    const kind = classifyExportFile(e.fileName);
+    if (!kind) {
+      skipped.push(e.fileName);
+      continue;
+    }
+    // Data past the central directory's claims means the archive was cut or damaged.
+    if (e.relativeOffsetOfLocalHeader + e.compressedSize > size) throw badZip(path, new Error(`entry ${e.fileName} runs past the end of the file`));
+    const open = () =>
+      new Promise<Readable>((resolve, reject) => {
+        zip.openReadStream(e, (err, stream) => (err || !stream ? reject(badZip(path, err)) : resolve(stream)));
+      });
+    entries.push({
+      displayName: `${zipName}:${e.fileName}`,
+      kind,
+      size: e.uncompressedSize,
+      copyTo: async (dest) => {
+        try {
+          await pipeline(await open(), createWriteStream(dest));
+        } catch (err) {
+          throw err instanceof MixtapeError ? err : badZip(path, err);
+        }
+      },
+      read: async () => {
+        const chunks: Buffer[] = [];
+        try {
+          for await (const c of await open()) chunks.push(c as Buffer);
+        } catch (err) {
+          throw err instanceof MixtapeError ? err : badZip(path, err);
+        }
+        return Buffer.concat(chunks);
+      },
+    });
+  }
+  return { kind: 'zip', entries, skipped, close: async () => zip.close() };
+}

@@ -1,0 +1,99 @@
+import { sqlString } from '../store/bulk.js';
+import type { Store } from '../store/store.js';
+
+const EXTENDED_COLUMNS = `{
+  ts: 'VARCHAR', platform: 'VARCHAR', ms_played: 'BIGINT', conn_country: 'VARCHAR',
+  master_metadata_track_name: 'VARCHAR', master_metadata_album_artist_name: 'VARCHAR', master_metadata_album_album_name: 'VARCHAR',
+  spotify_track_uri: 'VARCHAR', episode_name: 'VARCHAR', episode_show_name: 'VARCHAR', spotify_episode_uri: 'VARCHAR',
+  audiobook_title: 'VARCHAR', audiobook_uri: 'VARCHAR', audiobook_chapter_uri: 'VARCHAR', audiobook_chapter_title: 'VARCHAR',
+  reason_start: 'VARCHAR', reason_end: 'VARCHAR', shuffle: 'BOOLEAN', skipped: 'BOOLEAN', offline: 'BOOLEAN',
+  offline_timestamp: 'DOUBLE', incognito_mode: 'BOOLEAN'
+}`;
+
+/** The same columns as DDL, derived so the two lists cannot drift apart. */
+const EXTENDED_DDL = [...EXTENDED_COLUMNS.matchAll(/(\w+): '(\w+)'/g)].map((m) => `${m[1]} ${m[2]}`).join(', ');
+
+const ACCOUNT_COLUMNS = `{ endTime: 'VARCHAR', artistName: 'VARCHAR', trackName: 'VARCHAR', podcastName: 'VARCHAR', episodeName: 'VARCHAR', msPlayed: 'BIGINT' }`;
+
+function fileList(files: string[]): string {
+  return `[${files.map(sqlString).join(', ')}]`;
+}
+
+/**
+ * Stages extended-history files (current and 2021 `endsong` layouts) into `stg_ext` with DuckDB's
+ * own JSON reader, and account-data files into `stg_acc`. Row ids keep the sources apart.
+ */
+export async function stageHistory(store: Store, extended: string[], account: Array<{ path: string; podcast: boolean }>): Promise<void> {
+  await store.run(`CREATE OR REPLACE TEMP TABLE stg_ext (row_id BIGINT, ${EXTENDED_DDL}, filename VARCHAR)`);
+  if (extended.length > 0) {
+    await store.run(`
+INSERT INTO stg_ext
+SELECT row_number() OVER (), *
+FROM read_json(${fileList(extended)}, format = 'array', columns = ${EXTENDED_COLUMNS}, filename = true, maximum_object_size = 16777216);`);
+  }
+  await store.run(`CREATE OR REPLACE TEMP TABLE stg_acc (row_id BIGINT, endTime VARCHAR, artistName VARCHAR, trackName VARCHAR, podcastName VARCHAR, episodeName VARCHAR, msPlayed BIGINT, podcast BOOLEAN, filename VARCHAR)`);
+  const music = account.filter((a) => !a.podcast).map((a) => a.path);
+  const podcasts = account.filter((a) => a.podcast).map((a) => a.path);
+  for (const [files, podcast] of [[music, false], [podcasts, true]] as const) {
+    if (files.length === 0) continue;
+    await store.run(`
+INSERT INTO stg_acc
+SELECT 2000000000000 + (SELECT count(*) FROM stg_acc) + row_number() OVER (), endTime, artistName, trackName, podcastName, episodeName, msPlayed, ${podcast}, filename
+FROM read_json(${fileList(files)}, format = 'array', columns = ${ACCOUNT_COLUMNS}, filename = true);`);
+  }
+}
+
+/** Adds staged history rows to the resolver input `imp_items`. */
+export async function historyItems(store: Store): Promise<void> {
+  await store.run(`
+INSERT INTO imp_items
+SELECT row_id,
+  CASE WHEN spotify_track_uri IS NOT NULL OR master_metadata_track_name IS NOT NULL THEN 'track'
+       WHEN spotify_episode_uri IS NOT NULL OR episode_name IS NOT NULL THEN 'episode'
+       WHEN audiobook_chapter_uri IS NOT NULL OR audiobook_uri IS NOT NULL OR audiobook_title IS NOT NULL THEN 'audiobook' END,
+  coalesce(spotify_track_uri, spotify_episode_uri, audiobook_chapter_uri, audiobook_uri), NULL, NULL,
+  coalesce(master_metadata_track_name, episode_name, audiobook_chapter_title, audiobook_title),
+  coalesce(master_metadata_album_artist_name, episode_show_name, audiobook_title),
+  CASE WHEN master_metadata_track_name IS NOT NULL THEN master_metadata_album_album_name END, NULL
+FROM stg_ext;
+INSERT INTO imp_items
+SELECT row_id, CASE WHEN podcast OR podcastName IS NOT NULL THEN 'episode' ELSE 'track' END, NULL, NULL, NULL,
+  coalesce(trackName, episodeName), coalesce(artistName, podcastName), NULL, NULL
+FROM stg_acc;`);
+}
+
+/** Builds the candidate plays `imp_plays` from staged history joined to resolved track ids. */
+export async function historyPlays(store: Store): Promise<void> {
+  await store.run(`
+INSERT INTO imp_plays
+SELECT CAST(TRY_CAST(e.ts AS TIMESTAMPTZ) AS TIMESTAMP), r.track_id, i.kind, e.ms_played,
+  CASE WHEN e.filename LIKE '%endsong%' OR e.filename LIKE '%endvideo%' THEN 'spotify-endsong' ELSE 'spotify-extended' END, 1,
+  e.skipped, nullif(e.reason_start, ''), nullif(e.reason_end, ''), e.shuffle, e.offline,
+  -- endsong files give offline_timestamp in milliseconds, current files in seconds.
+  CASE WHEN e.offline_timestamp IS NULL OR e.offline_timestamp <= 0 THEN NULL
+       WHEN e.offline_timestamp > 100000000000 THEN to_timestamp(e.offline_timestamp / 1000)::TIMESTAMP
+       ELSE to_timestamp(e.offline_timestamp)::TIMESTAMP END,
+  e.incognito_mode, nullif(e.platform, ''), nullif(e.conn_country, ''), e.row_id
+FROM stg_ext e JOIN imp_items_resolved r USING (row_id) JOIN imp_items i USING (row_id)
+WHERE TRY_CAST(e.ts AS TIMESTAMPTZ) IS NOT NULL;
+INSERT INTO imp_plays
+SELECT try_strptime(a.endTime, '%Y-%m-%d %H:%M'), r.track_id, i.kind, a.msPlayed, 'spotify-account', 60,
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, a.row_id
+FROM stg_acc a JOIN imp_items_resolved r USING (row_id) JOIN imp_items i USING (row_id)
+WHERE try_strptime(a.endTime, '%Y-%m-%d %H:%M') IS NOT NULL;`);
+}
+
+/** Counts history rows that could not become plays, by reason. */
+export async function historyRejects(store: Store): Promise<Record<string, number>> {
+  const rows = await store.all<{ reason: string; n: number }>(`
+SELECT reason, count(*) AS n FROM (
+  SELECT CASE WHEN TRY_CAST(e.ts AS TIMESTAMPTZ) IS NULL THEN 'bad_timestamp' ELSE 'no_track_metadata' END AS reason
+  FROM stg_ext e LEFT JOIN imp_items_resolved r USING (row_id)
+  WHERE r.track_id IS NULL OR TRY_CAST(e.ts AS TIMESTAMPTZ) IS NULL
+  UNION ALL
+  SELECT CASE WHEN try_strptime(a.endTime, '%Y-%m-%d %H:%M') IS NULL THEN 'bad_timestamp' ELSE 'no_track_metadata' END
+  FROM stg_acc a LEFT JOIN imp_items_resolved r USING (row_id)
+  WHERE r.track_id IS NULL OR try_strptime(a.endTime, '%Y-%m-%d %H:%M') IS NULL
+) GROUP BY reason ORDER BY reason`);
+  return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
+}

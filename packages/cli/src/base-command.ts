@@ -1,5 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { isMixtapeError, redact, type ProgressEvent, type ProgressFn } from '@mixtape/core';
+import type { OpenOptions } from '@mixtape/pipeline';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MixtapeCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -33,6 +34,12 @@ export abstract class MixtapeCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as BaseFlags<T>;
     this.args = args as BaseArgs<T>;
+  }
+
+  /** Store options from --data-dir / MIXTAPE_DATA_DIR. */
+  protected storeOptions(extra: OpenOptions = {}): OpenOptions {
+    const dir = this.flags['data-dir'];
+    return dir ? { ...extra, dataDir: dir } : extra;
   }
 
   /** A progress callback that prints at most twice a second to stderr. */

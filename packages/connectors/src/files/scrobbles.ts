@@ -116,6 +116,7 @@ function parseScrobblerLog(content: string): ScrobbleFile {
     if (m) row.trackMbid = m;
     if (length && /^\d+$/.test(length)) row.durationMs = Number(length) * 1000;
     if (rating === 'S') row.skipped = true;
+    else if (rating === 'L') row.skipped = false;
     rows.push(row);
   });
   return { format: 'scrobbler-log', rows, rejected };

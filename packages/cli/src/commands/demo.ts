@@ -1,0 +1,26 @@
+import { Flags } from '@oclif/core';
+import { runDemo, type DemoResult } from '@mixtape/pipeline';
+import { MixtapeCommand } from '../base-command.js';
+import { renderTable } from '../render.js';
+
+export default class Demo extends MixtapeCommand<typeof Demo> {
+  static override summary = 'Run the whole pipeline offline on a bundled demo listener, in a temporary data dir';
+  static override description = 'Makes a demo Spotify export and Last.fm export, imports them, and shows what came out. Touches neither the network nor your own data dir.';
+  static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --keep ./demo-data --json'];
+  static override flags = {
+    keep: Flags.string({ description: 'use this folder as the data dir (kept afterwards) instead of a temporary one' }),
+  };
+
+  async run(): Promise<DemoResult> {
+    const result = await runDemo({ ...(this.flags.keep ? { dataDir: this.flags.keep } : {}), onProgress: this.progress() });
+    if (!this.jsonEnabled()) {
+      this.log(renderTable(result.steps.map((s) => ({ step: s.step, 'time (s)': (s.ms / 1000).toFixed(2), result: s.detail })), undefined, 110));
+      this.log('');
+      this.log(`${result.plays} plays of ${result.tracks} tracks; most played artists:`);
+      this.log(renderTable(result.topArtists));
+      this.log('');
+      this.log(`data dir: ${result.dataDir} (try: MIXTAPE_DATA_DIR=${result.dataDir} mixtape status)`);
+    }
+    return result;
+  }
+}

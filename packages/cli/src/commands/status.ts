@@ -1,0 +1,22 @@
+import { storeStatus, withStore, type StoreStatus } from '@mixtape/pipeline';
+import { MixtapeCommand } from '../base-command.js';
+import { renderTable } from '../render.js';
+
+export default class Status extends MixtapeCommand<typeof Status> {
+  static override summary = 'Show what is in your Mixtape database: rows per table and source, the range of plays, the last runs';
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json'];
+
+  async run(): Promise<StoreStatus> {
+    const status = await withStore(this.storeOptions(), (store) => storeStatus(store));
+    if (!this.jsonEnabled()) {
+      this.log(`database: ${status.database}`);
+      this.log(renderTable(status.tables));
+      this.log('');
+      this.log(`plays from ${status.plays.first ?? '-'} to ${status.plays.last ?? '-'}`);
+      if (status.plays.bySource.length) this.log(renderTable(status.plays.bySource));
+      this.log('');
+      this.log(status.runs.length ? renderTable(status.runs) : 'no runs yet');
+    }
+    return status;
+  }
+}

@@ -1,0 +1,52 @@
+/** Plain-text rendering shared by commands: tables and summaries for people (JSON is oclif's). */
+export interface Logger {
+  log(message?: string): void;
+}
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** A table with a header, columns padded to width, long cells cut. */
+export function renderTable(rows: Array<Record<string, unknown>>, columns?: string[], maxWidth = 60): string {
+  const cols = columns ?? (rows[0] ? Object.keys(rows[0]) : []);
+  if (cols.length === 0) return '(no rows)';
+  const text = rows.map((r) => cols.map((c) => {
+    const s = cell(r[c]);
+    return s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s;
+  }));
+  const width = cols.map((c, i) => Math.max(c.length, ...text.map((t) => t[i]!.length)));
+  const line = (cells: string[]) => cells.map((s, i) => s.padEnd(width[i]!)).join('  ').trimEnd();
+  return [line(cols), line(width.map((w) => '─'.repeat(w))), ...text.map(line)].join('\n');
+}
+
+interface AnySummary {
+  rowsRead: number;
+  inserted: number;
+  duplicates: number;
+  rejected: Record<string, number>;
+  newTracks: number;
+  durationMs: number;
+  upgraded?: number;
+  files?: Array<{ name: string; kind: string; rows: number }>;
+  library?: { read: number; inserted: number };
+  playlists?: { playlists: number; items: number };
+  format?: string;
+}
+
+/** The summary of an import, for people. */
+export function printImportSummary(out: Logger, s: AnySummary): void {
+  if (s.files) out.log(renderTable(s.files.map((f) => ({ file: f.name, kind: f.kind, rows: f.rows })), undefined, 80));
+  if (s.format) out.log(`format: ${s.format}`);
+  const rejected = Object.entries(s.rejected);
+  out.log(
+    `read ${s.rowsRead} rows: ${s.inserted} new plays, ${s.duplicates} already stored` +
+      (s.upgraded ? `, ${s.upgraded} minute-precision plays upgraded` : '') +
+      (rejected.length ? `, rejected ${rejected.map(([k, v]) => `${v} ${k}`).join(', ')}` : ', none rejected'),
+  );
+  if (s.library && s.library.read > 0) out.log(`library: ${s.library.read} items, ${s.library.inserted} new`);
+  if (s.playlists && s.playlists.playlists > 0) out.log(`playlists: ${s.playlists.playlists} with ${s.playlists.items} items`);
+  out.log(`${s.newTracks} new tracks · ${(s.durationMs / 1000).toFixed(1)} s`);
+}

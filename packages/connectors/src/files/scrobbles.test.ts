@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { detectScrobbleFormat, parseScrobbles, parseTextDate } from './scrobbles.js';
+
+describe('scrobble files', () => {
+  it('reads the ghan.nl Last.fm CSV with MBIDs and drops invalid ones', () => {
+    const csv = [
+      'uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid',
+      '"1720688820","11 Jul 2024, 09:07","Slowdive","72a6c5d8-8a1c-4a1e-b7b4-0b4a0c2b2b2b","Souvlaki","","Alison","not-a-uuid"',
+      '"1720689000","11 Jul 2024, 09:10","Ride","","Nowhere","","Vapour Trail","5c0e1a4e-1111-4222-8333-944455556666"',
+    ].join('\n');
+    const out = parseScrobbles(csv, 'lastfm.csv');
+    expect(out.format).toBe('lastfm-csv');
+    expect(out.rows).toEqual([
+      { line: 2, playedAt: 1720688820000, artist: 'Slowdive', title: 'Alison', album: 'Souvlaki', artistMbid: '72a6c5d8-8a1c-4a1e-b7b4-0b4a0c2b2b2b' },
+      { line: 3, playedAt: 1720689000000, artist: 'Ride', title: 'Vapour Trail', album: 'Nowhere', trackMbid: '5c0e1a4e-1111-4222-8333-944455556666' },
+    ]);
+  });
+
+  it('reads lastfm-to-csv without a header, with text dates in UTC', () => {
+    const out = parseScrobbles('Slowdive,Souvlaki,Alison,31 Jan 2021 18:04\nRide,,Vapour Trail,1 Feb 2021 00:00\n', 'x.csv');
+    expect(out.format).toBe('lastfm-to-csv');
+    expect(out.rows.map((r) => [r.playedAt, r.title, r.album])).toEqual([
+      [Date.UTC(2021, 0, 31, 18, 4), 'Alison', 'Souvlaki'],
+      [Date.UTC(2021, 1, 1), 'Vapour Trail', undefined],
+    ]);
+  });
+
+  it('skips Libre.fm UTF-7 comment lines and reads the columns by name', () => {
+    const csv = '+ACM- Data export from Libre.fm,,,\n+ACM- host,,,\nArtist,Track,Album,Time\nLush,Sweetness and Light,Gala,1690347960\nLush,De-Luxe,,bad\n';
+    const out = parseScrobbles(csv, 'librefm.csv');
+    expect(out.format).toBe('librefm-csv');
+    expect(out.rows).toEqual([{ line: 4, playedAt: 1690347960000, artist: 'Lush', title: 'Sweetness and Light', album: 'Gala' }]);
+    expect(out.rejected).toEqual([{ line: 5, reason: 'bad_timestamp' }]);
+  });
+
+  it('reads a Rockbox .scrobbler.log with ratings and lengths', () => {
+    const log = '#AUDIOSCROBBLER/1.1\n#TZ/UTC\n#CLIENT/Rockbox\nCocteau Twins\tHeaven or Las Vegas\tCherry-coloured Funk\t1\t193\tL\t1577836800\t\nCocteau Twins\tTreasure\tLorelei\t3\t223\tS\t1577837000\tnope\n';
+    const out = parseScrobbles(log, '.scrobbler.log');
+    expect(out.format).toBe('scrobbler-log');
+    expect(out.rows).toEqual([
+      { line: 4, playedAt: 1577836800000, artist: 'Cocteau Twins', title: 'Cherry-coloured Funk', album: 'Heaven or Las Vegas', durationMs: 193000, skipped: false },
+      { line: 5, playedAt: 1577837000000, artist: 'Cocteau Twins', title: 'Lorelei', album: 'Treasure', durationMs: 223000, skipped: true },
+    ]);
+  });
+
+  it('refuses an unknown layout and an empty file with clear codes', () => {
+    expect(() => parseScrobbles('Never,Gonna,Give,You,Up\n', 'odd.csv')).toThrow(expect.objectContaining({ code: 'unknown_csv_layout' }));
+    expect(() => parseScrobbles('  \n', 'empty.csv')).toThrow(expect.objectContaining({ code: 'empty_file' }));
+    expect(detectScrobbleFormat('Date-time,Artist,Song\n2024-09-05T03:03:07-0500,A,B')).toBeUndefined();
+  });
+
+  it('parses text dates and rejects nonsense', () => {
+    expect(parseTextDate('11 Jul 2024, 09:07')).toBe(Date.UTC(2024, 6, 11, 9, 7));
+    expect(parseTextDate('32 Foo 2024 10:00')).toBeUndefined();
+  });
+});

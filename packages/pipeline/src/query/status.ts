@@ -1,0 +1,28 @@
+import type { Store } from '../store/store.js';
+
+export interface StoreStatus {
+  database: string;
+  tables: Array<{ table: string; rows: number }>;
+  plays: {
+    bySource: Array<{ source: string; kind: string; plays: number; first: string | null; last: string | null }>;
+    first: string | null;
+    last: string | null;
+  };
+  runs: Array<{ job: string; status: string; started_at: string; finished_at: string | null; rows_out: number | null }>;
+}
+
+const TABLES = ['plays', 'tracks', 'artists', 'library', 'playlists', 'playlist_items', 'track_tags', 'artist_tags', 'similar', 'http_cache', 'checkpoints', 'runs', 'models'];
+
+/** Rows per table, plays per source with their date range, and the last runs. */
+export async function storeStatus(store: Store): Promise<StoreStatus> {
+  const tables = [];
+  for (const t of TABLES) tables.push({ table: t, rows: Number(await store.scalar(`SELECT count(*) FROM "${t}"`)) });
+  const bySource = await store.all<StoreStatus['plays']['bySource'][number]>(
+    `SELECT source, kind, count(*) AS plays, min(played_at) AS first, max(played_at) AS last FROM plays GROUP BY source, kind ORDER BY source, kind`,
+  );
+  const range = (await store.one<{ first: string | null; last: string | null }>('SELECT min(played_at) AS first, max(played_at) AS last FROM plays'))!;
+  const runs = await store.all<StoreStatus['runs'][number]>(
+    `SELECT job, status, started_at, finished_at, rows_out FROM runs ORDER BY run_id DESC LIMIT 10`,
+  );
+  return { database: store.path, tables, plays: { bySource, first: range.first, last: range.last }, runs };
+}

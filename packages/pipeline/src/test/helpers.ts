@@ -1,0 +1,23 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from '../store/store.js';
+
+/** A fresh in-memory store; close it in afterEach. */
+export function memoryStore(): Promise<Store> {
+  return Store.open({ dataDir: ':memory:' });
+}
+
+/** A temp folder removed by the returned cleanup. */
+export async function tempDir(prefix = 'mixtape-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Counts music plays and their ms_played as a conformance check would. */
+export async function musicTotals(store: Store): Promise<{ plays: number; distinct: number; ms: number }> {
+  const row = await store.one<{ plays: number; distinct: number; ms: number }>(`
+SELECT count(*) AS plays, count(DISTINCT (played_at, track_id)) AS "distinct", coalesce(sum(ms_played), 0) AS ms
+FROM plays WHERE kind = 'track'`);
+  return row!;
+}

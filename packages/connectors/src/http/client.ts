@@ -1,0 +1,206 @@
+import Bottleneck from 'bottleneck';
+import { MixtapeError, redact } from '@mixtape/core';
+import { decideRetry, type Outcome, type RetryPolicy } from './retry.js';
+import type { Rate } from './rate.js';
+
+/** Supplies bearer tokens; `refresh` is called once after a 401. */
+export interface TokenSource {
+  token(): Promise<string>;
+  refresh?(): Promise<string>;
+}
+
+/** Something worth telling the user: a retry with its reason, or a wait for a rate limit. */
+export interface HttpEvent {
+  type: 'retry' | 'pause' | 'request';
+  service: string;
+  url: string;
+  reason?: string;
+  waitMs?: number;
+  status?: number;
+}
+
+export interface HttpClientOptions {
+  service: string;
+  baseUrl: string;
+  rate: Rate;
+  /** Requests in flight at once. */
+  concurrency: number;
+  policy: Omit<RetryPolicy, 'service'>;
+  /** Extra spacing per window, so clock jitter between us and the server never crosses the limit. */
+  safetyMs?: number;
+  headers?: Record<string, string>;
+  auth?: TokenSource;
+  timeoutMs?: number;
+  onEvent?: (e: HttpEvent) => void;
+  /** Query parameters that are secrets (api keys): sent, never logged. */
+  secretParams?: string[];
+  /** After a 429, lower the rate to what the server let through in the last window (unpublished limits). */
+  learnRate?: boolean;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Record<string, string>;
+  url: string;
+  /** 'not_found' when the service said the thing does not exist (an answer, not an error). */
+  outcome: 'ok' | 'not_found' | 'accepted';
+}
+
+export interface RequestOptions {
+  params?: Record<string, string | number | boolean | undefined>;
+  method?: string;
+  /** Statuses handed back to the caller as answers (e.g. 403 for a foreign playlist). */
+  accept?: number[];
+}
+
+/** Counters for summaries and benchmarks. */
+export interface HttpStats {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  serverErrors: number;
+  networkErrors: number;
+  waitedMs: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The one HTTP client of a service: a bottleneck limiter that spaces request starts so no rolling
+ * window ever holds more than the allowed count, a concurrency cap, one retry rule, a shared pause
+ * after a 429, token refresh after a 401, and redacted URLs in every event.
+ */
+export class HttpClient {
+  readonly stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, serverErrors: 0, networkErrors: 0, waitedMs: 0 };
+  private readonly limiter: Bottleneck;
+  private pausedUntil = 0;
+  private rateCount: number;
+  /** Start times of recent requests (only kept when learning the rate). */
+  private starts: number[] = [];
+
+  constructor(readonly options: HttpClientOptions) {
+    this.rateCount = options.rate.count;
+    this.limiter = new Bottleneck({ maxConcurrent: options.concurrency, minTime: this.minTime() });
+  }
+
+  /** Evenly spaced starts: any window of perMs then holds at most `count` starts, whatever the jitter up to `safetyMs`. */
+  private minTime(): number {
+    return Math.ceil((this.options.rate.perMs + (this.options.safetyMs ?? 50)) / this.rateCount);
+  }
+
+  /** The rate in force now (lower than configured after learning from a 429). */
+  get currentRate(): { count: number; perMs: number } {
+    return { count: this.rateCount, perMs: this.options.rate.perMs };
+  }
+
+  private learnFrom429(): void {
+    const now = Date.now();
+    const inWindow = this.starts.filter((t) => t > now - this.options.rate.perMs).length;
+    // The server let through about inWindow - 1 requests in its window: stay one below that, but
+    // never more than halve at once (a 429 can also come from another client of the same app).
+    const learned = Math.max(1, Math.floor(this.rateCount / 2), Math.min(this.rateCount, inWindow - 2));
+    if (learned < this.rateCount) {
+      this.rateCount = learned;
+      this.limiter.updateSettings({ minTime: this.minTime() });
+    }
+  }
+
+  get service(): string {
+    return this.options.service;
+  }
+
+  /** Builds the full URL for a path (absolute URLs, such as next links, are used as they are). */
+  url(path: string, params?: RequestOptions['params']): string {
+    const u = /^https?:\/\//.test(path) ? new URL(path) : new URL(this.options.baseUrl.replace(/\/+$/, '') + '/' + path.replace(/^\/+/, ''));
+    for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  /** The URL with secret parameters masked, for logs, cache keys and errors. */
+  safeUrl(url: string): string {
+    let out = redact(url);
+    for (const p of this.options.secretParams ?? []) out = out.replace(new RegExp(`([?&]${p}=)[^&#]*`, 'gi'), '$1***');
+    return out;
+  }
+
+  async get<T = unknown>(path: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    const url = this.url(path, options.params);
+    const policy: RetryPolicy = { ...this.options.policy, service: this.options.service, canRefresh: this.options.auth?.refresh !== undefined };
+    // Bounded: decideRetry stops after policy.maxAttempts (x3 for rate limits), so this loop ends.
+    for (let attempt = 1; attempt <= policy.maxAttempts * 3 + 1; attempt++) {
+      const outcome = await this.attempt(url, options.method ?? 'GET');
+      if (outcome.kind === 'response' && options.accept?.includes(outcome.status)) {
+        return { status: outcome.status, body: outcome.body as T, headers: outcome.headers, url: this.safeUrl(url), outcome: 'accepted' };
+      }
+      const d = decideRetry(outcome, attempt, policy);
+      if (d.done) return { status: (outcome as { status: number }).status, body: (outcome as { body: T }).body, headers: (outcome as { headers: Record<string, string> }).headers, url: this.safeUrl(url), outcome: d.done };
+      if (!d.retry) throw d.stop ?? new MixtapeError('request_failed', `${this.service} request failed: ${d.reason}`);
+      this.stats.retries++;
+      if (outcome.kind === 'error') this.stats.networkErrors++;
+      else if (d.pauseAll) this.stats.rateLimited++;
+      else if (outcome.status >= 500) this.stats.serverErrors++;
+      this.options.onEvent?.({ type: d.pauseAll ? 'pause' : 'retry', service: this.service, url: this.safeUrl(url), reason: d.reason, waitMs: d.waitMs });
+      if (d.refresh) await this.options.auth?.refresh?.();
+      if (d.pauseAll) {
+        if (this.options.learnRate && outcome.kind === 'response' && outcome.status === 429) this.learnFrom429();
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + d.waitMs);
+      }
+      else if (d.waitMs > 0) {
+        this.stats.waitedMs += d.waitMs;
+        await sleep(d.waitMs);
+      }
+    }
+    throw new MixtapeError('service_unavailable', `${this.service} kept failing for ${this.safeUrl(url)}`);
+  }
+
+  /** One attempt through the limiter; waits out a shared pause first so paused requests never fire. */
+  private async attempt(url: string, method: string): Promise<Outcome> {
+    for (let i = 0; i < 1000; i++) {
+      const wait = this.pausedUntil - Date.now();
+      if (wait > 0) {
+        this.stats.waitedMs += wait;
+        await sleep(wait);
+        continue;
+      }
+      const result = await this.limiter.schedule(async () => {
+        // A pause may have begun while this request waited in the queue.
+        if (this.pausedUntil > Date.now()) return undefined;
+        return this.send(url, method);
+      });
+      if (result !== undefined) return result;
+    }
+    return { kind: 'error', error: new Error('paused too long') };
+  }
+
+  private async send(url: string, method: string): Promise<Outcome> {
+    this.stats.requests++;
+    if (this.options.learnRate) {
+      const now = Date.now();
+      this.starts.push(now);
+      if (this.starts.length > 4 * this.rateCount) this.starts = this.starts.filter((t) => t > now - this.options.rate.perMs);
+    }
+    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
+    try {
+      if (this.options.auth) headers.authorization = `Bearer ${await this.options.auth.token()}`;
+      const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+      const text = await res.text();
+      const h: Record<string, string> = {};
+      res.headers.forEach((v, k) => (h[k] = v));
+      let body: unknown = text;
+      if (text.length > 0 && (/json|javascript/.test(h['content-type'] ?? '') || /^\s*[[{]/.test(text))) {
+        try {
+          body = JSON.parse(text);
+        } catch (cause) {
+          // A cut-off body on a success is a broken transfer: retry it like a network error.
+          if (res.ok) return { kind: 'error', error: Object.assign(new Error('truncated body'), { code: 'truncated_body', cause }) };
+        }
+      }
+      this.options.onEvent?.({ type: 'request', service: this.service, url: this.safeUrl(url), status: res.status });
+      return { kind: 'response', status: res.status, headers: h, body };
+    } catch (error) {
+      if (error instanceof MixtapeError) throw error;
+      return { kind: 'error', error };
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { spotify } from '@mixtape/connectors';
+import { resolveTracks } from '../identity/resolve.js';
+import { mergePlays } from '../import/merge-plays.js';
+import { appendTempTable, type Cell } from '../store/bulk.js';
+import type { Store } from '../store/store.js';
+
+type Json = Record<string, unknown>;
+/** Every row written from the Web API carries this source, so training can leave it out. */
+export const SOURCE = 'spotify_api';
+
+const ITEM_COLUMNS = [
+  ['row_id', 'BIGINT'], ['kind', 'VARCHAR'], ['uri', 'VARCHAR'], ['mbid', 'VARCHAR'], ['isrc', 'VARCHAR'],
+  ['title', 'VARCHAR'], ['artist', 'VARCHAR'], ['album', 'VARCHAR'], ['duration_ms', 'BIGINT'],
+] as const;
+
+/**
+ * Resolves track/episode objects to Mixtape track ids (the shared identity resolver) and keeps
+ * their full Web API objects in `spotify_catalog`. Returns the track id per input index.
+ */
+export async function resolveObjects(store: Store, objects: (Json | undefined)[]): Promise<(string | null)[]> {
+  const rows: Cell[][] = [];
+  const fields = objects.map((o) => spotify.itemFields(o));
+  fields.forEach((f, i) => {
+    if (f && (f.uri || f.title)) rows.push([i, f.kind, f.uri, null, f.isrc, f.title, f.artist, f.album, f.durationMs]);
+  });
+  const ids: (string | null)[] = objects.map(() => null);
+  if (rows.length === 0) return ids;
+  await appendTempTable(store, 'sp_items', ITEM_COLUMNS, rows);
+  await resolveTracks(store, 'sp_items');
+  for (const r of await store.all<{ row_id: number; track_id: string }>('SELECT row_id, track_id FROM sp_items_resolved')) ids[r.row_id] = r.track_id;
+  const cat: Cell[][] = [];
+  fields.forEach((f, i) => {
+    if (f?.uri) cat.push([f.uri, ids[i], f.kind, f.title, f.artist, f.album, f.durationMs, f.isrc, JSON.stringify(objects[i])]);
+  });
+  await appendTempTable(store, 'sp_cat', [['uri', 'VARCHAR'], ['track_id', 'VARCHAR'], ['kind', 'VARCHAR'], ['name', 'VARCHAR'], ['artist_name', 'VARCHAR'], ['album_name', 'VARCHAR'], ['duration_ms', 'BIGINT'], ['isrc', 'VARCHAR'], ['raw', 'VARCHAR']], cat);
+  await store.run(`INSERT OR REPLACE INTO spotify_catalog (uri, track_id, kind, name, artist_name, album_name, duration_ms, isrc, source, raw, fetched_at)
+    SELECT uri, track_id, kind, name, artist_name, album_name, duration_ms, isrc, '${SOURCE}', raw::JSON, current_timestamp FROM (SELECT DISTINCT ON (uri) * FROM sp_cat)`);
+  return ids;
+}
+
+const ms = (iso: unknown): number | null => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? Date.parse(iso) : null);
+
+/** Saved tracks or episodes: `{added_at, track|episode}` rows into `library`. */
+export async function writeSavedPlayables(store: Store, kind: 'track' | 'episode', rows: Json[]): Promise<number> {
+  const objects = rows.map((r) => (r[kind] ?? undefined) as Json | undefined);
+  const ids = await resolveObjects(store, objects);
+  const lib: Cell[][] = [];
+  rows.forEach((r, i) => {
+    const f = spotify.itemFields(objects[i]);
+    if (ids[i] && f) lib.push([kind, ids[i], f.title, f.artist, f.uri, ms(r.added_at)]);
+  });
+  return writeLibraryRows(store, lib);
+}
+
+/** Saved albums and shows, and followed artists: library rows keyed by their Spotify URI. */
+export async function writeSavedObjects(store: Store, kind: 'album' | 'show' | 'artist', rows: Json[]): Promise<number> {
+  const lib: Cell[][] = [];
+  for (const r of rows) {
+    const o = (kind === 'artist' ? r : r[kind]) as Json | undefined;
+    if (!o || typeof o.uri !== 'string') continue;
+    const artists = Array.isArray(o.artists) ? (o.artists as Json[]).map((a) => a.name).join(', ') : ((o.publisher as string | undefined) ?? null);
+    lib.push([kind, o.uri, o.name as string, kind === 'artist' ? null : artists, o.uri, ms(r.added_at)]);
+  }
+  return writeLibraryRows(store, lib);
+}
+
+async function writeLibraryRows(store: Store, lib: Cell[][]): Promise<number> {
+  if (lib.length === 0) return 0;
+  await appendTempTable(store, 'sp_lib', [['kind', 'VARCHAR'], ['item_id', 'VARCHAR'], ['name', 'VARCHAR'], ['artist_name', 'VARCHAR'], ['uri', 'VARCHAR'], ['added_at', 'TIMESTAMP']], lib);
+  await store.run(`INSERT OR REPLACE INTO library (source, kind, item_id, name, artist_name, uri, added_at)
+    SELECT '${SOURCE}', kind, item_id, name, artist_name, uri, added_at FROM (SELECT DISTINCT ON (kind, item_id) * FROM sp_lib)`);
+  return lib.length;
+}
+
+/** The Mixtape id of a Spotify playlist. */
+export const playlistKey = (id: string): string => `spotify:playlist:${id}`;
+
+/** Playlist metadata; keeps an earlier items_status, which only the items stream changes. */
+export async function writePlaylists(store: Store, rows: Json[]): Promise<number> {
+  const meta: Cell[][] = rows.map((p) => {
+    const ref = (p.items ?? p.tracks ?? {}) as Json;
+    const owner = (p.owner ?? {}) as Json;
+    return [playlistKey(String(p.id)), p.name as string, (owner.id as string) ?? null, (p.description as string) ?? null, (p.snapshot_id as string) ?? null, typeof ref.total === 'number' ? ref.total : null];
+  });
+  if (meta.length === 0) return 0;
+  await appendTempTable(store, 'sp_pl', [['playlist_id', 'VARCHAR'], ['name', 'VARCHAR'], ['owner', 'VARCHAR'], ['description', 'VARCHAR'], ['snapshot', 'VARCHAR'], ['item_count', 'BIGINT']], meta);
+  await store.run(`INSERT INTO playlists (playlist_id, source, name, owner, description, snapshot, item_count, items_status)
+    SELECT playlist_id, '${SOURCE}', name, owner, description, snapshot, item_count, 'pending' FROM sp_pl
+    ON CONFLICT (playlist_id) DO UPDATE SET name = excluded.name, owner = excluded.owner, description = excluded.description,
+      snapshot = excluded.snapshot, item_count = excluded.item_count`);
+  return meta.length;
+}
+
+/** One page of a playlist's items at `offset`, in order; the first page replaces the old contents. */
+export async function writePlaylistItems(store: Store, playlistId: string, offset: number, rows: Json[], first: boolean): Promise<number> {
+  const key = playlistKey(playlistId);
+  if (first) await store.run('DELETE FROM playlist_items WHERE playlist_id = $1', [key]);
+  const objects = rows.map((r) => spotify.playlistRowObject(r));
+  const ids = await resolveObjects(store, objects);
+  const items: Cell[][] = rows.map((r, i) => {
+    const f = spotify.itemFields(objects[i]);
+    const by = (r.added_by ?? null) as Json | null;
+    return [key, offset + i, ids[i], f?.kind ?? null, ms(r.added_at), (by?.id as string | undefined) ?? null, r.is_local === true];
+  });
+  if (items.length === 0) return 0;
+  await appendTempTable(store, 'sp_pli', [['playlist_id', 'VARCHAR'], ['position', 'BIGINT'], ['track_id', 'VARCHAR'], ['kind', 'VARCHAR'], ['added_at', 'TIMESTAMP'], ['added_by', 'VARCHAR'], ['is_local', 'BOOLEAN']], items);
+  await store.run('INSERT OR REPLACE INTO playlist_items SELECT * FROM sp_pli');
+  return items.length;
+}
+
+export async function setPlaylistStatus(store: Store, playlistId: string, status: string): Promise<void> {
+  await store.run('UPDATE playlists SET items_status = $2 WHERE playlist_id = $1', [playlistKey(playlistId), status]);
+}
+
+/** Top artists or tracks at ranks offset..; the first page replaces the list. */
+export async function writeTop(store: Store, kind: 'artists' | 'tracks', range: string, offset: number, rows: Json[], first: boolean): Promise<number> {
+  if (first) await store.run('DELETE FROM spotify_top WHERE kind = $1 AND time_range = $2', [kind, range]);
+  const ids = kind === 'tracks' ? await resolveObjects(store, rows) : rows.map(() => null);
+  const top: Cell[][] = rows.map((r, i) => [kind, range, offset + i + 1, r.uri as string, ids[i], r.name as string]);
+  if (top.length === 0) return 0;
+  await appendTempTable(store, 'sp_top', [['kind', 'VARCHAR'], ['time_range', 'VARCHAR'], ['rank', 'BIGINT'], ['uri', 'VARCHAR'], ['track_id', 'VARCHAR'], ['name', 'VARCHAR']], top);
+  await store.run(`INSERT OR REPLACE INTO spotify_top (kind, time_range, rank, uri, track_id, name, source, fetched_at) SELECT *, '${SOURCE}', current_timestamp FROM sp_top`);
+  return top.length;
+}
+
+/** Recently played: plays from the Web API (source spotify_api), deduplicated on (played_at, track). */
+export async function writeRecentlyPlayed(store: Store, rows: Json[]): Promise<number> {
+  const ids = await resolveObjects(store, rows.map((r) => r.track as Json | undefined));
+  const plays: Cell[][] = [];
+  rows.forEach((r, i) => {
+    const at = ms(r.played_at);
+    if (ids[i] && at !== null) plays.push([at, ids[i]]);
+  });
+  if (plays.length === 0) return 0;
+  // The shared merge keeps one row per listen across sources (the Web API, exports, scrobbles).
+  await appendTempTable(store, 'imp_plays', [['played_at', 'TIMESTAMP'], ['track_id', 'VARCHAR'], ['kind', 'VARCHAR'], ['ms_played', 'BIGINT'], ['source', 'VARCHAR'], ['precision_s', 'BIGINT'], ['skipped', 'BOOLEAN'], ['reason_start', 'VARCHAR'], ['reason_end', 'VARCHAR'], ['shuffle', 'BOOLEAN'], ['offline', 'BOOLEAN'], ['offline_at', 'TIMESTAMP'], ['incognito', 'BOOLEAN'], ['platform', 'VARCHAR'], ['conn_country', 'VARCHAR'], ['ord', 'BIGINT']],
+    plays.map((p, i) => [p[0], p[1], 'track', null, SOURCE, 1, null, null, null, null, null, null, null, null, null, i]));
+  const merged = await mergePlays(store, 'spotify_api:recently_played');
+  return merged.inserted;
+}
+
+export async function writeProfile(store: Store, me: Json): Promise<number> {
+  await store.run(
+    `INSERT OR REPLACE INTO spotify_profile (user_id, display_name, country, product, raw, fetched_at) VALUES ($1, $2, $3, $4, $5::JSON, current_timestamp)`,
+    [String(me.id), (me.display_name as string) ?? null, (me.country as string) ?? null, (me.product as string) ?? null, JSON.stringify(me)],
+  );
+  return 1;
+}

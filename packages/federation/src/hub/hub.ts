@@ -1,0 +1,146 @@
+import { aggregateRound } from '../aggregate.js';
+import { signMessage, type Identity } from '../identity.js';
+import { decodeModel, encodeModel, modelMessage, sha256Hex, type ModelHeader } from '../model-file.js';
+import type { FederationParams } from '../params.js';
+import { initialTable } from '../table.js';
+import { RateLimiter } from './rate-limit.js';
+import { StoreConflict, type HubStore, type StoredVersion } from './store.js';
+import { validateContribution, type Refusal } from './validate.js';
+
+/** An answer to a contribution: 202 with counts, or a refusal. */
+export type SubmitResult = { status: 202; round: number; accepted: number; needed: number } | Refusal;
+
+/** Options of a hub; the store is shared when several hub processes serve one federation. */
+export interface HubOptions {
+  params: FederationParams;
+  store: HubStore;
+  key: Identity;
+  /** Per identity: contributions at once, and per minute after that. */
+  burst?: number;
+  perMinute?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * The hub's logic, apart from HTTP: validates and stores contributions, aggregates a round once
+ * `minContributors` were accepted, and publishes signed versions. Stateless apart from the store
+ * and a rate limiter, so several processes can share one PostgreSQL store.
+ */
+export class Hub {
+  readonly params: FederationParams;
+  private readonly limiter: RateLimiter;
+  private initial: StoredVersion | undefined;
+  private aggregating: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** Aggregation timings, newest last (for benchmarks and /v1/health). */
+  readonly roundTimesMs: number[] = [];
+
+  constructor(private readonly opts: HubOptions) {
+    this.params = opts.params;
+    this.limiter = new RateLimiter(opts.burst ?? 5, opts.perMinute ?? 30);
+  }
+
+  get publicKey(): string {
+    return this.opts.key.publicKeyB64;
+  }
+
+  /** Starts the background check that finishes rounds left closed by a crash or by another hub. */
+  start(intervalMs = 500): void {
+    this.timer = setInterval(() => void this.maybeAggregate().catch((e) => this.opts.log?.(`aggregation failed: ${String(e)}`)), intervalMs);
+    this.timer.unref();
+    void this.maybeAggregate().catch((e) => this.opts.log?.(`aggregation failed: ${String(e)}`));
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.aggregating;
+  }
+
+  async openRound(): Promise<number> {
+    return (await this.opts.store.latestVersion()) + 1;
+  }
+
+  /** Validates, rate-limits and stores one contribution body. */
+  async submit(pathRound: number, body: Buffer): Promise<SubmitResult> {
+    const round = await this.openRound();
+    const v = validateContribution(body, this.params, round);
+    const sender = v.ok ? v.value.nodeId : v.nodeId;
+    // Only a verified signature spends a token, so nobody can drain another identity's bucket.
+    if (sender !== undefined) {
+      const wait = this.limiter.take(sender);
+      if (wait > 0) return { status: 429, code: 'rate_limited', message: `too many contributions from this identity; retry in ${wait} s` };
+    }
+    if (!v.ok) return v.refusal;
+    if (pathRound !== v.value.header.round)
+      return { status: 400, code: 'round_mismatch', message: `path round ${pathRound} differs from header round ${v.value.header.round}` };
+    try {
+      const accepted = await this.opts.store.addContribution(round, v.value.nodeId, v.value.header.nonce, v.value.payload, this.params.minContributors);
+      if (accepted >= this.params.minContributors) void this.maybeAggregate().catch((e) => this.opts.log?.(`aggregation failed: ${String(e)}`));
+      return { status: 202, round, accepted, needed: this.params.minContributors };
+    } catch (err) {
+      if (err instanceof StoreConflict) return { status: 409, code: err.code, message: err.message };
+      throw err;
+    }
+  }
+
+  /** Aggregates the open round when it has enough contributions (one aggregation at a time). */
+  async maybeAggregate(): Promise<void> {
+    if (this.aggregating) return this.aggregating;
+    this.aggregating = (async () => {
+      try {
+        for (;;) {
+          const round = await this.openRound();
+          const closed = await this.opts.store.isClosed(round);
+          if (!closed && (await this.opts.store.countRound(round)) < this.params.minContributors) return;
+          const ran = await this.opts.store.withAggregationLock(round, () => this.aggregate(round));
+          if (!ran) return;
+        }
+      } finally {
+        this.aggregating = undefined;
+      }
+    })();
+    return this.aggregating;
+  }
+
+  private async aggregate(round: number): Promise<void> {
+    const store = this.opts.store;
+    if ((await store.latestVersion()) >= round) return;
+    const t0 = performance.now();
+    await store.closeRound(round);
+    const prev = round > 1 ? await this.version(round - 1) : undefined;
+    const prevPop = prev ? decodeModel(prev.body).popularity : undefined;
+    const res = await aggregateRound(this.params, (visit) => store.forEachPayload(round, visit), prevPop, round);
+    const header: ModelHeader = {
+      version: round,
+      vocabVersion: this.params.vocabVersion,
+      rows: this.params.rows,
+      dim: this.params.dim,
+      accepted: res.accepted,
+      kept: res.kept,
+      keptRows: res.keptRows,
+      noiseMultiplier: this.params.noiseMultiplier,
+    };
+    await store.saveVersion(round, this.sign(header, encodeModel(header, res.table, res.popularity)));
+    const ms = performance.now() - t0;
+    this.roundTimesMs.push(ms);
+    this.opts.log?.(`round ${round}: ${res.accepted} contributions, ${res.kept} kept, ${res.keptRows} rows, ${ms.toFixed(0)} ms`);
+  }
+
+  private sign(header: ModelHeader, body: Buffer): StoredVersion {
+    const sha256 = sha256Hex(body);
+    return { published: { header, sha256, signature: signMessage(this.opts.key, modelMessage(header.version, sha256)) }, body };
+  }
+
+  /** A published version, 0 being the public initial table. */
+  async version(n: number): Promise<StoredVersion | undefined> {
+    if (n === 0) {
+      if (!this.initial) {
+        const p = this.params;
+        const header: ModelHeader = { version: 0, vocabVersion: p.vocabVersion, rows: p.rows, dim: p.dim, accepted: 0, kept: 0, keptRows: p.rows, noiseMultiplier: p.noiseMultiplier };
+        this.initial = this.sign(header, encodeModel(header, initialTable(p.rows, p.dim, p.seed), new Float32Array(p.rows)));
+      }
+      return this.initial;
+    }
+    return this.opts.store.getVersion(n);
+  }
+}

@@ -1,0 +1,76 @@
+/** The hub's API, served at /v1/openapi.json. */
+export function openApiDocument(serverUrl: string): Record<string, unknown> {
+  const error = { $ref: '#/components/schemas/Error' };
+  const refusal = (d: string) => ({ description: d, content: { 'application/json': { schema: error } } });
+  const json = (d: string, schema: Record<string, unknown>) => ({ description: d, content: { 'application/json': { schema } } });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Mixtape federation hub',
+      version: '1.0.0',
+      description:
+        'Nodes publish clipped, noised, Ed25519-signed updates to a shared item table; the hub aggregates each round with a trimmed mean and publishes signed global model versions.',
+    },
+    servers: [{ url: serverUrl }],
+    paths: {
+      '/v1/health': { get: { summary: 'Liveness and the current round', responses: { 200: json('Hub is up', { type: 'object' }) } } },
+      '/v1/federation': {
+        get: {
+          summary: 'Federation parameters, open round, latest version and the hub public key',
+          responses: { 200: json('Parameters', { $ref: '#/components/schemas/Federation' }) },
+        },
+      },
+      '/v1/rounds/{round}/contributions': {
+        post: {
+          summary: 'Publish one contribution to the open round',
+          parameters: [{ name: 'round', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          requestBody: {
+            required: true,
+            description:
+              'Bytes: "MXC1", header length (uint32 LE), header JSON {vocabVersion, round, nonce, publicKey, rows, dim, payloadSha256, signature}, then rows*(dim+1) float32 LE (table rows, then row counts). The signature is Ed25519 over the lines "mixtape-contribution-v1", vocabVersion, round, nonce, publicKey, rows, dim, payloadSha256.',
+            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+          },
+          responses: {
+            202: json('Accepted and durable', { type: 'object', properties: { round: { type: 'integer' }, accepted: { type: 'integer' }, needed: { type: 'integer' } } }),
+            400: refusal('Malformed or truncated body, bad header, hash mismatch'),
+            401: refusal('Unsigned, bad key or bad signature'),
+            409: refusal('Wrong round, duplicate, replayed nonce, round closed'),
+            413: refusal('Body over the size limit'),
+            415: refusal('Not application/octet-stream'),
+            422: refusal('Wrong vocabulary or shape, NaN/Infinity, norm outside the allowed band'),
+            429: refusal('Too many contributions from this identity'),
+          },
+        },
+      },
+      '/v1/models/latest': { get: { summary: 'Latest published version', responses: { 200: json('Version', { $ref: '#/components/schemas/Model' }) } } },
+      '/v1/models/{version}': {
+        get: {
+          summary: 'One published version',
+          parameters: [{ name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+          responses: { 200: json('Version', { $ref: '#/components/schemas/Model' }), 404: refusal('No such version') },
+        },
+      },
+      '/v1/models/{version}/body': {
+        get: {
+          summary: 'Model bytes; their SHA-256 and the hub signature are in /v1/models/{version}',
+          parameters: [{ name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }],
+          responses: { 200: { description: 'Bytes', content: { 'application/octet-stream': {} } }, 404: refusal('No such version') },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+        },
+        Federation: { type: 'object', properties: { params: { type: 'object' }, round: { type: 'integer' }, latestVersion: { type: 'integer' }, hubPublicKey: { type: 'string' } } },
+        Model: {
+          type: 'object',
+          properties: { header: { type: 'object' }, sha256: { type: 'string' }, signature: { type: 'string' }, hubPublicKey: { type: 'string' } },
+        },
+      },
+    },
+  };
+}

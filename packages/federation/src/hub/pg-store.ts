@@ -1,0 +1,161 @@
+import pg from 'pg';
+import { MixtapeError } from '@mixtape/core';
+import { payloadFloats } from '../codec.js';
+import type { PublishedModel } from '../model-file.js';
+import type { FederationParams } from '../params.js';
+import { StoreConflict, type HubStore, type StoredVersion } from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS mixtape_fed_meta (id INT PRIMARY KEY CHECK (id = 1), params JSONB NOT NULL);
+CREATE TABLE IF NOT EXISTS mixtape_fed_rounds (round INT PRIMARY KEY, closed BOOLEAN NOT NULL DEFAULT FALSE);
+CREATE TABLE IF NOT EXISTS mixtape_fed_contributions (
+  round INT NOT NULL REFERENCES mixtape_fed_rounds(round),
+  node_id TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  payload BYTEA NOT NULL,
+  received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  CONSTRAINT mixtape_fed_one_per_node PRIMARY KEY (round, node_id),
+  CONSTRAINT mixtape_fed_nonce_once UNIQUE (round, nonce)
+);
+CREATE TABLE IF NOT EXISTS mixtape_fed_versions (version INT PRIMARY KEY, published JSONB NOT NULL, body BYTEA NOT NULL);
+INSERT INTO mixtape_fed_rounds (round) VALUES (1) ON CONFLICT DO NOTHING;
+`;
+
+// Advisory lock namespace for "aggregating round N" (any constant; it only has to be shared by hubs).
+const LOCK_SPACE = 0x6d78;
+
+/**
+ * PostgreSQL storage: several hub processes over one database. A contribution is inserted only
+ * while its round row is open (FOR SHARE), and closing the round (UPDATE) waits for inserts in
+ * flight, so nothing accepted is left out of the aggregate. One hub aggregates a round, under an
+ * advisory lock; the version insert is idempotent.
+ */
+export class PgStore implements HubStore {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /** Connects, creates the tables if needed, and checks the database serves these parameters. */
+  static async open(url: string, params: FederationParams): Promise<PgStore> {
+    const pool = new pg.Pool({ connectionString: url, max: 12 });
+    pool.on('error', () => {});
+    try {
+      const c = await pool.connect();
+      try {
+        await c.query('SELECT pg_advisory_lock($1, 0)', [LOCK_SPACE]);
+        await c.query(SCHEMA);
+        await c.query('INSERT INTO mixtape_fed_meta (id, params) VALUES (1, $1) ON CONFLICT DO NOTHING', [JSON.stringify(params)]);
+        const stored = (await c.query('SELECT params FROM mixtape_fed_meta WHERE id = 1')).rows[0]?.params as FederationParams;
+        if (JSON.stringify(stored) !== JSON.stringify(params))
+          throw new MixtapeError('hub_params_mismatch', 'This database already serves a federation with other parameters', {
+            suggestion: 'start the hub with the same parameters as the others, or use another database',
+          });
+      } finally {
+        await c.query('SELECT pg_advisory_unlock($1, 0)', [LOCK_SPACE]).catch(() => {});
+        c.release();
+      }
+    } catch (err) {
+      await pool.end();
+      if (err instanceof MixtapeError) throw err;
+      throw new MixtapeError('hub_db_unreachable', `Cannot use the PostgreSQL database (${(err as Error).message})`, {
+        suggestion: 'check the --db URL and that PostgreSQL is running',
+        cause: err,
+      });
+    }
+    return new PgStore(pool);
+  }
+
+  async latestVersion(): Promise<number> {
+    const r = await this.pool.query('SELECT coalesce(max(version), 0) AS v FROM mixtape_fed_versions');
+    return Number(r.rows[0].v);
+  }
+
+  async addContribution(round: number, nodeId: string, nonce: string, payload: Buffer): Promise<number> {
+    try {
+      const r = await this.pool.query(
+        `INSERT INTO mixtape_fed_contributions (round, node_id, nonce, payload)
+         SELECT round, $2, $3, $4 FROM mixtape_fed_rounds WHERE round = $1 AND NOT closed FOR SHARE`,
+        [round, nodeId, nonce, payload],
+      );
+      if (r.rowCount !== 1) throw new StoreConflict('round_closed', `round ${round} is closed; pull the latest model and publish to the next round`);
+    } catch (err) {
+      const e = err as { code?: string; constraint?: string };
+      if (e.code === '23505' && e.constraint === 'mixtape_fed_nonce_once') throw new StoreConflict('replay', `nonce ${nonce} was already used in round ${round}`);
+      if (e.code === '23505') throw new StoreConflict('duplicate_contribution', `this identity already contributed to round ${round}`);
+      throw err;
+    }
+    return this.countRound(round);
+  }
+
+  async countRound(round: number): Promise<number> {
+    const r = await this.pool.query('SELECT count(*)::int AS n FROM mixtape_fed_contributions WHERE round = $1', [round]);
+    return r.rows[0].n as number;
+  }
+
+  async closeRound(round: number): Promise<void> {
+    await this.pool.query('UPDATE mixtape_fed_rounds SET closed = TRUE WHERE round = $1', [round]);
+  }
+
+  async isClosed(round: number): Promise<boolean> {
+    const r = await this.pool.query('SELECT closed FROM mixtape_fed_rounds WHERE round = $1', [round]);
+    return r.rows[0]?.closed === true;
+  }
+
+  async forEachPayload(round: number, visit: (nodeId: string, payload: Float32Array) => void): Promise<void> {
+    let after = '';
+    for (;;) {
+      const r = await this.pool.query(
+        'SELECT node_id, payload FROM mixtape_fed_contributions WHERE round = $1 AND node_id > $2 ORDER BY node_id LIMIT 64',
+        [round, after],
+      );
+      for (const row of r.rows as Array<{ node_id: string; payload: Buffer }>) visit(row.node_id, payloadFloats(row.payload));
+      if (r.rows.length < 64) return;
+      after = (r.rows[r.rows.length - 1] as { node_id: string }).node_id;
+    }
+  }
+
+  async withAggregationLock(round: number, fn: () => Promise<void>): Promise<boolean> {
+    const c = await this.pool.connect();
+    try {
+      const got = (await c.query('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_SPACE, round])).rows[0].ok as boolean;
+      if (!got) return false;
+      try {
+        await fn();
+      } finally {
+        await c.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_SPACE, round]);
+      }
+      return true;
+    } finally {
+      c.release();
+    }
+  }
+
+  async saveVersion(round: number, v: StoredVersion): Promise<void> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('INSERT INTO mixtape_fed_versions (version, published, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        round,
+        JSON.stringify(v.published),
+        v.body,
+      ]);
+      await c.query('INSERT INTO mixtape_fed_rounds (round) VALUES ($1) ON CONFLICT DO NOTHING', [round + 1]);
+      // Raw contributions are only kept until they are part of a published aggregate.
+      await c.query('DELETE FROM mixtape_fed_contributions WHERE round = $1', [round]);
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async getVersion(version: number): Promise<StoredVersion | undefined> {
+    const r = await this.pool.query('SELECT published, body FROM mixtape_fed_versions WHERE version = $1', [version]);
+    const row = r.rows[0] as { published: PublishedModel; body: Buffer } | undefined;
+    return row ? { published: row.published, body: row.body } : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

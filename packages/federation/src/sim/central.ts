@@ -1,0 +1,38 @@
+import { aggregateRound, type PayloadSource } from '../aggregate.js';
+import type { FederationParams } from '../params.js';
+import { initialTable } from '../table.js';
+import { clipUpdate, localUpdate, type Interactions } from '../trainer.js';
+
+/**
+ * The same model trained centrally: the same rounds, local steps, clipping and aggregation code,
+ * with every node's data in one place, no noise and no trimming. The federated run is compared
+ * against this.
+ */
+export async function trainCentral(
+  params: FederationParams,
+  nodes: Interactions[],
+  rounds: number,
+  onRound?: (round: number) => void,
+): Promise<{ table: Float32Array; popularity: Float32Array }> {
+  const p: FederationParams = { ...params, noiseMultiplier: 0, trimFraction: 0 };
+  let table = initialTable(p.rows, p.dim, p.seed);
+  let popularity: Float32Array | undefined;
+  for (let r = 1; r <= rounds; r++) {
+    const current = table;
+    const source: PayloadSource = async (visit) => {
+      const buf = new Float32Array(p.rows * (p.dim + 1));
+      nodes.forEach((x, i) => {
+        const u = localUpdate(current, p.rows, p.dim, x);
+        clipUpdate(u, p.clip);
+        buf.set(u.table, 0);
+        buf.set(u.counts, u.table.length);
+        visit(String(i), buf);
+      });
+    };
+    const res = await aggregateRound(p, source, popularity, r);
+    table = res.table;
+    popularity = res.popularity;
+    onRound?.(r);
+  }
+  return { table, popularity: popularity ?? new Float32Array(p.rows) };
+}

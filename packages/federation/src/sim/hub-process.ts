@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { FederationParams } from '../params.js';
+
+/** A hub running as a child process (its own event loop and core). */
+export interface HubProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The compiled hub entry point next to this file (dist/hub/main.js). */
+export function hubMainPath(): string {
+  return fileURLToPath(new URL('../hub/main.js', import.meta.url));
+}
+
+/** Starts `node dist/hub/main.js` with these options and waits for its "listening" line. */
+export async function spawnHub(opts: { dir: string; port?: number; db?: string; params: FederationParams; burst?: number; perMinute?: number; onLog?: (line: string) => void }): Promise<HubProcess> {
+  const { onLog, ...rest } = opts;
+  const child = spawn(process.execPath, [hubMainPath(), JSON.stringify({ port: 0, ...rest })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (d: string) => onLog?.(d.trimEnd()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => {
+      out += d;
+      const m = /listening (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`hub process exited with ${code} before listening`)));
+    child.once('error', reject);
+  });
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -6,7 +6,8 @@ import type { Rate } from './rate.js';
 /** Supplies bearer tokens; `refresh` is called once after a 401. */
 export interface TokenSource {
   token(): Promise<string>;
-  refresh?(): Promise<string>;
+  /** Called after a 401 with the token that failed; a source that already moved on returns the new one. */
+  refresh?(failed?: string): Promise<string>;
 }
 
 /** Something worth telling the user: a retry with its reason, or a wait for a rate limit. */
@@ -129,7 +130,7 @@ export class HttpClient {
     const policy: RetryPolicy = { ...this.options.policy, service: this.options.service, canRefresh: this.options.auth?.refresh !== undefined };
     // Bounded: decideRetry stops after policy.maxAttempts (x3 for rate limits), so this loop ends.
     for (let attempt = 1; attempt <= policy.maxAttempts * 3 + 1; attempt++) {
-      const outcome = await this.attempt(url, options.method ?? 'GET');
+      const { outcome, token } = await this.attempt(url, options.method ?? 'GET');
       if (outcome.kind === 'response' && options.accept?.includes(outcome.status)) {
         return { status: outcome.status, body: outcome.body as T, headers: outcome.headers, url: this.safeUrl(url), outcome: 'accepted' };
       }
@@ -141,7 +142,7 @@ export class HttpClient {
       else if (d.pauseAll) this.stats.rateLimited++;
       else if (outcome.status >= 500) this.stats.serverErrors++;
       this.options.onEvent?.({ type: d.pauseAll ? 'pause' : 'retry', service: this.service, url: this.safeUrl(url), reason: d.reason, waitMs: d.waitMs });
-      if (d.refresh) await this.options.auth?.refresh?.();
+      if (d.refresh) await this.options.auth?.refresh?.(token);
       if (d.pauseAll) {
         if (this.options.learnRate && outcome.kind === 'response' && outcome.status === 429) this.learnFrom429();
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + d.waitMs);
@@ -155,7 +156,7 @@ export class HttpClient {
   }
 
   /** One attempt through the limiter; waits out a shared pause first so paused requests never fire. */
-  private async attempt(url: string, method: string): Promise<Outcome> {
+  private async attempt(url: string, method: string): Promise<{ outcome: Outcome; token?: string | undefined }> {
     for (let i = 0; i < 1000; i++) {
       const wait = this.pausedUntil - Date.now();
       if (wait > 0) {
@@ -170,10 +171,10 @@ export class HttpClient {
       });
       if (result !== undefined) return result;
     }
-    return { kind: 'error', error: new Error('paused too long') };
+    return { outcome: { kind: 'error', error: new Error('paused too long') } };
   }
 
-  private async send(url: string, method: string): Promise<Outcome> {
+  private async send(url: string, method: string): Promise<{ outcome: Outcome; token?: string | undefined }> {
     this.stats.requests++;
     if (this.options.learnRate) {
       const now = Date.now();
@@ -181,8 +182,12 @@ export class HttpClient {
       if (this.starts.length > 4 * this.rateCount) this.starts = this.starts.filter((t) => t > now - this.options.rate.perMs);
     }
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
+    let token: string | undefined;
     try {
-      if (this.options.auth) headers.authorization = `Bearer ${await this.options.auth.token()}`;
+      if (this.options.auth) {
+        token = await this.options.auth.token();
+        headers.authorization = `Bearer ${token}`;
+      }
       const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
       const text = await res.text();
       const h: Record<string, string> = {};
@@ -193,14 +198,14 @@ export class HttpClient {
           body = JSON.parse(text);
         } catch (cause) {
           // A cut-off body on a success is a broken transfer: retry it like a network error.
-          if (res.ok) return { kind: 'error', error: Object.assign(new Error('truncated body'), { code: 'truncated_body', cause }) };
+          if (res.ok) return { outcome: { kind: 'error', error: Object.assign(new Error('truncated body'), { code: 'truncated_body', cause }) }, token };
         }
       }
       this.options.onEvent?.({ type: 'request', service: this.service, url: this.safeUrl(url), status: res.status });
-      return { kind: 'response', status: res.status, headers: h, body };
+      return { outcome: { kind: 'response', status: res.status, headers: h, body }, token };
     } catch (error) {
       if (error instanceof MixtapeError) throw error;
-      return { kind: 'error', error };
+      return { outcome: { kind: 'error', error }, token };
     }
   }
 }

@@ -128,7 +128,9 @@ export class SpotifyTokens implements TokenSource {
   }
 
   /** One refresh at a time: concurrent 401s share it (a second one would use a rotated-away token). */
-  refresh(): Promise<string> {
+  refresh(failed?: string): Promise<string> {
+    // Another request already refreshed after this one's token failed: use the new token.
+    if (failed !== undefined && this.stored.access_token && failed !== this.stored.access_token && !this.pending) return Promise.resolve(this.stored.access_token);
     this.pending ??= (async () => {
       try {
         this.stored = await refreshTokens(this.accountsUrl, this.stored);

@@ -2,3 +2,4 @@ export { exportSpotify, SPOTIFY_STREAMS, type SpotifyExportOptions, type Spotify
 export { SOURCE as SPOTIFY_API_SOURCE, playlistKey } from './spotify-write.js';
 export { spotifyTokenPath, spotifyTokenSource, loginSpotify, spotifyAuthStatus, logoutSpotify, type LoginResult, type AuthStatus } from './spotify-auth.js';
 export { exportSpotifyToStore } from './spotify-command.js';
+export { exportTable, exportExportify, checkTable, TABLE_FORMATS, EXPORTIFY_COLUMNS, type TableFormat, type TableExportResult } from './table.js';

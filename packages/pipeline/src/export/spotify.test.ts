@@ -65,7 +65,7 @@ describe('exportSpotify', () => {
     expect(await store.scalar('SELECT count(*) FROM playlist_items WHERE playlist_id = $1', [`spotify:playlist:${server.playlists[1]!.id}`])).toBe(130);
   });
 
-  it('survives 429s, 5xx bursts, truncated bodies, resets and an expired token', async () => {
+  it('survives 429s, 5xx bursts, truncated bodies and connection resets', async () => {
     server = new FakeSpotify({ savedTracks: 200, playlists: [120], foreignPlaylists: [] });
     await server.start();
     server.inject({ kind: 'status', status: 429, headers: { 'retry-after': '1' }, count: 1, path: /\/me\/tracks/ });

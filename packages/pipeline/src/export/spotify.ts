@@ -2,6 +2,7 @@ import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { spotify, type HttpClient, type StreamPage } from '@mixtape/connectors';
 import { runStream, type StreamResult } from '../runner/run-stream.js';
 import { recordRun } from '../runner/runs.js';
+import { writeCheckpoint } from '../runner/checkpoint.js';
 import type { Store } from '../store/store.js';
 import * as w from './spotify-write.js';
 
@@ -125,7 +126,6 @@ export async function exportSpotify(o: SpotifyExportOptions): Promise<SpotifyExp
 
 /** The playlists list, then each playlist's items unless its snapshot_id was already exported. */
 async function exportPlaylists(store: Store, client: HttpClient, summary: SpotifyExportSummary, note: (r: StreamResult) => void, tick: (s: string) => (p: StreamPage<Json, unknown>) => void): Promise<void> {
-  const listed: Json[] = [];
   note(await runStream<Json, spotify.OffsetCheckpoint, null>(store, {
     key: 'spotify.playlists',
     source: 'spotify',
@@ -134,10 +134,9 @@ async function exportPlaylists(store: Store, client: HttpClient, summary: Spotif
     onPage: tick('playlists'),
   }));
   // The list just written (or written by the run this one resumes) is the work list.
-  const rows = await store.all<{ playlist_id: string; name: string; snapshot: string | null }>(
-    `SELECT playlist_id, name, snapshot FROM playlists WHERE source = 'spotify_api' ORDER BY playlist_id`,
+  const rows = await store.all<{ playlist_id: string; name: string; snapshot: string | null; item_count: number | null }>(
+    `SELECT playlist_id, name, snapshot, item_count FROM playlists WHERE source = 'spotify_api' ORDER BY playlist_id`,
   );
-  listed.push(...rows);
   const mode: spotify.PlaylistItemsMode = { endpoint: 'items' };
   summary.playlists.total = rows.length;
   for (const row of rows) {
@@ -152,6 +151,17 @@ async function exportPlaylists(store: Store, client: HttpClient, summary: Spotif
       continue;
     }
     type Mark = { snapshot: string; status: string; items: number };
+    if (row.item_count === 0) {
+      // The list says it is empty: no request needed to know its (no) items.
+      await store.transaction(async () => {
+        await store.run('DELETE FROM playlist_items WHERE playlist_id = $1', [row.playlist_id]);
+        await w.setPlaylistStatus(store, id, 'complete');
+        await writeCheckpoint(store, key, { v: 1, cursor: null, pending: null, hwm: { snapshot: row.snapshot ?? '', status: 'complete', items: 0 } });
+      });
+      summary.playlists.fetched++;
+      summary.playlists.details.push({ id, name: row.name, status: 'fetched', items: 0 });
+      continue;
+    }
     const r = await runStream<Json, spotify.OffsetCheckpoint, Mark>(store, {
       key,
       source: 'spotify',

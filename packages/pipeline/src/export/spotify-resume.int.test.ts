@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSpotify } from '@mixtape/fixtures';
+import { Store } from '../store/store.js';
+
+// Runs the real CLI (built by `tsc -b`) in a child process and kills it with SIGKILL mid-run.
+const CLI = resolve(__dirname, '../../../cli/bin/run.js');
+let server: FakeSpotify;
+
+beforeAll(async () => {
+  server = new FakeSpotify({ savedTracks: 2000, playlists: [1200, 150, 0], foreignPlaylists: [3], latencyMs: 15 });
+  await server.start();
+});
+afterAll(() => server.stop());
+
+function runCli(dataDir: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stdout: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, 'export', 'spotify', '--json', '--data-dir', dataDir], {
+      env: { ...process.env, MIXTAPE_SPOTIFY_API_URL: `${server.url}/v1`, MIXTAPE_SPOTIFY_ACCOUNTS_URL: server.url, SPOTIFY_ACCESS_TOKEN: 'test-token', MIXTAPE_SPOTIFY_RATE: '1000/1s' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      done({ code, signal, stdout });
+    });
+  });
+}
+
+describe('export spotify after kill -9', () => {
+  it('finishes with exact counts and nothing twice after several kills', async () => {
+    expect(existsSync(CLI), 'build first: npx tsc -b').toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'mt-kill-'));
+    let kills = 0;
+    for (const at of [900, 1700, 2300, 3100]) {
+      const r = await runCli(dir, at + Math.floor(Math.random() * 300));
+      if (r.signal === 'SIGKILL') kills++;
+    }
+    const final = await runCli(dir);
+    expect(final.code).toBe(0);
+    expect(kills).toBeGreaterThanOrEqual(2);
+    const store = await Store.open({ dataDir: dir });
+    try {
+      expect(await store.scalar("SELECT count(*) FROM library WHERE kind = 'track'")).toBe(2000);
+      expect(await store.scalar("SELECT count(DISTINCT uri) FROM library WHERE kind = 'track'")).toBe(2000);
+      for (const [i, len] of [[0, 1200], [1, 150], [2, 0]] as const) {
+        const id = `spotify:playlist:${server.playlists[i]!.id}`;
+        const rows = await store.all<{ n: number; mn: number | null; mx: number | null; d: number }>(
+          'SELECT count(*) AS n, min(position) AS mn, max(position) AS mx, count(DISTINCT position) AS d FROM playlist_items WHERE playlist_id = $1', [id]);
+        expect(rows[0]).toEqual({ n: len, mn: len ? 0 : null, mx: len ? len - 1 : null, d: len });
+      }
+      // Order: the track at each position is the one the server has there.
+      const p = server.playlists[0]!;
+      const uris = await store.all<{ position: number; uri: string }>(
+        `SELECT i.position, c.uri FROM playlist_items i JOIN spotify_catalog c ON c.track_id = i.track_id WHERE i.playlist_id = $1 AND i.kind = 'track' AND NOT i.is_local ORDER BY i.position`, [`spotify:playlist:${p.id}`]);
+      for (const u of uris) expect(u.uri).toBe(`spotify:track:${FakeSpotify.trackIdAt(p, u.position)}`);
+      expect(await store.scalar("SELECT items_status FROM playlists WHERE playlist_id = $1", [`spotify:playlist:${server.playlists[3]!.id}`])).toBe('forbidden');
+      expect(await store.scalar("SELECT count(*) FROM library WHERE kind = 'artist'")).toBe(45);
+      expect(await store.scalar("SELECT count(*) FROM runs WHERE status = 'ok'")).toBe(1);
+      expect(await store.scalar("SELECT count(*) FROM checkpoints WHERE json_extract(state, '$.cursor') IS NOT NULL AND json_extract(state, '$.cursor')::VARCHAR <> 'null'")).toBe(0);
+    } finally {
+      store.close();
+    }
+    // A further run asks only what it needs to see that nothing changed.
+    server.seen.length = 0;
+    const again = JSON.parse((await runCli(dir)).stdout) as { requests: number; playlists: { unchanged: number } };
+    expect(again.playlists.unchanged).toBe(4);
+    expect(server.count(/\/items$/)).toBe(0);
+    expect(server.count(/\/me\/tracks$/)).toBe(1);
+  });
+});

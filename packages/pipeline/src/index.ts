@@ -8,7 +8,5 @@ export { importScrobbles, type ScrobbleImportSummary } from './import/scrobbles.
 export { SCROBBLE_FORMATS, type ScrobbleFormat } from '@mixtape/connectors';
 export { runQuery, type QueryResult } from './query/query.js';
 export { storeStatus, type StoreStatus } from './query/status.js';
-export * from './runner/index.js';
-export * from './export/index.js';
 export { runDemo, type DemoResult, type DemoStep } from './demo/demo.js';
 export { fingerprint } from './store/fingerprint.js';

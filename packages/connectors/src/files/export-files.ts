@@ -64,13 +64,30 @@ export async function openExport(path: string, forceKind?: ExportFileKind): Prom
   }
   if (info.isDirectory()) return openFolder(path);
   if (/\.zip$/i.test(path)) return openZip(path, info.size);
-  const kind = forceKind ?? classifyExportFile(path);
+  const kind = forceKind ?? classifyExportFile(path) ?? (await sniffExportFile(path));
   if (!kind) {
     throw new MixtapeError('unknown_export_file', `${basename(path)} is not a file Mixtape knows how to import from a Spotify export`, {
       suggestion: 'pass the export zip or folder, or a file named like StreamingHistory_music_0.json, Streaming_History_Audio_2024.json, endsong_0.json, YourLibrary.json or Playlist1.json',
     });
   }
   return { kind: 'file', entries: [diskEntry(path, path, kind, info.size)], skipped: [], close: async () => {} };
+}
+
+/** Guesses the kind of a renamed export file from the keys of its first record. */
+export async function sniffExportFile(path: string): Promise<ExportFileKind | undefined> {
+  const { open } = await import('node:fs/promises');
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(8192);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, bytesRead).toString('utf8');
+    if (!/^\s*\[/.test(head)) return undefined;
+    if (/"ts"\s*:/.test(head) && /"ms_played"\s*:/.test(head)) return /"username"\s*:/.test(head) ? 'endsong' : 'extended-history';
+    if (/"endTime"\s*:/.test(head) && /"msPlayed"\s*:/.test(head)) return /"podcastName"\s*:/.test(head) ? 'account-podcast' : 'account-history';
+    return undefined;
+  } finally {
+    await fh.close();
+  }
 }
 
 function diskEntry(path: string, displayName: string, kind: ExportFileKind, size: number): ExportEntry {

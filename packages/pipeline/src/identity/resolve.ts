@@ -15,12 +15,17 @@ export async function resolveTracks(store: Store, input: string): Promise<{ newT
   const out = `${input}_resolved`;
   const before = Number(await store.scalar('SELECT count(*) FROM tracks'));
   await store.run(`
+-- Resolve each distinct item once (a history repeats the same few thousand tracks), then map rows back.
+CREATE OR REPLACE TEMP TABLE _rrow AS
+SELECT row_id, hash(kind, uri, mbid, isrc, title, artist, album, duration_ms) AS h FROM ${input};
+CREATE OR REPLACE TEMP TABLE _rd AS
+SELECT min(row_id) AS row_id, h FROM _rrow GROUP BY h;
 CREATE OR REPLACE TEMP TABLE _ri AS
 SELECT row_id, kind,
        nullif(trim(uri), '') AS uri, nullif(lower(trim(mbid)), '') AS mbid, nullif(upper(trim(isrc)), '') AS isrc,
        title, artist, album, duration_ms,
        mt_name_key(kind, artist, title) AS name_key
-FROM ${input};
+FROM ${input} SEMI JOIN _rd USING (row_id);
 
 CREATE OR REPLACE TEMP TABLE _rk AS
 SELECT row_id, 'spotify' AS key_type, uri AS key, 1 AS prio FROM _ri WHERE uri IS NOT NULL
@@ -61,7 +66,7 @@ SELECT name_key, coalesce(
          't' || substr(md5('name:' || n.name_key), 1, 15)) AS track_id
 FROM (SELECT DISTINCT name_key FROM _ri WHERE name_key IS NOT NULL) n;
 
-CREATE OR REPLACE TEMP TABLE ${out} AS
+CREATE OR REPLACE TEMP TABLE _rres AS
 SELECT i.row_id, coalesce(g.track_id, n.track_id) AS track_id
 FROM _ri i
 LEFT JOIN _rp p USING (row_id)
@@ -69,13 +74,16 @@ LEFT JOIN _rg g ON g.key_type = p.key_type AND g.key = p.key
 LEFT JOIN _rn n ON n.name_key = i.name_key AND p.row_id IS NULL
 WHERE coalesce(g.track_id, n.track_id) IS NOT NULL;
 
+CREATE OR REPLACE TEMP TABLE ${out} AS
+SELECT r.row_id, x.track_id FROM _rrow r JOIN _rd d USING (h) JOIN _rres x ON x.row_id = d.row_id;
+
 -- New tracks, with the metadata of the first row that named them.
 INSERT INTO tracks (track_id, kind, title, artist_name, album_name, duration_ms, spotify_uri, isrc, mbid, artist_id, name_key)
 SELECT r.track_id, arg_min(i.kind, i.row_id), arg_min(i.title, i.row_id), arg_min(i.artist, i.row_id), arg_min(i.album, i.row_id),
        max(i.duration_ms), min(i.uri), min(i.isrc), min(i.mbid),
        CASE WHEN mt_norm(arg_min(i.artist, i.row_id)) = '' THEN NULL ELSE 'a' || substr(md5(mt_norm(arg_min(i.artist, i.row_id))), 1, 15) END,
        arg_min(i.name_key, i.row_id)
-FROM ${out} r JOIN _ri i USING (row_id)
+FROM _rres r JOIN _ri i USING (row_id)
 WHERE r.track_id NOT IN (SELECT track_id FROM tracks)
 GROUP BY r.track_id;
 
@@ -84,14 +92,14 @@ UPDATE tracks SET spotify_uri = coalesce(tracks.spotify_uri, f.uri), isrc = coal
                   mbid = coalesce(tracks.mbid, f.mbid), album_name = coalesce(tracks.album_name, f.album),
                   duration_ms = coalesce(tracks.duration_ms, f.duration_ms)
 FROM (SELECT r.track_id, min(i.uri) AS uri, min(i.isrc) AS isrc, min(i.mbid) AS mbid, min(i.album) AS album, max(i.duration_ms) AS duration_ms
-      FROM ${out} r JOIN _ri i USING (row_id) GROUP BY r.track_id) f
+      FROM _rres r JOIN _ri i USING (row_id) GROUP BY r.track_id) f
 WHERE tracks.track_id = f.track_id
   AND ((tracks.spotify_uri IS NULL AND f.uri IS NOT NULL) OR (tracks.isrc IS NULL AND f.isrc IS NOT NULL)
     OR (tracks.mbid IS NULL AND f.mbid IS NOT NULL) OR (tracks.album_name IS NULL AND f.album IS NOT NULL)
     OR (tracks.duration_ms IS NULL AND f.duration_ms IS NOT NULL));
 
 INSERT OR IGNORE INTO track_keys
-SELECT DISTINCT k.key_type, k.key, r.track_id FROM _rk k JOIN ${out} r USING (row_id);
+SELECT DISTINCT k.key_type, k.key, r.track_id FROM _rk k JOIN _rres r USING (row_id);
 INSERT OR IGNORE INTO track_keys
 SELECT 'name', name_key, track_id FROM _rn;
 
@@ -99,7 +107,7 @@ INSERT OR IGNORE INTO artists (artist_id, name, name_key)
 SELECT artist_id, arg_min(artist_name, track_id), mt_norm(arg_min(artist_name, track_id))
 FROM tracks WHERE artist_id IS NOT NULL AND artist_id NOT IN (SELECT artist_id FROM artists) GROUP BY artist_id;
 INSERT OR IGNORE INTO track_artists (track_id, artist_id, position)
-SELECT t.track_id, t.artist_id, 0 FROM tracks t JOIN (SELECT DISTINCT track_id FROM ${out}) r USING (track_id) WHERE t.artist_id IS NOT NULL;
+SELECT t.track_id, t.artist_id, 0 FROM tracks t JOIN (SELECT DISTINCT track_id FROM _rres) r USING (track_id) WHERE t.artist_id IS NOT NULL;
 `);
   const after = Number(await store.scalar('SELECT count(*) FROM tracks'));
   return { newTracks: after - before };

@@ -1,4 +1,5 @@
 import { sqlString } from '../store/bulk.js';
+import { PLAY_COLUMNS } from './merge-plays.js';
 import type { Store } from '../store/store.js';
 
 const EXTENDED_COLUMNS = `{
@@ -15,6 +16,12 @@ const EXTENDED_DDL = [...EXTENDED_COLUMNS.matchAll(/(\w+): '(\w+)'/g)].map((m) =
 
 const ACCOUNT_COLUMNS = `{ endTime: 'VARCHAR', artistName: 'VARCHAR', trackName: 'VARCHAR', podcastName: 'VARCHAR', episodeName: 'VARCHAR', msPlayed: 'BIGINT' }`;
 
+// What identifies the item of an extended-history row, for tracks, episodes and audiobooks alike.
+const ITEM_URI = 'coalesce(spotify_track_uri, spotify_episode_uri, audiobook_chapter_uri, audiobook_uri)';
+const ITEM_TITLE = 'coalesce(master_metadata_track_name, episode_name, audiobook_chapter_title, audiobook_title)';
+const ITEM_ARTIST = 'coalesce(master_metadata_album_artist_name, episode_show_name, audiobook_title)';
+const ITEM_ALBUM = 'CASE WHEN master_metadata_track_name IS NOT NULL THEN master_metadata_album_album_name END';
+
 function fileList(files: string[]): string {
   return `[${files.map(sqlString).join(', ')}]`;
 }
@@ -24,12 +31,17 @@ function fileList(files: string[]): string {
  * own JSON reader, and account-data files into `stg_acc`. Row ids keep the sources apart.
  */
 export async function stageHistory(store: Store, extended: string[], account: Array<{ path: string; podcast: boolean }>): Promise<void> {
-  await store.run(`CREATE OR REPLACE TEMP TABLE stg_ext (row_id BIGINT, ${EXTENDED_DDL}, filename VARCHAR)`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE stg_ext (row_id BIGINT, ${EXTENDED_DDL}, filename VARCHAR, played_at TIMESTAMP, kind VARCHAR, item_h UBIGINT)`);
   if (extended.length > 0) {
     await store.run(`
 INSERT INTO stg_ext
-SELECT row_number() OVER (), *
-FROM read_json(${fileList(extended)}, format = 'array', columns = ${EXTENDED_COLUMNS}, filename = true, maximum_object_size = 16777216);`);
+SELECT *, hash(kind, ${ITEM_URI}, ${ITEM_TITLE}, ${ITEM_ARTIST}, ${ITEM_ALBUM}) FROM (
+  SELECT row_number() OVER () AS row_id, *,
+    CAST(TRY_CAST(ts AS TIMESTAMPTZ) AS TIMESTAMP) AS played_at,
+    CASE WHEN spotify_track_uri IS NOT NULL OR master_metadata_track_name IS NOT NULL THEN 'track'
+         WHEN spotify_episode_uri IS NOT NULL OR episode_name IS NOT NULL THEN 'episode'
+         WHEN audiobook_chapter_uri IS NOT NULL OR audiobook_uri IS NOT NULL OR audiobook_title IS NOT NULL THEN 'audiobook' END AS kind
+  FROM read_json(${fileList(extended)}, format = 'array', columns = ${EXTENDED_COLUMNS}, filename = true, maximum_object_size = 16777216));`);
   }
   await store.run(`CREATE OR REPLACE TEMP TABLE stg_acc (row_id BIGINT, endTime VARCHAR, artistName VARCHAR, trackName VARCHAR, podcastName VARCHAR, episodeName VARCHAR, msPlayed BIGINT, podcast BOOLEAN, filename VARCHAR)`);
   const music = account.filter((a) => !a.podcast).map((a) => a.path);
@@ -46,27 +58,23 @@ FROM read_json(${fileList(files)}, format = 'array', columns = ${ACCOUNT_COLUMNS
 /** Adds staged history rows to the resolver input `imp_items`. */
 export async function historyItems(store: Store): Promise<void> {
   await store.run(`
+-- One resolver row per distinct item: a million plays name a few thousand tracks.
+CREATE OR REPLACE TEMP TABLE ext_rep AS SELECT item_h, min(row_id) AS row_id FROM stg_ext GROUP BY item_h;
 INSERT INTO imp_items
-SELECT row_id,
-  CASE WHEN spotify_track_uri IS NOT NULL OR master_metadata_track_name IS NOT NULL THEN 'track'
-       WHEN spotify_episode_uri IS NOT NULL OR episode_name IS NOT NULL THEN 'episode'
-       WHEN audiobook_chapter_uri IS NOT NULL OR audiobook_uri IS NOT NULL OR audiobook_title IS NOT NULL THEN 'audiobook' END,
-  coalesce(spotify_track_uri, spotify_episode_uri, audiobook_chapter_uri, audiobook_uri), NULL, NULL,
-  coalesce(master_metadata_track_name, episode_name, audiobook_chapter_title, audiobook_title),
-  coalesce(master_metadata_album_artist_name, episode_show_name, audiobook_title),
-  CASE WHEN master_metadata_track_name IS NOT NULL THEN master_metadata_album_album_name END, NULL
-FROM stg_ext;
+SELECT row_id, kind, ${ITEM_URI}, NULL, NULL, ${ITEM_TITLE}, ${ITEM_ARTIST}, ${ITEM_ALBUM}, NULL
+FROM stg_ext SEMI JOIN ext_rep USING (row_id);
 INSERT INTO imp_items
 SELECT row_id, CASE WHEN podcast OR podcastName IS NOT NULL THEN 'episode' ELSE 'track' END, NULL, NULL, NULL,
   coalesce(trackName, episodeName), coalesce(artistName, podcastName), NULL, NULL
 FROM stg_acc;`);
 }
 
-/** Builds the candidate plays `imp_plays` from staged history joined to resolved track ids. */
+/** Defines the candidate plays `imp_plays` (a view) from staged history joined to resolved track ids. */
 export async function historyPlays(store: Store): Promise<void> {
   await store.run(`
-INSERT INTO imp_plays
-SELECT CAST(TRY_CAST(e.ts AS TIMESTAMPTZ) AS TIMESTAMP), r.track_id, i.kind, e.ms_played,
+CREATE OR REPLACE TEMP TABLE ext_track AS SELECT x.item_h, r.track_id FROM ext_rep x JOIN imp_items_resolved r USING (row_id);
+CREATE OR REPLACE TEMP VIEW imp_plays (${PLAY_COLUMNS}, ord) AS
+SELECT e.played_at, r.track_id, e.kind, e.ms_played,
   CASE WHEN e.filename LIKE '%endsong%' OR e.filename LIKE '%endvideo%' THEN 'spotify-endsong' ELSE 'spotify-extended' END, 1,
   e.skipped, nullif(e.reason_start, ''), nullif(e.reason_end, ''), e.shuffle, e.offline,
   -- endsong files give offline_timestamp in milliseconds, current files in seconds.
@@ -74,9 +82,9 @@ SELECT CAST(TRY_CAST(e.ts AS TIMESTAMPTZ) AS TIMESTAMP), r.track_id, i.kind, e.m
        WHEN e.offline_timestamp > 100000000000 THEN to_timestamp(e.offline_timestamp / 1000)::TIMESTAMP
        ELSE to_timestamp(e.offline_timestamp)::TIMESTAMP END,
   e.incognito_mode, nullif(e.platform, ''), nullif(e.conn_country, ''), e.row_id
-FROM stg_ext e JOIN imp_items_resolved r USING (row_id) JOIN imp_items i USING (row_id)
-WHERE TRY_CAST(e.ts AS TIMESTAMPTZ) IS NOT NULL;
-INSERT INTO imp_plays
+FROM stg_ext e JOIN ext_track r USING (item_h)
+WHERE e.played_at IS NOT NULL
+UNION ALL
 SELECT try_strptime(a.endTime, '%Y-%m-%d %H:%M'), r.track_id, i.kind, a.msPlayed, 'spotify-account', 60,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, a.row_id
 FROM stg_acc a JOIN imp_items_resolved r USING (row_id) JOIN imp_items i USING (row_id)
@@ -87,9 +95,9 @@ WHERE try_strptime(a.endTime, '%Y-%m-%d %H:%M') IS NOT NULL;`);
 export async function historyRejects(store: Store): Promise<Record<string, number>> {
   const rows = await store.all<{ reason: string; n: number }>(`
 SELECT reason, count(*) AS n FROM (
-  SELECT CASE WHEN TRY_CAST(e.ts AS TIMESTAMPTZ) IS NULL THEN 'bad_timestamp' ELSE 'no_track_metadata' END AS reason
-  FROM stg_ext e LEFT JOIN imp_items_resolved r USING (row_id)
-  WHERE r.track_id IS NULL OR TRY_CAST(e.ts AS TIMESTAMPTZ) IS NULL
+  SELECT CASE WHEN e.played_at IS NULL THEN 'bad_timestamp' ELSE 'no_track_metadata' END AS reason
+  FROM stg_ext e LEFT JOIN (SELECT x.item_h, r.track_id FROM ext_rep x JOIN imp_items_resolved r USING (row_id)) r USING (item_h)
+  WHERE r.track_id IS NULL OR e.played_at IS NULL
   UNION ALL
   SELECT CASE WHEN try_strptime(a.endTime, '%Y-%m-%d %H:%M') IS NULL THEN 'bad_timestamp' ELSE 'no_track_metadata' END
   FROM stg_acc a LEFT JOIN imp_items_resolved r USING (row_id)

@@ -53,8 +53,7 @@ export async function importScrobbles(
     const plays: Cell[][] = parsed.rows.map((r, i) => [i + 1, r.playedAt, r.skipped ?? null]);
     await appendTempTable(store, 'imp_scr', [['row_id', 'BIGINT'], ['played_at', 'TIMESTAMP'], ['skipped', 'BOOLEAN']], plays);
     await store.run(`
-CREATE OR REPLACE TEMP TABLE imp_plays AS SELECT ${PLAY_COLUMNS}, 0::BIGINT AS ord FROM plays LIMIT 0;
-INSERT INTO imp_plays
+CREATE OR REPLACE TEMP VIEW imp_plays (${PLAY_COLUMNS}, ord) AS
 SELECT s.played_at, r.track_id, 'track', NULL, '${source}', 1, s.skipped, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, s.row_id
 FROM imp_scr s JOIN imp_items_resolved r USING (row_id);`);
     const merged = await mergePlays(store, importId);

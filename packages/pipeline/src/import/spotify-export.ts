@@ -9,7 +9,7 @@ import { appendTempTable } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
 import { historyItems, historyPlays, historyRejects, stageHistory } from './history-sql.js';
 import { ITEM_COLUMNS, stageLibraryItems, writeLibrary, writePlaylists } from './library-stage.js';
-import { mergePlays, PLAY_COLUMNS } from './merge-plays.js';
+import { mergePlays } from './merge-plays.js';
 import { recordImport } from './record.js';
 
 export interface ImportSummary {
@@ -81,7 +81,6 @@ export async function importSpotifyExport(store: Store, path: string, options: I
       await historyItems(store);
       await stageLibraryItems(store, library, playlists);
       const { newTracks } = await resolveTracks(store, 'imp_items');
-      await store.run(`CREATE OR REPLACE TEMP TABLE imp_plays AS SELECT ${PLAY_COLUMNS}, 0::BIGINT AS ord FROM plays LIMIT 0`);
       await historyPlays(store);
       const merged = await mergePlays(store, importId);
       const rejected = await historyRejects(store);

@@ -56,7 +56,15 @@ export class Store {
     let instance: DuckDBInstance;
     try {
       if (!memory) mkdirSync(dir, { recursive: true });
-      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      // A bounded buffer pool keeps a million-row import under 1 GB; DuckDB spills past it.
+      // Insertion order is never relied on (every read orders explicitly), and not keeping it
+      // lets bulk inserts stream.
+      const config: Record<string, string> = {
+        memory_limit: process.env.MIXTAPE_DB_MEMORY_LIMIT ?? '512MB',
+        preserve_insertion_order: 'false',
+      };
+      if (options.readOnly) config.access_mode = 'READ_ONLY';
+      instance = await DuckDBInstance.create(path, config);
     } catch (cause) {
       const msg = cause instanceof Error ? cause.message : String(cause);
       if (/lock/i.test(msg)) {

@@ -47,11 +47,18 @@ export function userVector(table: Float32Array, dim: number, x: Interactions): F
 /**
  * One alternating step for the item table: with the user vector fixed, the node's share of the
  * item-side normal equations is x p^T (summed over nodes by the hub, then re-orthonormalised).
- * Counts carry x itself, which the hub uses to drop rows nobody plays.
+ * p is scaled to unit length: every node then uses its whole norm bound (|x p^T| = 1), which
+ * matters once noise of a fixed size is added, and no node weighs more because its tastes happen
+ * to align with the current table. Counts carry x itself (norm 1), which the hub uses to drop
+ * rows nobody plays.
  */
 export function localUpdate(table: Float32Array, rows: number, dim: number, x: Interactions): LocalUpdate {
   if (table.length !== rows * dim) throw new RangeError(`table has ${table.length} entries, expected ${rows * dim}`);
   const p = userVector(table, dim, x);
+  let pn = 0;
+  for (let j = 0; j < dim; j++) pn += p[j]! * p[j]!;
+  const inv = pn > 0 ? 1 / Math.sqrt(pn) : 0;
+  for (let j = 0; j < dim; j++) p[j]! *= inv;
   const out = new Float32Array(rows * dim);
   const counts = new Float32Array(rows);
   for (let k = 0; k < x.rows.length; k++) {

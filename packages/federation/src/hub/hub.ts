@@ -60,6 +60,11 @@ export class Hub {
     return (await this.opts.store.latestVersion()) + 1;
   }
 
+  /** Contributions stored for a round so far. */
+  async acceptedInRound(round: number): Promise<number> {
+    return this.opts.store.countRound(round);
+  }
+
   /** Validates, rate-limits and stores one contribution body. */
   async submit(pathRound: number, body: Buffer): Promise<SubmitResult> {
     const round = await this.openRound();

@@ -13,17 +13,19 @@ import type { HubStore } from './store.js';
 /** Parameters of a new federation, with defaults sized for a real catalogue. */
 export function defaultParams(over: Partial<FederationParams> = {}): FederationParams {
   const rows = over.rows ?? 1 << 15;
+  const dim = over.dim ?? 16;
   return {
     vocabVersion: vocabulary(rows).version,
     rows,
-    dim: 16,
+    dim,
     clip: Math.SQRT2,
     noiseMultiplier: 1,
     minContributors: 100,
     trimFraction: 0.02,
     pruneSigmas: 3,
     seed: 20_260_101,
-    maxBodyBytes: 0,
+    // The exact payload plus room for the header: anything larger is refused unread.
+    maxBodyBytes: rows * (dim + 1) * 4 + 8192,
     ...over,
   };
 }

@@ -60,7 +60,8 @@ async function handle(hub: Hub, req: IncomingMessage, res: ServerResponse): Prom
     sendJson(res, 200, openApiDocument(`http://${req.headers.host ?? 'localhost'}`));
   } else if (method === 'GET' && path === '/v1/federation') {
     const round = await hub.openRound();
-    sendJson(res, 200, { params: hub.params, round, latestVersion: round - 1, hubPublicKey: hub.publicKey });
+    const accepted = await hub.acceptedInRound(round);
+    sendJson(res, 200, { params: hub.params, round, accepted, latestVersion: round - 1, hubPublicKey: hub.publicKey });
   } else if (method === 'POST' && (m = /^\/v1\/rounds\/(\d{1,9})\/contributions$/.exec(path))) {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (type !== 'application/octet-stream') {

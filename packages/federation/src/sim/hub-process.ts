@@ -11,7 +11,8 @@ export interface HubProcess {
 
 /** The compiled hub entry point next to this file (dist/hub/main.js). */
 export function hubMainPath(): string {
-  return fileURLToPath(new URL('../hub/main.js', import.meta.url));
+  // Under vitest this module runs from src/; the runnable hub is always the compiled one.
+  return fileURLToPath(new URL('../hub/main.js', import.meta.url)).replace(/([\\/])src([\\/]hub[\\/]main\.js)$/, '$1dist$2');
 }
 
 /** Starts `node dist/hub/main.js` with these options and waits for its "listening" line. */
@@ -36,7 +37,7 @@ export async function spawnHub(opts: { dir: string; port?: number; db?: string; 
     child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { spawnHub, hubMainPath, type HubProcess } from '../sim/hub-process.js';
+import { contributionBody, post, testHub, testParams } from '../test-support.js';
+import { fetchFederation, fetchModel } from '../client/protocol.js';
+
+const started: Array<{ stop(): Promise<void> }> = [];
+afterEach(async () => {
+  while (started.length) await started.pop()!.stop();
+});
+
+async function waitForVersion(url: string, v: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    try {
+      if ((await fetchFederation(url)).latestVersion >= v) return;
+    } catch {
+      // restarting
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`version ${v} never appeared`);
+}
+
+describe('hub durability and concurrency', () => {
+  it('takes 100 publishers at once and loses none of them', async () => {
+    const params = testParams({ minContributors: 100, trimFraction: 0.1 });
+    const hub = await testHub(params);
+    started.push(hub);
+    const bodies = Array.from({ length: 100 }, () => contributionBody(params, 1));
+    const res = await Promise.all(bodies.map((b) => post(hub.url, '/v1/rounds/1/contributions', b)));
+    expect(res.map((r) => r.status)).toEqual(Array(100).fill(202));
+    expect(new Set(res.map((r) => r.json.accepted))).toEqual(new Set(Array.from({ length: 100 }, (_, i) => i + 1)));
+    await waitForVersion(hub.url, 1);
+    const info = await fetchFederation(hub.url);
+    const m = await fetchModel(hub.url, info.hubPublicKey, 1);
+    expect(m.published.header).toMatchObject({ version: 1, accepted: 100, kept: 90 });
+    // The 101st, late, goes to the next round or is told the round moved on.
+    expect((await post(hub.url, '/v1/rounds/1/contributions', contributionBody(params, 1))).json.error?.code).toBe('wrong_round');
+  });
+
+  it.skipIf(!existsSync(hubMainPath()))('loses nothing accepted when killed with SIGKILL under load, and finishes the round after restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixtape-kill-'));
+    const params = testParams({ rows: 4096, dim: 16, minContributors: 60 });
+    let hub: HubProcess = await spawnHub({ dir, params, burst: 5, perMinute: 60 });
+    const bodies = Array.from({ length: 110 }, () => contributionBody(params, 1));
+    const accepted: Buffer[] = [];
+    const sending = bodies.slice(0, 50).map(async (b) => {
+      try {
+        const r = await post(hub.url, '/v1/rounds/1/contributions', b);
+        if (r.status === 202) accepted.push(b);
+      } catch {
+        // connection cut by the kill: not acknowledged, so not promised
+      }
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    hub.child.kill('SIGKILL');
+    await Promise.all(sending);
+    await new Promise((r) => hub.child.exitCode !== null || hub.child.signalCode !== null ? r(null) : hub.child.once('exit', r));
+    hub = await spawnHub({ dir, params, onLog: (l) => process.stderr.write(`hub: ${l}\n`) });
+    started.push(hub);
+    const info = await fetchFederation(hub.url);
+    expect(info.latestVersion).toBe(0);
+    expect((info as unknown as { accepted: number }).accepted).toBeGreaterThanOrEqual(accepted.length);
+    // Every acknowledged body is really stored: sending it again is a duplicate.
+    for (const b of accepted) expect((await post(hub.url, '/v1/rounds/1/contributions', b)).json.error?.code).toBe('duplicate_contribution');
+    // Fill the round; kill again right when it starts aggregating; the restarted hub finishes it.
+    const have = (info as unknown as { accepted: number }).accepted;
+    const rest = bodies.slice(50, 50 + (60 - have));
+    const res = await Promise.all(rest.map((b) => post(hub.url, '/v1/rounds/1/contributions', b)));
+    expect(res.every((r) => r.status === 202)).toBe(true);
+    hub.child.kill('SIGKILL');
+    await new Promise((r) => hub.child.once('exit', r));
+    hub = await spawnHub({ dir, params, onLog: (l) => process.stderr.write(`hub: ${l}\n`) });
+    started.push(hub);
+    await waitForVersion(hub.url, 1);
+    const m = await fetchModel(hub.url, (await fetchFederation(hub.url)).hubPublicKey, 1);
+    expect(m.published.header.accepted).toBe(60);
+  });
+});

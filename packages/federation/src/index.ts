@@ -18,3 +18,4 @@ export { simulate, type SimulateOptions, type SimulateResult } from './sim/simul
 export { readInteractions, splitUsers } from './sim/interactions.js';
 export { trainCentral } from './sim/central.js';
 export { evaluateTable } from './sim/evaluate.js';
+export { interactionsFromPlays, type PlayedTrack } from './plays.js';

@@ -10,3 +10,4 @@ export { runQuery, type QueryResult } from './query/query.js';
 export { storeStatus, type StoreStatus } from './query/status.js';
 export { runDemo, type DemoResult, type DemoStep } from './demo/demo.js';
 export { fingerprint } from './store/fingerprint.js';
+export * from './model-io/index.js';

@@ -1,0 +1,88 @@
+import type { ItemFeatures } from '../data/item-features.js';
+import { featureItems } from './features-step.js';
+
+/**
+ * The sparse content side of the hybrid: items as L2-normalized TF-IDF rows over hashed feature
+ * slots, and the slot → items postings for scoring. A listener's profile is the sum of the rows
+ * of what they played; an item's content score is its cosine-like overlap with that profile.
+ * Kept sparse on purpose: rare and personal tags carry most of the signal, and a low-rank
+ * projection of them (measured: SVD to 64–128 dims) loses it.
+ */
+export interface ContentIndex {
+  nItems: number;
+  slots: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  weights: Float32Array;
+  postings: { indptr: Int32Array; items: Int32Array; weights: Float32Array };
+}
+
+/** Builds the content index from item features (IDF from how many items carry each slot). */
+export function buildContentIndex(features: ItemFeatures): ContentIndex {
+  const nItems = features.indptr.length - 1;
+  const df = new Float64Array(features.slots);
+  for (let p = 0; p < features.indices.length; p++) df[features.indices[p]!]!++;
+  const weights = new Float32Array(features.weights.length);
+  for (let i = 0; i < nItems; i++) {
+    let norm = 0;
+    for (let p = features.indptr[i]!; p < features.indptr[i + 1]!; p++) {
+      const w = features.weights[p]! * Math.log(nItems / (df[features.indices[p]!]! + 1));
+      weights[p] = Math.max(0, w);
+      norm += weights[p]! * weights[p]!;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let p = features.indptr[i]!; p < features.indptr[i + 1]!; p++) weights[p]! /= norm;
+  }
+  const rows = { ...features, weights };
+  return { nItems, slots: features.slots, indptr: features.indptr, indices: features.indices, weights, postings: featureItems(rows) };
+}
+
+/** A listener's content profile: Σ of the content rows of `items` (optionally weighted), as slot → weight. */
+export function contentProfile(c: ContentIndex, items: ArrayLike<number>, itemWeights?: ArrayLike<number>): Map<number, number> {
+  const profile = new Map<number, number>();
+  for (let j = 0; j < items.length; j++) {
+    const i = items[j]!;
+    if (i < 0 || i >= c.nItems) continue;
+    const iw = itemWeights ? itemWeights[j]! : 1;
+    if (iw === 0) continue;
+    for (let p = c.indptr[i]!; p < c.indptr[i + 1]!; p++) {
+      profile.set(c.indices[p]!, (profile.get(c.indices[p]!) ?? 0) + iw * c.weights[p]!);
+    }
+  }
+  return profile;
+}
+
+/** Content score of every item for a profile, written into out[offset..offset+nItems). */
+export function contentScores(c: ContentIndex, profile: Map<number, number>, out: Float32Array, offset = 0): void {
+  out.fill(0, offset, offset + c.nItems);
+  const { indptr, items, weights } = c.postings;
+  for (const [slot, pw] of profile) {
+    for (let p = indptr[slot]!; p < indptr[slot + 1]!; p++) out[offset + items[p]!]! += pw * weights[p]!;
+  }
+}
+
+/**
+ * Adds the content scores (content[0..n)) onto factor[offset..offset+n), scaled per listener so that both parts have the
+ * same spread over the catalogue: final = factor + β/(1−β) · (σ_factor / σ_content) · content.
+ * Only the ratio of spreads matters for ranking, so per-listener z-scoring reduces to this.
+ */
+export function blendScores(factor: Float32Array, content: Float32Array, beta: number, offset: number, n: number): void {
+  if (beta <= 0) return;
+  const sf = std(factor, offset, n);
+  const sc = std(content, 0, n);
+  if (sc === 0) return;
+  const g = (beta / (1 - beta)) * (sf / sc);
+  for (let i = 0; i < n; i++) factor[offset + i]! += g * content[i]!;
+}
+
+function std(a: Float32Array, offset: number, n: number): number {
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = a[offset + i]!;
+    s += v;
+    s2 += v * v;
+  }
+  const m = s / n;
+  return Math.sqrt(Math.max(0, s2 / n - m * m));
+}

@@ -1,0 +1,119 @@
+import { MixtapeError } from '@mixtape/core';
+import type { ModelArtifact } from '../artifact/artifact.js';
+import { blendScores, buildContentIndex, contentProfile, contentScores, type ContentIndex } from '../hybrid/content.js';
+import type { HybridModel } from '../hybrid/model.js';
+import { topK } from '../metrics/top-k.js';
+import { FEEDBACK_EVIDENCE, foldIn, foldInContext, type Evidence, type FeedbackKind, type FoldInContext } from './fold-in.js';
+import { ItemIndex } from './item-index.js';
+import { quantizeRows } from './quantize.js';
+
+/** One recommended item with its score. */
+export interface Recommendation {
+  item: string;
+  score: number;
+}
+
+/** A listener as the recommender sees them: a vector and the items their history holds. */
+export interface Listener {
+  vector: Float32Array;
+  /** Item indices the listener has played or liked (content profile, --exclude-seen). */
+  positives: Int32Array;
+  /** Item indices never to recommend (bans, or all seen items). */
+  exclude: Int32Array;
+}
+
+/**
+ * Serves a trained model: top-N for known users, and for any listener described by feedback
+ * (fold-in, no retraining). The item table is float32 or int8 (a scale per row); both go through
+ * the same scoring code, so their offline metrics compare like for like.
+ */
+export class Recommender {
+  private foldCtx: FoldInContext | undefined;
+  private readonly userIndex = new Map<string, number>();
+  private readonly itemIndex = new Map<string, number>();
+
+  private constructor(
+    readonly model: HybridModel,
+    readonly history: ModelArtifact['history'],
+    readonly index: ItemIndex,
+    readonly content: ContentIndex,
+    readonly dtype: 'float32' | 'int8',
+  ) {
+    model.userIds.forEach((id, i) => this.userIndex.set(id, i));
+    model.itemIds.forEach((id, i) => this.itemIndex.set(id, i));
+  }
+
+  /** Builds the serving index; `dtype` int8 quantizes a float32 model on the fly. */
+  static async create(a: ModelArtifact, options: { dtype?: 'float32' | 'int8' } = {}): Promise<Recommender> {
+    const m = a.model;
+    const dtype = options.dtype ?? (a.int8 ? 'int8' : 'float32');
+    const table = dtype === 'int8' ? a.int8 ?? quantizeRows(m.itemFactors, m.itemIds.length, m.k) : m.itemFactors;
+    const index = await ItemIndex.create(table, m.itemIds.length, m.k);
+    return new Recommender(m, a.history, index, buildContentIndex(m.features), dtype);
+  }
+
+  /** Dense index of an item id, or undefined. */
+  item(id: string): number | undefined {
+    return this.itemIndex.get(id);
+  }
+
+  /** A known user's listener state (their trained vector and history). */
+  listener(userId: string, options: { excludeSeen?: boolean } = {}): Listener {
+    const u = this.userIndex.get(userId);
+    if (u === undefined) {
+      throw new MixtapeError('unknown_user', `User ${userId} is not in this model`, {
+        suggestion: 'check the user id against the interactions file the model was fitted on',
+      });
+    }
+    const k = this.model.k;
+    const positives = this.history.indices.slice(this.history.indptr[u]!, this.history.indptr[u + 1]!);
+    return { vector: this.model.userFactors.slice(u * k, (u + 1) * k), positives, exclude: options.excludeSeen ? positives : new Int32Array(0) };
+  }
+
+  /**
+   * A listener from evidence alone (fold-in): the user step of implicit ALS against the fixed item
+   * table. Skips and bans are negative evidence; bans are also excluded from results.
+   */
+  listenerFromFeedback(events: ReadonlyArray<{ item: string; kind: FeedbackKind; weight?: number }>, options: { excludeSeen?: boolean } = {}): Listener {
+    this.foldCtx ??= foldInContext(this.model.itemFactors, this.model.itemIds.length, this.model.k, this.model.params.lambda, this.model.params.lambdaPerObs);
+    const evidence: Evidence[] = [];
+    const positives = new Set<number>();
+    const banned = new Set<number>();
+    for (const e of events) {
+      const i = this.itemIndex.get(e.item);
+      if (i === undefined) continue;
+      const base = FEEDBACK_EVIDENCE[e.kind];
+      evidence.push({ item: i, confidence: base.confidence * (e.weight ?? 1), preference: base.preference });
+      if (base.preference === 1) positives.add(i);
+      if (e.kind === 'ban') banned.add(i);
+    }
+    for (const b of banned) positives.delete(b);
+    const seen = options.excludeSeen ? new Set([...positives, ...banned]) : banned;
+    return { vector: foldIn(this.foldCtx, evidence), positives: Int32Array.from(positives), exclude: Int32Array.from(seen) };
+  }
+
+  /** Scores of every item for a listener: factor part on the tensor engine plus the content blend. */
+  async scores(l: Listener): Promise<Float32Array> {
+    const s = await this.index.scoreBatch(l.vector, 1);
+    const beta = this.model.params.contentBeta;
+    if (beta > 0 && l.positives.length > 0) {
+      const cs = new Float32Array(s.length);
+      contentScores(this.content, contentProfile(this.content, l.positives), cs, 0);
+      blendScores(s, cs, beta, 0, s.length);
+    }
+    return s;
+  }
+
+  /** The n best items for a listener, skipping their excluded items. */
+  async recommend(l: Listener, n: number): Promise<Recommendation[]> {
+    const s = await this.scores(l);
+    const ex = Int32Array.from(l.exclude).sort();
+    const top = topK(s, n, ex);
+    return Array.from(top, (i) => ({ item: this.model.itemIds[i]!, score: s[i]! }));
+  }
+
+  /** Frees tensor memory. */
+  dispose(): void {
+    this.index.dispose();
+  }
+}

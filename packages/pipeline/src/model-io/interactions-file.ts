@@ -1,0 +1,46 @@
+import { MixtapeError } from '@mixtape/core';
+import { buildInteractions, buildItemFeatures, type Interactions, type ItemFeatures } from '@mixtape/model';
+import { readColumns } from './read-file.js';
+
+/** Reads `user,item,weight[,ts]` rows (CSV or Parquet) into CSR interactions; weight defaults to 1. */
+export async function readInteractionsFile(path: string): Promise<Interactions> {
+  const cols = await readColumns(path, ['user', 'item'], ['weight', 'ts'], 'interactions file');
+  const users = cols.user!.map(String);
+  const items = cols.item!.map(String);
+  let weights: number[] | undefined;
+  if (cols.weight) {
+    weights = cols.weight.map((w) => (w === null || w === undefined ? NaN : Number(w)));
+    const bad = weights.findIndex((w) => !Number.isFinite(w));
+    if (bad >= 0) {
+      throw new MixtapeError('bad_file', `The interactions file ${path} has a weight that is not a number on data row ${bad + 1}`, {
+        suggestion: 'make every weight a number (plays, seconds, or 1)',
+      });
+    }
+  }
+  const x = buildInteractions({ users, items, ...(weights ? { weights } : {}) });
+  if (x.indices.length === 0) {
+    throw new MixtapeError('bad_file', `The interactions file ${path} has no rows with a positive weight`, {
+      suggestion: 'give it rows of user,item,weight with weight > 0',
+    });
+  }
+  return x;
+}
+
+/** Reads `item,feature[,weight]` rows into hashed item features aligned to `itemIds`. */
+export async function readItemFeaturesFile(path: string, itemIds: readonly string[], slots?: number): Promise<ItemFeatures> {
+  const cols = await readColumns(path, ['item', 'feature'], ['weight'], 'item features file');
+  const weights = cols.weight?.map((w) => Number(w));
+  return buildItemFeatures(itemIds, { items: cols.item!.map(String), features: cols.feature!.map(String), ...(weights ? { weights } : {}) }, slots);
+}
+
+/** Reads user ids from a file: a `user` column (CSV/Parquet), or else one id per line. */
+export async function readUserIds(path: string): Promise<string[]> {
+  try {
+    const cols = await readColumns(path, ['user'], [], 'users file');
+    return [...new Set(cols.user!.map(String))];
+  } catch (err) {
+    if (!(err instanceof MixtapeError) || err.code === 'file_not_found') throw err;
+    const { readFileSync } = await import('node:fs');
+    return [...new Set(readFileSync(path, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && l !== 'user'))];
+  }
+}

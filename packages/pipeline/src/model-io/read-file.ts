@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { MixtapeError } from '@mixtape/core';
+
+/** The DuckDB table function that reads a file by its extension: Parquet or CSV (any delimiter). */
+export function tableFunction(path: string): string {
+  // Paths cannot be bound as parameters inside a FROM clause; quote them as SQL string literals.
+  const lit = `'${path.replace(/'/g, "''")}'`;
+  const ext = extname(path).toLowerCase();
+  return ext === '.parquet' || ext === '.pq' ? `read_parquet(${lit})` : `read_csv(${lit}, header = true, auto_detect = true)`;
+}
+
+/**
+ * Reads the named columns of a CSV or Parquet file through an in-memory DuckDB, as JS values.
+ * `required` columns must exist; missing optional ones come back undefined. Errors name the file.
+ */
+export async function readColumns(
+  path: string,
+  required: string[],
+  optional: string[] = [],
+  what = 'file',
+): Promise<Record<string, unknown[] | undefined>> {
+  if (!existsSync(path)) {
+    throw new MixtapeError('file_not_found', `The ${what} ${path} does not exist`, { suggestion: 'check the path' });
+  }
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    let names: string[];
+    try {
+      const desc = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${tableFunction(path)}`);
+      names = desc.getRowObjectsJS().map((r) => String(r.column_name));
+    } catch (cause) {
+      throw new MixtapeError('bad_file', `Cannot read the ${what} ${path}: ${firstLine(cause)}`, {
+        suggestion: 'pass a CSV with a header row or a Parquet file',
+        cause,
+      });
+    }
+    const lower = new Map(names.map((n) => [n.toLowerCase(), n]));
+    const missing = required.filter((c) => !lower.has(c));
+    if (missing.length > 0) {
+      throw new MixtapeError('bad_file', `The ${what} ${path} lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (has ${names.join(', ')})`, {
+        suggestion: `give it a header with ${required.join(',')}${optional.length ? `[,${optional.join(',')}]` : ''}`,
+      });
+    }
+    const present = [...required, ...optional.filter((c) => lower.has(c))];
+    const select = present.map((c) => `"${lower.get(c)!.replace(/"/g, '""')}" AS "${c}"`).join(', ');
+    let cols: Record<string, unknown[]>;
+    try {
+      const reader = await conn.runAndReadAll(`SELECT ${select} FROM ${tableFunction(path)}`);
+      cols = reader.getColumnsObjectJS() as Record<string, unknown[]>;
+    } catch (cause) {
+      throw new MixtapeError('bad_file', `Cannot read the ${what} ${path}: ${firstLine(cause)}`, {
+        suggestion: 'check that every row has the same columns and numbers are numbers',
+        cause,
+      });
+    }
+    const out: Record<string, unknown[] | undefined> = {};
+    for (const c of [...required, ...optional]) out[c] = cols[c];
+    return out;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+}

@@ -10,11 +10,11 @@ function cell(v: unknown): string {
 }
 
 /** A table with a header, columns padded to width, long cells cut. */
-export function renderTable(rows: Array<Record<string, unknown>>, columns?: string[], maxWidth = 60): string {
+export function renderTable(rows: ReadonlyArray<object>, columns?: string[], maxWidth = 60): string {
   const cols = columns ?? (rows[0] ? Object.keys(rows[0]) : []);
   if (cols.length === 0) return '(no rows)';
   const text = rows.map((r) => cols.map((c) => {
-    const s = cell(r[c]);
+    const s = cell((r as Record<string, unknown>)[c]);
     return s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s;
   }));
   const width = cols.map((c, i) => Math.max(c.length, ...text.map((t) => t[i]!.length)));

@@ -8,6 +8,10 @@ export { importScrobbles, type ScrobbleImportSummary } from './import/scrobbles.
 export { SCROBBLE_FORMATS, type ScrobbleFormat } from '@mixtape/connectors';
 export { runQuery, type QueryResult } from './query/query.js';
 export { storeStatus, type StoreStatus } from './query/status.js';
+export * from './runner/index.js';
+export * from './export/index.js';
 export { runDemo, type DemoResult, type DemoStep } from './demo/demo.js';
 export { fingerprint } from './store/fingerprint.js';
+export * from './schedule/index.js';
 export * from './model-io/index.js';
+export { parsePhases, runPipeline, PHASES, type Phase, type Stage, type StageContext, type StageOutcome, type StageReport, type PipelineResult } from './stages/pipeline.js';

@@ -1,0 +1,3 @@
+export { addSchedule, jobArgs, listSchedules, missedRuns, parseCron, removeSchedule, SCHEDULABLE, type Schedule } from './schedules.js';
+export { runDaemon, type DaemonEvent, type DaemonOptions } from './daemon.js';
+export { installDaemon, type InstallResult } from './install.js';

@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withStore } from '../store/store.js';
+import { tempDir } from '../test/helpers.js';
+import { runDaemon, type DaemonEvent } from './daemon.js';
+import { addSchedule, jobArgs, listSchedules, missedRuns, removeSchedule } from './schedules.js';
+
+describe('schedules', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({ dir, cleanup } = await tempDir()));
+  afterEach(() => cleanup());
+
+  it('adds, lists with the next run, and removes; refuses bad cron and unknown jobs', async () => {
+    await withStore({ dataDir: dir }, async (store) => {
+      const s = await addSchedule(store, '0 4 * * *', 'run --phases export,enrich');
+      expect(s).toMatchObject({ schedule_id: 1, cron: '0 4 * * *', job: 'run --phases export,enrich', last_run_at: null });
+      expect(new Date(s.next_run_at!).getTime()).toBeGreaterThan(Date.now());
+      await expect(addSchedule(store, 'every day', 'run')).rejects.toMatchObject({ code: 'bad_cron' });
+      await expect(addSchedule(store, '@daily', 'rm -rf /')).rejects.toMatchObject({ code: 'bad_job' });
+      await removeSchedule(store, 1);
+      expect(await listSchedules(store)).toEqual([]);
+      await expect(removeSchedule(store, 1)).rejects.toMatchObject({ code: 'not_found' });
+    });
+  });
+
+  it('splits job lines with quotes and counts missed runs', () => {
+    expect(jobArgs(`import scrobbles "/my music/x.csv" --format lastfm-csv`)).toEqual(['import', 'scrobbles', '/my music/x.csv', '--format', 'lastfm-csv']);
+    expect(missedRuns('0 * * * *', new Date('2026-01-01T10:30:00'), new Date('2026-01-01T13:10:00'))).toBe(3);
+    expect(missedRuns('0 * * * *', new Date('2026-01-01T10:30:00'), new Date('2026-01-01T10:59:00'))).toBe(0);
+  });
+
+  it('daemon: runs due jobs one at a time, skips overlaps, records runs, reports missed runs', async () => {
+    await withStore({ dataDir: dir }, async (store) => {
+      await addSchedule(store, '* * * * * *', 'run --phases train');
+      await addSchedule(store, '0 * * * *', 'enrich');
+      await store.run("UPDATE schedules SET created_at = current_timestamp - INTERVAL 3 HOUR WHERE schedule_id = 2");
+    });
+    const events: DaemonEvent[] = [];
+    const controller = new AbortController();
+    let running = 0;
+    let maxRunning = 0;
+    const calls: string[][] = [];
+    const result = runDaemon({
+      store: { dataDir: dir },
+      signal: controller.signal,
+      onEvent: (e) => events.push(e),
+      runJob: async (args) => {
+        calls.push(args);
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((r) => setTimeout(r, 1500));
+        running--;
+        return { code: calls.length === 2 ? 3 : 0, output: 'done' };
+      },
+    });
+    await new Promise((r) => setTimeout(r, 4200));
+    controller.abort();
+    const { ran, failed } = await result;
+    expect(maxRunning).toBe(1);
+    expect(calls[0]).toEqual(['run', '--phases', 'train']);
+    expect(ran + failed).toBe(calls.length);
+    expect(failed).toBe(1);
+    expect(events.some((e) => e.event === 'skipped')).toBe(true);
+    expect(events.find((e) => e.event === 'missed')).toMatchObject({ scheduleId: 2, detail: expect.stringMatching(/^[23] run\(s\) missed/) });
+    await withStore({ dataDir: dir }, async (store) => {
+      const runs = await store.all<{ job: string; status: string }>('SELECT job, status FROM runs ORDER BY run_id');
+      expect(runs[0]).toEqual({ job: 'schedule 2: enrich', status: 'stopped' });
+      expect(runs.filter((r) => r.job === 'schedule 1: run --phases train').map((r) => r.status).sort()).toEqual(
+        [...Array(calls.length - 1).fill('ok'), 'failed'].sort(),
+      );
+      expect((await listSchedules(store))[0]!.last_run_at).not.toBeNull();
+    });
+  });
+});

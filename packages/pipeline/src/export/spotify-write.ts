@@ -38,19 +38,64 @@ export async function resolveObjects(store: Store, objects: (Json | undefined)[]
   return ids;
 }
 
-const ms = (iso: unknown): number | null => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? Date.parse(iso) : null);
+const STAGE_COLUMNS = [
+  ['stream', 'VARCHAR'], ['seq', 'BIGINT'], ['added_at', 'TIMESTAMP'], ['added_by', 'VARCHAR'], ['is_local', 'BOOLEAN'], ['kind', 'VARCHAR'],
+  ['uri', 'VARCHAR'], ['title', 'VARCHAR'], ['artist', 'VARCHAR'], ['album', 'VARCHAR'], ['duration_ms', 'BIGINT'], ['isrc', 'VARCHAR'], ['raw', 'VARCHAR'],
+] as const;
 
-/** Saved tracks or episodes: `{added_at, track|episode}` rows into `library`. */
-export async function writeSavedPlayables(store: Store, kind: 'track' | 'episode', rows: Json[]): Promise<number> {
-  const objects = rows.map((r) => (r[kind] ?? undefined) as Json | undefined);
-  const ids = await resolveObjects(store, objects);
-  const lib: Cell[][] = [];
-  rows.forEach((r, i) => {
-    const f = spotify.itemFields(objects[i]);
-    if (ids[i] && f) lib.push([kind, ids[i], f.title, f.artist, f.uri, ms(r.added_at)]);
+/**
+ * Stages one page of saved items or playlist rows (`seq` = offset + index). Cheap, so each page
+ * commits with its checkpoint at once; `first` clears what an earlier, unfinished pass left.
+ */
+export async function stagePage(store: Store, stream: string, offset: number, rows: Json[], objectOf: (row: Json) => Json | undefined, first: boolean): Promise<number> {
+  if (first) await store.run('DELETE FROM spotify_stage WHERE stream = $1', [stream]);
+  const staged: Cell[][] = rows.map((r, i) => {
+    const o = objectOf(r);
+    const f = spotify.itemFields(o);
+    const by = (r.added_by ?? null) as Json | null;
+    return [stream, offset + i, ms(r.added_at), (by?.id as string | undefined) ?? null, r.is_local === true || f?.isLocal === true, f?.kind ?? null, f?.uri ?? null, f?.title ?? null, f?.artist ?? null, f?.album ?? null, f?.durationMs ?? null, f?.isrc ?? null, o ? JSON.stringify(o) : null];
   });
-  return writeLibraryRows(store, lib);
+  if (staged.length === 0) return 0;
+  await appendTempTable(store, 'sp_stage', STAGE_COLUMNS, staged);
+  await store.run('INSERT OR REPLACE INTO spotify_stage SELECT stream, seq, added_at, added_by, is_local, kind, uri, title, artist, album, duration_ms, isrc, raw::JSON FROM sp_stage');
+  return staged.length;
 }
+
+/** Resolves a stream's staged rows in one set-based pass; leaves `sp_stage_resolved(seq, track_id)`. */
+async function resolveStaged(store: Store, stream: string): Promise<void> {
+  await store.run(`CREATE OR REPLACE TEMP TABLE sp_stage_items AS
+    SELECT seq AS row_id, kind, uri, NULL::VARCHAR AS mbid, isrc, title, artist, album, duration_ms
+    FROM spotify_stage WHERE stream = $1 AND kind IS NOT NULL AND (uri IS NOT NULL OR title IS NOT NULL)`, [stream]);
+  await resolveTracks(store, 'sp_stage_items');
+  await store.run(`CREATE OR REPLACE TEMP TABLE sp_stage_resolved AS SELECT row_id AS seq, track_id FROM sp_stage_items_resolved`);
+  await store.run(`INSERT OR REPLACE INTO spotify_catalog (uri, track_id, kind, name, artist_name, album_name, duration_ms, isrc, source, raw, fetched_at)
+    SELECT DISTINCT ON (s.uri) s.uri, r.track_id, s.kind, s.title, s.artist, s.album, s.duration_ms, s.isrc, '${SOURCE}', s.raw, current_timestamp
+    FROM spotify_stage s JOIN sp_stage_resolved r USING (seq) WHERE s.stream = $1 AND s.uri IS NOT NULL`, [stream]);
+}
+
+/** Saved tracks or episodes, once the stream is complete: staged rows into `library`. */
+export async function finishSavedPlayables(store: Store, stream: string, kind: 'track' | 'episode'): Promise<void> {
+  await resolveStaged(store, stream);
+  await store.run(`INSERT OR REPLACE INTO library (source, kind, item_id, name, artist_name, uri, added_at)
+    SELECT DISTINCT ON (r.track_id) '${SOURCE}', $2, r.track_id, s.title, s.artist, s.uri, s.added_at
+    FROM spotify_stage s JOIN sp_stage_resolved r USING (seq) WHERE s.stream = $1 ORDER BY r.track_id, s.added_at DESC`, [stream, kind]);
+  await store.run('DELETE FROM spotify_stage WHERE stream = $1', [stream]);
+}
+
+/** A playlist's items, once all pages are staged: they replace the old contents, in order. */
+export async function finishPlaylistItems(store: Store, stream: string, playlistId: string): Promise<number> {
+  const key = playlistKey(playlistId);
+  await resolveStaged(store, stream);
+  await store.run('DELETE FROM playlist_items WHERE playlist_id = $1', [key]);
+  await store.run(`INSERT INTO playlist_items (playlist_id, position, track_id, kind, added_at, added_by, is_local)
+    SELECT $2, s.seq, r.track_id, s.kind, s.added_at, s.added_by, s.is_local
+    FROM spotify_stage s LEFT JOIN sp_stage_resolved r USING (seq) WHERE s.stream = $1 ORDER BY s.seq`, [stream, key]);
+  await store.run('DELETE FROM spotify_stage WHERE stream = $1', [stream]);
+  await setPlaylistStatus(store, playlistId, 'complete');
+  return Number(await store.scalar('SELECT count(*) FROM playlist_items WHERE playlist_id = $1', [key]));
+}
+
+const ms = (iso: unknown): number | null => (typeof iso === 'string' && !Number.isNaN(Date.parse(iso)) ? Date.parse(iso) : null);
 
 /** Saved albums and shows, and followed artists: library rows keyed by their Spotify URI. */
 export async function writeSavedObjects(store: Store, kind: 'album' | 'show' | 'artist', rows: Json[]): Promise<number> {
@@ -89,23 +134,6 @@ export async function writePlaylists(store: Store, rows: Json[]): Promise<number
     ON CONFLICT (playlist_id) DO UPDATE SET name = excluded.name, owner = excluded.owner, description = excluded.description,
       snapshot = excluded.snapshot, item_count = excluded.item_count`);
   return meta.length;
-}
-
-/** One page of a playlist's items at `offset`, in order; the first page replaces the old contents. */
-export async function writePlaylistItems(store: Store, playlistId: string, offset: number, rows: Json[], first: boolean): Promise<number> {
-  const key = playlistKey(playlistId);
-  if (first) await store.run('DELETE FROM playlist_items WHERE playlist_id = $1', [key]);
-  const objects = rows.map((r) => spotify.playlistRowObject(r));
-  const ids = await resolveObjects(store, objects);
-  const items: Cell[][] = rows.map((r, i) => {
-    const f = spotify.itemFields(objects[i]);
-    const by = (r.added_by ?? null) as Json | null;
-    return [key, offset + i, ids[i], f?.kind ?? null, ms(r.added_at), (by?.id as string | undefined) ?? null, r.is_local === true];
-  });
-  if (items.length === 0) return 0;
-  await appendTempTable(store, 'sp_pli', [['playlist_id', 'VARCHAR'], ['position', 'BIGINT'], ['track_id', 'VARCHAR'], ['kind', 'VARCHAR'], ['added_at', 'TIMESTAMP'], ['added_by', 'VARCHAR'], ['is_local', 'BOOLEAN']], items);
-  await store.run('INSERT OR REPLACE INTO playlist_items SELECT * FROM sp_pli');
-  return items.length;
 }
 
 export async function setPlaylistStatus(store: Store, playlistId: string, status: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { spotify, type HttpClient, type StreamPage } from '@mixtape/connectors';
-import { runStream, type StreamResult } from '../runner/run-stream.js';
+import { runStream, type PageContext, type StreamResult } from '../runner/run-stream.js';
 import { recordRun } from '../runner/runs.js';
 import { writeCheckpoint } from '../runner/checkpoint.js';
 import type { Store } from '../store/store.js';
@@ -37,6 +37,8 @@ export interface SpotifyExportSummary {
 }
 
 const RANGES = ['short_term', 'medium_term', 'long_term'] as const;
+type Write = (page: StreamPage<Json, spotify.OffsetCheckpoint>, ctx: PageContext<string>) => Promise<number>;
+const offsetOf = (p: StreamPage<Json, unknown>): number => Number(/offset=(\d+)/.exec(p.key)?.[1] ?? 0);
 
 /**
  * Exports a Spotify library through the Web API into the store: each page with its checkpoint in
@@ -74,11 +76,17 @@ export async function exportSpotify(o: SpotifyExportOptions): Promise<SpotifyExp
     if (wanted.has('profile')) {
       note(await runStream<Json, never, null>(store, { key: 'spotify.profile', source: 'spotify', stream: () => spotify.profile(client), write: (p) => w.writeProfile(store, p.records[0]!), onPage: tick('profile') }));
     }
-    const saved: [SpotifyStreamName, spotify.SavedKind, (rows: Json[]) => Promise<number>][] = [
-      ['saved_tracks', 'tracks', (r) => w.writeSavedPlayables(store, 'track', r)],
-      ['saved_albums', 'albums', (r) => w.writeSavedObjects(store, 'album', r)],
-      ['saved_shows', 'shows', (r) => w.writeSavedObjects(store, 'show', r)],
-      ['saved_episodes', 'episodes', (r) => w.writeSavedPlayables(store, 'episode', r)],
+    // Tracks and episodes are staged page by page and resolved once at the end of the stream.
+    const playable = (kind: 'track' | 'episode', stream: string): Write => async (p, c) => {
+      const n = await w.stagePage(store, stream, offsetOf(p), p.records, (r) => r[kind] as Json | undefined, c.first);
+      if (c.last) await w.finishSavedPlayables(store, stream, kind);
+      return n;
+    };
+    const saved: [SpotifyStreamName, spotify.SavedKind, Write][] = [
+      ['saved_tracks', 'tracks', playable('track', 'saved_tracks')],
+      ['saved_albums', 'albums', (p) => w.writeSavedObjects(store, 'album', p.records)],
+      ['saved_shows', 'shows', (p) => w.writeSavedObjects(store, 'show', p.records)],
+      ['saved_episodes', 'episodes', playable('episode', 'saved_episodes')],
     ];
     for (const [name, kind, write] of saved) {
       if (!wanted.has(name)) continue;
@@ -86,7 +94,7 @@ export async function exportSpotify(o: SpotifyExportOptions): Promise<SpotifyExp
         key: `spotify.${name}`,
         source: 'spotify',
         stream: (hwm) => spotify.savedItems(client, kind, { stopBefore: hwm ?? undefined }),
-        write: (p) => write(p.records),
+        write,
         // The newest added_at seen; the first page of a pass holds it (newest first).
         mark: (p, pending) => p.records.reduce<string | null>((m, r) => (typeof r.added_at === 'string' && (m === null || r.added_at > m) ? r.added_at : m), pending),
         onPage: tick(name),
@@ -103,7 +111,7 @@ export async function exportSpotify(o: SpotifyExportOptions): Promise<SpotifyExp
             key: `spotify.top_${kind}_${range}`,
             source: 'spotify',
             stream: () => spotify.topItems(client, kind, range),
-            write: (p, c) => w.writeTop(store, kind, range, Number(/offset=(\d+)/.exec(p.key)?.[1] ?? 0), p.records, c.first),
+            write: (p, c) => w.writeTop(store, kind, range, offsetOf(p), p.records, c.first),
             onPage: tick(`top ${kind}`),
           }));
         }
@@ -169,13 +177,13 @@ async function exportPlaylists(store: Store, client: HttpClient, summary: Spotif
       // A run cut short on an older snapshot starts this playlist again from the top.
       restart: (s) => (s.pending as Mark | null)?.snapshot !== row.snapshot,
       write: async (p, c) => {
-        const offset = Number(/offset=(\d+)/.exec(p.key)?.[1] ?? 0);
         if (p.status) {
           await w.setPlaylistStatus(store, id, p.status);
           return 0;
         }
-        const n = await w.writePlaylistItems(store, id, offset, p.records, c.first || offset === 0);
-        if (p.next === undefined) await w.setPlaylistStatus(store, id, 'complete');
+        const stream = `playlist_items:${id}`;
+        const n = await w.stagePage(store, stream, offsetOf(p), p.records, spotify.playlistRowObject, c.first || offsetOf(p) === 0);
+        if (c.last) await w.finishPlaylistItems(store, stream, id);
         return n;
       },
       mark: (p, pending) => ({ snapshot: row.snapshot ?? '', status: p.status ?? 'complete', items: (pending?.items ?? 0) + p.records.length }),

@@ -10,6 +10,8 @@ export interface CheckpointState<C = unknown, H = unknown> {
   cursor: C | null;
   pending: H | null;
   hwm: H | null;
+  /** When the pass now in progress started; raw pages of a pass are kept under it. */
+  pass?: string | null;
 }
 
 const EMPTY: CheckpointState<never, never> = { v: 1, cursor: null, pending: null, hwm: null };
@@ -33,7 +35,7 @@ export function upgradeCheckpoint<C, H>(raw: unknown): CheckpointState<C, H> {
   }
   if (!value || typeof value !== 'object') return { ...EMPTY };
   const o = value as Record<string, unknown>;
-  if (o.v === 1) return { v: 1, cursor: (o.cursor ?? null) as C | null, pending: (o.pending ?? null) as H | null, hwm: (o.hwm ?? null) as H | null };
+  if (o.v === 1) return { v: 1, cursor: (o.cursor ?? null) as C | null, pending: (o.pending ?? null) as H | null, hwm: (o.hwm ?? null) as H | null, pass: typeof o.pass === 'string' ? o.pass : null };
   // Version 0 (no `v`): the whole object was the resume cursor.
   return { v: 1, cursor: value as C, pending: null, hwm: null };
 }

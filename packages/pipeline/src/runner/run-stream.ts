@@ -1,16 +1,27 @@
-import type { Stream, StreamPage } from '@mixtape/connectors';
+import { MAX_PAGES, type Stream, type StreamPage } from '@mixtape/connectors';
 import type { Store } from '../store/store.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
+
+/** What a writer knows about the page it writes. */
+export interface PageContext<H> {
+  /** The first page of a fresh pass (not a resumed one): the place to clear what the pass replaces. */
+  first: boolean;
+  /** This page ends the stream: the place to turn staged rows into final ones. */
+  last: boolean;
+  pending: H | null;
+  /** Id of the pass (its start time), the same across resumes. */
+  pass: string;
+}
 
 export interface StreamJob<R, C, H> {
   /** Checkpoint key, e.g. `spotify.saved_tracks`. */
   key: string;
-  /** Raw pages are kept under (source, stream name, page key). */
+  /** Raw pages are kept under (source, stream name, pass + page key). */
   source: string;
   /** Builds the stream from the last finished high-water mark. */
   stream: (hwm: H | null) => Stream<R, C>;
-  /** Writes one page's records; runs inside the page's transaction. `first` is the stream's first page of this pass. */
-  write: (page: StreamPage<R, C>, ctx: { first: boolean; pending: H | null }) => Promise<number>;
+  /** Writes one page's records; runs inside the page's transaction. */
+  write: (page: StreamPage<R, C>, ctx: PageContext<H>) => Promise<number>;
   /** Folds a page into the high-water mark being built. */
   mark?: (page: StreamPage<R, C>, pending: H | null) => H | null;
   /** True when an unfinished run's cursor must be dropped (e.g. the playlist changed since). */
@@ -31,37 +42,53 @@ export interface StreamResult {
 /**
  * Runs one stream: each page and its checkpoint are written in ONE transaction, so a kill at any
  * moment either keeps a page with its checkpoint or neither. The high-water mark moves only in the
- * transaction of the last page. Bounded by the stream's own paging.
+ * transaction of the last page. The next page is fetched while this one is written (it is not
+ * committed before its own turn, so a kill only costs that fetch).
  */
 export async function runStream<R, C, H>(store: Store, job: StreamJob<R, C, H>): Promise<StreamResult> {
   const state = await readCheckpoint<C, H>(store, job.key);
   const restart = state.cursor !== null && (job.restart?.(state) ?? false);
   const resumed = state.cursor !== null && !restart;
   let pending: H | null = resumed ? state.pending : null;
+  const pass = (resumed ? state.pass : null) ?? new Date().toISOString();
   const result: StreamResult = { key: job.key, pages: 0, records: 0, written: 0, resumed };
   const stream = job.stream(state.hwm);
+  const pages = stream.read(resumed ? (state.cursor as C) : undefined);
   let first = !resumed;
-  for await (const page of stream.read(resumed ? (state.cursor as C) : undefined)) {
-    pending = job.mark ? job.mark(page, pending) : pending;
+  // The prefetch may fail while a page is being written: mark it handled; awaiting it still throws.
+  const prefetch = () => {
+    const p = pages.next();
+    p.catch(() => {});
+    return p;
+  };
+  let ahead = prefetch();
+  // Bounded by the stream's own paging: it ends when the stream says there is no next page.
+  for (let step = 0; step < MAX_PAGES; step++) {
+    const item = await ahead;
+    if (item.done) break;
+    const page = item.value;
     const last = page.next === undefined;
-    const next: CheckpointState = last ? { v: 1, cursor: null, pending: null, hwm: pending ?? state.hwm } : { v: 1, cursor: page.next, pending, hwm: state.hwm };
+    if (!last) ahead = prefetch();
+    pending = job.mark ? job.mark(page, pending) : pending;
+    const next: CheckpointState = last ? { v: 1, cursor: null, pending: null, hwm: pending ?? state.hwm, pass: null } : { v: 1, cursor: page.next, pending, hwm: state.hwm, pass };
     const written = await store.transaction(async () => {
-      const n = await job.write(page, { first, pending });
-      if (job.keepRaw !== false) {
-        await store.run(
-          `INSERT OR REPLACE INTO raw_pages (source, stream, page_key, url, fetched_at, body) VALUES ($1, $2, $3, $4, current_timestamp, $5)`,
-          [job.source, stream.name, page.key, page.url ?? null, JSON.stringify(page.raw ?? null)],
-        );
-      }
-      await writeCheckpoint(store, job.key, next);
-      return n;
-    });
+        const n = await job.write(page, { first, last, pending, pass });
+        if (job.keepRaw !== false) {
+          await store.run(
+            `INSERT OR REPLACE INTO raw_pages (source, stream, page_key, url, fetched_at, body) VALUES ($1, $2, $3, $4, current_timestamp, $5)`,
+            [job.source, stream.name, `${pass} ${page.key}`, page.url ?? null, JSON.stringify(page.raw ?? null)],
+          );
+        }
+        await writeCheckpoint(store, job.key, next);
+        return n;
+      });
     first = false;
     result.pages++;
     result.records += page.records.length;
     result.written += written;
     if (page.status) result.status = page.status;
     job.onPage?.(page, written);
+    if (last) break;
   }
   return result;
 }

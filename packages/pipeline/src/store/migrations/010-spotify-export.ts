@@ -51,4 +51,28 @@ CREATE TABLE spotify_top (
 );
 `,
   },
+  {
+    id: 11,
+    name: 'Spotify staging rows',
+    // Pages of saved items and playlist items are staged row by row (with their checkpoint); the
+    // identity resolution and canonical writes run once per stream, set-based, when it finishes.
+    sql: `
+CREATE TABLE spotify_stage (
+  stream VARCHAR NOT NULL,
+  seq BIGINT NOT NULL,
+  added_at TIMESTAMP,
+  added_by VARCHAR,
+  is_local BOOLEAN,
+  kind VARCHAR,
+  uri VARCHAR,
+  title VARCHAR,
+  artist VARCHAR,
+  album VARCHAR,
+  duration_ms BIGINT,
+  isrc VARCHAR,
+  raw JSON,
+  PRIMARY KEY (stream, seq)
+);
+`,
+  },
 ];

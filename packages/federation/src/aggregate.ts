@@ -79,5 +79,13 @@ export async function aggregateRound(
     for (let j = 0; j < dim; j++) g[r * dim + j] = sum[r * dim + j]!;
   }
   orthonormalize(g, rows, dim);
+  if (noiseStd > 0 && params.shrink > 0) {
+    for (let r = 0; r < rows; r++) {
+      const pop = popularity[r]!;
+      if (!(pop > threshold)) continue;
+      const f = pop / (pop + params.shrink * noiseStd);
+      for (let j = 0; j < dim; j++) g[r * dim + j]! *= f;
+    }
+  }
   return { table: Float32Array.from(g), popularity, accepted: n, kept, trimmed, keptRows };
 }

@@ -14,7 +14,7 @@ export function testParams(over: Partial<FederationParams> = {}): FederationPara
 }
 
 /** A hub on a random loopback port with a fresh store folder. */
-export async function testHub(params: FederationParams, opts: { db?: string; burst?: number; perMinute?: number; dir?: string } = {}): Promise<RunningHub & { dir: string }> {
+export async function testHub(params: FederationParams, opts: { db?: string; burst?: number; perMinute?: number; dir?: string; keyPath?: string } = {}): Promise<RunningHub & { dir: string }> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'mixtape-hub-test-')));
   const hub = await startHub({ port: 0, dir, params, ...opts });
   return Object.assign(hub, { dir });

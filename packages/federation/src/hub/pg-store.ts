@@ -44,7 +44,9 @@ export class PgStore implements HubStore {
         await c.query(SCHEMA);
         await c.query('INSERT INTO mixtape_fed_meta (id, params) VALUES (1, $1) ON CONFLICT DO NOTHING', [JSON.stringify(params)]);
         const stored = (await c.query('SELECT params FROM mixtape_fed_meta WHERE id = 1')).rows[0]?.params as FederationParams;
-        if (JSON.stringify(stored) !== JSON.stringify(params))
+        // JSONB reorders keys, so compare with sorted keys.
+        const canon = (o: object) => JSON.stringify(o, Object.keys(o).sort());
+        if (canon(stored) !== canon(params))
           throw new MixtapeError('hub_params_mismatch', 'This database already serves a federation with other parameters', {
             suggestion: 'start the hub with the same parameters as the others, or use another database',
           });

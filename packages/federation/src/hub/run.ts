@@ -23,6 +23,7 @@ export function defaultParams(over: Partial<FederationParams> = {}): FederationP
     minContributors: 100,
     trimFraction: 0.02,
     pruneSigmas: 3,
+    shrink: 1,
     seed: 20_260_101,
     // The exact payload plus room for the header: anything larger is refused unread.
     maxBodyBytes: rows * (dim + 1) * 4 + 8192,

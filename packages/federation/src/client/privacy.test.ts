@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, connect, type Server } from 'node:net';
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { testHub, testParams } from '../test-support.js';
+import type { RunningHub } from '../hub/run.js';
+import { interactionsFromPlays, type PlayedTrack } from '../plays.js';
+import { vocabulary } from '../vocab.js';
+import { join, publish, pull, privacyStatus } from './node.js';
+import { decodeContribution, payloadFloats } from '../codec.js';
+
+const library: PlayedTrack[] = [
+  { artist: 'Zbigniew Preisner', title: 'Van den Budenmayer Concerto', isrc: 'PLA019500123', plays: 123457 },
+  { artist: 'Hildur Guðnadóttir', title: 'Bathroom Dance', mbid: '0f5b6e0a-1111-4c2e-9bd5-3c9a33d2b7aa', plays: 98765 },
+  { artist: 'Moondog', title: 'Bird\u2019s Lament', plays: 4242 },
+];
+
+let hub: RunningHub;
+let proxy: Server;
+let proxyUrl: string;
+const sent: Buffer[] = [];
+
+beforeAll(async () => {
+  hub = await testHub(testParams({ rows: 256, dim: 4, minContributors: 1 }));
+  const target = new URL(hub.url);
+  // Every byte the node sends passes through here and is kept.
+  proxy = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    client.on('data', (d) => {
+      sent.push(Buffer.from(d));
+      upstream.write(d);
+    });
+    upstream.on('data', (d) => client.write(d));
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  proxy.close();
+  await hub.stop();
+});
+
+describe('what a node sends', () => {
+  it('is row numbers under noise and a signature: no names, ids, counts or times', async () => {
+    const dir = await mkdtemp(joinPath(tmpdir(), 'mixtape-node-'));
+    const joined = await join({ hub: proxyUrl, dir, budget: 8 });
+    expect((await stat(joinPath(dir, 'identity.pem'))).mode & 0o777).toBe(0o600);
+    const x = interactionsFromPlays(vocabulary(joined.params.rows), library);
+    const res = await publish({ dir, interactions: x });
+    expect(res.round).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await pull({ dir })).version).toBe(1);
+
+    const all = Buffer.concat(sent);
+    const text = all.toString('latin1');
+    const utf8 = all.toString('utf8');
+    for (const t of library) {
+      for (const s of [t.artist!, t.title!, t.artist!.toLowerCase(), t.artist!.split(' ')[0]!, String(t.plays)]) {
+        expect(utf8.includes(s), `sent "${s}"`).toBe(false);
+        expect(text.includes(s), `sent "${s}"`).toBe(false);
+      }
+      if (t.isrc) expect(text.includes(t.isrc)).toBe(false);
+      if (t.mbid) expect(text.includes(t.mbid)).toBe(false);
+    }
+    expect(text).not.toMatch(/artist:|track:|isrc:|mbid:/);
+    expect(text).not.toMatch(/20\d\d-\d\d-\d\d/);
+
+    // The one body sent: a fixed set of header fields, and a payload where every entry is noisy,
+    // so the hub cannot even see which rows this node's library touches.
+    const start = all.indexOf(Buffer.from('MXC1'));
+    expect(start).toBeGreaterThan(0);
+    const d = decodeContribution(all.subarray(start));
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    expect(Object.keys(d.header).sort()).toEqual(['dim', 'nonce', 'payloadSha256', 'publicKey', 'round', 'rows', 'signature', 'vocabVersion']);
+    const floats = payloadFloats(Buffer.from(d.payload.subarray(0, 256 * 5 * 4)));
+    expect(floats.filter((v) => v === 0).length).toBe(0);
+  });
+
+  it('refuses to publish past the budget, before sending anything', async () => {
+    const dir = await mkdtemp(joinPath(tmpdir(), 'mixtape-node-'));
+    await join({ hub: hub.url, dir, budget: 0.5 });
+    const before = sent.length;
+    const x = interactionsFromPlays(vocabulary(256), library);
+    await expect(publish({ dir, interactions: x })).rejects.toMatchObject({ code: 'privacy_budget_exhausted' });
+    expect(sent.length).toBe(before);
+    expect((await privacyStatus({ dir })).rounds).toBe(0);
+  });
+
+  it('keeps the installed model when the hub is down', async () => {
+    const dir = await mkdtemp(joinPath(tmpdir(), 'mixtape-node-'));
+    await join({ hub: hub.url, dir });
+    const first = await pull({ dir });
+    const down = await testHub(testParams());
+    const url = down.url;
+    await down.stop();
+    const { writeFile, readFile } = await import('node:fs/promises');
+    const cfg = JSON.parse(await readFile(joinPath(dir, 'node.json'), 'utf8'));
+    await writeFile(joinPath(dir, 'node.json'), JSON.stringify({ ...cfg, hub: url }));
+    await expect(pull({ dir })).rejects.toMatchObject({ code: 'hub_unreachable' });
+    expect((await stat(joinPath(first.installedAt, 'model.bin'))).size).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,63 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { contributionBody, post, testHub, testParams } from '../test-support.js';
+import { fetchFederation, fetchModel } from '../client/protocol.js';
+import type { RunningHub } from './run.js';
+import { newIdentity } from '../identity.js';
+
+const url = process.env.MIXTAPE_TEST_PG_URL;
+if (!url) console.log('skipping PostgreSQL hub tests: MIXTAPE_TEST_PG_URL is not set (CI sets it from .ci/postgres.sh)');
+
+const hubs: RunningHub[] = [];
+afterAll(async () => {
+  for (const h of hubs) await h.stop();
+});
+
+/** A fresh schema on the test server, so runs never see each other's tables. */
+async function freshSchemaUrl(): Promise<string> {
+  const schema = `fed_${randomBytes(6).toString('hex')}`;
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query(`CREATE SCHEMA ${schema}`);
+  await c.end();
+  const u = new URL(url!);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+describe.skipIf(!url)('hubs over one PostgreSQL database', () => {
+  it('two hub processes share rounds: nothing lost, one aggregate, the same signed version', async () => {
+    const db = await freshSchemaUrl();
+    const params = testParams({ rows: 512, dim: 8, minContributors: 40, trimFraction: 0.05 });
+    const a = await testHub(params, { db });
+    hubs.push(a);
+    // The second hub uses the first one's key, as an operator running several processes would.
+    const b = await testHub(params, { db, keyPath: `${a.dir}/hub-key.pem` });
+    hubs.push(b);
+    const res = await Promise.all(Array.from({ length: 40 }, (_, i) => post((i % 2 ? a : b).url, '/v1/rounds/1/contributions', contributionBody(params, 1))));
+    expect(res.map((r) => r.status)).toEqual(Array(40).fill(202));
+    let info = await fetchFederation(a.url);
+    for (let i = 0; i < 200 && info.latestVersion < 1; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      info = await fetchFederation(a.url);
+    }
+    expect(info.latestVersion).toBe(1);
+    const ma = await fetchModel(a.url, info.hubPublicKey, 1);
+    const mb = await fetchModel(b.url, info.hubPublicKey, 1);
+    expect(ma.published.sha256).toBe(mb.published.sha256);
+    expect(ma.published.header).toMatchObject({ accepted: 40, kept: 38 });
+    // Round 1 is over on both; duplicates and replays are refused through either hub.
+    const id = newIdentity();
+    const body = contributionBody(params, 2, { identity: id });
+    expect((await post(a.url, '/v1/rounds/2/contributions', body)).status).toBe(202);
+    expect((await post(b.url, '/v1/rounds/2/contributions', body)).json.error?.code).toBe('duplicate_contribution');
+    expect((await post(b.url, '/v1/rounds/1/contributions', contributionBody(params, 1))).json.error?.code).toBe('wrong_round');
+  });
+
+  it('refuses to serve a database that holds another federation', async () => {
+    const db = await freshSchemaUrl();
+    hubs.push(await testHub(testParams(), { db }));
+    await expect(testHub(testParams({ dim: 3 }), { db })).rejects.toMatchObject({ code: 'hub_params_mismatch' });
+  });
+});

@@ -34,6 +34,8 @@ export interface SimulateOptions {
   /** Run the hub in a child process (default) or in this one. */
   hubProcess?: boolean;
   concurrency?: number;
+  /** Central metrics of an earlier run on the same file, split, rounds and shape (skips retraining). */
+  central?: Metrics;
   onProgress?: ProgressFn;
 }
 
@@ -121,8 +123,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     }
     const final = await fetchModel(hub.url, (await fetchFederation(hub.url)).hubPublicKey, 'latest');
     const federated = evaluateTable(final.table, params.dim, catalogue, train, test);
-    const central = await trainCentral(params, data, o.rounds);
-    const centralMetrics = evaluateTable(central.table, params.dim, catalogue, train, test);
+    const centralMetrics = o.central ?? evaluateTable((await trainCentral(params, data, o.rounds)).table, params.dim, catalogue, train, test);
     await mkdir(o.out, { recursive: true });
     await writeModelDir(o.out, { table: final.table, popularity: final.popularity, params, catalogue, version: final.published });
     return {

@@ -1,42 +1,63 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { HYBRID_DEFAULTS, saveModel, type Manifest } from '@mixtape/model';
 import type { PublishedModel } from '../model-file.js';
 import type { FederationParams } from '../params.js';
+import { confidence, userVector } from '../trainer.js';
 import type { Catalogue } from './evaluate.js';
+import type { UserRows } from './interactions.js';
 
 /**
- * Writes a federated model folder: `federated-model.json` (what it is, which version, hash),
- * `item-factors.f32` (one float32 row of `dim` per catalogue item, in `items.tsv` order) and
- * `items.tsv` (item id, vocabulary row, popularity). Scores are item . (sum of a user's weighted
- * item rows), the same fold-in a node uses.
+ * Writes the federated model in the model package's directory format (manifest.json and typed
+ * arrays), so `mixtape model recommend --model DIR` serves it: item factors are the catalogue's
+ * rows of the global table, user factors the fold-in a node computes (sum of its unit-L2,
+ * log1p-weighted item rows), no content features (contentBeta 0).
  */
-export async function writeModelDir(
+export function writeModelDir(
   dir: string,
-  m: { table: Float32Array; popularity: Float32Array; params: FederationParams; catalogue: Catalogue; version: PublishedModel },
-): Promise<void> {
+  m: { table: Float32Array; params: FederationParams; catalogue: Catalogue; version: PublishedModel; train: UserRows[] },
+): Manifest {
   const { dim } = m.params;
-  const factors = new Float32Array(m.catalogue.items.length * dim);
-  m.catalogue.items.forEach((_, i) => factors.set(m.table.subarray(m.catalogue.rows[i]! * dim, (m.catalogue.rows[i]! + 1) * dim), i * dim));
-  await writeFile(join(dir, 'item-factors.f32'), Buffer.from(factors.buffer));
-  await writeFile(
-    join(dir, 'items.tsv'),
-    `item\trow\tpopularity\n${m.catalogue.items.map((it, i) => `${it}\t${m.catalogue.rows[i]}\t${m.popularity[m.catalogue.rows[i]!]!.toFixed(4)}`).join('\n')}\n`,
-  );
-  await writeFile(
-    join(dir, 'federated-model.json'),
-    `${JSON.stringify(
-      {
-        kind: 'mixtape-federated-item-table',
+  const cat = m.catalogue;
+  const itemFactors = new Float32Array(cat.items.length * dim);
+  cat.items.forEach((_, i) => itemFactors.set(m.table.subarray(cat.rows[i]! * dim, (cat.rows[i]! + 1) * dim), i * dim));
+  const index = new Map(cat.items.map((it, i) => [it, i]));
+  const userFactors = new Float32Array(m.train.length * dim);
+  const indptr = new Int32Array(m.train.length + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  m.train.forEach((u, k) => {
+    const rows = Int32Array.from(u.items, (it) => cat.rowOf.get(it)!);
+    userFactors.set(userVector(m.table, dim, { rows, weights: confidence(u.counts) }), k * dim);
+    const order = u.items.map((it, j) => [index.get(it)!, u.counts[j]!] as const).sort((a, b) => a[0] - b[0]);
+    for (const [i, c] of order) {
+      indices.push(i);
+      values.push(c);
+    }
+    indptr[k + 1] = indices.length;
+  });
+  const userIds = m.train.map((u) => u.user);
+  return saveModel(dir, {
+    model: {
+      version: 1,
+      k: dim,
+      userIds,
+      itemIds: cat.items,
+      userFactors,
+      itemFactors,
+      featureTable: new Float32Array(0),
+      featureSlots: 0,
+      features: { slots: 0, indptr: new Int32Array(cat.items.length + 1), indices: new Int32Array(0), weights: new Float32Array(0) },
+      params: { ...HYBRID_DEFAULTS, factors: dim, iterations: m.version.header.version, contentBeta: 0 },
+    },
+    history: { userIds, itemIds: cat.items, indptr, indices: Int32Array.from(indices), values: Float32Array.from(values) },
+    extra: {
+      federation: {
         version: m.version.header.version,
         sha256: m.version.sha256,
         vocabVersion: m.params.vocabVersion,
-        dim,
-        items: m.catalogue.items.length,
-        scoring: 'fold-in: user = sum of log1p(plays)-weighted item rows (unit L2); score = item . user',
-        params: m.params,
+        accepted: m.version.header.accepted,
+        kept: m.version.header.kept,
+        noiseMultiplier: m.params.noiseMultiplier,
       },
-      null,
-      2,
-    )}\n`,
-  );
+    },
+  });
 }

@@ -34,8 +34,8 @@ describe('federation simulate', () => {
     expect(r.central.ndcg10).toBeGreaterThan(0.2);
     expect(r.ratioNdcg10).toBeGreaterThan(0.97);
     expect(r.payloadBytes).toBeGreaterThan(1024 * 5 * 4);
-    const meta = JSON.parse(await readFile(join(out, 'federated-model.json'), 'utf8'));
-    expect(meta).toMatchObject({ kind: 'mixtape-federated-item-table', version: 3, dim: 4, items: 200 });
+    const meta = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(meta).toMatchObject({ format: 'mixtape-model', k: 4, items: 200, users: 120, extra: { federation: { version: 3 } } });
     expect((await readFile(join(out, 'item-factors.f32'))).length).toBe(200 * 4 * 4);
   });
 

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { noProgress, type ProgressFn } from '@mixtape/core';
 import { Accountant, noiseMultiplierFor, type PrivacyReport } from '../accountant.js';
 import { newIdentity } from '../identity.js';
@@ -124,8 +124,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     const final = await fetchModel(hub.url, (await fetchFederation(hub.url)).hubPublicKey, 'latest');
     const federated = evaluateTable(final.table, params.dim, catalogue, train, test);
     const centralMetrics = o.central ?? evaluateTable((await trainCentral(params, data, o.rounds)).table, params.dim, catalogue, train, test);
-    await mkdir(o.out, { recursive: true });
-    await writeModelDir(o.out, { table: final.table, popularity: final.popularity, params, catalogue, version: final.published });
+    await mkdir(dirname(o.out), { recursive: true });
+    writeModelDir(o.out, { table: final.table, params, catalogue, version: final.published, train });
     return {
       nodes: nNodes,
       rounds: o.rounds,

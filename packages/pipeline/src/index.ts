@@ -15,3 +15,4 @@ export { fingerprint } from './store/fingerprint.js';
 export * from './schedule/index.js';
 export * from './model-io/index.js';
 export { parsePhases, runPipeline, PHASES, type Phase, type Stage, type StageContext, type StageOutcome, type StageReport, type PipelineResult } from './stages/pipeline.js';
+export * from './push/index.js';

@@ -1,0 +1,102 @@
+import { MixtapeError } from '@mixtape/core';
+import { HttpClient, type HttpEvent } from '../http/client.js';
+import { rateFromEnv } from '../http/rate.js';
+import type { BodyVerdict } from '../http/retry.js';
+import { requestJson } from '../spotify/json-request.js';
+
+export const DEEZER_API_URL = 'https://api.deezer.com';
+/** Deezer playlists are capped like Spotify's; tracks are added 100 per request here. */
+export const DEEZER_PLAYLIST_CAP = 10_000;
+export const DEEZER_ITEMS_PER_REQUEST = 100;
+
+/** The token from DEEZER_ACCESS_TOKEN (Deezer accepts no new apps, so only an existing token works). */
+export function deezerTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const token = env.DEEZER_ACCESS_TOKEN;
+  if (!token) {
+    throw new MixtapeError('deezer_not_configured', 'Pushing to Deezer needs DEEZER_ACCESS_TOKEN', {
+      suggestion: 'Deezer accepts no new apps: set DEEZER_ACCESS_TOKEN to a token you already have, or push to another target',
+    });
+  }
+  return token;
+}
+
+/** Deezer reports errors inside HTTP 200: code 4 is its quota (a rate limit), 800 not found. */
+export function deezerVerdict(_status: number, body: unknown): BodyVerdict {
+  const code = (body as { error?: { code?: number } } | null)?.error?.code;
+  if (code === undefined) return 'ok';
+  if (code === 4) return 'rate_limited';
+  if (code === 800) return 'not_found';
+  if (code === 100 || code === 700) return 'server';
+  return 'client';
+}
+
+/** Writes playlists to the Deezer account of DEEZER_ACCESS_TOKEN (https://developers.deezer.com/api/playlist). */
+export class DeezerPlaylistWriter {
+  readonly http: HttpClient;
+
+  constructor(token: string, o: { apiUrl?: string; onEvent?: (e: HttpEvent) => void; env?: NodeJS.ProcessEnv } = {}) {
+    const env = o.env ?? process.env;
+    this.http = new HttpClient({
+      service: 'Deezer',
+      baseUrl: o.apiUrl ?? (env.MIXTAPE_DEEZER_API_URL || DEEZER_API_URL),
+      rate: rateFromEnv('deezer', '50/5s', env),
+      concurrency: 2,
+      policy: { maxAttempts: 5, baseBackoffMs: 500, maxBackoffMs: 20_000, defaultRetryAfterMs: 5_000, inspectBody: deezerVerdict },
+      headers: {},
+      secretParams: ['access_token'],
+      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    });
+    this.token = token;
+  }
+
+  private readonly token: string;
+
+  get requests(): number {
+    return this.http.stats.requests;
+  }
+
+  private async write(method: 'POST' | 'DELETE', path: string, params: Record<string, string>, idempotent = false): Promise<unknown> {
+    const res = await requestJson(this.http, { method, path, params: { ...params, access_token: this.token }, idempotent });
+    if (res.outcome === 'not_found') throw new MixtapeError('deezer_not_found', `Deezer has no ${path}`, { suggestion: 'run the push again: it creates the playlist anew' });
+    return res.body;
+  }
+
+  /** Creates a playlist; returns its id. POST /user/me/playlists?title= */
+  async create(title: string): Promise<string> {
+    const body = (await this.write('POST', 'user/me/playlists', { title })) as { id: number | string };
+    return String(body.id);
+  }
+
+  /** Tracks in the playlist, or undefined when it is gone. GET /playlist/{id} */
+  async count(id: string): Promise<number | undefined> {
+    const res = await this.http.get<{ nb_tracks: number }>(`playlist/${id}`, { params: { access_token: this.token } });
+    return res.outcome === 'not_found' ? undefined : Number(res.body.nb_tracks);
+  }
+
+  /** Track ids in order, paged 1000 at a time. GET /playlist/{id}/tracks */
+  async trackIds(id: string): Promise<string[]> {
+    const out: string[] = [];
+    for (let index = 0; index < 1_000_000; index += 1000) {
+      const res = await this.http.get<{ data: { id: number }[] }>(`playlist/${id}/tracks`, { params: { access_token: this.token, index, limit: 1000 } });
+      const data = res.body?.data ?? [];
+      out.push(...data.map((t) => String(t.id)));
+      if (data.length < 1000) break;
+    }
+    return out;
+  }
+
+  /** Appends tracks. POST /playlist/{id}/tracks?songs=1,2,3 */
+  async append(id: string, trackIds: string[]): Promise<void> {
+    await this.write('POST', `playlist/${id}/tracks`, { songs: trackIds.join(',') });
+  }
+
+  /** Removes tracks by id. DELETE /playlist/{id}/tracks?songs=1,2,3 */
+  async remove(id: string, trackIds: string[]): Promise<void> {
+    await this.write('DELETE', `playlist/${id}/tracks`, { songs: trackIds.join(',') }, true);
+  }
+
+  /** Renames the playlist. POST /playlist/{id}?title= */
+  async rename(id: string, title: string): Promise<void> {
+    await this.write('POST', `playlist/${id}`, { title }, true);
+  }
+}

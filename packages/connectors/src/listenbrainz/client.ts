@@ -1,0 +1,80 @@
+import { MixtapeError } from '@mixtape/core';
+import { HttpClient, type HttpEvent } from '../http/client.js';
+import { rateFromEnv } from '../http/rate.js';
+import { requestJson } from '../spotify/json-request.js';
+import { JSPF_PLAYLIST_EXT, RECORDING_URL } from '../playlist-files/jspf.js';
+
+export const LISTENBRAINZ_API_URL = 'https://api.listenbrainz.org';
+/** Recordings one create or add request may carry (the server's MAX_RECORDINGS_PER_ADD). */
+export const LISTENBRAINZ_ITEMS_PER_REQUEST = 100;
+
+/** The token from LISTENBRAINZ_TOKEN; a clear error when it is missing. */
+export function listenBrainzTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const token = env.LISTENBRAINZ_TOKEN;
+  if (!token) {
+    throw new MixtapeError('listenbrainz_not_configured', 'Pushing to ListenBrainz needs LISTENBRAINZ_TOKEN', {
+      suggestion: 'copy your user token from https://listenbrainz.org/settings/ into LISTENBRAINZ_TOKEN',
+    });
+  }
+  return token;
+}
+
+const track = (mbid: string) => ({ identifier: [RECORDING_URL + mbid] });
+
+/** ListenBrainz playlists (https://listenbrainz.readthedocs.io/en/latest/users/api/playlist.html). */
+export class ListenBrainzPlaylists {
+  readonly http: HttpClient;
+
+  constructor(token: string, o: { apiUrl?: string; onEvent?: (e: HttpEvent) => void; env?: NodeJS.ProcessEnv } = {}) {
+    const env = o.env ?? process.env;
+    this.http = new HttpClient({
+      service: 'ListenBrainz',
+      baseUrl: o.apiUrl ?? (env.MIXTAPE_LISTENBRAINZ_API_URL || LISTENBRAINZ_API_URL),
+      rate: rateFromEnv('listenbrainz', '30/10s', env),
+      concurrency: 1,
+      // ListenBrainz's own limit headers; a 429 carries Retry-After / X-RateLimit-Reset-In.
+      policy: { maxAttempts: 5, baseBackoffMs: 500, maxBackoffMs: 20_000, defaultRetryAfterMs: 10_000 },
+      auth: { token: async () => token },
+      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    });
+  }
+
+  get requests(): number {
+    return this.http.stats.requests;
+  }
+
+  /** Creates a playlist of recording MBIDs (at most 100 here); returns its MBID. POST /1/playlist/create */
+  async create(title: string, annotation: string, mbids: string[] = [], isPublic = false): Promise<string> {
+    const body = { playlist: { title, annotation, track: mbids.map(track), extension: { [JSPF_PLAYLIST_EXT]: { public: isPublic } } } };
+    const res = await requestJson<{ playlist_mbid: string }>(this.http, { method: 'POST', path: '1/playlist/create', body, authScheme: 'Token' });
+    return res.body.playlist_mbid;
+  }
+
+  /** Recordings in the playlist, or undefined when it is gone. GET /1/playlist/{mbid} */
+  async count(mbid: string): Promise<number | undefined> {
+    const res = await requestJson<{ playlist: { track: unknown[] } }>(this.http, { method: 'GET', path: `1/playlist/${mbid}`, params: { fetch_metadata: false }, authScheme: 'Token' });
+    return res.outcome === 'not_found' ? undefined : res.body.playlist.track.length;
+  }
+
+  /** The recording MBIDs in order. */
+  async recordings(mbid: string): Promise<string[]> {
+    const res = await requestJson<{ playlist: { track: { identifier: string | string[] }[] } }>(this.http, { method: 'GET', path: `1/playlist/${mbid}`, params: { fetch_metadata: false }, authScheme: 'Token' });
+    return res.body.playlist.track.map((t) => [t.identifier].flat()[0]!.replace(RECORDING_URL, ''));
+  }
+
+  /** Appends up to 100 recordings. POST /1/playlist/{mbid}/item/add */
+  async append(mbid: string, mbids: string[]): Promise<void> {
+    await requestJson(this.http, { method: 'POST', path: `1/playlist/${mbid}/item/add`, body: { playlist: { track: mbids.map(track) } }, authScheme: 'Token' });
+  }
+
+  /** Removes `count` recordings from `index` on. POST /1/playlist/{mbid}/item/delete */
+  async remove(mbid: string, index: number, count: number): Promise<void> {
+    if (count <= 0) return;
+    await requestJson(this.http, { method: 'POST', path: `1/playlist/${mbid}/item/delete`, body: { index, count }, authScheme: 'Token', idempotent: false });
+  }
+
+  /** Renames the playlist. POST /1/playlist/edit/{mbid} */
+  async rename(mbid: string, title: string): Promise<void> {
+    await requestJson(this.http, { method: 'POST', path: `1/playlist/edit/${mbid}`, body: { playlist: { title } }, authScheme: 'Token', idempotent: true });
+  }
+}

@@ -1,0 +1,111 @@
+import { MATCH_THRESHOLD, matchScore, nameKey, normalizeArtist } from '../playlist-files/normalize.js';
+import type { PlaylistTrack } from '../playlist-files/types.js';
+import { list, one, type SubsonicClient } from './client.js';
+
+/** A song in the server's library, as search3 gives it. */
+export interface SubsonicSong {
+  id: string;
+  title?: string;
+  artist?: string;
+  album?: string;
+  /** Seconds. */
+  duration?: number;
+  musicBrainzId?: string;
+  isrc?: string[];
+}
+
+function toSong(raw: Record<string, unknown>): SubsonicSong {
+  const s: SubsonicSong = { id: String(raw.id) };
+  if (raw.title !== undefined) s.title = String(raw.title);
+  if (raw.artist !== undefined) s.artist = String(raw.artist);
+  if (raw.album !== undefined) s.album = String(raw.album);
+  if (raw.duration !== undefined) s.duration = Number(raw.duration);
+  if (raw.musicBrainzId) s.musicBrainzId = String(raw.musicBrainzId).toLowerCase();
+  // OpenSubsonic sends isrc as a list of strings (JSON) or of text elements (XML, not read).
+  const isrc = list<unknown>(raw.isrc).filter((x): x is string => typeof x === 'string' && x !== '');
+  if (isrc.length > 0) s.isrc = isrc.map((x) => x.toUpperCase());
+  return s;
+}
+
+const PAGE = 500;
+
+/**
+ * Every song on the server, by search3 with an empty query paged by songOffset
+ * (http://www.subsonic.org/pages/api.jsp#search3; Navidrome and OpenSubsonic servers list all songs
+ * this way). Returns an empty list on servers that answer nothing to an empty query.
+ */
+export async function loadLibrary(client: SubsonicClient, onPage?: (songs: number) => void): Promise<SubsonicSong[]> {
+  const songs: SubsonicSong[] = [];
+  for (let offset = 0; offset < 10_000_000; offset += PAGE) {
+    const a = await client.call('search3', { query: '', songCount: PAGE, songOffset: offset, artistCount: 0, albumCount: 0 });
+    const page = list<Record<string, unknown>>(one<Record<string, unknown>>(a.searchResult3)?.song).map(toSong);
+    songs.push(...page);
+    onPage?.(songs.length);
+    if (page.length < PAGE) break;
+  }
+  return songs;
+}
+
+/** Searches the server for one track by artist and title (servers without a full listing). */
+export async function searchSongs(client: SubsonicClient, t: PlaylistTrack): Promise<SubsonicSong[]> {
+  const query = [t.artist, t.title].filter(Boolean).join(' ');
+  if (query === '') return [];
+  const a = await client.call('search3', { query, songCount: 20, artistCount: 0, albumCount: 0 });
+  return list<Record<string, unknown>>(one<Record<string, unknown>>(a.searchResult3)?.song).map(toSong);
+}
+
+/** Indexes of a library for matching: by MBID, ISRC, exact name key, and by artist for fuzzy matching. */
+export class LibraryIndex {
+  private byMbid = new Map<string, SubsonicSong>();
+  private byIsrc = new Map<string, SubsonicSong>();
+  private byKey = new Map<string, SubsonicSong[]>();
+  private byArtist = new Map<string, SubsonicSong[]>();
+
+  constructor(songs: SubsonicSong[]) {
+    for (const s of songs) {
+      if (s.musicBrainzId && !this.byMbid.has(s.musicBrainzId)) this.byMbid.set(s.musicBrainzId, s);
+      for (const i of s.isrc ?? []) if (!this.byIsrc.has(i)) this.byIsrc.set(i, s);
+      push(this.byKey, nameKey(s.artist, s.title), s);
+      push(this.byArtist, normalizeArtist(s.artist), s);
+    }
+  }
+
+  /**
+   * The server's song for a track: MBID first (search3's musicBrainzId), then ISRC, then the same
+   * normalized artist and title (closest duration wins), then the best fuzzy score over the
+   * artist's songs above MATCH_THRESHOLD.
+   */
+  match(t: PlaylistTrack): SubsonicSong | undefined {
+    if (t.mbid) {
+      const s = this.byMbid.get(t.mbid.toLowerCase());
+      if (s) return s;
+    }
+    if (t.isrc) {
+      const s = this.byIsrc.get(t.isrc.toUpperCase());
+      if (s) return s;
+    }
+    const want = { title: t.title, artist: t.artist, durationMs: t.durationMs };
+    const exact = this.byKey.get(nameKey(t.artist, t.title)) ?? [];
+    if (exact.length > 0) return best(exact, want, 0.7);
+    return best(this.byArtist.get(normalizeArtist(t.artist)) ?? [], want, MATCH_THRESHOLD);
+  }
+}
+
+function best(songs: SubsonicSong[], want: { title?: string | undefined; artist?: string | undefined; durationMs?: number | undefined }, threshold: number): SubsonicSong | undefined {
+  let top: SubsonicSong | undefined;
+  let topScore = threshold;
+  for (const s of songs) {
+    const score = matchScore(want, { title: s.title, artist: s.artist, durationMs: s.duration === undefined ? undefined : s.duration * 1000 });
+    if (score >= topScore) {
+      top = s;
+      topScore = score + 1e-9;
+    }
+  }
+  return top;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}

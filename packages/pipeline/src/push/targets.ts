@@ -1,0 +1,116 @@
+import { MixtapeError, type ProgressFn } from '@mixtape/core';
+import { deezerWrite, listenbrainz, SPOTIFY_ITEMS_PER_REQUEST, SPOTIFY_PLAYLIST_CAP, SpotifyPlaylistWriter, subsonic, type HttpClient, type playlistFiles } from '@mixtape/connectors';
+import type { RemoteTarget } from './remote.js';
+
+type PlaylistTrack = playlistFiles.PlaylistTrack;
+
+/** Spotify: track and episode URIs, 10,000 items a playlist, 100 per request. */
+export function spotifyTarget(client: HttpClient, account = 'me'): RemoteTarget {
+  const w = new SpotifyPlaylistWriter(client);
+  return {
+    key: `spotify:${account}`,
+    label: 'Spotify',
+    cap: Number(process.env.MIXTAPE_SPOTIFY_PLAYLIST_CAP ?? SPOTIFY_PLAYLIST_CAP),
+    batch: SPOTIFY_ITEMS_PER_REQUEST,
+    resolve: async (tracks) => tracks.map((t) => t.spotifyUri),
+    create: (name, description) => w.create(name, description),
+    count: (id) => w.count(id),
+    replace: (id, ids) => w.replace(id, ids),
+    append: (id, ids) => w.append(id, ids),
+    rename: (id, name) => w.rename(id, name),
+    requests: () => client.stats.requests,
+  };
+}
+
+/** Deezer: track ids, with DEEZER_ACCESS_TOKEN only; the same cap and batch as Spotify. */
+export function deezerTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarget {
+  const w = new deezerWrite.DeezerPlaylistWriter(deezerWrite.deezerTokenFromEnv(env), { env });
+  return {
+    key: 'deezer:me',
+    label: 'Deezer',
+    cap: Number(env.MIXTAPE_DEEZER_PLAYLIST_CAP ?? deezerWrite.DEEZER_PLAYLIST_CAP),
+    batch: deezerWrite.DEEZER_ITEMS_PER_REQUEST,
+    resolve: async (tracks) => tracks.map((t) => (t.deezerId !== undefined && t.deezerId !== null ? String(t.deezerId) : undefined)),
+    create: (name) => w.create(name),
+    count: (id) => w.count(id),
+    // Deezer has no "replace": remove what is there (by id), then add.
+    replace: async (id, ids) => {
+      const old = await w.trackIds(id);
+      for (let i = 0; i < old.length; i += 100) await w.remove(id, old.slice(i, i + 100));
+      if (ids.length > 0) await w.append(id, ids);
+    },
+    append: (id, ids) => w.append(id, ids),
+    rename: (id, name) => w.rename(id, name),
+    requests: () => w.requests,
+  };
+}
+
+/** ListenBrainz: recording MBIDs; 100 per request, no cap on length. */
+export function listenBrainzTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarget {
+  const lb = new listenbrainz.ListenBrainzPlaylists(listenbrainz.listenBrainzTokenFromEnv(env), { env });
+  return {
+    key: `listenbrainz:${env.MIXTAPE_LISTENBRAINZ_API_URL || listenbrainz.LISTENBRAINZ_API_URL}`,
+    label: 'ListenBrainz',
+    cap: Number(env.MIXTAPE_LISTENBRAINZ_PLAYLIST_CAP ?? Infinity),
+    batch: listenbrainz.LISTENBRAINZ_ITEMS_PER_REQUEST,
+    resolve: async (tracks) => tracks.map((t) => (t.mbid && /^[0-9a-f-]{36}$/i.test(t.mbid) ? t.mbid.toLowerCase() : undefined)),
+    create: (name, description) => lb.create(name, description),
+    count: (id) => lb.count(id),
+    replace: async (id, ids, current) => {
+      const n = current ?? (await lb.count(id)) ?? 0;
+      await lb.remove(id, 0, n);
+      if (ids.length > 0) await lb.append(id, ids);
+    },
+    append: (id, ids) => lb.append(id, ids),
+    rename: (id, name) => lb.rename(id, name),
+    requests: () => lb.requests,
+  };
+}
+
+/** Subsonic/OpenSubsonic: songs matched in the server's library; no cap, 200 ids per request (URL length). */
+export function subsonicTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarget & { client: subsonic.SubsonicClient } {
+  const config = subsonic.subsonicConfigFromEnv(env);
+  const client = new subsonic.SubsonicClient(config, { env });
+  const pl = new subsonic.SubsonicPlaylists(client);
+  return {
+    client,
+    key: `subsonic:${config.user}@${config.url.replace(/\/+$/, '')}`,
+    label: 'Subsonic',
+    cap: Number(env.MIXTAPE_SUBSONIC_PLAYLIST_CAP ?? Infinity),
+    batch: Number(env.MIXTAPE_SUBSONIC_BATCH ?? 200),
+    resolve: (tracks, onProgress) => matchSubsonic(client, tracks, onProgress),
+    create: (name) => pl.create(name),
+    count: (id) => pl.count(id),
+    replace: (id, ids) => pl.replace(id, ids),
+    append: (id, ids) => pl.append(id, ids),
+    rename: (id, name) => pl.rename(id, name),
+    requests: () => client.requests,
+  };
+}
+
+/** Matches tracks in the server's library: one full listing when the server gives one, else a search per track. */
+async function matchSubsonic(client: subsonic.SubsonicClient, tracks: PlaylistTrack[], onProgress?: ProgressFn): Promise<(string | undefined)[]> {
+  const songs = await subsonic.loadLibrary(client, (n) => onProgress?.({ done: n, unit: 'library songs read' }));
+  if (songs.length > 0) {
+    const index = new subsonic.LibraryIndex(songs);
+    return tracks.map((t) => index.match(t)?.id);
+  }
+  const out: (string | undefined)[] = [];
+  const cache = new Map<string, string | undefined>();
+  for (const [i, t] of tracks.entries()) {
+    const k = `${t.artist}\u0001${t.title}`;
+    if (!cache.has(k)) cache.set(k, new subsonic.LibraryIndex(await subsonic.searchSongs(client, t)).match(t)?.id);
+    out.push(cache.get(k));
+    onProgress?.({ done: i + 1, total: tracks.length, unit: 'tracks searched' });
+  }
+  return out;
+}
+
+export const REMOTE_TARGETS = ['subsonic', 'listenbrainz', 'spotify', 'deezer'] as const;
+export type RemoteTargetName = (typeof REMOTE_TARGETS)[number];
+
+/** Throws when a name is not a push target. */
+export function assertRemote(name: string): asserts name is RemoteTargetName {
+  if (!(REMOTE_TARGETS as readonly string[]).includes(name)) throw new MixtapeError('invalid_target', `Unknown push target "${name}"`, { suggestion: `use one of ${REMOTE_TARGETS.join(', ')}` });
+}
+

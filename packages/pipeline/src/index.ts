@@ -16,3 +16,5 @@ export * from './schedule/index.js';
 export * from './model-io/index.js';
 export { parsePhases, runPipeline, PHASES, type Phase, type Stage, type StageContext, type StageOutcome, type StageReport, type PipelineResult } from './stages/pipeline.js';
 export * from './push/index.js';
+export * from './http-cache/index.js';
+export * from './enrich/index.js';

@@ -77,22 +77,39 @@ export class HttpClient {
   private readonly limiter: Bottleneck;
   private pausedUntil = 0;
   private rateCount: number;
-  /** Start times of recent requests (only kept when learning the rate). */
+  /** Start times of the requests in the current window, oldest first (a sliding log). */
   private starts: number[] = [];
 
   constructor(readonly options: HttpClientOptions) {
     this.rateCount = options.rate.count;
-    this.limiter = new Bottleneck({ maxConcurrent: options.concurrency, minTime: this.minTime() });
+    // Bottleneck caps requests in flight; the sliding log below decides when each may start.
+    this.limiter = new Bottleneck({ maxConcurrent: options.concurrency });
   }
 
-  /** Evenly spaced starts: any window of perMs then holds at most `count` starts, whatever the jitter up to `safetyMs`. */
-  private minTime(): number {
-    return Math.ceil((this.options.rate.perMs + (this.options.safetyMs ?? 50)) / this.rateCount);
+  /** Margin per window against clock jitter: 40 ms, or 1% of long windows (event-loop stalls grow with load). */
+  get safetyMs(): number {
+    return this.options.safetyMs ?? Math.max(40, Math.round(this.options.rate.perMs / 100));
   }
 
   /** The rate in force now (lower than configured after learning from a 429). */
   get currentRate(): { count: number; perMs: number } {
     return { count: this.rateCount, perMs: this.options.rate.perMs };
+  }
+
+  /**
+   * Admits a request now (returns 0 and records its start) when fewer than `count` started in the
+   * last window plus `safetyMs`, else returns how long to wait. The safety margin covers jitter
+   * between our clock at start and the server's at arrival, so no window of the server's ever holds
+   * more than `count` requests, while bursts up to the limit still go out at once.
+   */
+  private admit(now = Date.now()): number {
+    const window = this.options.rate.perMs + this.safetyMs;
+    while (this.starts.length > 0 && this.starts[0]! <= now - window) this.starts.shift();
+    if (this.starts.length < this.rateCount) {
+      this.starts.push(now);
+      return 0;
+    }
+    return this.starts[this.starts.length - this.rateCount]! + window - now;
   }
 
   private learnFrom429(): void {
@@ -101,10 +118,7 @@ export class HttpClient {
     // The server let through about inWindow - 1 requests in its window: stay one below that, but
     // never more than halve at once (a 429 can also come from another client of the same app).
     const learned = Math.max(1, Math.floor(this.rateCount / 2), Math.min(this.rateCount, inWindow - 2));
-    if (learned < this.rateCount) {
-      this.rateCount = learned;
-      this.limiter.updateSettings({ minTime: this.minTime() });
-    }
+    if (learned < this.rateCount) this.rateCount = learned;
   }
 
   get service(): string {
@@ -157,7 +171,7 @@ export class HttpClient {
 
   /** One attempt through the limiter; waits out a shared pause first so paused requests never fire. */
   private async attempt(url: string, method: string): Promise<{ outcome: Outcome; token?: string | undefined }> {
-    for (let i = 0; i < 1000; i++) {
+    for (let i = 0; i < 100_000; i++) {
       const wait = this.pausedUntil - Date.now();
       if (wait > 0) {
         this.stats.waitedMs += wait;
@@ -166,21 +180,18 @@ export class HttpClient {
       }
       const result = await this.limiter.schedule(async () => {
         // A pause may have begun while this request waited in the queue.
-        if (this.pausedUntil > Date.now()) return undefined;
-        return this.send(url, method);
+        if (this.pausedUntil > Date.now()) return 0;
+        const wait = this.admit();
+        return wait > 0 ? wait : this.send(url, method);
       });
-      if (result !== undefined) return result;
+      if (typeof result !== 'number') return result;
+      if (result > 0) await sleep(result);
     }
     return { outcome: { kind: 'error', error: new Error('paused too long') } };
   }
 
   private async send(url: string, method: string): Promise<{ outcome: Outcome; token?: string | undefined }> {
     this.stats.requests++;
-    if (this.options.learnRate) {
-      const now = Date.now();
-      this.starts.push(now);
-      if (this.starts.length > 4 * this.rateCount) this.starts = this.starts.filter((t) => t > now - this.options.rate.perMs);
-    }
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
     let token: string | undefined;
     try {

@@ -3,3 +3,4 @@ export { decideRetry, parseRetryAfter, type Outcome, type RetryPolicy, type Retr
 export { parseRate, rateFromEnv, formatRate, type Rate } from './rate.js';
 export { offsetPages, cursorPages, nextLinkPages, MAX_PAGES, type Page } from './paging.js';
 export { type Stream, type StreamPage } from './stream.js';
+export { type JsonGetter } from './getter.js';

@@ -1,0 +1,2 @@
+export { enrichTracks, ENRICH_SOURCES, type EnrichOptions, type EnrichSummary, type SourceSummary, type EnrichSourceName } from './enrich.js';
+export { DEEZER_MATCH_THRESHOLD } from './deezer.js';

@@ -10,7 +10,7 @@ export {
   type Interactions,
   type InteractionColumns,
 } from './data/interactions.js';
-export { buildItemFeatures, emptyFeatures, featureSlot, type ItemFeatures, type FeatureColumns } from './data/item-features.js';
+export { buildItemFeatures, emptyFeatures, featureSlot, DEFAULT_SLOTS, type ItemFeatures, type FeatureColumns } from './data/item-features.js';
 export { splitPerUser, type Split } from './data/split.js';
 export { loadHetrecLastfm, type HetrecDataset } from './data/hetrec.js';
 export { recallAtK, precisionAtK, ndcgAtK, coverage } from './metrics/metrics.js';

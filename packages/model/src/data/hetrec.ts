@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MixtapeError } from '@mixtape/core';
 import { buildInteractions, type Interactions } from './interactions.js';
-import { buildItemFeatures, type ItemFeatures } from './item-features.js';
+import { buildItemFeatures, DEFAULT_SLOTS, type ItemFeatures } from './item-features.js';
 
 /** HetRec 2011 Last.fm 2K as interactions (user → artist, weight = play count) and tag features. */
 export interface HetrecDataset {
@@ -16,7 +16,7 @@ export interface HetrecDataset {
  * Reads the HetRec Last.fm 2K folder: user_artists.dat (userID, artistID, weight) as interactions,
  * user_taggedartists.dat (userID, artistID, tagID, …) as item features (count of taggings per tag).
  */
-export function loadHetrecLastfm(dir: string, slots = 4096): HetrecDataset {
+export function loadHetrecLastfm(dir: string, slots = DEFAULT_SLOTS): HetrecDataset {
   const ua = readTsv(join(dir, 'user_artists.dat'), ['userID', 'artistID', 'weight']);
   const interactions = buildInteractions({ users: ua[0]!, items: ua[1]!, weights: ua[2]!.map(Number) });
   const ta = readTsv(join(dir, 'user_taggedartists.dat'), ['userID', 'artistID', 'tagID']);

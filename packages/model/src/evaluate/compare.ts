@@ -110,7 +110,7 @@ export async function compareQuantized(
   k = 10,
   record?: (name: string, metrics: Metrics) => void,
 ): Promise<QuantizationReport> {
-  const content = buildContentIndex(model.features);
+  const content = buildContentIndex(model.features, model.params.contentIdfPower);
   const nI = model.itemIds.length;
   const f32 = await ItemIndex.create(model.itemFactors, nI, model.k);
   const i8 = await ItemIndex.create(quantizeRows(model.itemFactors, nI, model.k), nI, model.k);

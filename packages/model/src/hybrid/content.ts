@@ -18,7 +18,7 @@ export interface ContentIndex {
 }
 
 /** Builds the content index from item features (IDF from how many items carry each slot). */
-export function buildContentIndex(features: ItemFeatures): ContentIndex {
+export function buildContentIndex(features: ItemFeatures, idfPower = 1): ContentIndex {
   const nItems = features.indptr.length - 1;
   const df = new Float64Array(features.slots);
   for (let p = 0; p < features.indices.length; p++) df[features.indices[p]!]!++;
@@ -26,7 +26,7 @@ export function buildContentIndex(features: ItemFeatures): ContentIndex {
   for (let i = 0; i < nItems; i++) {
     let norm = 0;
     for (let p = features.indptr[i]!; p < features.indptr[i + 1]!; p++) {
-      const w = features.weights[p]! * Math.log(nItems / (df[features.indices[p]!]! + 1));
+      const w = features.weights[p]! * Math.max(0, Math.log(nItems / (df[features.indices[p]!]! + 1))) ** idfPower;
       weights[p] = Math.max(0, w);
       norm += weights[p]! * weights[p]!;
     }

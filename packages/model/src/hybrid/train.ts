@@ -22,6 +22,8 @@ export interface HybridOptions {
   featureLambda?: number;
   /** Share of the sparse content (tag) score in the final blend, 0 for factors only. */
   contentBeta?: number;
+  /** IDF exponent of the content part: above 1 favours rare (often personal) tags. */
+  contentIdfPower?: number;
   /** Unobserved-cell weight ∝ popularity^β (eALS-style, mean 1); 0 weighs every item alike. */
   negativeExponent?: number;
   /** Confidence relative to each user's median weight, so heavy and light listeners count alike. */
@@ -40,7 +42,8 @@ export const HYBRID_DEFAULTS = {
   cgSteps: 3,
   priorWeight: 2,
   featureLambda: 1,
-  contentBeta: 0.5,
+  contentBeta: 0.4,
+  contentIdfPower: 2,
   negativeExponent: 0,
   perUserScale: 0.03,
   seed: 1,

@@ -35,14 +35,11 @@ export interface ExploreOptions {
   seed?: number;
 }
 
-/** Strength of the explore prior in pseudo-counts: a few real outcomes already move it. */
-const PRIOR = 10;
-
 /**
- * Builds a playlist from ranked candidates: each slot is a two-armed Thompson-sampling bandit
- * between known favourites and new music (Beta priors centred on `explore`, updated by `stats`),
- * then the best remaining candidate of that arm that keeps the artist mix varied (a cap per artist
- * and never the same artist twice in a row, relaxed only when nothing else is left).
+ * Builds a playlist from ranked candidates: each slot is a two-armed bandit between known
+ * favourites and new music (share `explore`, re-weighted by Thompson samples of each arm's success
+ * rate from `stats`), then the best remaining candidate of that arm that keeps the artist mix
+ * varied (a cap per artist, never the same artist twice in a row; relaxed only when nothing else is left).
  */
 export function explore(candidates: readonly Candidate[], options: ExploreOptions): Pick[] {
   const rng = new Rng(options.seed ?? 1);
@@ -57,17 +54,30 @@ export function explore(candidates: readonly Candidate[], options: ExploreOption
   const picks: Pick[] = [];
   let lastArtist: string | undefined;
   while (picks.length < options.count && (pools.favourite.length > 0 || pools.new.length > 0)) {
-    const tNew = betaSample(rng, 1 + PRIOR * e + stats.new.wins, 1 + PRIOR * (1 - e) + stats.new.losses);
-    const tFav = betaSample(rng, 1 + PRIOR * (1 - e) + stats.favourite.wins, 1 + PRIOR * e + stats.favourite.losses);
-    let arm: 'favourite' | 'new' = tNew > tFav ? 'new' : 'favourite';
-    if (pools[arm].length === 0) arm = arm === 'new' ? 'favourite' : 'new';
-    const pool = pools[arm];
+    // Thompson sampling: each arm's success rate is drawn from its Beta posterior, and the explore
+    // share is re-weighted by them, so arms that earn likes get more slots as feedback arrives.
+    const tNew = betaSample(rng, 1 + stats.new.wins, 1 + stats.new.losses);
+    const tFav = betaSample(rng, 1 + stats.favourite.wins, 1 + stats.favourite.losses);
+    const pNew = (e * tNew) / (e * tNew + (1 - e) * tFav || 1);
+    const first: 'favourite' | 'new' = rng.next() < pNew ? 'new' : 'favourite';
+    const second = first === 'new' ? 'favourite' : 'new';
     const ok = (c: Candidate, strict: boolean) =>
       c.artist === undefined || ((perArtist.get(c.artist) ?? 0) < cap && (!strict || c.artist !== lastArtist));
-    let at = pool.findIndex((c) => ok(c, true));
-    if (at < 0) at = pool.findIndex((c) => ok(c, false));
-    if (at < 0) at = 0;
-    const c = pool.splice(at, 1)[0]!;
+    // Prefer the drawn arm; fall back to the other arm before breaking the artist rules.
+    let arm: 'favourite' | 'new' = first;
+    let at = -1;
+    for (const [a, strict] of [[first, true], [first, false], [second, true], [second, false]] as const) {
+      at = pools[a].findIndex((c) => ok(c, strict));
+      if (at >= 0) {
+        arm = a;
+        break;
+      }
+    }
+    if (at < 0) {
+      arm = pools[first].length > 0 ? first : second;
+      at = 0;
+    }
+    const c = pools[arm].splice(at, 1)[0]!;
     if (c.artist !== undefined) perArtist.set(c.artist, (perArtist.get(c.artist) ?? 0) + 1);
     lastArtist = c.artist;
     picks.push({ ...c, arm, reason: reasonFor(c) });

@@ -1,0 +1,108 @@
+// Model benchmark: quality on HetRec Last.fm 2K (one split, every model), int8 vs float32, and
+// serving latency on a synthetic 100,000-item int8 catalogue. Run: npx tsx bench/model.ts [HETREC_DIR]
+import { cpus } from 'node:os';
+import {
+  buildItemFeatures,
+  compareModels,
+  fitModel,
+  loadHetrecLastfm,
+  quantizeModel,
+  Recommender,
+  Rng,
+  splitPerUser,
+  tensorEngine,
+  type HybridModel,
+  type ModelArtifact,
+} from '../packages/model/src/index.js';
+
+const dir = process.argv[2] ?? '../shared/data/hetrec-lastfm-2k';
+const seed = 42;
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+const backend = await tensorEngine();
+console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), tensor backend ${backend}`);
+
+// 1. Quality: one split, every model, the same metric code.
+const ds = loadHetrecLastfm(dir);
+const cmp = await compareModels(ds.interactions, ds.features, { seed });
+console.log(`\nHetRec Last.fm 2K, per-user random 80/20 split, seed ${seed}: ${cmp.trainInteractions} train / ${cmp.testInteractions} test`);
+console.log('model        NDCG@10  Recall@10  Prec@10  coverage  fit s');
+for (const r of cmp.rows) {
+  console.log(`${r.model.padEnd(12)} ${r.ndcg.toFixed(4)}   ${r.recall.toFixed(4)}     ${r.precision.toFixed(4)}   ${r.coverage.toFixed(4)}    ${r.fitSeconds.toFixed(2)}`);
+}
+const ials = cmp.rows.find((r) => r.model === 'ials')!;
+const hybrid = cmp.rows.find((r) => r.model === 'hybrid')!;
+console.log(`hybrid vs tuned iALS: NDCG@10 ${((hybrid.ndcg / ials.ndcg - 1) * 100).toFixed(1)}%`);
+const q = cmp.quantization;
+console.log(`int8 vs float32: top-10 overlap ${(q.topKOverlap * 100).toFixed(1)}%, NDCG@10 ${q.ndcgFloat32.toFixed(4)} -> ${q.ndcgInt8.toFixed(4)} (${(q.ndcgChange * 100).toFixed(2)}%), item table ${q.bytesFloat32} -> ${q.bytesInt8} bytes`);
+
+// 2. Fit time of the hybrid model alone on the full training split (best of 3).
+const { train } = splitPerUser(ds.interactions, { seed });
+const fits: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  await fitModel(train, ds.features, { seed });
+  fits.push((performance.now() - t0) / 1000);
+}
+console.log(`\nhybrid fit on HetRec train split: best ${Math.min(...fits).toFixed(2)} s, runs ${fits.map((f) => f.toFixed(2)).join(' / ')} s`);
+
+// 3. Serving: top-50 over a synthetic 100k-item int8 catalogue, and feedback -> new recommendations.
+const nItems = 100_000;
+const k = 64;
+const rng = new Rng(1);
+const itemIds = Array.from({ length: nItems }, (_, i) => `t${i}`);
+const fItems: string[] = [];
+const fNames: string[] = [];
+for (let i = 0; i < nItems; i++) {
+  fItems.push(itemIds[i]!, itemIds[i]!, itemIds[i]!);
+  fNames.push(`artist:${rng.int(20000)}`, `tag:${rng.int(5000)}`, `tag:${rng.int(500)}`);
+}
+const features = buildItemFeatures(itemIds, { items: fItems, features: fNames });
+const historyItems = Int32Array.from({ length: 200 }, () => rng.int(nItems)).sort();
+const model: HybridModel = {
+  version: 1,
+  k,
+  userIds: ['listener'],
+  itemIds,
+  userFactors: Float32Array.from({ length: k }, () => rng.normal() * 0.3),
+  itemFactors: Float32Array.from({ length: nItems * k }, () => rng.normal() * 0.1),
+  featureTable: new Float32Array(features.slots * k),
+  featureSlots: features.slots,
+  features,
+  params: (await fitModel(train, ds.features, { seed, iterations: 1 })).model.params,
+};
+const uniq = Int32Array.from(new Set(historyItems));
+const artifact: ModelArtifact = quantizeModel({
+  model,
+  history: { userIds: ['listener'], itemIds, indptr: Int32Array.from([0, uniq.length]), indices: uniq, values: new Float32Array(uniq.length).fill(10) },
+});
+const rec = await Recommender.create(artifact, { dtype: 'int8' });
+const listener = rec.listener('listener', { excludeSeen: true });
+for (let i = 0; i < 20; i++) await rec.recommend(listener, 50);
+const lat: number[] = [];
+for (let i = 0; i < 1000; i++) {
+  const t0 = performance.now();
+  await rec.recommend(listener, 50);
+  lat.push(performance.now() - t0);
+}
+console.log(`\ntop-50 over ${nItems} int8 items (k=${k}, content part on, 200-item history): p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms`);
+
+const events = Array.from(uniq.slice(0, 50), (i) => ({ item: itemIds[i]!, kind: 'played' as const }));
+const fb: number[] = [];
+let changed = 0;
+let prev = (await rec.recommend(rec.listenerFromFeedback(events, { excludeSeen: true }), 50)).map((r) => r.item);
+for (let i = 0; i < 200; i++) {
+  const kind = (['like', 'skip', 'ban', 'played'] as const)[i % 4];
+  events.push({ item: prev[i % 10]!, kind });
+  const t0 = performance.now();
+  const next = (await rec.recommend(rec.listenerFromFeedback(events, { excludeSeen: true }), 50)).map((r) => r.item);
+  fb.push(performance.now() - t0);
+  if (next.join() !== prev.join()) changed++;
+  prev = next;
+}
+console.log(`feedback -> new top-50 (fold-in of ${events.length} events + rescoring ${nItems} int8 items): p50 ${percentile(fb, 50).toFixed(2)} ms, p99 ${percentile(fb, 99).toFixed(2)} ms; ranking changed in ${changed}/200`);
+rec.dispose();

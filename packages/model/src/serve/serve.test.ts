@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModel, saveModel } from '../artifact/artifact.js';
+import { Rng } from '../data/rng.js';
+import { splitPerUser } from '../data/split.js';
+import { syntheticData } from '../data/synthetic.js';
+import { fitModel, quantizeModel } from '../fit.js';
+import { gramian } from '../hybrid/als.js';
+import { compareQuantized } from '../evaluate/compare.js';
+import { choleskySolve, foldIn, foldInContext } from './fold-in.js';
+import { ItemIndex } from './item-index.js';
+import { dequantizeRows, quantizeRows } from './quantize.js';
+import { Recommender } from './recommender.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mixtape-model-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const data = syntheticData({ users: 200, items: 300, perUser: 20, seed: 5 });
+const { train, test } = splitPerUser(data.interactions, { seed: 2 });
+const fitted = fitModel(train, data.features, { factors: 16, iterations: 5, seed: 9 });
+
+describe('int8 quantization', () => {
+  it('keeps each value within half a step of its row scale', () => {
+    const rng = new Rng(1);
+    const t = Float32Array.from({ length: 50 * 8 }, () => rng.normal() * (1 + rng.int(5)));
+    const q = quantizeRows(t, 50, 8);
+    const back = dequantizeRows(q);
+    for (let r = 0; r < 50; r++) {
+      let max = 0;
+      for (let a = 0; a < 8; a++) max = Math.max(max, Math.abs(t[r * 8 + a]!));
+      expect(q.scales[r]).toBeCloseTo(max / 127, 6);
+      for (let a = 0; a < 8; a++) expect(Math.abs(back[r * 8 + a]! - t[r * 8 + a]!)).toBeLessThanOrEqual(q.scales[r]! / 2 + 1e-7);
+    }
+  });
+
+  it('float32 and int8 indexes agree on top items, and metrics barely move', async () => {
+    const a = await fitted;
+    const f = await ItemIndex.create(a.model.itemFactors, a.model.itemIds.length, a.model.k);
+    const q = await ItemIndex.create(quantizeRows(a.model.itemFactors, a.model.itemIds.length, a.model.k), a.model.itemIds.length, a.model.k);
+    const u = a.model.userFactors.subarray(0, a.model.k);
+    const tf = await f.top(u, 10);
+    const tq = await q.top(u, 10);
+    const same = Array.from(tf.items).filter((i) => Array.from(tq.items).includes(i)).length;
+    expect(same).toBeGreaterThanOrEqual(8);
+    f.dispose();
+    q.dispose();
+    const report = await compareQuantized(a.model, train, test, 10);
+    expect(report.topKOverlap).toBeGreaterThan(0.9);
+    expect(Math.abs(report.ndcgChange)).toBeLessThan(0.03);
+    expect(report.bytesInt8).toBeLessThan(report.bytesFloat32 / 3);
+  });
+});
+
+describe('model artifact', () => {
+  it('round-trips float32 and int8 models and gives the same recommendations', async () => {
+    const a = await fitted;
+    saveModel(join(dir, 'f32'), a);
+    saveModel(join(dir, 'i8'), quantizeModel(a));
+    const f = loadModel(join(dir, 'f32'));
+    const q = loadModel(join(dir, 'i8'));
+    expect(f.manifest.version).toBe(1);
+    expect(f.manifest.dtype).toBe('float32');
+    expect(q.manifest.dtype).toBe('int8');
+    expect(Array.from(f.model.itemFactors)).toEqual(Array.from(a.model.itemFactors));
+    expect(Array.from(f.history.indices)).toEqual(Array.from(train.indices));
+    expect(f.model.params).toEqual(a.model.params);
+    const r1 = await Recommender.create(a);
+    const r2 = await Recommender.create(f);
+    const l1 = await r1.recommend(r1.listener('u3', { excludeSeen: true }), 10);
+    const l2 = await r2.recommend(r2.listener('u3', { excludeSeen: true }), 10);
+    expect(l2).toEqual(l1);
+    r1.dispose();
+    r2.dispose();
+  });
+
+  it('refuses other versions and missing or truncated files, naming the file', () => {
+    const m = JSON.parse(readFileSync(join(dir, 'f32', 'manifest.json'), 'utf8'));
+    writeFileSync(join(dir, 'f32', 'manifest.json'), JSON.stringify({ ...m, version: 99 }));
+    expect(() => loadModel(join(dir, 'f32'))).toThrow(/v99/);
+    expect(() => loadModel(join(dir, 'nope'))).toThrow(/manifest.json not found/);
+    writeFileSync(join(dir, 'i8', 'item-scales.f32'), Buffer.alloc(3));
+    expect(() => loadModel(join(dir, 'i8'))).toThrow(/item-scales\.f32 has 3 bytes/);
+  });
+});
+
+describe('fold-in and feedback', () => {
+  it('solves the implicit ALS user step exactly', () => {
+    const rng = new Rng(4);
+    const k = 6;
+    const items = Float32Array.from({ length: 20 * k }, () => rng.normal());
+    const ctx = foldInContext(items, 20, k, 1, 0);
+    const x = foldIn(ctx, [{ item: 2, confidence: 3, preference: 1 }, { item: 5, confidence: 1, preference: 0 }]);
+    // Build A and b by hand and check A x = b.
+    const a = gramian(items, 20, k);
+    const b = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      a[i * k + i]! += 1;
+      b[i] = 4 * items[2 * k + i]!;
+      for (let j = 0; j < k; j++) a[i * k + j]! += 3 * items[2 * k + i]! * items[2 * k + j]! + items[5 * k + i]! * items[5 * k + j]!;
+    }
+    const want = choleskySolve(a, b, k);
+    for (let i = 0; i < k; i++) expect(x[i]).toBeCloseTo(want[i]!, 4);
+  });
+
+  it('likes pull an item group up, bans remove the item, skips push it down', async () => {
+    const a = await fitted;
+    const rec = await Recommender.create(quantizeModel(a));
+    const groupOf = (id: string) => data.itemGroup[Number(id.slice(1))]!;
+    const liked = ['i0', 'i8', 'i16'];
+    const l1 = rec.listenerFromFeedback(liked.map((item) => ({ item, kind: 'like' as const })));
+    const top = await rec.recommend(l1, 10);
+    expect(top.filter((r) => groupOf(r.item) === 0).length).toBeGreaterThanOrEqual(7);
+    const target = top[0]!.item;
+    const l2 = rec.listenerFromFeedback([...liked.map((item) => ({ item, kind: 'like' as const })), { item: target, kind: 'ban' }]);
+    expect((await rec.recommend(l2, 10)).map((r) => r.item)).not.toContain(target);
+    const before = (await rec.scores(l1))[rec.item(target)!]!;
+    const l3 = rec.listenerFromFeedback([...liked.map((item) => ({ item, kind: 'like' as const })), { item: target, kind: 'skip' }]);
+    expect((await rec.scores(l3))[rec.item(target)!]!).toBeLessThan(before);
+    rec.dispose();
+  });
+});

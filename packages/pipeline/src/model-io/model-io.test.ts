@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fitFromFile, recommendFromModel } from './model-jobs.js';
+import { readInteractionsFile, readItemFeaturesFile, readUserIds } from './interactions-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mixtape-model-io-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeCsv(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('interaction and feature files', () => {
+  it('reads CSV and Parquet into the same CSR interactions', async () => {
+    const csv = writeCsv('plays.csv', 'user,item,weight,ts\nu1,a,3,2024-01-01\nu1,b,1,2024-01-02\nu2,a,2,2024-01-03\nu1,a,1,2024-01-04\n');
+    const pq = join(dir, 'plays.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    await conn.run(`COPY (SELECT * FROM read_csv('${csv}', header = true)) TO '${pq}' (FORMAT parquet)`);
+    conn.closeSync();
+    db.closeSync();
+    const a = await readInteractionsFile(csv);
+    const b = await readInteractionsFile(pq);
+    for (const x of [a, b]) {
+      expect(x.userIds).toEqual(['u1', 'u2']);
+      expect(x.itemIds).toEqual(['a', 'b']);
+      expect(Array.from(x.indptr)).toEqual([0, 2, 3]);
+      expect(Array.from(x.values)).toEqual([4, 1, 2]);
+    }
+  });
+
+  it('defaults the weight to 1 and reads features and user lists', async () => {
+    const x = await readInteractionsFile(writeCsv('noweight.csv', 'item,user\na,1\nb,1\n'));
+    expect(Array.from(x.values)).toEqual([1, 1]);
+    expect(x.userIds).toEqual(['1']);
+    const f = await readItemFeaturesFile(writeCsv('tags.csv', 'item,feature,weight\na,tag:rock,2\nzz,tag:pop,1\n'), x.itemIds, 64);
+    expect(Array.from(f.indptr)).toEqual([0, 1, 1]);
+    expect(await readUserIds(writeCsv('users.txt', '7\n8\n7\n'))).toEqual(['7', '8']);
+    expect(await readUserIds(writeCsv('users.csv', 'user,x\n9,1\n'))).toEqual(['9']);
+  });
+
+  it('names the file and the problem for bad input', async () => {
+    const missing = writeCsv('bad.csv', 'who,what\n1,2\n');
+    await expect(readInteractionsFile(missing)).rejects.toThrow(`The interactions file ${missing} lacks columns user, item`);
+    const nan = writeCsv('nan.csv', 'user,item,weight\n1,a,3\n1,b,lots\n');
+    await expect(readInteractionsFile(nan)).rejects.toThrow(new RegExp(`${nan.replace(/[.]/g, '\\.')}`));
+    await expect(readInteractionsFile(join(dir, 'nope.csv'))).rejects.toMatchObject({ code: 'file_not_found' });
+    const zero = writeCsv('zero.csv', 'user,item,weight\n1,a,0\n');
+    await expect(readInteractionsFile(zero)).rejects.toThrow(/no rows with a positive weight/);
+  });
+});
+
+describe('fit and recommend from files', () => {
+  it('fits, saves, and recommends unseen items per user', async () => {
+    const rows = ['user,item,weight'];
+    for (let u = 0; u < 30; u++) for (let i = 0; i < 8; i++) rows.push(`u${u},${u % 2 ? 'odd' : 'even'}${(u + i) % 12},${1 + i}`);
+    const plays = writeCsv('many.csv', `${rows.join('\n')}\n`);
+    const out = join(dir, 'model');
+    const s = await fitFromFile({ interactions: plays, out, quantize: 'int8', params: { factors: 8, iterations: 3 } });
+    expect(s).toMatchObject({ users: 30, interactions: 240, dtype: 'int8', factors: 8 });
+    const lines = [];
+    for await (const l of recommendFromModel({ model: out, user: 'u0', k: 3, excludeSeen: true })) lines.push(l);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.items).toHaveLength(3);
+    for (const item of lines[0]!.items) expect(item.startsWith('even')).toBe(true);
+    const unknown = [];
+    for await (const l of recommendFromModel({ model: out, user: 'nobody', k: 3 })) unknown.push(l);
+    expect(unknown).toEqual([{ user: 'nobody', items: [] }]);
+  });
+});

@@ -4,7 +4,7 @@
  * node over the whole training, each against the same model trained centrally; then hub
  * throughput on its own (pre-built signed contributions, 16 senders).
  *
- *   npx tsc -b && npx tsx bench/federation.ts [rounds=5] [rows=32768] [dim=16]
+ *   npx tsc -b && npx tsx bench/federation.ts [rounds=3] [rows=32768] [dim=16]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { contributionBody } from '../packages/federation/dist/test-support.js';
 
 const here = fileURLToPath(import.meta.url);
 const FILE = resolve(here, '../../../shared/data/hetrec-lastfm-2k/user_artists.dat');
-const [rounds = 5, rows = 1 << 15, dim = 16] = process.argv.slice(2).map(Number);
+const [rounds = 3, rows = 1 << 15, dim = 16] = process.argv.slice(2).map(Number);
 
 function line(label: string, r: SimulateResult): string {
   const f = (x: number) => x.toFixed(4);

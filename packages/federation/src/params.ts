@@ -7,6 +7,11 @@ export interface FederationParams {
   vocabVersion: string;
   rows: number;
   dim: number;
+  /**
+   * Scale of the counts part of an update (the table part has norm 1): counts only decide which rows
+   * are kept, so they get a smaller share of the norm bound and the table gets less noise.
+   */
+  countsWeight: number;
   /** L2 (Frobenius) bound on a node's update before noise, over the table and the counts together. */
   clip: number;
   /**
@@ -65,6 +70,7 @@ export function paramProblems(p: FederationParams): string[] {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) out.push(`${k} must be a number in ${min}..${max}`);
   };
   finite('clip', 1e-6, 1e6);
+  finite('countsWeight', 0, 10);
   finite('noiseMultiplier', 0, 1e6);
   finite('trimFraction', 0, 0.49);
   finite('pruneSigmas', 0, 100);

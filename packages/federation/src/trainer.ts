@@ -49,10 +49,10 @@ export function userVector(table: Float32Array, dim: number, x: Interactions): F
  * item-side normal equations is x p^T (summed over nodes by the hub, then re-orthonormalised).
  * p is scaled to unit length: every node then uses its whole norm bound (|x p^T| = 1), which
  * matters once noise of a fixed size is added, and no node weighs more because its tastes happen
- * to align with the current table. Counts carry x itself (norm 1), which the hub uses to drop
+ * to align with the current table. Counts carry countsWeight * x, which the hub uses to drop
  * rows nobody plays.
  */
-export function localUpdate(table: Float32Array, rows: number, dim: number, x: Interactions): LocalUpdate {
+export function localUpdate(table: Float32Array, rows: number, dim: number, x: Interactions, countsWeight = 1): LocalUpdate {
   if (table.length !== rows * dim) throw new RangeError(`table has ${table.length} entries, expected ${rows * dim}`);
   const p = userVector(table, dim, x);
   let pn = 0;
@@ -64,7 +64,7 @@ export function localUpdate(table: Float32Array, rows: number, dim: number, x: I
   for (let k = 0; k < x.rows.length; k++) {
     const r = x.rows[k]!;
     const w = x.weights[k]!;
-    counts[r] = counts[r]! + w;
+    counts[r] = counts[r]! + countsWeight * w;
     for (let j = 0; j < dim; j++) out[r * dim + j] = out[r * dim + j]! + w * p[j]!;
   }
   return { table: out, counts };

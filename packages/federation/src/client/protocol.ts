@@ -68,7 +68,7 @@ export function roundCost(hub: string, round: number, p: FederationParams): Ledg
  */
 export function buildContribution(identity: Identity, info: FederationInfo, table: Float32Array, x: Interactions): Buffer {
   const p = info.params;
-  const u = localUpdate(table, p.rows, p.dim, x);
+  const u = localUpdate(table, p.rows, p.dim, x, p.countsWeight);
   clipUpdate(u, p.clip);
   const payload = new Float32Array(updateLength(p));
   payload.set(u.table, 0);

@@ -14,16 +14,19 @@ import type { HubStore } from './store.js';
 export function defaultParams(over: Partial<FederationParams> = {}): FederationParams {
   const rows = over.rows ?? 1 << 15;
   const dim = over.dim ?? 16;
+  const countsWeight = over.countsWeight ?? 0.5;
   return {
     vocabVersion: vocabulary(rows).version,
     rows,
     dim,
-    clip: Math.SQRT2,
+    countsWeight,
+    // An honest update has norm exactly sqrt(1 + countsWeight^2) (unit table part, scaled counts).
+    clip: Math.sqrt(1 + countsWeight * countsWeight),
     noiseMultiplier: 1,
     minContributors: 100,
     trimFraction: 0.02,
     pruneSigmas: 3,
-    shrink: 1,
+    shrink: 0,
     seed: 20_260_101,
     // The exact payload plus room for the header: anything larger is refused unread.
     maxBodyBytes: rows * (dim + 1) * 4 + 8192,

@@ -22,7 +22,7 @@ export async function trainCentral(
     const source: PayloadSource = async (visit) => {
       const buf = new Float32Array(p.rows * (p.dim + 1));
       nodes.forEach((x, i) => {
-        const u = localUpdate(current, p.rows, p.dim, x);
+        const u = localUpdate(current, p.rows, p.dim, x, p.countsWeight);
         clipUpdate(u, p.clip);
         buf.set(u.table, 0);
         buf.set(u.counts, u.table.length);

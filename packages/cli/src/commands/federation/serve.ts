@@ -18,7 +18,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
     dim: Flags.integer({ default: 16, description: 'Factors per row' }),
     'min-contributors': Flags.integer({ default: 100, description: 'Contributions that close a round' }),
     epsilon: Flags.string({ default: '8', description: 'Per-node epsilon over --rounds rounds, used to size the noise' }),
-    rounds: Flags.integer({ default: 5, description: 'Rounds the epsilon is spread over' }),
+    rounds: Flags.integer({ default: 3, description: 'Rounds the epsilon is spread over' }),
     trim: Flags.string({ default: '0.02', description: 'Fraction of contributions farthest from the mean dropped each round' }),
   };
 

@@ -78,7 +78,7 @@ export class SubsonicClient {
     }
     const answer = readAnswer(res.body);
     if (answer.status !== 'ok') {
-      const e = (answer.error ?? {}) as { code?: number | string; message?: string };
+      const e = one<{ code?: number | string; message?: string }>(answer.error) ?? {};
       const code = Number(e.code ?? 0);
       if (AUTH_CODES.has(code)) {
         throw new MixtapeError('subsonic_auth_failed', `The Subsonic server refused user "${this.config.user}" (${e.message ?? `code ${code}`})`, {

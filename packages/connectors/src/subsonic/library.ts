@@ -93,12 +93,17 @@ export class LibraryIndex {
 
 function best(songs: SubsonicSong[], want: { title?: string | undefined; artist?: string | undefined; durationMs?: number | undefined }, threshold: number): SubsonicSong | undefined {
   let top: SubsonicSong | undefined;
-  let topScore = threshold;
+  let topRank = -Infinity;
   for (const s of songs) {
-    const score = matchScore(want, { title: s.title, artist: s.artist, durationMs: s.duration === undefined ? undefined : s.duration * 1000 });
-    if (score >= topScore) {
+    const ms = s.duration === undefined ? undefined : s.duration * 1000;
+    const score = matchScore(want, { title: s.title, artist: s.artist, durationMs: ms });
+    if (score < threshold) continue;
+    // Equal scores (two versions of one song): the closer duration wins.
+    const off = want.durationMs !== undefined && ms !== undefined ? Math.min(60, Math.abs(want.durationMs - ms) / 1000) : 60;
+    const rank = score - off / 1000;
+    if (rank > topRank) {
       top = s;
-      topScore = score + 1e-9;
+      topRank = rank;
     }
   }
   return top;

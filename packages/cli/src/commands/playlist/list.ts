@@ -1,0 +1,14 @@
+import { listPlaylists, withStore, type PlaylistInfo } from '@mixtape/pipeline';
+import { MixtapeCommand } from '../../base-command.js';
+import { renderTable } from '../../render.js';
+
+export default class PlaylistList extends MixtapeCommand<typeof PlaylistList> {
+  static override summary = 'List stored playlists (imported, exported from Spotify, recommendations)';
+  static override examples = ['<%= config.bin %> playlist list', '<%= config.bin %> playlist list --json'];
+
+  async run(): Promise<{ playlists: PlaylistInfo[] }> {
+    const playlists = await withStore(this.storeOptions(), (store) => listPlaylists(store));
+    if (!this.jsonEnabled()) this.log(renderTable(playlists, ['playlist_id', 'source', 'name', 'owner', 'items']));
+    return { playlists };
+  }
+}

@@ -18,3 +18,4 @@ export { parsePhases, runPipeline, PHASES, type Phase, type Stage, type StageCon
 export * from './push/index.js';
 export * from './http-cache/index.js';
 export * from './enrich/index.js';
+export * from './recommend/index.js';

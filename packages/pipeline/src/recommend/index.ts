@@ -1,0 +1,1 @@
+export { buildTrainingData, trackFeatures, LISTENER_ID, type TrainingData, type TrainingDataOptions } from './training-data.js';

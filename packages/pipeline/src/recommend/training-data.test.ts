@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../store/store.js';
+import { buildTrainingData, LISTENER_ID } from './training-data.js';
+
+describe('training data from the store', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await Store.open({ dataDir: ':memory:' });
+    await store.run(`
+INSERT INTO artists VALUES ('a1', 'Slowdive', 'slowdive', NULL, NULL, NULL), ('a2', 'Ride', 'ride', NULL, NULL, NULL);
+INSERT INTO tracks (track_id, title, artist_name, artist_id, duration_ms) VALUES
+  ('t1', 'Alison', 'Slowdive', 'a1', 200000), ('t2', 'Vapour Trail', 'Ride', 'a2', 250000),
+  ('t3', 'Noise', 'Ride', 'a2', 100000), ('t4', 'Saved Only', 'Slowdive', 'a1', 180000), ('t5', 'Listed', 'Ride', 'a2', 180000);
+INSERT INTO plays (played_at, track_id, kind, ms_played, source, skipped, reason_end) VALUES
+  ('2024-01-01 10:00:00', 't1', 'track', 200000, 'test', false, 'trackdone'),
+  ('2024-01-01 10:04:00', 't2', 'track', 125000, 'test', false, 'trackdone'),
+  ('2024-01-01 10:07:00', 't3', 'track', 90000, 'test', NULL, 'fwdbtn'),
+  ('2024-01-01 10:09:00', 't3', 'track', 5000, 'test', NULL, 'endplay'),
+  ('2024-01-01 10:10:00', 't5', 'track', 180000, 'test', false, 'trackdone'),
+  ('2024-01-03 09:00:00', 't1', 'track', 100000, 'test', true, 'trackdone'),
+  ('2024-01-05 09:00:00', 't1', 'track', 200000, 'test', false, 'trackdone');
+INSERT INTO library (source, kind, item_id, name) VALUES ('test', 'track', 't4', 'Saved Only');
+INSERT INTO playlists (playlist_id, source, name) VALUES ('p1', 'test', 'Mine');
+INSERT INTO playlist_items (playlist_id, position, track_id) VALUES ('p1', 0, 't5'), ('p1', 1, 't4');
+INSERT INTO artist_tags VALUES ('a1', 'shoegaze', 100, 'lastfm'), ('a2', 'shoegaze', 80, 'lastfm');
+INSERT INTO track_tags VALUES ('t1', 'dreamy', 50, 'lastfm');
+INSERT INTO "similar" VALUES ('t1', 't2', 'track', 0.8, 'lastfm'), ('a1', 'a2', 'artist', 0.9, 'lastfm');`);
+  });
+  afterAll(() => store.close());
+
+  it('weights heard fractions, saves and playlists, and turns dominant skips into negatives', async () => {
+    const d = await buildTrainingData(store);
+    const x = d.interactions;
+    expect(x.userIds[0]).toBe(LISTENER_ID);
+    const me = new Map<string, number>();
+    for (let p = x.indptr[0]!; p < x.indptr[1]!; p++) me.set(x.itemIds[x.indices[p]!]!, x.values[p]!);
+    // t1: two full plays, one skip (-1) = 1; t2: half heard = 0.5; t4: saved (3) + a playlist (1); t5: play + playlist.
+    expect(me.get('t1')).toBeCloseTo(1, 5);
+    expect(me.get('t2')).toBeCloseTo(0.5, 5);
+    expect(me.get('t4')).toBeCloseTo(4, 5);
+    expect(me.get('t5')).toBeCloseTo(2, 5);
+    expect(me.has('t3')).toBe(false);
+    expect(d.negatives).toEqual([{ item: 't3', skips: 2 }]);
+    expect(d.stats).toMatchObject({ plays: 4, skips: 3, playlists: 1, saved: 1 });
+    expect(d.recent).toEqual(['t1']);
+  });
+
+  it('adds a session and each playlist as pseudo-users for co-listening', async () => {
+    const d = await buildTrainingData(store);
+    const x = d.interactions;
+    expect(x.userIds).toEqual([LISTENER_ID, 'session:0', 'playlist:p1']);
+    const row = (u: number) => Array.from(x.indices.subarray(x.indptr[u]!, x.indptr[u + 1]!), (i) => x.itemIds[i]).sort();
+    expect(row(1)).toEqual(['t1', 't2', 't5']);
+    expect(row(2)).toEqual(['t4', 't5']);
+  });
+
+  it('gives tracks artist, tag and similarity features that link related tracks', async () => {
+    const d = await buildTrainingData(store, { slots: 1 << 16 });
+    const f = d.features;
+    const slots = (id: string) => {
+      const i = d.interactions.itemIds.indexOf(id);
+      return new Set(Array.from(f.indices.subarray(f.indptr[i]!, f.indptr[i + 1]!)));
+    };
+    const shared = (a: string, b: string) => [...slots(a)].filter((s) => slots(b).has(s)).length;
+    expect(shared('t1', 't4')).toBeGreaterThanOrEqual(2); // same artist, same artist tag
+    expect(shared('t1', 't2')).toBeGreaterThanOrEqual(2); // similar tracks, similar artists, shared tag
+    expect(slots('t1').size).toBeGreaterThan(slots('t5').size);
+  });
+});

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoExport } from '@mixtape/fixtures';
+import { defaultParams, startHub, type RunningHub } from '@mixtape/federation';
+
+const BIN = resolve(fileURLToPath(import.meta.url), '../../../../bin/run.js');
+const run = promisify(execFile);
+
+async function mixtape(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    return { stdout, stderr, code: 0 };
+  } catch (e) {
+    const err = e as { stdout: string; stderr: string; code: number };
+    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
+  }
+}
+
+describe('mixtape federation (built CLI)', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let hub: RunningHub;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mixtape-fed-cli-'));
+    env = { MIXTAPE_DATA_DIR: join(dir, 'data'), MIXTAPE_CONFIG_DIR: join(dir, 'config') };
+    await writeFile(join(dir, 'export.zip'), demoExport().zip);
+    expect((await mixtape(['import', 'spotify-export', join(dir, 'export.zip'), '--json'], env)).code).toBe(0);
+    hub = await startHub({ port: 0, dir: join(dir, 'hub'), params: defaultParams({ rows: 4096, dim: 8, minContributors: 1 }) });
+  });
+  afterAll(async () => {
+    await hub.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('joins, publishes from the imported plays, pulls the new version and reports privacy', async () => {
+    const joined = await mixtape(['federation', 'join', '--hub', hub.url, '--budget', '8', '--json'], env);
+    expect(joined.code, joined.stderr).toBe(0);
+    expect(JSON.parse(joined.stdout)).toMatchObject({ identityCreated: true, round: 1 });
+    expect((await stat(join(dir, 'config', 'federation', 'identity.pem'))).mode & 0o777).toBe(0o600);
+
+    const pub = await mixtape(['federation', 'publish', '--json'], env);
+    expect(pub.code, pub.stderr).toBe(0);
+    const p = JSON.parse(pub.stdout) as { round: number; accepted: number; privacy: { epsilon: number; rounds: number } };
+    expect(p).toMatchObject({ round: 1, accepted: 1 });
+    expect(p.privacy.epsilon).toBeGreaterThan(0);
+    expect(p.privacy.epsilon).toBeLessThanOrEqual(8);
+
+    let version = 0;
+    for (let i = 0; i < 40 && version < 1; i++) {
+      const pulled = await mixtape(['federation', 'pull', '--json'], env);
+      expect(pulled.code, pulled.stderr).toBe(0);
+      version = (JSON.parse(pulled.stdout) as { version: number }).version;
+      if (version < 1) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(version).toBe(1);
+
+    const status = JSON.parse((await mixtape(['federation', 'status', '--json'], env)).stdout) as { rounds: number; budget: number };
+    expect(status).toMatchObject({ rounds: 1, budget: 8 });
+  });
+
+  it('fails in one line with a suggestion when the hub is down', async () => {
+    const r = await mixtape(['federation', 'join', '--hub', 'http://127.0.0.1:9'], env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/did not answer/);
+    expect(r.stderr).toMatch(/Try:/);
+  });
+});

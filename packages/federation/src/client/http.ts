@@ -6,6 +6,8 @@ export interface HubResponse {
   json: unknown;
   bytes: Buffer;
   headers: Headers;
+  /** True when an earlier attempt failed in the network (the hub may have acted on it). */
+  retried: boolean;
 }
 
 /**
@@ -20,6 +22,7 @@ export async function hubRequest(
   const url = new URL(path, base.endsWith('/') ? base : `${base}/`).toString();
   const retries = init.retries ?? 3;
   let last: unknown;
+  let retried = false;
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
     try {
@@ -34,9 +37,10 @@ export async function hubRequest(
         continue;
       }
       const json = (res.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(bytes.toString('utf8')) as unknown) : undefined;
-      return { status: res.status, json, bytes, headers: res.headers };
+      return { status: res.status, json, bytes, headers: res.headers, retried };
     } catch (err) {
       last = err;
+      retried = true;
     }
   }
   throw new MixtapeError('hub_unreachable', `The federation hub at ${base} did not answer (${String((last as Error)?.message ?? last)})`, {

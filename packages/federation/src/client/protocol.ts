@@ -81,6 +81,9 @@ export function buildContribution(identity: Identity, info: FederationInfo, tabl
 /** Sends a contribution; resolves with the hub's 202 answer or throws its refusal. */
 export async function sendContribution(hub: string, round: number, body: Buffer): Promise<{ round: number; accepted: number; needed: number }> {
   const r = await hubRequest(hub, `v1/rounds/${round}/contributions`, { method: 'POST', body, timeoutMs: 120_000 });
+  const code = (r.json as { error?: { code?: string } } | undefined)?.error?.code;
+  // The first attempt reached the hub even though its answer was lost: it is stored.
+  if (r.retried && r.status === 409 && (code === 'duplicate_contribution' || code === 'replay')) return { round, accepted: -1, needed: -1 };
   if (r.status !== 202) throw refusalError('the contribution', r);
   return r.json as { round: number; accepted: number; needed: number };
 }

@@ -205,12 +205,13 @@ export class FileStore implements HubStore {
     const dir = join(this.dir, 'versions');
     await writeDurable(dir, `${round}.bin`, v.body);
     await writeDurable(dir, `${round}.json`, Buffer.from(JSON.stringify(v.published)));
-    this.latest = round;
     await this.log?.close();
     await rm(join(this.dir, 'rounds', `${round}.log`), { force: true });
     this.round = round + 1;
     this.closed = false;
     await this.openLog();
+    // Last: until the next round's log is ready, the hub keeps answering that round `round` is current.
+    this.latest = round;
   }
 
   async getVersion(version: number): Promise<StoredVersion | undefined> {

@@ -1,9 +1,13 @@
 // Model benchmark: quality on HetRec Last.fm 2K (one split, every model), int8 vs float32, and
 // serving latency on a synthetic 100,000-item int8 catalogue. Run: npx tsx bench/model.ts [HETREC_DIR]
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import {
+  buildContentIndex,
   buildItemFeatures,
   compareModels,
+  evaluateScorer,
+  hybridScorer,
+  ItemIndex,
   fitModel,
   loadHetrecLastfm,
   quantizeModel,
@@ -40,17 +44,34 @@ console.log(`hybrid vs tuned iALS: NDCG@10 ${((hybrid.ndcg / ials.ndcg - 1) * 10
 const q = cmp.quantization;
 console.log(`int8 vs float32: top-10 overlap ${(q.topKOverlap * 100).toFixed(1)}%, NDCG@10 ${q.ndcgFloat32.toFixed(4)} -> ${q.ndcgInt8.toFixed(4)} (${(q.ndcgChange * 100).toFixed(2)}%), item table ${q.bytesFloat32} -> ${q.bytesInt8} bytes`);
 
-// 2. Fit time of the hybrid model alone on the full training split (best of 3).
-const { train } = splitPerUser(ds.interactions, { seed });
-const fits: number[] = [];
+// 2. Ablation on the same split: what each part of the hybrid adds.
+const { train, test } = splitPerUser(ds.interactions, { seed });
+const content = (m: HybridModel) => buildContentIndex(m.features, m.params.contentIdfPower);
+console.log('\nablation (same split):');
+for (const [name, opts] of [
+  ['factors only (tag prior, per-user confidence)', { contentBeta: 0 }],
+  ['without per-user confidence scale', { perUserScale: 0 }],
+  ['without tag prior on item vectors', { priorWeight: 0 }],
+] as const) {
+  const m = (await fitModel(train, ds.features, { seed, ...opts })).model;
+  const idx = await ItemIndex.create(m.itemFactors, m.itemIds.length, m.k);
+  const r = await evaluateScorer(hybridScorer(m.userFactors, m.k, idx, train, content(m), m.params.contentBeta), train, test);
+  idx.dispose();
+  console.log(`  ${name.padEnd(48)} NDCG@10 ${r.ndcg.toFixed(4)}`);
+}
+
+// 3. Fit time of the hybrid model alone on the training split: wall clock and process CPU time.
+const fits: string[] = [];
 for (let i = 0; i < 3; i++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await fitModel(train, ds.features, { seed });
-  fits.push((performance.now() - t0) / 1000);
+  const c = process.cpuUsage(c0);
+  fits.push(`${((performance.now() - t0) / 1000).toFixed(2)} s wall / ${((c.user + c.system) / 1e6).toFixed(2)} s CPU`);
 }
-console.log(`\nhybrid fit on HetRec train split: best ${Math.min(...fits).toFixed(2)} s, runs ${fits.map((f) => f.toFixed(2)).join(' / ')} s`);
+console.log(`\nhybrid fit on HetRec train split (load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores): ${fits.join('; ')}`);
 
-// 3. Serving: top-50 over a synthetic 100k-item int8 catalogue, and feedback -> new recommendations.
+// 4. Serving: top-50 over a synthetic 100k-item int8 catalogue, and feedback -> new recommendations.
 const nItems = 100_000;
 const k = 64;
 const rng = new Rng(1);
@@ -84,25 +105,34 @@ const rec = await Recommender.create(artifact, { dtype: 'int8' });
 const listener = rec.listener('listener', { excludeSeen: true });
 for (let i = 0; i < 20; i++) await rec.recommend(listener, 50);
 const lat: number[] = [];
+const cpu: number[] = [];
 for (let i = 0; i < 1000; i++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await rec.recommend(listener, 50);
+  const c = process.cpuUsage(c0);
   lat.push(performance.now() - t0);
+  cpu.push((c.user + c.system) / 1000);
 }
-console.log(`\ntop-50 over ${nItems} int8 items (k=${k}, content part on, 200-item history): p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms`);
+console.log(`\n(load average ${loadavg()[0]!.toFixed(1)})`);
+console.log(`top-50 over ${nItems} int8 items (k=${k}, content part on, 200-item history): p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms wall; CPU time p50 ${percentile(cpu, 50).toFixed(2)} ms, p99 ${percentile(cpu, 99).toFixed(2)} ms`);
 
 const events = Array.from(uniq.slice(0, 50), (i) => ({ item: itemIds[i]!, kind: 'played' as const }));
 const fb: number[] = [];
+const fbCpu: number[] = [];
 let changed = 0;
 let prev = (await rec.recommend(rec.listenerFromFeedback(events, { excludeSeen: true }), 50)).map((r) => r.item);
 for (let i = 0; i < 200; i++) {
   const kind = (['like', 'skip', 'ban', 'played'] as const)[i % 4];
   events.push({ item: prev[i % 10]!, kind });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const next = (await rec.recommend(rec.listenerFromFeedback(events, { excludeSeen: true }), 50)).map((r) => r.item);
+  const c = process.cpuUsage(c0);
   fb.push(performance.now() - t0);
+  fbCpu.push((c.user + c.system) / 1000);
   if (next.join() !== prev.join()) changed++;
   prev = next;
 }
-console.log(`feedback -> new top-50 (fold-in of ${events.length} events + rescoring ${nItems} int8 items): p50 ${percentile(fb, 50).toFixed(2)} ms, p99 ${percentile(fb, 99).toFixed(2)} ms; ranking changed in ${changed}/200`);
+console.log(`feedback -> new top-50 (fold-in of ${events.length} events + rescoring ${nItems} int8 items): p50 ${percentile(fb, 50).toFixed(2)} ms, p99 ${percentile(fb, 99).toFixed(2)} ms wall; CPU time p50 ${percentile(fbCpu, 50).toFixed(2)} ms, p99 ${percentile(fbCpu, 99).toFixed(2)} ms; ranking changed in ${changed}/200`);
 rec.dispose();

@@ -43,13 +43,25 @@ export class ItemIndex {
     return out;
   }
 
-  /** The n best items for one user vector, skipping `exclude` (any order), best first. */
-  async top(user: Float32Array, n: number, exclude: ArrayLike<number> = []): Promise<Scored> {
+  /**
+   * The n best items for one user vector, skipping `exclude`, best first. With `content`, the
+   * final score is factor + w·(σ_factor/σ_content)·content (see `blendScores`), computed on the
+   * tensor engine so that no catalogue-sized array is allocated in JS per call (those showed up
+   * as GC pauses at p99).
+   */
+  async top(user: Float32Array, n: number, exclude: ArrayLike<number> = [], content?: { scores: Float32Array; weight: number }): Promise<Scored> {
     const ex = new Set<number>(Array.from(exclude));
     const want = Math.min(this.rows, n + ex.size);
+    let cStd = 0;
+    if (content && content.weight > 0) cStd = std(content.scores);
     const [vals, idx] = tf.tidy(() => {
       let s: tf.Tensor2D = tf.matMul(tf.tensor2d(user, [1, this.k]), this.itemsT);
       if (this.scales) s = tf.mul(s, this.scales);
+      if (content && content.weight > 0 && cStd > 0) {
+        const sd = tf.sqrt(tf.moments(s).variance);
+        const g = tf.mul(sd, content.weight / cStd);
+        s = tf.add(s, tf.mul(tf.tensor2d(content.scores, [1, this.rows]), g));
+      }
       const r = tf.topk(s, want, true);
       return [r.values, r.indices];
     });
@@ -70,4 +82,15 @@ export class ItemIndex {
     this.itemsT.dispose();
     this.scales?.dispose();
   }
+}
+
+function std(a: Float32Array): number {
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < a.length; i++) {
+    s += a[i]!;
+    s2 += a[i]! * a[i]!;
+  }
+  const m = s / a.length;
+  return Math.sqrt(Math.max(0, s2 / a.length - m * m));
 }

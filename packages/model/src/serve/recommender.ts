@@ -2,7 +2,6 @@ import { MixtapeError } from '@mixtape/core';
 import type { ModelArtifact } from '../artifact/artifact.js';
 import { blendScores, buildContentIndex, contentProfile, contentScores, type ContentIndex } from '../hybrid/content.js';
 import type { HybridModel } from '../hybrid/model.js';
-import { topK } from '../metrics/top-k.js';
 import { FEEDBACK_EVIDENCE, foldIn, foldInContext, type Evidence, type FeedbackKind, type FoldInContext } from './fold-in.js';
 import { ItemIndex } from './item-index.js';
 import { quantizeRows } from './quantize.js';
@@ -99,7 +98,7 @@ export class Recommender {
     const s = await this.index.scoreBatch(l.vector, 1);
     const beta = this.model.params.contentBeta;
     if (beta > 0 && l.positives.length > 0) {
-      const cs = (this.contentBuf ??= new Float32Array(s.length));
+      const cs = new Float32Array(s.length);
       contentScores(this.content, contentProfile(this.content, l.positives), cs, 0);
       blendScores(s, cs, beta, 0, s.length);
     }
@@ -108,10 +107,15 @@ export class Recommender {
 
   /** The n best items for a listener, skipping their excluded items. */
   async recommend(l: Listener, n: number): Promise<Recommendation[]> {
-    const s = await this.scores(l);
-    const ex = Int32Array.from(l.exclude).sort();
-    const top = topK(s, n, ex);
-    return Array.from(top, (i) => ({ item: this.model.itemIds[i]!, score: s[i]! }));
+    const beta = this.model.params.contentBeta;
+    let content: { scores: Float32Array; weight: number } | undefined;
+    if (beta > 0 && l.positives.length > 0) {
+      const cs = (this.contentBuf ??= new Float32Array(this.index.rows));
+      contentScores(this.content, contentProfile(this.content, l.positives), cs, 0);
+      content = { scores: cs, weight: beta / (1 - beta) };
+    }
+    const top = await this.index.top(l.vector, n, l.exclude, content);
+    return Array.from(top.items, (i, j) => ({ item: this.model.itemIds[i]!, score: top.scores[j]! }));
   }
 
   /** Frees tensor memory. */

@@ -13,6 +13,7 @@ import { choleskySolve, foldIn, foldInContext } from './fold-in.js';
 import { ItemIndex } from './item-index.js';
 import { dequantizeRows, quantizeRows } from './quantize.js';
 import { Recommender } from './recommender.js';
+import { topK } from '../metrics/top-k.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mixtape-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,6 +73,18 @@ describe('model artifact', () => {
     expect(l2).toEqual(l1);
     r1.dispose();
     r2.dispose();
+  });
+
+  it('serves the same top items as the evaluation scorer (content blend on the tensor engine)', async () => {
+    const a = await fitted;
+    const rec = await Recommender.create(a);
+    for (const user of ['u1', 'u7', 'u42']) {
+      const l = rec.listener(user, { excludeSeen: true });
+      const scores = await rec.scores(l);
+      const want = Array.from(topK(scores, 10, Int32Array.from(l.exclude).sort()), (i) => a.model.itemIds[i]);
+      expect((await rec.recommend(l, 10)).map((r) => r.item)).toEqual(want);
+    }
+    rec.dispose();
   });
 
   it('refuses other versions and missing or truncated files, naming the file', () => {

@@ -62,7 +62,7 @@ export async function pushPlaylist(store: Store, o: PushOptions): Promise<PushSu
 function remoteTarget(to: string, env: NodeJS.ProcessEnv, client?: HttpClient): RemoteTarget {
   switch (to) {
     case 'spotify':
-      return spotifyTarget(client ?? spotify.spotifyClient({ auth: spotifyTokenSource(env), env }));
+      return spotifyTarget(client ?? spotify.spotifyClient({ auth: spotifyTokenSource(env), env }), env);
     case 'deezer':
       return deezerTarget(env);
     case 'listenbrainz':

@@ -5,12 +5,13 @@ import type { RemoteTarget } from './remote.js';
 type PlaylistTrack = playlistFiles.PlaylistTrack;
 
 /** Spotify: track and episode URIs, 10,000 items a playlist, 100 per request. */
-export function spotifyTarget(client: HttpClient, account = 'me'): RemoteTarget {
+export function spotifyTarget(client: HttpClient, env: NodeJS.ProcessEnv = process.env): RemoteTarget {
   const w = new SpotifyPlaylistWriter(client);
   return {
-    key: `spotify:${account}`,
+    key: 'spotify:me',
     label: 'Spotify',
-    cap: Number(process.env.MIXTAPE_SPOTIFY_PLAYLIST_CAP ?? SPOTIFY_PLAYLIST_CAP),
+    // A lower cap (MIXTAPE_SPOTIFY_PLAYLIST_CAP) is for tests and for splitting earlier by choice.
+    cap: Math.min(SPOTIFY_PLAYLIST_CAP, Number(env.MIXTAPE_SPOTIFY_PLAYLIST_CAP ?? SPOTIFY_PLAYLIST_CAP)),
     batch: SPOTIFY_ITEMS_PER_REQUEST,
     resolve: async (tracks) => tracks.map((t) => t.spotifyUri),
     create: (name, description) => w.create(name, description),
@@ -28,7 +29,7 @@ export function deezerTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarget
   return {
     key: 'deezer:me',
     label: 'Deezer',
-    cap: Number(env.MIXTAPE_DEEZER_PLAYLIST_CAP ?? deezerWrite.DEEZER_PLAYLIST_CAP),
+    cap: Math.min(deezerWrite.DEEZER_PLAYLIST_CAP, Number(env.MIXTAPE_DEEZER_PLAYLIST_CAP ?? deezerWrite.DEEZER_PLAYLIST_CAP)),
     batch: deezerWrite.DEEZER_ITEMS_PER_REQUEST,
     resolve: async (tracks) => tracks.map((t) => (t.deezerId !== undefined && t.deezerId !== null ? String(t.deezerId) : undefined)),
     create: (name) => w.create(name),

@@ -72,13 +72,17 @@ export class Recommender {
   }
 
   /**
-   * A listener from evidence alone (fold-in): the user step of implicit ALS against the fixed item
-   * table. Skips and bans are negative evidence; bans are also excluded from results.
+   * A listener from evidence (fold-in): the user step of implicit ALS against the fixed item table,
+   * no retraining. With `baseUser`, that user's training history counts too, so this is how new
+   * feedback updates a known listener. Skips and bans are negative evidence; bans are never recommended.
    */
-  listenerFromFeedback(events: ReadonlyArray<{ item: string; kind: FeedbackKind; weight?: number }>, options: { excludeSeen?: boolean } = {}): Listener {
+  listenerFromFeedback(
+    events: ReadonlyArray<{ item: string; kind: FeedbackKind; weight?: number }>,
+    options: { excludeSeen?: boolean; baseUser?: string } = {},
+  ): Listener {
     this.foldCtx ??= foldInContext(this.model.itemFactors, this.model.itemIds.length, this.model.k, this.model.params.lambda, this.model.params.lambdaPerObs);
-    const evidence: Evidence[] = [];
-    const positives = new Set<number>();
+    const evidence: Evidence[] = options.baseUser === undefined ? [] : this.historyEvidence(options.baseUser);
+    const positives = new Set<number>(evidence.map((e) => e.item));
     const banned = new Set<number>();
     for (const e of events) {
       const i = this.itemIndex.get(e.item);
@@ -91,6 +95,24 @@ export class Recommender {
     for (const b of banned) positives.delete(b);
     const seen = options.excludeSeen ? new Set([...positives, ...banned]) : banned;
     return { vector: foldIn(this.foldCtx, evidence), positives: Int32Array.from(positives), exclude: Int32Array.from(seen) };
+  }
+
+  /**
+   * A known user's training history as fold-in evidence, with the same confidence transform as
+   * training, so that folding in history plus new feedback starts from (almost) the trained vector.
+   */
+  private historyEvidence(userId: string): Evidence[] {
+    const u = this.userIndex.get(userId);
+    if (u === undefined) return [];
+    const p = this.model.params;
+    const row = this.history.values.slice(this.history.indptr[u]!, this.history.indptr[u + 1]!);
+    const sorted = Float32Array.from(row).sort();
+    const scale = p.perUserScale > 0 ? p.perUserScale * Math.max(1e-9, sorted[sorted.length >> 1] ?? 1) : p.epsilon;
+    return Array.from(row, (w, j) => ({
+      item: this.history.indices[this.history.indptr[u]! + j]!,
+      confidence: p.alpha * Math.log1p(w / scale),
+      preference: 1 as const,
+    }));
   }
 
   /** Scores of every item for a listener: factor part on the tensor engine plus the content blend. */

@@ -116,6 +116,26 @@ describe('fold-in and feedback', () => {
     for (let i = 0; i < k; i++) expect(x[i]).toBeCloseTo(want[i]!, 4);
   });
 
+  it('folds a known user back in from their history, and feedback moves them from there', async () => {
+    const a = await fitted;
+    const rec = await Recommender.create(a);
+    const k = a.model.k;
+    const u = a.model.userIds.indexOf('u3');
+    const trained = a.model.userFactors.subarray(u * k, (u + 1) * k);
+    const folded = rec.listenerFromFeedback([], { baseUser: 'u3' }).vector;
+    let dot = 0, n1 = 0, n2 = 0;
+    for (let i = 0; i < k; i++) {
+      dot += trained[i]! * folded[i]!;
+      n1 += trained[i]! ** 2;
+      n2 += folded[i]! ** 2;
+    }
+    expect(dot / Math.sqrt(n1 * n2)).toBeGreaterThan(0.98);
+    const before = await rec.recommend(rec.listenerFromFeedback([], { baseUser: 'u3', excludeSeen: true }), 5);
+    const after = await rec.recommend(rec.listenerFromFeedback([{ item: before[0]!.item, kind: 'ban' }], { baseUser: 'u3', excludeSeen: true }), 5);
+    expect(after.map((r) => r.item)).not.toContain(before[0]!.item);
+    rec.dispose();
+  });
+
   it('likes pull an item group up, bans remove the item, skips push it down', async () => {
     const a = await fitted;
     const rec = await Recommender.create(quantizeModel(a));

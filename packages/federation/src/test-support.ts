@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeContribution } from './codec.js';
@@ -17,7 +17,14 @@ export function testParams(over: Partial<FederationParams> = {}): FederationPara
 export async function testHub(params: FederationParams, opts: { db?: string; burst?: number; perMinute?: number; dir?: string; keyPath?: string } = {}): Promise<RunningHub & { dir: string }> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'mixtape-hub-test-')));
   const hub = await startHub({ port: 0, dir, params, ...opts });
-  return Object.assign(hub, { dir });
+  const stop = hub.stop.bind(hub);
+  return Object.assign(hub, {
+    dir,
+    async stop() {
+      await stop();
+      if (!opts.dir) await rm(dir, { recursive: true, force: true });
+    },
+  });
 }
 
 /** An honest-looking payload: a small signal in the first rows, plus the required noise. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, connect, type Server } from 'node:net';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { testHub, testParams } from '../test-support.js';
@@ -20,6 +20,12 @@ let hub: RunningHub;
 let proxy: Server;
 let proxyUrl: string;
 const sent: Buffer[] = [];
+const dirs: string[] = [];
+const nodeDir = async () => {
+  const d = await mkdtemp(joinPath(tmpdir(), 'mixtape-node-'));
+  dirs.push(d);
+  return d;
+};
 
 beforeAll(async () => {
   hub = await testHub(testParams({ rows: 256, dim: 4, minContributors: 1 }));
@@ -43,11 +49,12 @@ beforeAll(async () => {
 afterAll(async () => {
   proxy.close();
   await hub.stop();
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
 describe('what a node sends', () => {
   it('is row numbers under noise and a signature: no names, ids, counts or times', async () => {
-    const dir = await mkdtemp(joinPath(tmpdir(), 'mixtape-node-'));
+    const dir = await nodeDir();
     const joined = await join({ hub: proxyUrl, dir, budget: 8 });
     expect((await stat(joinPath(dir, 'identity.pem'))).mode & 0o777).toBe(0o600);
     const x = interactionsFromPlays(vocabulary(joined.params.rows), library);
@@ -83,7 +90,7 @@ describe('what a node sends', () => {
   });
 
   it('refuses to publish past the budget, before sending anything', async () => {
-    const dir = await mkdtemp(joinPath(tmpdir(), 'mixtape-node-'));
+    const dir = await nodeDir();
     await join({ hub: hub.url, dir, budget: 0.5 });
     const before = sent.length;
     const x = interactionsFromPlays(vocabulary(256), library);
@@ -93,7 +100,7 @@ describe('what a node sends', () => {
   });
 
   it('keeps the installed model when the hub is down', async () => {
-    const dir = await mkdtemp(joinPath(tmpdir(), 'mixtape-node-'));
+    const dir = await nodeDir();
     await join({ hub: hub.url, dir });
     const first = await pull({ dir });
     const down = await testHub(testParams());

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -78,5 +78,7 @@ describe('hub durability and concurrency', () => {
     await waitForVersion(hub.url, 1);
     const m = await fetchModel(hub.url, (await fetchFederation(hub.url)).hubPublicKey, 1);
     expect(m.published.header.accepted).toBe(60);
+    await hub.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -98,6 +98,8 @@ async function handle(hub: Hub, req: IncomingMessage, res: ServerResponse): Prom
 export async function listen(hub: Hub, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   const server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000 }, hubHandler(hub));
   server.keepAliveTimeout = 5_000;
+  // Bodies are read into memory (up to maxBodyBytes each), so cap how many can be in flight.
+  server.maxConnections = 512;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

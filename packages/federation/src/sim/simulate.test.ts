@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../gaussian.js';
@@ -37,6 +37,7 @@ describe('federation simulate', () => {
     const meta = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     expect(meta).toMatchObject({ format: 'mixtape-model', k: 4, items: 200, users: 120, extra: { federation: { version: 3 } } });
     expect((await readFile(join(out, 'item-factors.f32'))).length).toBe(200 * 4 * 4);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('spends exactly the epsilon asked for', async () => {
@@ -46,5 +47,6 @@ describe('federation simulate', () => {
     expect(r.privacy.rounds).toBe(2);
     expect(r.privacy.epsilon).toBeCloseTo(4, 2);
     expect(r.federated.users).toBe(r.central.users);
+    await rm(dir, { recursive: true, force: true });
   });
 });

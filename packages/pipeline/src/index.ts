@@ -19,3 +19,4 @@ export * from './push/index.js';
 export * from './http-cache/index.js';
 export * from './enrich/index.js';
 export * from './recommend/index.js';
+export * from './personal/index.js';

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noProgress, type ProgressFn } from '@mixtape/core';
@@ -28,6 +28,7 @@ export interface DemoResult {
 export async function runDemo(options: { dataDir?: string; onProgress?: ProgressFn } = {}): Promise<DemoResult> {
   const progress = options.onProgress ?? noProgress;
   const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mixtape-demo-')));
+  await mkdir(dir, { recursive: true });
   const steps: DemoStep[] = [];
   const time = async <T>(step: string, fn: () => Promise<T>, detail: (v: T) => string): Promise<T> => {
     progress({ unit: 'steps', done: steps.length, message: step });

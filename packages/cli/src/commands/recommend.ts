@@ -1,0 +1,42 @@
+import { Flags } from '@oclif/core';
+import { recommendPersonal, writeRecommendations, type RecommendResult } from '@mixtape/pipeline';
+import { MixtapeCommand } from '../base-command.js';
+import { renderTable } from '../render.js';
+
+export default class Recommend extends MixtapeCommand<typeof Recommend> {
+  static override summary = 'Make a playlist from your personal model: favourites and new music, each with a reason';
+  static override description = 'Exploration is a bandit between known favourites and new music that learns from your feedback; no artist gets a wall, and nothing heard in the last two days comes back. The result is also stored as the playlist "mixtape-recommendations" (push it with `mixtape playlist push`).';
+  static override examples = [
+    '<%= config.bin %> recommend --count 30',
+    '<%= config.bin %> recommend --count 100 --explore 0.4 --out picks.m3u8',
+    '<%= config.bin %> recommend --seed-artist "Slowdive" --count 20 --json',
+  ];
+  static override flags = {
+    count: Flags.integer({ default: 30, min: 1, description: 'how many tracks' }),
+    explore: Flags.string({ default: '0.2', description: 'share of new music, 0 to 1' }),
+    'seed-track': Flags.string({ description: 'a radio around this track (id, Spotify URI or "Artist - Title")', exclusive: ['seed-artist'] }),
+    'seed-artist': Flags.string({ description: 'a radio around this artist' }),
+    out: Flags.string({ description: 'also write the playlist to this file (.m3u8, .xspf, .jspf or .csv)' }),
+    'music-dir': Flags.string({ description: 'with --out .m3u8: point entries at matching files in this folder' }),
+    seed: Flags.integer({ description: 'random seed for the exploration (default: varies)' }),
+  };
+
+  async run(): Promise<RecommendResult & { out?: string }> {
+    const explore = Number(this.flags.explore);
+    const r = await recommendPersonal({
+      store: this.storeOptions(),
+      count: this.flags.count,
+      explore: Number.isFinite(explore) ? explore : 0.2,
+      ...(this.flags['seed-track'] ? { seedTrack: this.flags['seed-track'] } : {}),
+      ...(this.flags['seed-artist'] ? { seedArtist: this.flags['seed-artist'] } : {}),
+      ...(this.flags.seed !== undefined ? { seed: this.flags.seed } : {}),
+      onProgress: this.progress(),
+    });
+    if (this.flags.out) await writeRecommendations(this.storeOptions(), this.flags.out, this.flags['music-dir']);
+    if (!this.jsonEnabled()) {
+      this.log(renderTable(r.tracks.map((t) => ({ '#': t.position + 1, artist: t.artist, title: t.title, why: t.reason, id: t.track_id })), undefined, 50));
+      if (this.flags.out) this.log(`written to ${this.flags.out}`);
+    }
+    return this.flags.out ? { ...r, out: this.flags.out } : r;
+  }
+}

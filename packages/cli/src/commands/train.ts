@@ -1,0 +1,32 @@
+import { Flags } from '@oclif/core';
+import { dataDir, trainPersonal, type TrainSummary } from '@mixtape/pipeline';
+import { MixtapeCommand } from '../base-command.js';
+
+export default class Train extends MixtapeCommand<typeof Train> {
+  static override summary = 'Train your personal recommender on this machine from your plays, skips, saves and playlists';
+  static override description = 'Trains on listening events and open metadata only. With --quantize int8 (the default) the float32 and int8 models are evaluated by the same code on an 80/20 split and the int8 one is saved.';
+  static override examples = ['<%= config.bin %> train', '<%= config.bin %> train --quantize float32 --json'];
+  static override flags = {
+    quantize: Flags.string({ options: ['int8', 'float32'], default: 'int8', description: 'item table used for serving' }),
+    seed: Flags.integer({ default: 42, description: 'random seed (training is deterministic for a seed)' }),
+  };
+
+  async run(): Promise<TrainSummary> {
+    const s = await trainPersonal({
+      store: this.storeOptions(),
+      dataDir: dataDir(this.flags['data-dir']),
+      quantize: this.flags.quantize as 'int8' | 'float32',
+      seed: this.flags.seed,
+      onProgress: this.progress(),
+    });
+    if (!this.jsonEnabled()) {
+      this.log(`model ${s.modelId} (${s.dtype}): ${s.items} tracks, ${s.stats.plays} plays, ${s.stats.skips} skips, ${s.stats.sessions} sessions, ${s.stats.playlists} playlists; fitted in ${s.fitSeconds.toFixed(1)} s`);
+      if (s.quantization) {
+        const q = s.quantization;
+        this.log(`int8 vs float32: top-10 overlap ${(q.topKOverlap * 100).toFixed(1)} %, NDCG@10 ${q.ndcgFloat32.toFixed(4)} -> ${q.ndcgInt8.toFixed(4)} (${(q.ndcgChange * 100).toFixed(2)} %), table ${(q.bytesFloat32 / 1024).toFixed(0)} KiB -> ${(q.bytesInt8 / 1024).toFixed(0)} KiB`);
+      }
+      this.log(`saved to ${s.path}`);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,167 @@
+import { becauseOf, explore, topK, type ArmStats, type Candidate, type FeedbackKind, type Listener } from '@mixtape/model';
+import { noProgress, type ProgressFn } from '@mixtape/core';
+import { withStore, type OpenOptions, type Store } from '../store/store.js';
+import { currentListener, findTrack, loadPersonalModel, type LoadedModel } from './model-state.js';
+
+export const RECOMMENDATION_PLAYLIST = 'mixtape-recommendations';
+
+export interface RecommendOptions {
+  store: OpenOptions;
+  count: number;
+  explore?: number;
+  seedTrack?: string;
+  seedArtist?: string;
+  /** Tracks played within this long of the newest play are not recommended. Default 2 days. */
+  recentMs?: number;
+  seed?: number;
+  onProgress?: ProgressFn;
+}
+
+export interface RecommendedTrack {
+  position: number;
+  track_id: string;
+  title: string;
+  artist: string | null;
+  spotify_uri: string | null;
+  arm: 'favourite' | 'new';
+  reason: string;
+  score: number;
+}
+
+export interface RecommendResult {
+  playlistId: string;
+  modelId: string;
+  seed: string | null;
+  tracks: RecommendedTrack[];
+}
+
+async function seedListener(store: Store, m: LoadedModel, o: RecommendOptions): Promise<{ listener: Listener; label: string } | undefined> {
+  let seeds: string[] = [];
+  let label = '';
+  if (o.seedTrack) {
+    const t = await findTrack(store, o.seedTrack);
+    seeds = [t.track_id];
+    label = `${t.artist_name ?? '?'} - ${t.title}`;
+  } else if (o.seedArtist) {
+    const rows = await store.all<{ track_id: string; name: string }>(
+      `SELECT t.track_id, a.name FROM tracks t JOIN artists a USING (artist_id) WHERE a.name_key = mt_norm($1)`,
+      [o.seedArtist],
+    );
+    if (rows.length === 0) {
+      const { MixtapeError } = await import('@mixtape/core');
+      throw new MixtapeError('unknown_artist', `No artist "${o.seedArtist}" in your library or history`, { suggestion: 'check the spelling with `mixtape query "SELECT name FROM artists"`' });
+    }
+    seeds = rows.map((r) => r.track_id);
+    label = rows[0]!.name;
+  } else return undefined;
+  // A radio: the listener vector of someone who only loves the seed; taste comes back in through
+  // the exploration (known favourites are still one of the two arms).
+  const events: Array<{ item: string; kind: FeedbackKind; weight?: number }> = seeds.map((s) => ({ item: s, kind: 'like', weight: 5 }));
+  const base = await currentListener(store, m);
+  const l = m.recommender.listenerFromFeedback(events);
+  return { listener: { ...l, exclude: base.exclude }, label };
+}
+
+/**
+ * A playlist of any length from the personal model: candidates by score, re-ranked by the
+ * exploration bandit (favourites vs new music, arm stats from feedback), varied by artist, without
+ * tracks heard very recently, each with a reason. Saved as the playlist `mixtape-recommendations`.
+ */
+export async function recommendPersonal(o: RecommendOptions): Promise<RecommendResult> {
+  const progress = o.onProgress ?? noProgress;
+  return withStore(o.store, async (store) => {
+    const m = await loadPersonalModel(store);
+    progress({ unit: 'steps', done: 1, total: 3, message: `model ${m.modelId}` });
+    const seeded = await seedListener(store, m, o);
+    const base = await currentListener(store, m);
+    const listener = seeded?.listener ?? base;
+    const scores = await m.recommender.scores(listener);
+    const pool = topK(scores, Math.min(scores.length, Math.max(200, o.count * 5)), Int32Array.from(listener.exclude).sort());
+    const itemIds = m.artifact.model.itemIds;
+    const ids = Array.from(pool, (i) => itemIds[i]!);
+    await store.run('CREATE OR REPLACE TEMP TABLE _rec_ids AS SELECT unnest($1::VARCHAR[]) AS track_id', [JSON.stringify(ids)]);
+    const meta = new Map(
+      (await store.all<{ track_id: string; title: string; artist_name: string | null; spotify_uri: string | null; tag: string | null }>(`
+SELECT t.track_id, t.title, t.artist_name, t.spotify_uri,
+  (SELECT tag FROM (SELECT tag, weight FROM track_tags WHERE track_id = t.track_id UNION ALL SELECT tag, weight FROM artist_tags WHERE artist_id = t.artist_id) ORDER BY weight DESC NULLS LAST LIMIT 1) AS tag
+FROM tracks t SEMI JOIN _rec_ids USING (track_id)`)).map((r) => [r.track_id, r]),
+    );
+    const recent = new Set((await store.all<{ track_id: string }>(
+      `SELECT DISTINCT track_id FROM plays WHERE played_at >= (SELECT max(played_at) FROM plays) - to_milliseconds($1::BIGINT)`, [o.recentMs ?? 2 * 86_400_000],
+    )).map((r) => r.track_id));
+    // Known: heard before, or liked since.
+    const known = new Set(Array.from(base.positives));
+    for (const f of await store.all<{ track_id: string }>("SELECT DISTINCT track_id FROM feedback WHERE kind IN ('like', 'played')")) {
+      const i = m.recommender.item(f.track_id);
+      if (i !== undefined) known.add(i);
+    }
+    const table = m.artifact.model.itemFactors;
+    const k = m.artifact.model.k;
+    const candidates: Candidate[] = Array.from(pool, (i) => {
+      const id = itemIds[i]!;
+      const t = meta.get(id);
+      const b = becauseOf(i, base.positives, table, k);
+      const bt = b === undefined ? undefined : meta.get(itemIds[b]!) ?? undefined;
+      const because: Candidate['because'] = {};
+      if (b !== undefined) because.item = bt ? label(bt) : itemIds[b]!;
+      if (t?.tag) because.tag = t.tag;
+      const c: Candidate = { item: id, score: scores[i]!, known: known.has(i), because };
+      if (t?.artist_name) c.artist = t.artist_name;
+      return c;
+    });
+    // Name the "because" tracks that fell outside the candidate pool.
+    const missing = [...new Set(candidates.map((c) => c.because?.item).filter((x): x is string => !!x && /^t[0-9a-f]{15}$/.test(x)))];
+    if (missing.length) {
+      const names = new Map((await store.all<{ track_id: string; title: string; artist_name: string | null }>('SELECT track_id, title, artist_name FROM tracks WHERE list_contains($1::VARCHAR[], track_id)', [JSON.stringify(missing)])).map((r) => [r.track_id, label(r)]));
+      for (const c of candidates) if (c.because?.item && names.has(c.because.item)) c.because.item = names.get(c.because.item)!;
+    }
+    const stats = await armStats(store);
+    const picks = explore(candidates, { count: o.count, explore: o.explore ?? 0.2, skip: recent, stats, seed: o.seed ?? Date.now() % 100000 });
+    progress({ unit: 'steps', done: 2, total: 3, message: `${picks.length} picks` });
+    const tracks: RecommendedTrack[] = picks.map((p, n) => {
+      const t = meta.get(p.item);
+      return { position: n, track_id: p.item, title: t?.title ?? p.item, artist: t?.artist_name ?? null, spotify_uri: t?.spotify_uri ?? null, arm: p.arm, reason: p.reason, score: Math.round(p.score * 1e4) / 1e4 };
+    });
+    await saveRecommendations(store, m.modelId, tracks, seeded?.label ?? null);
+    progress({ unit: 'steps', done: 3, total: 3 });
+    return { playlistId: RECOMMENDATION_PLAYLIST, modelId: m.modelId, seed: seeded?.label ?? null, tracks };
+  });
+}
+
+function label(t: { title: string; artist_name: string | null }): string {
+  return t.artist_name ? `${t.title} by ${t.artist_name}` : t.title;
+}
+
+/** Wins and losses of each arm, from feedback on recommended tracks. */
+async function armStats(store: Store): Promise<ArmStats> {
+  const rows = await store.all<{ arm: string; wins: number; losses: number }>(
+    `SELECT arm, count(*) FILTER (kind IN ('like', 'played')) AS wins, count(*) FILTER (kind IN ('skip', 'ban')) AS losses FROM feedback WHERE arm IS NOT NULL GROUP BY arm`,
+  );
+  const get = (a: string) => rows.find((r) => r.arm === a) ?? { wins: 0, losses: 0 };
+  return { favourite: { wins: get('favourite').wins, losses: get('favourite').losses }, new: { wins: get('new').wins, losses: get('new').losses } };
+}
+
+async function saveRecommendations(store: Store, modelId: string, tracks: RecommendedTrack[], seed: string | null): Promise<void> {
+  const name = seed ? `Mixtape radio: ${seed}` : `Mixtape picks ${new Date().toISOString().slice(0, 10)}`;
+  await store.transaction(async () => {
+    await store.run('DELETE FROM recommendations WHERE playlist_id = $1', [RECOMMENDATION_PLAYLIST]);
+    await store.run('DELETE FROM playlist_items WHERE playlist_id = $1', [RECOMMENDATION_PLAYLIST]);
+    await store.run('DELETE FROM playlists WHERE playlist_id = $1', [RECOMMENDATION_PLAYLIST]);
+    await store.run(
+      `INSERT INTO playlists (playlist_id, source, name, owner, description, snapshot, modified_at, followers, item_count, items_status)
+       VALUES ($1, 'mixtape', $2, 'me', 'Recommended on this device by Mixtape', $3, current_timestamp, 0, $4, 'complete')`,
+      [RECOMMENDATION_PLAYLIST, name, modelId, tracks.length],
+    );
+    const rows = JSON.stringify(tracks.map((t) => ({ p: t.position, id: t.track_id, s: t.score, a: t.arm, r: t.reason })));
+    await store.run(
+      `INSERT INTO recommendations SELECT $1, r.p, r.id, r.s, r.a, r.r, $2, current_timestamp
+       FROM (SELECT unnest(from_json($3::JSON, '[{"p":"INTEGER","id":"VARCHAR","s":"DOUBLE","a":"VARCHAR","r":"VARCHAR"}]'), recursive := true)) r`,
+      [RECOMMENDATION_PLAYLIST, modelId, rows],
+    );
+    await store.run(
+      `INSERT INTO playlist_items (playlist_id, position, track_id, kind, added_at, added_by, is_local)
+       SELECT playlist_id, position, track_id, 'track', created_at, 'mixtape', false FROM recommendations WHERE playlist_id = $1`,
+      [RECOMMENDATION_PLAYLIST],
+    );
+  });
+}

@@ -19,6 +19,9 @@ export default class Demo extends MixtapeCommand<typeof Demo> {
       this.log(`${result.plays} plays of ${result.tracks} tracks; most played artists:`);
       this.log(renderTable(result.topArtists));
       this.log('');
+      this.log('your first ten picks:');
+      this.log(renderTable(result.recommendations.slice(0, 10).map((t) => ({ artist: t.artist, title: t.title, why: t.reason })), undefined, 70));
+      this.log('');
       this.log(`data dir: ${result.dataDir} (try: MIXTAPE_DATA_DIR=${result.dataDir} mixtape status)`);
     }
     return result;

@@ -5,6 +5,10 @@ import { noProgress, type ProgressFn } from '@mixtape/core';
 import { demoExport } from '@mixtape/fixtures';
 import { importScrobbles } from '../import/scrobbles.js';
 import { importSpotifyExport } from '../import/spotify-export.js';
+import { recordFeedback } from '../personal/feedback.js';
+import { recommendPersonal, type RecommendedTrack } from '../personal/recommend.js';
+import { trainPersonal } from '../personal/train.js';
+import { writeRecommendations } from '../personal/write-out.js';
 import { withStore } from '../store/store.js';
 
 export interface DemoStep {
@@ -19,6 +23,8 @@ export interface DemoResult {
   topArtists: Array<{ artist: string; plays: number; hours: number }>;
   plays: number;
   tracks: number;
+  recommendations: RecommendedTrack[];
+  files: string[];
 }
 
 /**
@@ -44,21 +50,40 @@ export async function runDemo(options: { dataDir?: string; onProgress?: Progress
     return d;
   }, (d) => `my_spotify_data.zip (${(d.zip.length / 1024).toFixed(0)} KiB) and lastfm-export.csv in ${dir}`);
 
-  return withStore({ dataDir: dir }, async (store) => {
+  const summary = await withStore({ dataDir: dir }, async (store) => {
     await time('import spotify-export', () => importSpotifyExport(store, join(dir, 'my_spotify_data.zip')),
       (s) => `${s.rowsRead} rows: ${s.inserted} plays, ${s.duplicates} duplicates, ${s.upgraded} upgraded; ${s.library.read} library items; ${s.playlists.playlists} playlists`);
     await time('import scrobbles', () => importScrobbles(store, join(dir, 'lastfm-export.csv')),
       (s) => `${s.rowsRead} scrobbles (${s.format}): ${s.inserted} plays`);
-    const again = await time('import spotify-export again', () => importSpotifyExport(store, join(dir, 'my_spotify_data.zip')),
+    await time('import spotify-export again', () => importSpotifyExport(store, join(dir, 'my_spotify_data.zip')),
       (s) => `${s.inserted} new plays (nothing twice)`);
-    void again;
     const topArtists = await store.all<{ artist: string; plays: number; hours: number }>(`
 SELECT t.artist_name AS artist, count(*) AS plays, round(sum(coalesce(p.ms_played, t.duration_ms, 0)) / 3600000.0, 1) AS hours
 FROM plays p JOIN tracks t USING (track_id) WHERE p.kind = 'track' AND NOT coalesce(p.skipped, false)
 GROUP BY 1 ORDER BY plays DESC LIMIT 5`);
     const plays = Number(await store.scalar('SELECT count(*) FROM plays'));
     const tracks = Number(await store.scalar('SELECT count(*) FROM tracks'));
-    void demo;
-    return { dataDir: dir, steps, topArtists, plays, tracks };
+    return { topArtists, plays, tracks };
   });
+  const store = { dataDir: dir };
+  await time('train', () => trainPersonal({ store, dataDir: dir, quantize: 'int8', seed: 42 }),
+    (s) => `${s.items} tracks, ${s.stats.plays} plays (${s.stats.skips} skips) in ${s.fitSeconds.toFixed(1)} s; int8 keeps ${(s.quantization!.topKOverlap * 100).toFixed(0)} % of the float32 top 10`);
+  const first = await time('recommend', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7 }),
+    (r) => `${r.tracks.length} picks: ${r.tracks.filter((t) => t.arm === 'new').length} new to you, ${new Set(r.tracks.map((t) => t.artist)).size} artists`);
+  const banned = first.tracks[0]!;
+  await time('feedback', async () => recordFeedback({ store, track: banned.track_id, kind: 'ban' }),
+    (f) => `banned "${f.title}": vector updated in ${f.updateMs} ms without retraining`);
+  const picks = await time('recommend again', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7 }),
+    (r) => `${r.tracks.some((t) => t.track_id === banned.track_id) ? 'STILL has' : 'no longer has'} the banned track`);
+  const files = await time('write playlists', async () => {
+    const out: string[] = [];
+    for (const ext of ['m3u8', 'xspf', 'jspf', 'csv']) {
+      const f = join(dir, `mixtape-picks.${ext}`);
+      await writeRecommendations(store, f);
+      out.push(f);
+    }
+    return out;
+  }, (f) => f.map((x) => x.slice(dir.length + 1)).join(', '));
+  void demo;
+  return { dataDir: dir, steps, ...summary, recommendations: picks.tracks, files };
 }

@@ -1,10 +1,8 @@
 import { MixtapeError } from '@mixtape/core';
-import { HttpClient, type HttpEvent } from '../http/client.js';
-import { rateFromEnv } from '../http/rate.js';
-import type { BodyVerdict } from '../http/retry.js';
+import type { HttpClient, HttpEvent } from '../http/client.js';
+import { deezerClient } from '../deezer/client.js';
 import { requestJson } from '../spotify/json-request.js';
 
-export const DEEZER_API_URL = 'https://api.deezer.com';
 /** Deezer playlists are capped like Spotify's; tracks are added 100 per request here. */
 export const DEEZER_PLAYLIST_CAP = 10_000;
 export const DEEZER_ITEMS_PER_REQUEST = 100;
@@ -20,36 +18,17 @@ export function deezerTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string
   return token;
 }
 
-/** Deezer reports errors inside HTTP 200: code 4 is its quota (a rate limit), 800 not found. */
-export function deezerVerdict(_status: number, body: unknown): BodyVerdict {
-  const code = (body as { error?: { code?: number } } | null)?.error?.code;
-  if (code === undefined) return 'ok';
-  if (code === 4) return 'rate_limited';
-  if (code === 800) return 'not_found';
-  if (code === 100 || code === 700) return 'server';
-  return 'client';
-}
-
 /** Writes playlists to the Deezer account of DEEZER_ACCESS_TOKEN (https://developers.deezer.com/api/playlist). */
 export class DeezerPlaylistWriter {
   readonly http: HttpClient;
 
-  constructor(token: string, o: { apiUrl?: string; onEvent?: (e: HttpEvent) => void; env?: NodeJS.ProcessEnv } = {}) {
-    const env = o.env ?? process.env;
-    this.http = new HttpClient({
-      service: 'Deezer',
-      baseUrl: o.apiUrl ?? (env.MIXTAPE_DEEZER_API_URL || DEEZER_API_URL),
-      rate: rateFromEnv('deezer', '50/5s', env),
-      concurrency: 2,
-      policy: { maxAttempts: 5, baseBackoffMs: 500, maxBackoffMs: 20_000, defaultRetryAfterMs: 5_000, inspectBody: deezerVerdict },
-      headers: {},
-      secretParams: ['access_token'],
-      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
-    });
-    this.token = token;
+  constructor(
+    private readonly token: string,
+    o: { client?: HttpClient; onEvent?: (e: HttpEvent) => void; env?: NodeJS.ProcessEnv } = {},
+  ) {
+    // The one Deezer client (rate, retry rule, errors inside HTTP 200) of the catalogue reads.
+    this.http = o.client ?? deezerClient({ ...(o.env ? { env: o.env } : {}), ...(o.onEvent ? { onEvent: o.onEvent } : {}) });
   }
-
-  private readonly token: string;
 
   get requests(): number {
     return this.http.stats.requests;

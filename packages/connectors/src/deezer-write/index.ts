@@ -1,1 +1,1 @@
-export { DeezerPlaylistWriter, deezerTokenFromEnv, deezerVerdict, DEEZER_API_URL, DEEZER_PLAYLIST_CAP, DEEZER_ITEMS_PER_REQUEST } from './client.js';
+export { DeezerPlaylistWriter, deezerTokenFromEnv, DEEZER_PLAYLIST_CAP, DEEZER_ITEMS_PER_REQUEST } from './client.js';

@@ -12,6 +12,9 @@ export class SpotifyPlaylistWriter {
 
   /** Creates an empty playlist; returns its id. https://developer.spotify.com/documentation/web-api/reference/create-playlist */
   async create(name: string, description: string, isPublic = false): Promise<string> {
+    // Spotify keeps names to 100 characters and descriptions to 300 on one line.
+    description = description.replace(/\s+/g, ' ').slice(0, 300);
+    name = fitName(name);
     const res = await requestJson<{ id: string }>(this.client, { method: 'POST', path: 'me/playlists', body: { name, description, public: isPublic }, accept: [403] });
     if (res.status === 403) {
       throw new MixtapeError('spotify_scope_missing', 'Spotify refused to create a playlist (403): the login lacks the playlist-modify scopes', {
@@ -39,6 +42,13 @@ export class SpotifyPlaylistWriter {
 
   /** Renames a playlist. https://developer.spotify.com/documentation/web-api/reference/change-playlist-details */
   async rename(playlistId: string, name: string): Promise<void> {
-    await requestJson(this.client, { method: 'PUT', path: `playlists/${encodeURIComponent(playlistId)}`, body: { name } });
+    await requestJson(this.client, { method: 'PUT', path: `playlists/${encodeURIComponent(playlistId)}`, body: { name: fitName(name) } });
   }
+}
+
+/** A name cut to Spotify's 100 characters, keeping a part suffix such as " (2/3)". */
+export function fitName(name: string): string {
+  if (name.length <= 100) return name;
+  const suffix = / \(\d+\/\d+\)$/.exec(name)?.[0] ?? '';
+  return name.slice(0, 100 - suffix.length - 1).trimEnd() + '…' + suffix;
 }

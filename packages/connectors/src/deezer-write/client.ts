@@ -18,6 +18,15 @@ export function deezerTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string
   return token;
 }
 
+/** Deezer's OAuth errors (code 300, inside HTTP 200) as a clear error: the token is the user's only way in. */
+export function deezerAuthError(_status: number, body: unknown): MixtapeError | undefined {
+  const e = (body as { error?: { code?: number; type?: string; message?: string } } | null)?.error;
+  if (e?.code !== 300 && e?.type !== 'OAuthException') return undefined;
+  return new MixtapeError('deezer_unauthorized', `Deezer refused DEEZER_ACCESS_TOKEN (${e.message ?? 'OAuthException'})`, {
+    suggestion: 'set DEEZER_ACCESS_TOKEN to a valid token with the manage_library scope',
+  });
+}
+
 /** Writes playlists to the Deezer account of DEEZER_ACCESS_TOKEN (https://developers.deezer.com/api/playlist). */
 export class DeezerPlaylistWriter {
   readonly http: HttpClient;
@@ -35,7 +44,7 @@ export class DeezerPlaylistWriter {
   }
 
   private async write(method: 'POST' | 'DELETE', path: string, params: Record<string, string>, idempotent = false): Promise<unknown> {
-    const res = await requestJson(this.http, { method, path, params: { ...params, access_token: this.token }, idempotent });
+    const res = await requestJson(this.http, { method, path, params: { ...params, access_token: this.token }, idempotent, failOn: deezerAuthError });
     if (res.outcome === 'not_found') throw new MixtapeError('deezer_not_found', `Deezer has no ${path}`, { suggestion: 'run the push again: it creates the playlist anew' });
     return res.body;
   }
@@ -48,7 +57,7 @@ export class DeezerPlaylistWriter {
 
   /** Tracks in the playlist, or undefined when it is gone. GET /playlist/{id} */
   async count(id: string): Promise<number | undefined> {
-    const res = await this.http.get<{ nb_tracks: number }>(`playlist/${id}`, { params: { access_token: this.token } });
+    const res = await requestJson<{ nb_tracks: number }>(this.http, { method: 'GET', path: `playlist/${id}`, params: { access_token: this.token }, failOn: deezerAuthError });
     return res.outcome === 'not_found' ? undefined : Number(res.body.nb_tracks);
   }
 
@@ -56,7 +65,7 @@ export class DeezerPlaylistWriter {
   async trackIds(id: string): Promise<string[]> {
     const out: string[] = [];
     for (let index = 0; index < 1_000_000; index += 1000) {
-      const res = await this.http.get<{ data: { id: number }[] }>(`playlist/${id}/tracks`, { params: { access_token: this.token, index, limit: 1000 } });
+      const res = await requestJson<{ data: { id: number }[] }>(this.http, { method: 'GET', path: `playlist/${id}/tracks`, params: { access_token: this.token, index, limit: 1000 }, failOn: deezerAuthError });
       const data = res.body?.data ?? [];
       out.push(...data.map((t) => String(t.id)));
       if (data.length < 1000) break;

@@ -1,1 +1,1 @@
-export { DeezerPlaylistWriter, deezerTokenFromEnv, DEEZER_PLAYLIST_CAP, DEEZER_ITEMS_PER_REQUEST } from './client.js';
+export { DeezerPlaylistWriter, deezerTokenFromEnv, deezerAuthError, DEEZER_PLAYLIST_CAP, DEEZER_ITEMS_PER_REQUEST } from './client.js';

@@ -36,6 +36,8 @@ export interface JsonRequest {
    * re-reads the playlist to learn which.
    */
   idempotent?: boolean;
+  /** A service's own reading of an answer: an error to throw as is (e.g. Deezer's OAuthException inside a 200). */
+  failOn?: (status: number, body: unknown) => MixtapeError | undefined;
 }
 
 /** Thrown when a write that is not safe to repeat failed in a way that leaves its effect unknown. */
@@ -50,6 +52,8 @@ export async function requestJson<T = unknown>(client: HttpClient, req: JsonRequ
     const wait = (pauses.get(client) ?? 0) - Date.now();
     if (wait > 0) await sleep(wait);
     const { outcome, token } = await limiterOf(client).schedule(() => send(client, url, req));
+    const own = outcome.kind === 'response' ? req.failOn?.(outcome.status, outcome.body) : undefined;
+    if (own) throw own;
     if (outcome.kind === 'response' && req.accept?.includes(outcome.status)) {
       return { status: outcome.status, body: outcome.body as T, headers: outcome.headers, url: client.safeUrl(url), outcome: 'accepted' };
     }

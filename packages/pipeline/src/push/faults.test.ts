@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spotify } from '@mixtape/connectors';
 import { FakeSpotifyPlaylists } from '../../../../fixtures/src/servers/spotify-playlists.js';
+import { FakeDeezerPlaylists } from '../../../../fixtures/src/servers/deezer-playlists.js';
 import { FakeListenBrainz } from '../../../../fixtures/src/servers/listenbrainz.js';
 import { Store } from '../store/store.js';
 import { pushPlaylist } from './push.js';
 import type { RemotePushSummary } from './remote.js';
-import { listenBrainzTarget, spotifyTarget } from './targets.js';
+import { deezerTarget, listenBrainzTarget, spotifyTarget } from './targets.js';
 import { seedSyntheticPlaylist, syntheticTrack } from './testing.js';
 
 const env: NodeJS.ProcessEnv = { MIXTAPE_SPOTIFY_RATE: '100000/1s', MIXTAPE_LISTENBRAINZ_RATE: '100000/1s', LISTENBRAINZ_TOKEN: 'lb-token' };
@@ -79,6 +80,21 @@ describe('ListenBrainz', () => {
       await expect(pushPlaylist(store, { playlist: 'Faults', to: 'listenbrainz', env: bad, target: listenBrainzTarget(bad) })).rejects.toMatchObject({ code: 'unauthorized' });
     } finally {
       await lb.stop();
+    }
+  });
+});
+
+describe('Deezer', () => {
+  it('says the token was refused, and pushes nothing without one', async () => {
+    const dz = new FakeDeezerPlaylists();
+    await dz.start();
+    try {
+      const denv = { ...env, MIXTAPE_DEEZER_RATE: '100000/1s', MIXTAPE_DEEZER_API_URL: dz.url, DEEZER_ACCESS_TOKEN: 'stale' };
+      await expect(pushPlaylist(store, { playlist: 'Faults', to: 'deezer', env: denv, target: deezerTarget(denv) })).rejects.toMatchObject({ code: 'deezer_unauthorized' });
+      await expect(pushPlaylist(store, { playlist: 'Faults', to: 'deezer', env: {} })).rejects.toMatchObject({ code: 'deezer_not_configured' });
+      expect(dz.playlists.size).toBe(0);
+    } finally {
+      await dz.stop();
     }
   });
 });

@@ -46,6 +46,28 @@ export async function loadLibrary(client: SubsonicClient, onPage?: (songs: numbe
   return songs;
 }
 
+/**
+ * Every song, album by album: getAlbumList2 (alphabeticalByName, 500 a page) then getAlbum for each
+ * (http://www.subsonic.org/pages/api.jsp#getAlbumList2): the listing every Subsonic server has,
+ * for those that answer nothing to an empty search3.
+ */
+export async function loadLibraryByAlbum(client: SubsonicClient, onPage?: (songs: number) => void): Promise<SubsonicSong[]> {
+  const albums: string[] = [];
+  for (let offset = 0; offset < 10_000_000; offset += PAGE) {
+    const a = await client.call('getAlbumList2', { type: 'alphabeticalByName', size: PAGE, offset });
+    const page = list<Record<string, unknown>>(one<Record<string, unknown>>(a.albumList2)?.album);
+    albums.push(...page.map((x) => String(x.id)));
+    if (page.length < PAGE) break;
+  }
+  const songs: SubsonicSong[] = [];
+  for (const id of albums) {
+    const a = await client.call('getAlbum', { id });
+    songs.push(...list<Record<string, unknown>>(one<Record<string, unknown>>(a.album)?.song).map(toSong));
+    onPage?.(songs.length);
+  }
+  return songs;
+}
+
 /** Searches the server for one track by artist and title (servers without a full listing). */
 export async function searchSongs(client: SubsonicClient, t: PlaylistTrack): Promise<SubsonicSong[]> {
   const query = [t.artist, t.title].filter(Boolean).join(' ');

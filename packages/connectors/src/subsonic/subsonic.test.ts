@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSubsonic, type FakeSong } from '../../../../fixtures/src/servers/subsonic.js';
 import type { HttpEvent } from '../http/client.js';
-import { LibraryIndex, loadLibrary, searchSongs, SubsonicClient, SubsonicPlaylists, subsonicToken } from './index.js';
+import { LibraryIndex, loadLibrary, loadLibraryByAlbum, searchSongs, SubsonicClient, SubsonicPlaylists, subsonicToken } from './index.js';
 
 const songs: FakeSong[] = [
   { id: 's1', title: 'Halo', artist: 'Beyoncé', album: 'I Am… Sasha Fierce', duration: 261, musicBrainzId: 'AAAAAAAA-0000-4000-8000-000000000001' },
@@ -73,9 +73,18 @@ describe('matching in the library', () => {
     expect(index.match({ trackId: 'g', title: 'Hello', artist: 'Lionel Richie' })).toBeUndefined();
   });
 
-  it('searches track by track where an empty query lists nothing', async () => {
-    const { client } = await start({ emptyQueryListsAll: false });
+  it('lists album by album where an empty query lists nothing', async () => {
+    const { client } = await start({ emptyQueryListsAll: false, xmlOnly: true });
     expect(await loadLibrary(client)).toEqual([]);
+    const lib = await loadLibraryByAlbum(client);
+    expect(lib.map((s) => s.id).sort()).toEqual(['s1', 's2', 's3', 's4', 's5']);
+    expect(server!.count(/getAlbum$/)).toBe(4);
+  });
+
+  it('searches track by track where nothing lists the library', async () => {
+    const { client } = await start({ emptyQueryListsAll: false, albumListing: false });
+    expect(await loadLibrary(client)).toEqual([]);
+    await expect(loadLibraryByAlbum(client)).rejects.toMatchObject({ code: 'subsonic_error' });
     const found = await searchSongs(client, { trackId: 'x', artist: 'Adele', title: 'Hello' });
     expect(found.map((s) => s.id)).toEqual(['s4']);
   });

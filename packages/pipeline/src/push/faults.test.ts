@@ -3,10 +3,11 @@ import { spotify } from '@mixtape/connectors';
 import { FakeSpotifyPlaylists } from '../../../../fixtures/src/servers/spotify-playlists.js';
 import { FakeDeezerPlaylists } from '../../../../fixtures/src/servers/deezer-playlists.js';
 import { FakeListenBrainz } from '../../../../fixtures/src/servers/listenbrainz.js';
+import { FakeSubsonic } from '../../../../fixtures/src/servers/subsonic.js';
 import { Store } from '../store/store.js';
 import { pushPlaylist } from './push.js';
 import type { RemotePushSummary } from './remote.js';
-import { deezerTarget, listenBrainzTarget, spotifyTarget } from './targets.js';
+import { deezerTarget, listenBrainzTarget, spotifyTarget, subsonicTarget } from './targets.js';
 import { seedSyntheticPlaylist, syntheticTrack } from './testing.js';
 
 const env: NodeJS.ProcessEnv = { MIXTAPE_SPOTIFY_RATE: '100000/1s', MIXTAPE_LISTENBRAINZ_RATE: '100000/1s', LISTENBRAINZ_TOKEN: 'lb-token' };
@@ -95,6 +96,29 @@ describe('Deezer', () => {
       expect(dz.playlists.size).toBe(0);
     } finally {
       await dz.stop();
+    }
+  });
+});
+
+describe('Subsonic servers without a full listing', () => {
+  it('match album by album, or track by track, to the same result', async () => {
+    await seedSyntheticPlaylist(store, { playlistId: 'p:small', name: 'Small', n: 30, order: Array.from({ length: 30 }, (_, i) => 29 - i) });
+    const songs = Array.from({ length: 28 }, (_, i) => {
+      const t = syntheticTrack(i);
+      return { id: `so${i}`, title: t.title, artist: t.artist, album: t.album, duration: Math.round(t.duration_ms / 1000) };
+    });
+    for (const albumListing of [true, false]) {
+      const ss = new FakeSubsonic({ songs, emptyQueryListsAll: false, albumListing });
+      await ss.start();
+      try {
+        const senv = { ...env, MIXTAPE_SUBSONIC_RATE: '100000/1s', SUBSONIC_URL: ss.url, SUBSONIC_USER: 'admin', SUBSONIC_PASSWORD: 'sesame' };
+        const s = (await pushPlaylist(store, { playlist: 'Small', to: 'subsonic', env: senv, target: subsonicTarget(senv) })) as unknown as RemotePushSummary;
+        expect(s).toMatchObject({ matched: 28, unmatched: 2 });
+        expect(ss.playlistSongs(s.parts[0]!.remote_id)).toEqual(Array.from({ length: 28 }, (_, i) => `so${27 - i}`));
+        expect(ss.count(/search3$/)).toBe(albumListing ? 1 : 31);
+      } finally {
+        await ss.stop();
+      }
     }
   });
 });

@@ -89,9 +89,19 @@ export function subsonicTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarg
   };
 }
 
-/** Matches tracks in the server's library: one full listing when the server gives one, else a search per track. */
+/**
+ * Matches tracks in the server's library: one full listing by empty search3 (Navidrome), else album
+ * by album, else (an empty listing) a search per track.
+ */
 async function matchSubsonic(client: subsonic.SubsonicClient, tracks: PlaylistTrack[], onProgress?: ProgressFn): Promise<(string | undefined)[]> {
-  const songs = await subsonic.loadLibrary(client, (n) => onProgress?.({ done: n, unit: 'library songs read' }));
+  const read = (n: number) => onProgress?.({ done: n, unit: 'library songs read' });
+  let songs = await subsonic.loadLibrary(client, read);
+  if (songs.length === 0) {
+    songs = await subsonic.loadLibraryByAlbum(client, read).catch((e: { code?: string }) => {
+      if (e.code === 'subsonic_error' || e.code === 'subsonic_not_found') return [];
+      throw e;
+    });
+  }
   if (songs.length > 0) {
     const index = new subsonic.LibraryIndex(songs);
     return tracks.map((t) => index.match(t)?.id);

@@ -52,6 +52,7 @@ export async function requestJson<T = unknown>(client: HttpClient, req: JsonRequ
     const wait = (pauses.get(client) ?? 0) - Date.now();
     if (wait > 0) await sleep(wait);
     const { outcome, token } = await limiterOf(client).schedule(() => send(client, url, req));
+    if (outcome.kind === 'response') holdForWindow(client, outcome.headers);
     const own = outcome.kind === 'response' ? req.failOn?.(outcome.status, outcome.body) : undefined;
     if (own) throw own;
     if (outcome.kind === 'response' && req.accept?.includes(outcome.status)) {
@@ -74,6 +75,19 @@ export async function requestJson<T = unknown>(client: HttpClient, req: JsonRequ
     else if (d.waitMs > 0) await sleep(d.waitMs);
   }
   throw new MixtapeError('service_unavailable', `${o.service} kept failing for ${client.safeUrl(url)}`);
+}
+
+/**
+ * Services that announce their window (ListenBrainz: X-RateLimit-Remaining / X-RateLimit-Reset-In,
+ * https://listenbrainz.readthedocs.io/en/latest/users/api/index.html#rate-limiting) are waited out
+ * when it is used up, before they answer 429.
+ */
+function holdForWindow(client: HttpClient, headers: Record<string, string>): void {
+  const remaining = Number(headers['x-ratelimit-remaining']);
+  const resetIn = Number(headers['x-ratelimit-reset-in']);
+  if (headers['x-ratelimit-remaining'] !== undefined && remaining <= 0 && Number.isFinite(resetIn) && resetIn > 0) {
+    pauses.set(client, Math.max(pauses.get(client) ?? 0, Date.now() + resetIn * 1000));
+  }
 }
 
 async function send(client: HttpClient, url: string, req: JsonRequest): Promise<{ outcome: Outcome; token?: string | undefined }> {

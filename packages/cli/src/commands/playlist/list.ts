@@ -8,7 +8,9 @@ export default class PlaylistList extends MixtapeCommand<typeof PlaylistList> {
 
   async run(): Promise<{ playlists: PlaylistInfo[] }> {
     const playlists = await withStore(this.storeOptions(), (store) => listPlaylists(store));
-    if (!this.jsonEnabled()) this.log(renderTable(playlists, ['playlist_id', 'source', 'name', 'owner', 'items']));
+    if (!this.jsonEnabled()) {
+      this.log(playlists.length > 0 ? renderTable(playlists, ['playlist_id', 'source', 'name', 'owner', 'items']) : 'No playlists stored yet: import a Spotify export (`mixtape import spotify-export`) or export from Spotify (`mixtape export spotify`).');
+    }
     return { playlists };
   }
 }

@@ -22,7 +22,7 @@ describe('HetRec Last.fm 2K (real data)', () => {
     expect(m['item-knn']!.ndcg).toBeGreaterThan(0.2);
     expect(m.ials!.ndcg).toBeGreaterThan(m['item-knn']!.ndcg);
     expect(m.ials!.ndcg).toBeGreaterThan(0.24);
-    // Goal: at least 5% above tuned iALS (measured 6.0% on this seed; 5.1–6.0% over seeds 1, 7, 42).
+    // Goal: at least 5% above tuned iALS (measured 5.9% on this seed; 5.7–6.0% over seeds 1, 7, 42).
     expect(m.hybrid!.ndcg).toBeGreaterThan(m.ials!.ndcg * 1.05);
     expect(Math.abs(c.quantization.ndcgChange)).toBeLessThan(0.01);
     expect(c.quantization.topKOverlap).toBeGreaterThan(0.95);

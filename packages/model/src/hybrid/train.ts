@@ -34,7 +34,7 @@ export interface HybridOptions {
 
 export const HYBRID_DEFAULTS = {
   factors: 64,
-  iterations: 10,
+  iterations: 8,
   lambda: 1,
   lambdaPerObs: 0.3,
   alpha: 1,
@@ -43,7 +43,7 @@ export const HYBRID_DEFAULTS = {
   priorWeight: 2,
   featureLambda: 1,
   contentBeta: 0.4,
-  contentIdfPower: 2,
+  contentIdfPower: 3,
   negativeExponent: 0,
   perUserScale: 0.03,
   seed: 1,

@@ -24,7 +24,10 @@ export interface TrainingDataOptions {
 
 /** Everything the model needs from the store, in the model's own types. */
 export interface TrainingData {
-  /** Row `me` is the listener; rows `session:N` and `playlist:ID` are pseudo-users that carry co-listening. */
+  /**
+   * Row `me` is the listener; rows `session:N` and `playlist:ID` are pseudo-users that carry
+   * co-listening. Items are every track in the store (unplayed ones have no row entries).
+   */
   interactions: Interactions;
   /** Per-track features: artist, track and artist tags, and similar-track / similar-artist edges. */
   features: ItemFeatures;
@@ -118,7 +121,10 @@ export async function buildTrainingData(store: Store, options: TrainingDataOptio
     items.push(r.track_id);
     weights.push(1);
   }
-  const interactions = buildInteractions({ users, items, weights }, new IdIndex(), new IdIndex([LISTENER_ID]));
+  // Every known track is an item, played or not: unplayed ones (from the library of others, similar
+  // tracks found by enrichment) are the "new to you" candidates, scored through their features.
+  const catalogue = await store.all<{ track_id: string }>(`SELECT track_id FROM tracks WHERE kind = 'track' ORDER BY track_id`);
+  const interactions = buildInteractions({ users, items, weights }, new IdIndex(catalogue.map((r) => r.track_id)), new IdIndex([LISTENER_ID]));
   const features = await trackFeatures(store, interactions.itemIds, o.slots);
   const recent = await store.all<{ track_id: string }>(
     `SELECT DISTINCT track_id FROM _rt_plays WHERE played_at >= (SELECT max(played_at) FROM _rt_plays) - to_milliseconds($1::BIGINT) ORDER BY track_id`,

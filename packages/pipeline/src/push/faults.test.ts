@@ -122,3 +122,18 @@ describe('Subsonic servers without a full listing', () => {
     }
   });
 });
+
+describe('nothing to push', () => {
+  it('creates no empty playlist when no track matches', async () => {
+    await seedSyntheticPlaylist(store, { playlistId: 'p:bare', name: 'Bare', n: 3, order: [2000, 2001, 2002], without: new Set([2000, 2001, 2002]) });
+    const lb = new FakeListenBrainz();
+    await lb.start();
+    try {
+      const lenv = { ...env, MIXTAPE_LISTENBRAINZ_API_URL: lb.url };
+      await expect(pushPlaylist(store, { playlist: 'Bare', to: 'listenbrainz', env: lenv, target: listenBrainzTarget(lenv) })).rejects.toMatchObject({ code: 'nothing_matched', suggestion: expect.stringMatching(/mixtape enrich/) });
+      expect(lb.playlists.size).toBe(0);
+    } finally {
+      await lb.stop();
+    }
+  });
+});

@@ -84,6 +84,12 @@ export async function pushRemote(store: Store, target: RemoteTarget, tracks: Pla
   for (let i = 0; i < matched.length; i += target.cap) chunks.push(matched.slice(i, i + target.cap));
   if (chunks.length === 0) chunks.push([]);
   const states = await readStates(store, o.playlistId, target.key);
+  if (matched.length === 0 && states.size === 0) {
+    // An empty playlist on the service helps no one; a playlist pushed before is emptied instead.
+    throw new MixtapeError('nothing_matched', `None of the ${tracks.length} tracks of "${o.name}" could be found on ${target.label}`, {
+      suggestion: target.label === 'ListenBrainz' ? 'ListenBrainz needs MusicBrainz recording ids: run `mixtape enrich` first' : `check that these tracks exist on ${target.label}`,
+    });
+  }
   const afterResolve = target.requests();
   const guard = () => {
     if (o.stopAfterRequests !== undefined && target.requests() - start >= o.stopAfterRequests) {

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { HYBRID_DEFAULTS, saveModel, type Manifest } from '@mixtape/model';
 import type { PublishedModel } from '../model-file.js';
 import type { FederationParams } from '../params.js';
@@ -60,4 +62,12 @@ export function writeModelDir(
       },
     },
   });
+}
+
+/** Writes the split a simulation used: `train.tsv` and `heldout.tsv` (user, item, weight). */
+export async function writeSplit(dir: string, train: UserRows[], test: Map<string, Set<string>>): Promise<void> {
+  const tr = train.flatMap((u) => u.items.map((it, j) => `${u.user}\t${it}\t${u.counts[j]}`));
+  await writeFile(join(dir, 'train.tsv'), `user\titem\tweight\n${tr.join('\n')}\n`);
+  const te = [...test].flatMap(([u, items]) => [...items].map((it) => `${u}\t${it}\t1`));
+  await writeFile(join(dir, 'heldout.tsv'), `user\titem\tweight\n${te.join('\n')}\n`);
 }

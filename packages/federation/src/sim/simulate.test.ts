@@ -37,6 +37,10 @@ describe('federation simulate', () => {
     const meta = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     expect(meta).toMatchObject({ format: 'mixtape-model', k: 4, items: 200, users: 120, extra: { federation: { version: 3 } } });
     expect((await readFile(join(out, 'item-factors.f32'))).length).toBe(200 * 4 * 4);
+    expect(JSON.parse(await readFile(join(out, 'central', 'manifest.json'), 'utf8'))).toMatchObject({ format: 'mixtape-model', k: 4 });
+    const held = (await readFile(join(out, 'heldout.tsv'), 'utf8')).trim().split('\n');
+    const trained = (await readFile(join(out, 'train.tsv'), 'utf8')).trim().split('\n');
+    expect(held.length - 1 + trained.length - 1).toBe(120 * 20);
     await rm(dir, { recursive: true, force: true });
   });
 

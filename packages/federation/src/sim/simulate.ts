@@ -14,7 +14,7 @@ import { evaluateTable, type Catalogue } from './evaluate.js';
 import { spawnHub } from './hub-process.js';
 import { readInteractions, splitUsers } from './interactions.js';
 import type { Metrics } from './metrics.js';
-import { writeModelDir } from './model-dir.js';
+import { writeModelDir, writeSplit } from './model-dir.js';
 
 /** Options of a simulated federation over one interactions file. */
 export interface SimulateOptions {
@@ -123,9 +123,14 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     }
     const final = await fetchModel(hub.url, (await fetchFederation(hub.url)).hubPublicKey, 'latest');
     const federated = evaluateTable(final.table, params.dim, catalogue, train, test);
-    const centralMetrics = o.central ?? evaluateTable((await trainCentral(params, data, o.rounds)).table, params.dim, catalogue, train, test);
+    const central = o.central ? undefined : await trainCentral(params, data, o.rounds);
+    const centralMetrics = o.central ?? evaluateTable(central!.table, params.dim, catalogue, train, test);
     await mkdir(dirname(o.out), { recursive: true });
     writeModelDir(o.out, { table: final.table, params, catalogue, version: final.published, train });
+    // What independent metric code needs: the held-out pairs, the training pairs, and the central
+    // model in the same format (OUT/central), so both can be served by `mixtape model recommend`.
+    if (central) writeModelDir(join(o.out, 'central'), { table: central.table, params, catalogue, version: { ...final.published, sha256: 'central' }, train });
+    await writeSplit(o.out, train, test);
     return {
       nodes: nNodes,
       rounds: o.rounds,

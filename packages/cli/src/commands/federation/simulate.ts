@@ -38,7 +38,7 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
     this.log(row('federated', r.federated));
     this.log(`federated / central ndcg@10 = ${r.ratioNdcg10.toFixed(3)}`);
     this.log(`payload ${r.payloadBytes.toLocaleString('en-US')} bytes; ${r.contributionsPerSecond.toFixed(1)} accepted contributions/s; aggregation ${r.aggregationMsPerRound.map((m) => m.toFixed(0)).join(', ')} ms`);
-    this.log(`model written to ${r.out}`);
+    this.log(`federated model in ${r.out}, the central one in ${r.out}/central, the split in ${r.out}/train.tsv and ${r.out}/heldout.tsv`);
     return r;
   }
 }

@@ -1,6 +1,6 @@
 export { HttpClient, type HttpClientOptions, type HttpResponse, type HttpEvent, type HttpStats, type TokenSource, type RequestOptions } from './client.js';
 export { decideRetry, parseRetryAfter, type Outcome, type RetryPolicy, type RetryDecision, type BodyVerdict } from './retry.js';
 export { parseRate, rateFromEnv, formatRate, type Rate } from './rate.js';
-export { offsetPages, cursorPages, nextLinkPages, MAX_PAGES, type Page } from './paging.js';
+export { offsetPages, cursorPages, nextLinkPages, pageNumberPages, MAX_PAGES, type Page } from './paging.js';
 export { type Stream, type StreamPage } from './stream.js';
 export { type JsonGetter } from './getter.js';

@@ -73,3 +73,19 @@ export async function* nextLinkPages<T>(
     url = next;
   }
 }
+
+/** Page-number paging (Last.fm): fetch(page) from 1 until the server's totalPages is reached. */
+export async function* pageNumberPages<T>(
+  fetch: (page: number) => Promise<{ items: T[]; totalPages: number; raw: unknown; total?: number | undefined }>,
+  opts: { start?: number } = {},
+): AsyncGenerator<Page<T, number>> {
+  const start = opts.start ?? 1;
+  check(Number.isInteger(start) && start >= 1, 'start page must be an integer from 1');
+  for (let page = start; page < start + MAX_PAGES; page++) {
+    const r = await fetch(page);
+    const p: Page<T, number> = { items: r.items, raw: r.raw, at: page, next: page < r.totalPages ? page + 1 : undefined };
+    if (r.total !== undefined) p.total = r.total;
+    yield p;
+    if (p.next === undefined) return;
+  }
+}

@@ -13,7 +13,7 @@ export function deezerSource(api: JsonGetter, artistsDone: Set<string>): EnrichS
   return {
     name: 'deezer',
     api,
-    concurrency: 8,
+    concurrency: 16,
     async enrich(t: EnrichTrack): Promise<TrackOutcome> {
       let track: deezer.DeezerTrack | undefined;
       let matchedBy: 'isrc' | 'search' = 'isrc';

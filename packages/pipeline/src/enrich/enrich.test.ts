@@ -6,17 +6,18 @@ import { Store } from '../store/store.js';
 import { enrichTracks } from './enrich.js';
 import { seedCatalogue } from './seed.test-helper.js';
 
-const dz = new FakeDeezer({ rate: { count: 50, windowMs: 500 } });
-const lf = new FakeLastfm({ rate: { count: 20, windowMs: 200 } });
-const mb = new FakeMusicBrainz({ rate: { count: 10, windowMs: 100 } });
+// Windows of a second, as the real services have: the client's 4% margin (40 ms) covers the jitter of a busy test machine.
+const dz = new FakeDeezer({ rate: { count: 250, windowMs: 1000 } });
+const lf = new FakeLastfm({ rate: { count: 150, windowMs: 1000 } });
+const mb = new FakeMusicBrainz({ rate: { count: 60, windowMs: 1000 } });
 let env: Record<string, string>;
 
 beforeAll(async () => {
   await Promise.all([dz.start(), lf.start(), mb.start()]);
   env = {
-    MIXTAPE_DEEZER_API_URL: dz.url, MIXTAPE_DEEZER_RATE: '50/500ms',
-    MIXTAPE_LASTFM_API_URL: `${lf.url}/2.0/`, MIXTAPE_LASTFM_RATE: '20/200ms', LASTFM_API_KEY: 'test-key',
-    MIXTAPE_MUSICBRAINZ_API_URL: `${mb.url}/ws/2`, MIXTAPE_MUSICBRAINZ_RATE: '10/100ms',
+    MIXTAPE_DEEZER_API_URL: dz.url, MIXTAPE_DEEZER_RATE: '250/1s',
+    MIXTAPE_LASTFM_API_URL: `${lf.url}/2.0/`, MIXTAPE_LASTFM_RATE: '150/1s', LASTFM_API_KEY: 'test-key',
+    MIXTAPE_MUSICBRAINZ_API_URL: `${mb.url}/ws/2`, MIXTAPE_MUSICBRAINZ_RATE: '60/1s',
   };
 });
 afterAll(() => Promise.all([dz.stop(), lf.stop(), mb.stop()]));

@@ -91,7 +91,7 @@ export async function enrichTracks(o: EnrichOptions): Promise<EnrichSummary> {
   const sources: EnrichSource[] = [];
   const getters: CachedGetter[] = [];
   const cached = (client: HttpClient) => {
-    const g = new CachedGetter(store, client, lock, { refresh: o.refresh ?? false });
+    const g = new CachedGetter(store, client, { refresh: o.refresh ?? false });
     getters.push(g);
     return g;
   };
@@ -158,6 +158,7 @@ export async function enrichTracks(o: EnrichOptions): Promise<EnrichSummary> {
       sum.rateLimited = getters[i]!.client.stats.rateLimited;
     }));
     await commit();
+    for (const g of getters) await g.close();
     summary.seconds = (Date.now() - started) / 1000;
     if (stop) throw stop;
     return summary;

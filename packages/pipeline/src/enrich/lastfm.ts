@@ -7,7 +7,7 @@ export function lastfmSource(api: JsonGetter, apiKey: string, artistsDone: Set<s
   return {
     name: 'lastfm',
     api,
-    concurrency: 4,
+    concurrency: 8,
     async enrich(t: EnrichTrack): Promise<TrackOutcome> {
       if (!t.artist_name) return { status: 'not_found', detail: 'no artist name' };
       const tags = await lastfm.trackTopTags(api, apiKey, t.artist_name, t.title);

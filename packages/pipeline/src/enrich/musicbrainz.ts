@@ -6,7 +6,7 @@ export function musicbrainzSource(api: JsonGetter): EnrichSource {
   return {
     name: 'musicbrainz',
     api,
-    concurrency: 2,
+    concurrency: 4,
     async enrich(t: EnrichTrack): Promise<TrackOutcome> {
       if (!t.isrc) return { status: 'no_isrc' };
       const recs = await musicbrainz.recordingsByIsrc(api, t.isrc);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { HttpClient, HttpResponse, JsonGetter, RequestOptions } from '@mixtape/connectors';
 import { appendTempTable } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
-import type { DbLock } from './lock.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DbLock } from './lock.js';
 
 const DAY = 86_400_000;
 
@@ -54,11 +55,13 @@ export class CachedGetter implements JsonGetter {
   private pending: Pending[] = [];
   private flushedHits = 0;
   private flushedMisses = 0;
+  /** Lookups use their own connection (committed data), so they never wait for a batch being written. */
+  private reader: Promise<DuckDBConnection> | undefined;
+  private readonly readLock = new DbLock();
 
   constructor(
     private readonly store: Store,
     readonly client: HttpClient,
-    private readonly lock: DbLock,
     private readonly o: { refresh?: boolean; ttls?: TtlRule[] } = {},
   ) {}
 
@@ -71,9 +74,7 @@ export class CachedGetter implements JsonGetter {
     const { key, url } = cacheKey(options.method ?? 'GET', this.client.url(path, options.params), this.client.options.secretParams);
     if (!this.o.refresh) {
       const mem = this.pending.find((p) => p.key === key);
-      const row = mem
-        ? { status: mem.status, body: mem.body }
-        : await this.lock.run(() => this.store.one<{ status: number; body: string }>('SELECT status, body FROM http_cache WHERE key = $1 AND (expires_at IS NULL OR expires_at > now())', [key]));
+      const row = mem ? { status: mem.status, body: mem.body } : await this.lookup(key);
       if (row) {
         this.hits++;
         const body = (row.body === null ? null : JSON.parse(row.body)) as T;
@@ -86,6 +87,22 @@ export class CachedGetter implements JsonGetter {
     const status = r.outcome === 'not_found' ? 404 : r.status;
     this.pending.push({ key, url: this.client.safeUrl(url), status, body: JSON.stringify(r.body ?? null), expiresAt: Date.now() + this.ttl(url, status) });
     return r;
+  }
+
+  private async lookup(key: string): Promise<{ status: number; body: string } | undefined> {
+    this.reader ??= this.store.instance.connect();
+    const conn = await this.reader;
+    return this.readLock.run(async () => {
+      const rows = (await conn.runAndReadAll('SELECT status, body FROM http_cache WHERE key = $1 AND (expires_at IS NULL OR expires_at > now())', [key])).getRowObjects();
+      const r = rows[0];
+      return r ? { status: Number(r.status), body: r.body as string } : undefined;
+    });
+  }
+
+  /** Closes the lookup connection. */
+  async close(): Promise<void> {
+    if (this.reader) (await this.reader).closeSync();
+    this.reader = undefined;
   }
 
   /** Writes new entries and the hit/miss counters; call inside a transaction (under the lock). */

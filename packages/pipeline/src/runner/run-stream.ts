@@ -18,8 +18,8 @@ export interface StreamJob<R, C, H> {
   key: string;
   /** Raw pages are kept under (source, stream name, pass + page key). */
   source: string;
-  /** Builds the stream from the last finished high-water mark. */
-  stream: (hwm: H | null) => Stream<R, C>;
+  /** Builds the stream from the last finished high-water mark (and, when resuming, the pending one). */
+  stream: (hwm: H | null, pending: H | null) => Stream<R, C>;
   /** Writes one page's records; runs inside the page's transaction. */
   write: (page: StreamPage<R, C>, ctx: PageContext<H>) => Promise<number>;
   /** Folds a page into the high-water mark being built. */
@@ -52,7 +52,7 @@ export async function runStream<R, C, H>(store: Store, job: StreamJob<R, C, H>):
   let pending: H | null = resumed ? state.pending : null;
   const pass = (resumed ? state.pass : null) ?? new Date().toISOString();
   const result: StreamResult = { key: job.key, pages: 0, records: 0, written: 0, resumed };
-  const stream = job.stream(state.hwm);
+  const stream = job.stream(state.hwm, pending);
   const pages = stream.read(resumed ? (state.cursor as C) : undefined);
   let first = !resumed;
   // The prefetch may fail while a page is being written: mark it handled; awaiting it still throws.

@@ -43,6 +43,8 @@ export function gramian(y: Float32Array, rows: number, k: number, weights?: Floa
  * already transformed), p = 1 on observed cells, and weight `unobservedWeight` on all others.
  * Uses conjugate gradient warm-started from x (Takács et al. 2011), which is far cheaper than a
  * k³ Cholesky per row and converges in a few steps because x changes little between sweeps.
+ * Training uses `alsHalfStepBatched` (same maths, dense part on the tensor engine); this per-row
+ * version is the reference it is tested against.
  */
 export function alsHalfStep(r: Interactions, y: Float32Array, x: Float32Array, opt: HalfStepOptions): void {
   const k = opt.k;

@@ -24,7 +24,7 @@ export interface HybridOptions {
   contentBeta?: number;
   /** IDF exponent of the content part: above 1 favours rare (often personal) tags. */
   contentIdfPower?: number;
-  /** Unobserved-cell weight ∝ popularity^β (eALS-style, mean 1); 0 weighs every item alike. */
+  /** Unobserved-cell weight ∝ popularity^β (eALS-style, mean 1); 0 weighs every item alike. On HetRec β = 0.3 and −0.2 both cost NDCG, hence 0. */
   negativeExponent?: number;
   /** Confidence relative to each user's median weight, so heavy and light listeners count alike. */
   perUserScale?: number;

@@ -20,3 +20,5 @@ export * from './http-cache/index.js';
 export * from './enrich/index.js';
 export * from './recommend/index.js';
 export * from './personal/index.js';
+export { pipelineStages, type RunSettings } from './stages/registry.js';
+export { publishFromStore, nodeConfig } from './stages/publish.js';

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { federationDir, interactionsFromPlays, publish, vocabulary, type PlayedTrack } from '@mixtape/federation';
+import { MixtapeError } from '@mixtape/core';
+import { withStore, type OpenOptions } from '../store/store.js';
+
+/** Reads the node config written by `mixtape federation join`, or says how to join. */
+export async function nodeConfig(stateDir?: string): Promise<{ hub: string; vocabVersion: string }> {
+  try {
+    return JSON.parse(await readFile(join(federationDir(stateDir), 'node.json'), 'utf8')) as { hub: string; vocabVersion: string };
+  } catch (cause) {
+    throw new MixtapeError('not_joined', 'This node has not joined a federation', { suggestion: 'run `mixtape federation join --hub URL` first', cause });
+  }
+}
+
+/**
+ * Publishes this listener's update to the federation: plays become rows of the shared vocabulary
+ * (open ids or a name hash) and play counts, then the federation client trains, clips, adds noise,
+ * signs and sends. Names, times and listening durations never leave this function.
+ */
+export async function publishFromStore(o: { store: OpenOptions; stateDir?: string | undefined }): Promise<Awaited<ReturnType<typeof publish>> & { tracks: number }> {
+  const config = await nodeConfig(o.stateDir);
+  const rows = Number(config.vocabVersion.split('-').pop());
+  const tracks = await withStore(o.store, async (store) =>
+    store.all<PlayedTrack>(
+      `SELECT t.isrc, t.mbid, t.artist_name AS artist, t.title, count(*)::DOUBLE AS plays
+       FROM plays p JOIN tracks t USING (track_id)
+       WHERE p.kind = 'track' AND coalesce(p.skipped, FALSE) = FALSE
+       GROUP BY ALL`,
+    ),
+  );
+  const res = await publish({ ...(o.stateDir ? { dir: o.stateDir } : {}), interactions: interactionsFromPlays(vocabulary(rows), tracks) });
+  return { ...res, tracks: tracks.length };
+}

@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { MixtapeError } from '@mixtape/core';
+import { enrichStore } from '../enrich/commands.js';
+import { spotifyAuthStatus } from '../export/spotify-auth.js';
+import { exportSpotifyToStore } from '../export/spotify-command.js';
+import { recommendPersonal, RECOMMENDATION_PLAYLIST } from '../personal/recommend.js';
+import { trainPersonal } from '../personal/train.js';
+import { FILE_FORMATS, PUSH_TARGETS, pushPlaylist, type PushTargetName } from '../push/index.js';
+import { dataDir } from '../store/paths.js';
+import { withStore } from '../store/store.js';
+import type { Phase, Stage } from './pipeline.js';
+import { nodeConfig, publishFromStore } from './publish.js';
+
+export interface RunSettings {
+  /** Where the push phase sends the recommendations (files land in the data dir's playlists/). */
+  pushTo: PushTargetName[];
+  /** How many tracks the push phase recommends. */
+  count: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** The real stages of `mixtape run`, bound to the libraries that do the work. */
+export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
+  const env = settings.env ?? process.env;
+  return {
+    export: {
+      reads: ['Spotify Web API'],
+      writes: ['tracks', 'library', 'playlists', 'playlist_items', 'raw_pages', 'checkpoints'],
+      check: async () => {
+        if (!spotifyAuthStatus(env).spotify.loggedIn) {
+          throw new MixtapeError('not_logged_in', 'The export phase needs a Spotify login', { suggestion: 'run `mixtape auth spotify`, set SPOTIFY_ACCESS_TOKEN, or leave export out of --phases' });
+        }
+      },
+      run: async (ctx) => {
+        const s = await exportSpotifyToStore({ dataDir: ctx.store.dataDir, onProgress: ctx.onProgress, env });
+        const records = sum(Object.values(s.streams).map((x) => x.records));
+        return { rowsIn: s.requests, rowsOut: records, detail: `${records} records in ${s.requests} requests; ${s.playlists.fetched} playlists fetched, ${s.playlists.unchanged} unchanged, ${s.playlists.forbidden} not readable` };
+      },
+    },
+    enrich: {
+      reads: ['tracks', 'Deezer', 'Last.fm', 'MusicBrainz'],
+      writes: ['tracks', 'track_tags', 'artist_tags', 'similar', 'http_cache'],
+      check: async () => {},
+      run: async (ctx) => {
+        const s = await enrichStore({ dataDir: ctx.store.dataDir, onProgress: ctx.onProgress });
+        const v = Object.values(s.sources);
+        return { rowsIn: sum(v.map((x) => x!.tracks)), rowsOut: sum(v.map((x) => x!.enriched)), detail: Object.entries(s.sources).map(([k, x]) => `${k}: ${x!.enriched}/${x!.tracks}`).join(', ') };
+      },
+    },
+    train: {
+      reads: ['plays', 'library', 'playlist_items', 'track_tags', 'artist_tags', 'similar'],
+      writes: ['models'],
+      check: async () => {},
+      run: async (ctx) => {
+        const s = await trainPersonal({ store: ctx.store, dataDir: dataDir(ctx.store.dataDir), onProgress: ctx.onProgress });
+        return { rowsIn: s.stats.plays, rowsOut: s.items, detail: `${s.modelId} (${s.dtype}), fitted in ${s.fitSeconds.toFixed(1)} s` };
+      },
+    },
+    publish: {
+      reads: ['plays', 'tracks', 'federation hub'],
+      writes: ['federation ledger'],
+      check: async () => {
+        await nodeConfig();
+      },
+      run: async (ctx) => {
+        const r = await publishFromStore({ store: ctx.store });
+        return { rowsIn: r.tracks, rowsOut: 1, detail: `round ${r.round}: ${r.accepted}/${r.needed} contributions; epsilon ${r.privacy.epsilon.toFixed(2)} of ${r.privacy.budget}` };
+      },
+    },
+    push: {
+      reads: ['models', 'playlists'],
+      writes: ['recommendations', 'playlist_pushes'],
+      check: async () => {
+        for (const t of settings.pushTo) {
+          if (!(PUSH_TARGETS as readonly string[]).includes(t)) throw new MixtapeError('invalid_target', `Unknown push target "${t}"`, { suggestion: `use ${PUSH_TARGETS.join(', ')}` });
+        }
+      },
+      run: async (ctx) => {
+        const r = await recommendPersonal({ store: ctx.store, count: settings.count, onProgress: ctx.onProgress });
+        const done: string[] = [];
+        for (const to of settings.pushTo) {
+          const file = (FILE_FORMATS as readonly string[]).includes(to);
+          const out = file ? join(dataDir(ctx.store.dataDir), 'playlists', `mixtape-picks.${to}`) : undefined;
+          await withStore(ctx.store, (store) => pushPlaylist(store, { playlist: RECOMMENDATION_PLAYLIST, to, out, env }));
+          done.push(out ?? to);
+        }
+        return { rowsIn: r.tracks.length, rowsOut: r.tracks.length * done.length, detail: `${r.tracks.length} picks to ${done.join(', ')}` };
+      },
+    },
+  };
+}

@@ -29,6 +29,7 @@ export { quantizeRows, dequantizeRows, tableBytes, type Int8Table } from './serv
 export { ItemIndex, type Scored } from './serve/item-index.js';
 export { foldIn, foldInContext, choleskySolve, FEEDBACK_EVIDENCE, type Evidence, type FeedbackKind, type FoldInContext } from './serve/fold-in.js';
 export { Recommender, type Listener, type Recommendation } from './serve/recommender.js';
+export { buildPlaylist, type PlaylistOptions, type ItemInfo } from './serve/playlist.js';
 export { explore, reasonFor, becauseOf, type Candidate, type Pick, type ArmStats, type ExploreOptions } from './serve/explore.js';
 export { saveModel, loadModel, ARTIFACT_FORMAT, ARTIFACT_VERSION, type Manifest, type ModelArtifact } from './artifact/artifact.js';
 export { compareModels, compareQuantized, type Comparison, type CompareOptions, type EvalRow, type QuantizationReport } from './evaluate/compare.js';

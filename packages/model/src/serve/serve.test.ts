@@ -13,6 +13,7 @@ import { choleskySolve, foldIn, foldInContext } from './fold-in.js';
 import { ItemIndex } from './item-index.js';
 import { dequantizeRows, quantizeRows } from './quantize.js';
 import { Recommender } from './recommender.js';
+import { buildPlaylist } from './playlist.js';
 import { topK } from '../metrics/top-k.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mixtape-model-'));
@@ -153,3 +154,30 @@ describe('fold-in and feedback', () => {
     rec.dispose();
   });
 });
+
+describe('playlists', () => {
+  it('mixes favourites and new items of the listener group, varied by artist, with reasons', async () => {
+    const a = await fitted;
+    const rec = await Recommender.create(a);
+    const group = (id: string) => data.itemGroup[Number(id.slice(1))]!;
+    const listener = rec.listener('u3');
+    const picks = await buildPlaylist(rec, listener, {
+      count: 15,
+      explore: 0.4,
+      seed: 2,
+      name: (id) => `Track ${id}`,
+      artist: (id) => `artist-${Number(id.slice(1)) % 7}`,
+      tags: (id) => [`group-${group(id)}`],
+      skip: [a.model.itemIds[listener.positives[0]!]!],
+    });
+    expect(picks).toHaveLength(15);
+    expect(picks.some((p) => p.arm === 'new')).toBe(true);
+    expect(picks.some((p) => p.arm === 'favourite')).toBe(true);
+    expect(picks.map((p) => p.item)).not.toContain(a.model.itemIds[listener.positives[0]!]);
+    for (let i = 1; i < picks.length; i++) expect(picks[i]!.artist).not.toBe(picks[i - 1]!.artist);
+    const fresh = picks.find((p) => p.arm === 'new')!;
+    expect(fresh.reason).toMatch(/^(new to you: tagged group-\d like Track i\d+|because you played Track i\d+)$/);
+    rec.dispose();
+  });
+});
+

@@ -4,7 +4,7 @@ import { readColumns } from './read-file.js';
 
 /** Reads `user,item,weight[,ts]` rows (CSV or Parquet) into CSR interactions; weight defaults to 1. */
 export async function readInteractionsFile(path: string): Promise<Interactions> {
-  const cols = await readColumns(path, ['user', 'item'], ['weight', 'ts'], 'interactions file');
+  const cols = await readColumns(path, ['user', 'item'], ['weight', 'ts'], 'interactions file', ['weight']);
   const users = cols.user!.map(String);
   const items = cols.item!.map(String);
   let weights: number[] | undefined;
@@ -28,7 +28,7 @@ export async function readInteractionsFile(path: string): Promise<Interactions> 
 
 /** Reads `item,feature[,weight]` rows into hashed item features aligned to `itemIds`. */
 export async function readItemFeaturesFile(path: string, itemIds: readonly string[], slots?: number): Promise<ItemFeatures> {
-  const cols = await readColumns(path, ['item', 'feature'], ['weight'], 'item features file');
+  const cols = await readColumns(path, ['item', 'feature'], ['weight'], 'item features file', ['weight']);
   const weights = cols.weight?.map((w) => Number(w));
   return buildItemFeatures(itemIds, { items: cols.item!.map(String), features: cols.feature!.map(String), ...(weights ? { weights } : {}) }, slots);
 }

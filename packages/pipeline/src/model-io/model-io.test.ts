@@ -41,6 +41,8 @@ describe('interaction and feature files', () => {
     const f = await readItemFeaturesFile(writeCsv('tags.csv', 'item,feature,weight\na,tag:rock,2\nzz,tag:pop,1\n'), x.itemIds, 64);
     expect(Array.from(f.indptr)).toEqual([0, 1, 1]);
     expect(await readUserIds(writeCsv('users.txt', '7\n8\n7\n'))).toEqual(['7', '8']);
+    const padded = await readInteractionsFile(writeCsv('padded.csv', 'user,item,weight\n007,0042,1.5\n'));
+    expect([padded.userIds[0], padded.itemIds[0], padded.values[0]]).toEqual(['007', '0042', 1.5]);
     expect(await readUserIds(writeCsv('users.csv', 'user,x\n9,1\n'))).toEqual(['9']);
   });
 

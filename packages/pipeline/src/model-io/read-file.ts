@@ -8,18 +8,21 @@ export function tableFunction(path: string): string {
   // Paths cannot be bound as parameters inside a FROM clause; quote them as SQL string literals.
   const lit = `'${path.replace(/'/g, "''")}'`;
   const ext = extname(path).toLowerCase();
-  return ext === '.parquet' || ext === '.pq' ? `read_parquet(${lit})` : `read_csv(${lit}, header = true, auto_detect = true)`;
+  // CSV is read as text so that ids keep their exact spelling ("007" stays "007"); numbers are cast in SQL.
+  return ext === '.parquet' || ext === '.pq' ? `read_parquet(${lit})` : `read_csv(${lit}, header = true, auto_detect = true, all_varchar = true)`;
 }
 
 /**
- * Reads the named columns of a CSV or Parquet file through an in-memory DuckDB, as JS values.
- * `required` columns must exist; missing optional ones come back undefined. Errors name the file.
+ * Reads the named columns of a CSV or Parquet file through an in-memory DuckDB: `numeric` ones as
+ * numbers (null where a value is not a number), the rest as strings. `required` columns must exist;
+ * missing optional ones come back undefined. Errors name the file.
  */
 export async function readColumns(
   path: string,
   required: string[],
   optional: string[] = [],
   what = 'file',
+  numeric: string[] = [],
 ): Promise<Record<string, unknown[] | undefined>> {
   if (!existsSync(path)) {
     throw new MixtapeError('file_not_found', `The ${what} ${path} does not exist`, { suggestion: 'check the path' });
@@ -45,7 +48,12 @@ export async function readColumns(
       });
     }
     const present = [...required, ...optional.filter((c) => lower.has(c))];
-    const select = present.map((c) => `"${lower.get(c)!.replace(/"/g, '""')}" AS "${c}"`).join(', ');
+    const select = present
+      .map((c) => {
+        const col = `"${lower.get(c)!.replace(/"/g, '""')}"`;
+        return numeric.includes(c) ? `TRY_CAST(${col} AS DOUBLE) AS "${c}"` : `CAST(${col} AS VARCHAR) AS "${c}"`;
+      })
+      .join(', ');
     let cols: Record<string, unknown[]>;
     try {
       const reader = await conn.runAndReadAll(`SELECT ${select} FROM ${tableFunction(path)}`);

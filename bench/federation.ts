@@ -20,7 +20,7 @@ const [rounds = 3, rows = 1 << 15, dim = 16] = process.argv.slice(2).map(Number)
 
 function line(label: string, r: SimulateResult): string {
   const f = (x: number) => x.toFixed(4);
-  return `${label.padEnd(14)} central ndcg@10 ${f(r.central.ndcg10)}  federated ${f(r.federated.ndcg10)}  ratio ${r.ratioNdcg10.toFixed(3)}  recall@10 ${f(r.central.recall10)} / ${f(r.federated.recall10)}  eps ${Number.isFinite(r.privacy.epsilon) ? r.privacy.epsilon.toFixed(2) : 'none'}  ${r.contributionsPerSecond.toFixed(1)} contrib/s  aggregation ${r.aggregationMsPerRound.map((m) => (m / 1000).toFixed(1)).join('/')} s  payload ${(r.payloadBytes / 1e6).toFixed(2)} MB  total ${r.seconds.toFixed(0)} s`;
+  return `${label.padEnd(14)} central ndcg@10 ${f(r.central.ndcg10)}  federated ${f(r.federated.ndcg10)}  ratio ${r.ratioNdcg10.toFixed(3)}  recall@10 ${f(r.central.recall10)} / ${f(r.federated.recall10)}  eps ${Number.isFinite(r.privacy.epsilon) ? r.privacy.epsilon.toFixed(2) : 'none'}  ${r.contributionsPerSecond.toFixed(1)} contrib/s  aggregation ${r.aggregationMsPerRound.map((m) => (m / 1000).toFixed(1)).join('/')} s  payload ${r.payloadBytesByRound.map((b) => (b / 1e6).toFixed(2)).join("/")} MB  total ${r.seconds.toFixed(0)} s`;
 }
 
 async function throughput(n: number, concurrency: number): Promise<{ perSecond: number; bytes: number }> {

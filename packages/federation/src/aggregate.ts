@@ -1,7 +1,7 @@
 import { orthonormalize } from './table.js';
 import type { FederationParams } from './params.js';
 
-/** Reads every stored payload of a round, in a stable order; called more than once. */
+/** Reads every stored (packed) payload of a round, in a stable order; called more than once. */
 export type PayloadSource = (visit: (id: string, payload: Float32Array) => void) => Promise<void>;
 
 /** What one aggregation produced: the next global table and the popularity it was pruned with. */
@@ -20,15 +20,18 @@ export interface AggregateResult {
  * farthest from it dropped, then the item-side step (prune rows nobody plays, re-orthonormalise).
  * Updates were bounded on arrival, so no single node moves the result by more than its bound.
  * Two passes over the source: sums and norms, then distances via |u-m|^2 = |u|^2 - 2u.m + |m|^2.
+ * Payloads are packed for `active` (see packing.ts); rows outside it get no vector this round.
  */
 export async function aggregateRound(
   params: FederationParams,
   source: PayloadSource,
   previousPopularity: Float32Array | undefined,
   round: number,
+  active: Int32Array,
 ): Promise<AggregateResult> {
   const { rows, dim } = params;
-  const len = rows * (dim + 1);
+  const len = active.length * dim + rows;
+  const countsAt = active.length * dim;
   const sum = new Float64Array(len);
   const norms2 = new Map<string, number>();
   await source((id, u) => {
@@ -65,7 +68,7 @@ export async function aggregateRound(
   // Popularity is a running mean of each round's summed counts (noise shrinks with rounds).
   const popularity = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
-    const cur = sum[rows * dim + r]!;
+    const cur = sum[countsAt + r]!;
     const prev = previousPopularity ? previousPopularity[r]! : 0;
     popularity[r] = previousPopularity ? prev + (cur - prev) / round : cur;
   }
@@ -73,10 +76,11 @@ export async function aggregateRound(
   const threshold = params.pruneSigmas * noiseStd;
   const g = new Float64Array(rows * dim);
   let keptRows = 0;
-  for (let r = 0; r < rows; r++) {
+  for (let k = 0; k < active.length; k++) {
+    const r = active[k]!;
     if (!(popularity[r]! > threshold)) continue;
     keptRows++;
-    for (let j = 0; j < dim; j++) g[r * dim + j] = sum[r * dim + j]!;
+    for (let j = 0; j < dim; j++) g[r * dim + j] = sum[k * dim + j]!;
   }
   orthonormalize(g, rows, dim);
   if (noiseStd > 0 && params.shrink > 0) {

@@ -19,3 +19,4 @@ export { readInteractions, splitUsers } from './sim/interactions.js';
 export { trainCentral } from './sim/central.js';
 export { evaluateTable } from './sim/evaluate.js';
 export { interactionsFromPlays, type PlayedTrack } from './plays.js';
+export { activeRows, packUpdate, packedLength } from './packing.js';

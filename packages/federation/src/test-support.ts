@@ -28,10 +28,10 @@ export async function testHub(params: FederationParams, opts: { db?: string; bur
 }
 
 /** An honest-looking payload: a small signal in the first rows, plus the required noise. */
-export function honestPayload(p: FederationParams): Float32Array {
-  const u = new Float32Array(updateLength(p));
+export function honestPayload(p: FederationParams, entries = updateLength(p)): Float32Array {
+  const u = new Float32Array(entries);
   u[0] = 0.5;
-  u[p.rows * p.dim] = 0.5;
+  u[entries - p.rows] = 0.5;
   addGaussianNoise(u, nodeNoiseStd(p));
   return u;
 }

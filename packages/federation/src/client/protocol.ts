@@ -4,7 +4,8 @@ import { rhoOfRound, type LedgerEntry } from '../accountant.js';
 import { encodeContribution } from '../codec.js';
 import { publicKeyFrom, verifyMessage, type Identity } from '../identity.js';
 import { decodeModel, modelMessage, sha256Hex, type PublishedModel } from '../model-file.js';
-import { nodeNoiseStd, paramProblems, updateLength, type FederationParams } from '../params.js';
+import { nodeNoiseStd, paramProblems, type FederationParams } from '../params.js';
+import { activeRows, packUpdate } from '../packing.js';
 import { addGaussianNoise } from '../gaussian.js';
 import { clipUpdate, localUpdate, type Interactions } from '../trainer.js';
 import { hubRequest, refusalError } from './http.js';
@@ -70,9 +71,8 @@ export function buildContribution(identity: Identity, info: FederationInfo, tabl
   const p = info.params;
   const u = localUpdate(table, p.rows, p.dim, x, p.countsWeight);
   clipUpdate(u, p.clip);
-  const payload = new Float32Array(updateLength(p));
-  payload.set(u.table, 0);
-  payload.set(u.counts, u.table.length);
+  // Clipping covers the whole update; packing only drops rows the public table has already zeroed.
+  const payload = packUpdate(u, activeRows(table, p.rows, p.dim), p.dim);
   addGaussianNoise(payload, nodeNoiseStd(p));
   const nonce = randomBytes(16).toString('hex');
   return encodeContribution(identity, { vocabVersion: p.vocabVersion, round: info.round, nonce, rows: p.rows, dim: p.dim }, payload);

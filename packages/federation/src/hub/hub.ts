@@ -3,6 +3,7 @@ import { signMessage, type Identity } from '../identity.js';
 import { decodeModel, encodeModel, modelMessage, sha256Hex, type ModelHeader } from '../model-file.js';
 import type { FederationParams } from '../params.js';
 import { initialTable } from '../table.js';
+import { activeRows, packedLength } from '../packing.js';
 import { RateLimiter } from './rate-limit.js';
 import { StoreConflict, type HubStore, type StoredVersion } from './store.js';
 import { validateContribution, type Refusal } from './validate.js';
@@ -32,6 +33,7 @@ export class Hub {
   private initial: StoredVersion | undefined;
   private aggregating: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly active = new Map<number, Int32Array>();
   /** Aggregation timings, newest last (for benchmarks and /v1/health). */
   readonly roundTimesMs: number[] = [];
 
@@ -68,7 +70,8 @@ export class Hub {
   /** Validates, rate-limits and stores one contribution body. */
   async submit(pathRound: number, body: Buffer): Promise<SubmitResult> {
     const round = await this.openRound();
-    const v = validateContribution(body, this.params, round);
+    const active = await this.activeFor(round);
+    const v = validateContribution(body, this.params, round, packedLength(active, this.params.rows, this.params.dim));
     const sender = v.ok ? v.value.nodeId : v.nodeId;
     // Only a verified signature spends a token, so nobody can drain another identity's bucket.
     if (sender !== undefined) {
@@ -114,7 +117,7 @@ export class Hub {
     await store.closeRound(round);
     const prev = round > 1 ? await this.version(round - 1) : undefined;
     const prevPop = prev ? decodeModel(prev.body).popularity : undefined;
-    const res = await aggregateRound(this.params, (visit) => store.forEachPayload(round, visit), prevPop, round);
+    const res = await aggregateRound(this.params, (visit) => store.forEachPayload(round, visit), prevPop, round, await this.activeFor(round));
     const header: ModelHeader = {
       version: round,
       vocabVersion: this.params.vocabVersion,
@@ -134,6 +137,20 @@ export class Hub {
   private sign(header: ModelHeader, body: Buffer): StoredVersion {
     const sha256 = sha256Hex(body);
     return { published: { header, sha256, signature: signMessage(this.opts.key, modelMessage(header.version, sha256)) }, body };
+  }
+
+  /** Rows that updates to `round` carry: the non-zero rows of version round-1 (cached). */
+  async activeFor(round: number): Promise<Int32Array> {
+    let a = this.active.get(round);
+    if (!a) {
+      const v = await this.version(round - 1);
+      if (!v) throw new Error(`version ${round - 1} is missing`);
+      a = activeRows(decodeModel(v.body).table, this.params.rows, this.params.dim);
+      this.active.set(round, a);
+      // Only the open round and the one being aggregated are ever asked for.
+      for (const k of this.active.keys()) if (k < round - 1) this.active.delete(k);
+    }
+    return a;
   }
 
   /** A published version, 0 being the public initial table. */

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { contributionBody, post, testHub, testParams } from '../test-support.js';
+import { contributionBody, honestPayload, post, testHub, testParams } from '../test-support.js';
+import { activeRows, packedLength } from '../packing.js';
 import { fetchFederation, fetchModel } from '../client/protocol.js';
 import type { RunningHub } from './run.js';
 import { newIdentity } from '../identity.js';
@@ -49,7 +50,8 @@ describe.skipIf(!url)('hubs over one PostgreSQL database', () => {
     expect(ma.published.header).toMatchObject({ accepted: 40, kept: 38 });
     // Round 1 is over on both; duplicates and replays are refused through either hub.
     const id = newIdentity();
-    const body = contributionBody(params, 2, { identity: id });
+    const entries = packedLength(activeRows(ma.table, params.rows, params.dim), params.rows, params.dim);
+    const body = contributionBody(params, 2, { identity: id, payload: honestPayload(params, entries) });
     expect((await post(a.url, '/v1/rounds/2/contributions', body)).status).toBe(202);
     expect((await post(b.url, '/v1/rounds/2/contributions', body)).json.error?.code).toBe('duplicate_contribution');
     expect((await post(b.url, '/v1/rounds/1/contributions', contributionBody(params, 1))).json.error?.code).toBe('wrong_round');

@@ -28,8 +28,8 @@ const refuse = (status: number, code: string, message: string): { ok: false; ref
  * negligible probability, while a node that skips the noise cannot spend its whole noise budget
  * on a push in one direction.
  */
-export function normBand(p: FederationParams): { low: number; high: number } {
-  const n = updateLength(p);
+export function normBand(p: FederationParams, entries = updateLength(p)): { low: number; high: number } {
+  const n = entries;
   const s = nodeNoiseStd(p);
   const c = p.clip;
   if (s === 0) return { low: 0, high: c * c * (1 + 1e-5) };
@@ -42,6 +42,8 @@ export function validateContribution(
   body: Buffer,
   params: FederationParams,
   openRound: number,
+  /** Entries an update for this round has (see packing.ts); the full table when omitted. */
+  entries = updateLength(params),
 ): { ok: true; value: ValidContribution } | { ok: false; refusal: Refusal; nodeId?: string } {
   const d = decodeContribution(body);
   if (!d.ok) return refuse(400, 'malformed_body', d.reason);
@@ -57,10 +59,10 @@ export function validateContribution(
     return refuse(422, 'wrong_vocabulary', `vocabulary ${header.vocabVersion} is not this federation's ${params.vocabVersion}`);
   if (header.rows !== params.rows || header.dim !== params.dim)
     return refuse(422, 'wrong_shape', `shape ${header.rows}x${header.dim} is not ${params.rows}x${params.dim}`);
-  const expected = updateLength(params) * 4;
+  if (header.round !== openRound) return refuse(409, 'wrong_round', `round ${header.round} is not open; the open round is ${openRound}`);
+  const expected = entries * 4;
   if (d.payload.length < expected) return refuse(400, 'truncated_body', `payload has ${d.payload.length} bytes, expected ${expected}`);
   if (d.payload.length > expected) return refuse(422, 'wrong_shape', `payload has ${d.payload.length} bytes, expected ${expected}`);
-  if (header.round !== openRound) return refuse(409, 'wrong_round', `round ${header.round} is not open; the open round is ${openRound}`);
   const key = publicKeyFrom(header.publicKey);
   if (!key) return refuse(401, 'bad_public_key', 'publicKey is not a raw Ed25519 key in base64url');
   const hash = createHash('sha256').update(d.payload).digest('hex');
@@ -77,7 +79,7 @@ export function validateContribution(
     if (!Number.isFinite(v)) return signed(422, 'non_finite', `entry ${i} is ${v}; every entry must be a finite number`);
     n2 += v * v;
   }
-  const band = normBand(params);
+  const band = normBand(params, entries);
   if (n2 > band.high) return signed(422, 'over_norm_bound', `update norm ${Math.sqrt(n2).toFixed(4)} is over the bound ${Math.sqrt(band.high).toFixed(4)}`);
   if (n2 < band.low) return signed(422, 'under_noise_floor', `update norm ${Math.sqrt(n2).toFixed(4)} is below what the required noise gives (${Math.sqrt(band.low).toFixed(4)})`);
   return { ok: true, value: { header, nodeId, payload: d.payload } };

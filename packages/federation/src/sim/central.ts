@@ -1,6 +1,7 @@
 import { aggregateRound, type PayloadSource } from '../aggregate.js';
 import type { FederationParams } from '../params.js';
 import { initialTable } from '../table.js';
+import { activeRows, packUpdate } from '../packing.js';
 import { clipUpdate, localUpdate, type Interactions } from '../trainer.js';
 
 /**
@@ -19,17 +20,15 @@ export async function trainCentral(
   let popularity: Float32Array | undefined;
   for (let r = 1; r <= rounds; r++) {
     const current = table;
+    const active = activeRows(current, p.rows, p.dim);
     const source: PayloadSource = async (visit) => {
-      const buf = new Float32Array(p.rows * (p.dim + 1));
       nodes.forEach((x, i) => {
         const u = localUpdate(current, p.rows, p.dim, x, p.countsWeight);
         clipUpdate(u, p.clip);
-        buf.set(u.table, 0);
-        buf.set(u.counts, u.table.length);
-        visit(String(i), buf);
+        visit(String(i), packUpdate(u, active, p.dim));
       });
     };
-    const res = await aggregateRound(p, source, popularity, r);
+    const res = await aggregateRound(p, source, popularity, r, active);
     table = res.table;
     popularity = res.popularity;
     onRound?.(r);

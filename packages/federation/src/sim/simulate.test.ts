@@ -33,7 +33,9 @@ describe('federation simulate', () => {
     expect(r.nodes).toBe(120);
     expect(r.central.ndcg10).toBeGreaterThan(0.2);
     expect(r.ratioNdcg10).toBeGreaterThan(0.97);
-    expect(r.payloadBytes).toBeGreaterThan(1024 * 5 * 4);
+    expect(r.payloadBytesByRound[0]).toBeGreaterThan(1024 * 5 * 4);
+    // After round 1 only rows someone plays travel (200 items hashed into 1,024 rows).
+    expect(r.payloadBytesByRound[2]).toBeLessThan((200 * 4 + 1024) * 4 + 1000);
     const meta = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     expect(meta).toMatchObject({ format: 'mixtape-model', k: 4, items: 200, users: 120, extra: { federation: { version: 3 } } });
     expect((await readFile(join(out, 'item-factors.f32'))).length).toBe(200 * 4 * 4);

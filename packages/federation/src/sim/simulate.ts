@@ -48,7 +48,8 @@ export interface SimulateResult {
   federated: Metrics;
   ratioNdcg10: number;
   privacy: PrivacyReport;
-  payloadBytes: number;
+  /** Size of one contribution in each round (round 1 carries every row; later ones the kept rows). */
+  payloadBytesByRound: number[];
   contributionsPerSecond: number;
   aggregationMsPerRound: number[];
   seconds: number;
@@ -95,7 +96,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const hubDir = await mkdtemp(join(tmpdir(), 'mixtape-hub-'));
   const hub = o.hubProcess === false ? await startHub({ port: 0, dir: hubDir, params, burst: 10, perMinute: 600 }) : await spawnHub({ dir: hubDir, params, burst: 10, perMinute: 600 });
   const nodes = data.map((x) => ({ x, id: newIdentity(), acct: new Accountant(noisy ? o.epsilon : Number.POSITIVE_INFINITY, delta) }));
-  let payloadBytes = 0;
+  const payloadBytesByRound: number[] = [];
   let sendMs = 0;
   let sent = 0;
   const aggregationMs: number[] = [];
@@ -111,7 +112,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
         if (!n.acct.allows(cost)) return;
         n.acct.spend(cost);
         const body = buildContribution(n.id, info, model.table, n.x);
-        payloadBytes = body.length;
+        payloadBytesByRound[r - 1] = body.length;
         await sendContribution(hub.url, info.round, body);
         sent++;
         progress({ unit: 'contributions', done: ++done, total: nodes.length, message: `round ${r}/${o.rounds}` });
@@ -139,7 +140,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       federated,
       ratioNdcg10: federated.ndcg10 / centralMetrics.ndcg10,
       privacy: nodes[0]!.acct.report(),
-      payloadBytes,
+      payloadBytesByRound,
       contributionsPerSecond: sent / (sendMs / 1000),
       aggregationMsPerRound: aggregationMs,
       seconds: (performance.now() - t0) / 1000,

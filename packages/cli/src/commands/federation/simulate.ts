@@ -37,7 +37,7 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
     this.log(row('central', r.central));
     this.log(row('federated', r.federated));
     this.log(`federated / central ndcg@10 = ${r.ratioNdcg10.toFixed(3)}`);
-    this.log(`payload ${r.payloadBytes.toLocaleString('en-US')} bytes; ${r.contributionsPerSecond.toFixed(1)} accepted contributions/s; aggregation ${r.aggregationMsPerRound.map((m) => m.toFixed(0)).join(', ')} ms`);
+    this.log(`payload ${r.payloadBytesByRound.map((b) => b.toLocaleString("en-US")).join(" / ")} bytes by round; ${r.contributionsPerSecond.toFixed(1)} accepted contributions/s; aggregation ${r.aggregationMsPerRound.map((m) => m.toFixed(0)).join(', ')} ms`);
     this.log(`federated model in ${r.out}, the central one in ${r.out}/central, the split in ${r.out}/train.tsv and ${r.out}/heldout.tsv`);
     return r;
   }

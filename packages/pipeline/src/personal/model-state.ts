@@ -57,14 +57,12 @@ export async function currentListener(store: Store, m: LoadedModel): Promise<Lis
 
 /** Folds the listener's history and all their feedback into a new vector, and stores it. */
 export async function refoldListener(store: Store, m: LoadedModel): Promise<Listener> {
-  const h = m.artifact.history;
-  const u = h.userIds.indexOf(LISTENER_ID);
+  // The history comes back in through `baseUser`, with the same damped confidence as training.
   const events: Array<{ item: string; kind: FeedbackKind; weight?: number }> = [];
-  for (let p = h.indptr[u]!; p < h.indptr[u + 1]!; p++) events.push({ item: h.itemIds[h.indices[p]!]!, kind: 'played', weight: h.values[p]! });
   const negatives = (m.artifact.extra?.negatives as Array<{ item: string; skips: number }> | undefined) ?? [];
   for (const n of negatives) events.push({ item: n.item, kind: 'skip', weight: n.skips });
   for (const f of await store.all<{ track_id: string; kind: FeedbackKind }>('SELECT track_id, kind FROM feedback ORDER BY feedback_at')) events.push({ item: f.track_id, kind: f.kind });
-  const l = m.recommender.listenerFromFeedback(events);
+  const l = m.recommender.listenerFromFeedback(events, { baseUser: LISTENER_ID });
   await store.run('INSERT OR REPLACE INTO listener_state VALUES ($1, $2::FLOAT[], current_timestamp)', [m.modelId, JSON.stringify(Array.from(l.vector))]);
   return l;
 }

@@ -1,22 +1,18 @@
+import type { FederationParams } from './params.js';
 import type { LocalUpdate } from './trainer.js';
 
 /**
- * Rows a round's updates carry: those with a non-zero vector in the version they were trained
- * from. That set is public (it is in the published table), so sending exactly those rows, all of
- * them and each with noise, reveals nothing about a node while making updates much smaller once
- * the hub has pruned rows nobody plays. Counts are always sent for every row, so new rows can
- * still be discovered.
+ * Rows a round's updates carry. Round 1: every row. Later rounds: rows whose published popularity
+ * (version round-1) is above `activeSigmas` standard deviations of its noise: a public set, so
+ * sending exactly those rows, all of them and each with noise, reveals nothing about a node, while
+ * updates shrink to the rows somebody plays. The bar is lower than the pruning bar so rows on
+ * their way up keep getting vectors. Counts are always sent for every row.
  */
-export function activeRows(table: Float32Array, rows: number, dim: number): Int32Array {
+export function activeRows(params: FederationParams, round: number, popularity: Float32Array | undefined): Int32Array {
+  if (round <= 1 || !popularity) return Int32Array.from({ length: params.rows }, (_, i) => i);
+  const bar = (params.activeSigmas * params.noiseMultiplier * params.clip) / Math.sqrt(round - 1);
   const out: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < dim; j++) {
-      if (table[r * dim + j] !== 0) {
-        out.push(r);
-        break;
-      }
-    }
-  }
+  for (let r = 0; r < params.rows; r++) if (popularity[r]! > bar) out.push(r);
   return Int32Array.from(out);
 }
 

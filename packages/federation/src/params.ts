@@ -28,6 +28,8 @@ export interface FederationParams {
    * averaged over rounds) is not above this many standard deviations of that estimate's noise.
    */
   pruneSigmas: number;
+  /** From round 2, updates carry the rows whose popularity is above this many noise std (see packing.ts). */
+  activeSigmas: number;
   /**
    * Rows are scaled by pop / (pop + shrink * noise std of pop) after each round: a row known from
    * few listeners is mostly noise and should score lower (post-processing, no privacy cost; no
@@ -74,6 +76,7 @@ export function paramProblems(p: FederationParams): string[] {
   finite('noiseMultiplier', 0, 1e6);
   finite('trimFraction', 0, 0.49);
   finite('pruneSigmas', 0, 100);
+  finite('activeSigmas', 0, 100);
   finite('shrink', 0, 1000);
   if (typeof p.vocabVersion !== 'string' || p.vocabVersion.length === 0) out.push('vocabVersion must be set');
   if (!Number.isInteger(p.seed)) out.push('seed must be an integer');

@@ -103,7 +103,7 @@ export async function publish(opts: { dir?: string; interactions: Interactions }
     });
   }
   const model = await fetchModel(config.hub, config.hubPublicKey, info.round - 1);
-  const body = buildContribution(identity, info, model.table, opts.interactions);
+  const body = buildContribution(identity, info, model, opts.interactions);
   // Spent before sending: once noise is released, the privacy is gone whether or not the hub keeps it.
   accountant.spend(cost);
   await writeConfig(dir, { ...config, ledger: accountant.entries });

@@ -67,12 +67,13 @@ export function roundCost(hub: string, round: number, p: FederationParams): Ledg
  * Builds a node's contribution: local training from the global table, clipping, Gaussian noise on
  * every entry (so the hub cannot even tell which rows the node touched), signature.
  */
-export function buildContribution(identity: Identity, info: FederationInfo, table: Float32Array, x: Interactions): Buffer {
+export function buildContribution(identity: Identity, info: FederationInfo, model: { table: Float32Array; popularity: Float32Array }, x: Interactions): Buffer {
+  const table = model.table;
   const p = info.params;
   const u = localUpdate(table, p.rows, p.dim, x, p.countsWeight);
   clipUpdate(u, p.clip);
-  // Clipping covers the whole update; packing only drops rows the public table has already zeroed.
-  const payload = packUpdate(u, activeRows(table, p.rows, p.dim), p.dim);
+  // Clipping covers the whole update; packing keeps the public set of rows (see packing.ts).
+  const payload = packUpdate(u, activeRows(p, info.round, model.popularity), p.dim);
   addGaussianNoise(payload, nodeNoiseStd(p));
   const nonce = randomBytes(16).toString('hex');
   return encodeContribution(identity, { vocabVersion: p.vocabVersion, round: info.round, nonce, rows: p.rows, dim: p.dim }, payload);

@@ -139,13 +139,13 @@ export class Hub {
     return { published: { header, sha256, signature: signMessage(this.opts.key, modelMessage(header.version, sha256)) }, body };
   }
 
-  /** Rows that updates to `round` carry: the non-zero rows of version round-1 (cached). */
+  /** Rows that updates to `round` carry, from the popularity of version round-1 (cached). */
   async activeFor(round: number): Promise<Int32Array> {
     let a = this.active.get(round);
     if (!a) {
       const v = await this.version(round - 1);
       if (!v) throw new Error(`version ${round - 1} is missing`);
-      a = activeRows(decodeModel(v.body).table, this.params.rows, this.params.dim);
+      a = activeRows(this.params, round, decodeModel(v.body).popularity);
       this.active.set(round, a);
       // Only the open round and the one being aggregated are ever asked for.
       for (const k of this.active.keys()) if (k < round - 1) this.active.delete(k);

@@ -27,7 +27,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           requestBody: {
             required: true,
             description:
-              'Bytes: "MXC1", header length (uint32 LE), header JSON {vocabVersion, round, nonce, publicKey, rows, dim, payloadSha256, signature}, then float32 LE: the dim-vectors of the active rows (rows non-zero in version round-1, ascending), then one count for each of the rows rows. The signature is Ed25519 over the lines "mixtape-contribution-v1", vocabVersion, round, nonce, publicKey, rows, dim, payloadSha256.',
+              'Bytes: "MXC1", header length (uint32 LE), header JSON {vocabVersion, round, nonce, publicKey, rows, dim, payloadSha256, signature}, then float32 LE: the dim-vectors of the active rows (all rows in round 1; later, rows whose popularity in version round-1 is above activeSigmas noise std; ascending), then one count for each of the rows rows. The signature is Ed25519 over the lines "mixtape-contribution-v1", vocabVersion, round, nonce, publicKey, rows, dim, payloadSha256.',
             content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
           },
           responses: {

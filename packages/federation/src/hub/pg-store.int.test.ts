@@ -50,7 +50,7 @@ describe.skipIf(!url)('hubs over one PostgreSQL database', () => {
     expect(ma.published.header).toMatchObject({ accepted: 40, kept: 38 });
     // Round 1 is over on both; duplicates and replays are refused through either hub.
     const id = newIdentity();
-    const entries = packedLength(activeRows(ma.table, params.rows, params.dim), params.rows, params.dim);
+    const entries = packedLength(activeRows(params, 2, ma.popularity), params.rows, params.dim);
     const body = contributionBody(params, 2, { identity: id, payload: honestPayload(params, entries) });
     expect((await post(a.url, '/v1/rounds/2/contributions', body)).status).toBe(202);
     expect((await post(b.url, '/v1/rounds/2/contributions', body)).json.error?.code).toBe('duplicate_contribution');

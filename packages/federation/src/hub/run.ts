@@ -26,6 +26,7 @@ export function defaultParams(over: Partial<FederationParams> = {}): FederationP
     minContributors: 100,
     trimFraction: 0.02,
     pruneSigmas: 3,
+    activeSigmas: 2,
     shrink: 0,
     seed: 20_260_101,
     // The exact payload plus room for the header: anything larger is refused unread.

@@ -20,7 +20,7 @@ export async function trainCentral(
   let popularity: Float32Array | undefined;
   for (let r = 1; r <= rounds; r++) {
     const current = table;
-    const active = activeRows(current, p.rows, p.dim);
+    const active = activeRows(p, r, popularity);
     const source: PayloadSource = async (visit) => {
       nodes.forEach((x, i) => {
         const u = localUpdate(current, p.rows, p.dim, x, p.countsWeight);

@@ -111,7 +111,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
         const cost = roundCost(hub.url, info.round, info.params);
         if (!n.acct.allows(cost)) return;
         n.acct.spend(cost);
-        const body = buildContribution(n.id, info, model.table, n.x);
+        const body = buildContribution(n.id, info, model, n.x);
         payloadBytesByRound[r - 1] = body.length;
         await sendContribution(hub.url, info.round, body);
         sent++;

@@ -7,6 +7,11 @@
 set -euo pipefail
 
 PORT="${MIXTAPE_PG_PORT:-55432}"
+# Take the next free port if that one is in use (another cluster from an earlier run, say).
+for _ in $(seq 1 20); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
+  PORT=$((PORT + 1))
+done
 find_bin() {
   local d
   for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && { echo "$d"; return 0; }; done

@@ -4,7 +4,7 @@
  * node over the whole training, each against the same model trained centrally; then hub
  * throughput on its own (pre-built signed contributions, 16 senders).
  *
- *   npx tsc -b && npx tsx bench/federation.ts [rounds=3] [rows=32768] [dim=16]
+ *   npx tsc -b && npx tsx bench/federation.ts [rounds=3] [repeats of the ε = 8 run=3] [rows=32768] [dim=16]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { contributionBody } from '../packages/federation/dist/test-support.js';
 
 const here = fileURLToPath(import.meta.url);
 const FILE = resolve(here, '../../../shared/data/hetrec-lastfm-2k/user_artists.dat');
-const [rounds = 3, rows = 1 << 15, dim = 16] = process.argv.slice(2).map(Number);
+const [rounds = 3, repeats = 3, rows = 1 << 15, dim = 16] = process.argv.slice(2).map(Number);
 
 function line(label: string, r: SimulateResult): string {
   const f = (x: number) => x.toFixed(4);
@@ -53,8 +53,17 @@ console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node 
 const out = await mkdtemp(join(tmpdir(), 'mixtape-fed-bench-'));
 const noNoise = await simulate({ interactions: FILE, clients: 0, rounds, epsilon: 0, out: join(out, 'plain'), rows, dim });
 console.log(line('no noise', noNoise));
-const eps8 = await simulate({ interactions: FILE, clients: 0, rounds, epsilon: 8, out: join(out, 'eps8'), rows, dim, central: noNoise.central });
-console.log(line('epsilon 8', eps8));
+// The noise is fresh each run, so the ε = 8 run is repeated to show the spread.
+const ratios: number[] = [];
+let eps8: SimulateResult | undefined;
+for (let i = 0; i < repeats; i++) {
+  eps8 = await simulate({ interactions: FILE, clients: 0, rounds, epsilon: 8, out: join(out, 'eps8'), rows, dim, central: noNoise.central });
+  ratios.push(eps8.ratioNdcg10);
+  console.log(line(`epsilon 8 #${i + 1}`, eps8));
+}
+const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+console.log(`epsilon 8 ratio over ${ratios.length} runs: mean ${mean.toFixed(3)}, min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)}`);
+if (!eps8) throw new Error('no epsilon 8 run');
 console.log(`epsilon 8: noise multiplier ${eps8.params.noiseMultiplier.toFixed(3)}; epsilon against the hub itself (own noise only) ${eps8.privacy.epsilonVsHub.toExponential(2)}`);
 const tp = await throughput(400, 16);
 console.log(`hub alone: ${tp.perSecond.toFixed(1)} accepted contributions/s (400 pre-signed ${(tp.bytes / 1e6).toFixed(2)} MB contributions, 16 senders, fsync'd)`);

@@ -68,7 +68,7 @@ export interface HttpStats {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * The one HTTP client of a service: a bottleneck limiter that spaces request starts so no rolling
+ * The one HTTP client of a service: a bottleneck concurrency cap and a window log so no rolling
  * window ever holds more than the allowed count, a concurrency cap, one retry rule, a shared pause
  * after a 429, token refresh after a 401, and redacted URLs in every event.
  */
@@ -77,21 +77,18 @@ export class HttpClient {
   private readonly limiter: Bottleneck;
   private pausedUntil = 0;
   private rateCount: number;
-  /** Start times of the requests in the current window, oldest first (a sliding log). */
-  private starts: number[] = [];
+  /** Requests of the current window: when each left, and when its answer came back (Infinity in flight). */
+  private slots: { start: number; end: number }[] = [];
 
   constructor(readonly options: HttpClientOptions) {
     this.rateCount = options.rate.count;
-    // Bottleneck caps requests in flight; the sliding log below decides when each may start.
+    // Bottleneck caps requests in flight; the window log below decides when each may start.
     this.limiter = new Bottleneck({ maxConcurrent: options.concurrency });
   }
 
-  /**
-   * Margin per window against jitter between our clock at start and the server's at arrival: 4% of
-   * the window (40 ms a second, 1.2 s on Spotify's 30 s), at least 5 ms; the achieved rate stays near 96%.
-   */
+  /** Margin for clock granularity (ms); the window log itself needs no margin for network jitter. */
   get safetyMs(): number {
-    return this.options.safetyMs ?? Math.max(5, Math.round(this.options.rate.perMs * 0.04));
+    return this.options.safetyMs ?? 2;
   }
 
   /** The rate in force now (lower than configured after learning from a 429). */
@@ -100,24 +97,28 @@ export class HttpClient {
   }
 
   /**
-   * Admits a request now (returns 0 and records its start) when fewer than `count` started in the
-   * last window plus `safetyMs`, else returns how long to wait. The safety margin covers jitter
-   * between our clock at start and the server's at arrival, so no window of the server's ever holds
-   * more than `count` requests, while bursts up to the limit still go out at once.
+   * Admits a request now, or says how long to wait. A request reached the server after it left and
+   * before its answer came back, so one answered more than a window ago can no longer be in the
+   * server's window, whatever the network did; one still in flight, or answered within the window,
+   * may be. Fewer than `count` such requests: this one may go. No jitter can push the server over.
    */
-  private admit(now = Date.now()): number {
+  private admit(now = Date.now()): { slot?: { start: number; end: number }; wait: number } {
     const window = this.options.rate.perMs + this.safetyMs;
-    while (this.starts.length > 0 && this.starts[0]! <= now - window) this.starts.shift();
-    if (this.starts.length < this.rateCount) {
-      this.starts.push(now);
-      return 0;
+    this.slots = this.slots.filter((x) => x.end > now - window);
+    if (this.slots.length < this.rateCount) {
+      const slot = { start: now, end: Number.POSITIVE_INFINITY };
+      this.slots.push(slot);
+      return { slot, wait: 0 };
     }
-    return this.starts[this.starts.length - this.rateCount]! + window - now;
+    // The earliest moment enough answered requests leave the window; requests in flight: look again soon.
+    const ends = this.slots.map((x) => x.end).sort((x, y) => x - y);
+    const e = ends[this.slots.length - this.rateCount]!;
+    return { wait: Number.isFinite(e) ? Math.max(1, e + window - now) : 5 };
   }
 
   private learnFrom429(): void {
     const now = Date.now();
-    const inWindow = this.starts.filter((t) => t > now - this.options.rate.perMs).length;
+    const inWindow = this.slots.filter((x) => x.start > now - this.options.rate.perMs).length;
     // The server let through about inWindow - 1 requests in its window: stay one below that, but
     // never more than halve at once (a 429 can also come from another client of the same app).
     const learned = Math.max(1, Math.floor(this.rateCount / 2), Math.min(this.rateCount, inWindow - 2));
@@ -164,8 +165,9 @@ export class HttpClient {
         if (this.options.learnRate && outcome.kind === 'response' && outcome.status === 429) this.learnFrom429();
         let wait = d.waitMs;
         // Without Retry-After, the first wait lasts until our oldest request leaves the window.
-        if (outcome.kind === 'response' && outcome.headers['retry-after'] === undefined && attempt === 1 && this.starts.length > 0) {
-          wait = Math.min(wait, Math.max(100, this.starts[0]! + this.options.rate.perMs + this.safetyMs - Date.now()));
+        const oldest = this.slots.reduce((m, x) => Math.min(m, x.end), Number.POSITIVE_INFINITY);
+        if (outcome.kind === 'response' && outcome.headers['retry-after'] === undefined && attempt === 1 && Number.isFinite(oldest)) {
+          wait = Math.min(wait, Math.max(100, oldest + this.options.rate.perMs + this.safetyMs - Date.now()));
         }
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
       }
@@ -186,10 +188,16 @@ export class HttpClient {
     return this.limiter.schedule(async () => {
       for (let i = 0; i < 1_000_000; i++) {
         const paused = this.pausedUntil - Date.now();
-        const wait = paused > 0 ? paused : this.admit();
-        if (wait <= 0) return this.send(url, method);
-        this.stats.waitedMs += wait;
-        await sleep(wait);
+        const a = paused > 0 ? { wait: paused } : this.admit();
+        if (a.slot) {
+          try {
+            return await this.send(url, method);
+          } finally {
+            a.slot.end = Date.now();
+          }
+        }
+        this.stats.waitedMs += a.wait;
+        await sleep(a.wait);
       }
       return { outcome: { kind: 'error', error: new Error('waited too long for the rate limit') } };
     });

@@ -136,6 +136,13 @@ export class Store {
       } catch {
         // The transaction may already be aborted; the original error is what matters.
       }
+      const msg = err instanceof Error ? err.message : String(err);
+      if (/No space left on device|ENOSPC|disk is full|Could not write all bytes/i.test(msg)) {
+        throw new MixtapeError('disk_full', `The disk holding ${this.path} is full; nothing was written`, {
+          suggestion: 'free some space (or point --data-dir / MIXTAPE_DATA_DIR at a larger disk) and run the command again',
+          cause: err,
+        });
+      }
       throw err;
     }
   }

@@ -38,7 +38,10 @@ export async function trackById(api: JsonGetter, id: number): Promise<DeezerTrac
  */
 export async function searchTrack(api: JsonGetter, q: MatchQuery, threshold = 0.8): Promise<{ track: Candidate; score: number } | undefined> {
   const quote = (s: string) => s.replace(/"/g, ' ');
-  const r = await api.get<{ data?: Candidate[] }>('/search/track', { params: { q: `artist:"${quote(q.artist)}" track:"${quote(q.title)}"`, limit: 10 } });
+  const params = { q: `artist:"${quote(q.artist)}" track:"${quote(q.title)}"`, limit: 10 };
+  let r = await api.get<{ data?: Candidate[] }>('/search/track', { params });
+  // An empty search is an empty list; "no data" means a server without /search/track: use /search.
+  if (r.outcome === 'not_found') r = await api.get<{ data?: Candidate[] }>('/search', { params });
   if (r.outcome !== 'ok') return undefined;
   return bestMatch(q, r.body.data ?? [], threshold);
 }

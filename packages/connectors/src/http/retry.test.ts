@@ -56,6 +56,9 @@ describe('decideRetry', () => {
   it('treats 404 as an answer', () => {
     expect(decideRetry(res(404), 1, policy)).toMatchObject({ retry: false, done: 'not_found' });
   });
+  it('stops on 403 with its own code (a bad key stops a run; one refused item is handled by its caller)', () => {
+    expect(decideRetry(res(403), 1, policy).stop?.code).toBe('forbidden');
+  });
   it('stops on other 4xx without retrying', () => {
     const d = decideRetry(res(400), 1, policy);
     expect(d.retry).toBe(false);

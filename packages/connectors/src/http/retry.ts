@@ -127,6 +127,17 @@ export function decideRetry(outcome: Outcome, attempt: number, policy: RetryPoli
 
   if (status >= 200 && status < 300 && verdict === 'ok') return { retry: false, reason: 'ok', waitMs: 0, done: 'ok' };
 
+  if (status === 403) {
+    return {
+      retry: false,
+      reason: 'HTTP 403',
+      waitMs: 0,
+      stop: new MixtapeError('forbidden', `${policy.service} refused the request (403): the key or token is not allowed to do this`, {
+        suggestion: 'check the API key or log in again; requests the service may refuse case by case are handled where they are made',
+      }),
+    };
+  }
+
   return {
     retry: false,
     reason: `HTTP ${status}`,

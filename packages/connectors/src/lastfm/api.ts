@@ -63,7 +63,7 @@ export interface RecentPage {
  * `from`/`to` fix the window so pages stay stable while new scrobbles arrive.
  */
 export async function recentTracks(api: JsonGetter, apiKey: string, o: { user: string; page: number; from?: number | undefined; to?: number | undefined }): Promise<RecentPage> {
-  const r = await api.get<{ recenttracks?: Json }>('', { params: { method: 'user.getrecenttracks', user: o.user, api_key: apiKey, format: 'json', extended: 1, limit: 200, page: o.page, from: o.from, to: o.to } });
+  const r = await api.get<{ recenttracks?: Json }>('', { params: { method: 'user.getRecentTracks', user: o.user, api_key: apiKey, format: 'json', extended: 1, limit: 200, page: o.page, from: o.from, to: o.to } });
   if (r.outcome !== 'ok') return { scrobbles: [], page: o.page, totalPages: 0, total: 0, raw: r.body };
   const rt = r.body.recenttracks ?? {};
   const attr = (rt['@attr'] ?? rt) as Json;
@@ -73,7 +73,7 @@ export async function recentTracks(api: JsonGetter, apiKey: string, o: { user: s
 
 /** One page of loved tracks (https://www.last.fm/api/show/user.getLovedTracks). */
 export async function lovedTracks(api: JsonGetter, apiKey: string, o: { user: string; page: number }): Promise<RecentPage> {
-  const r = await api.get<{ lovedtracks?: Json }>('', { params: { method: 'user.getlovedtracks', user: o.user, api_key: apiKey, format: 'json', limit: 200, page: o.page } });
+  const r = await api.get<{ lovedtracks?: Json }>('', { params: { method: 'user.getLovedTracks', user: o.user, api_key: apiKey, format: 'json', limit: 200, page: o.page } });
   if (r.outcome !== 'ok') return { scrobbles: [], page: o.page, totalPages: 0, total: 0, raw: r.body };
   const lt = r.body.lovedtracks ?? {};
   const attr = (lt['@attr'] ?? lt) as Json;
@@ -95,24 +95,24 @@ async function call(api: JsonGetter, apiKey: string, method: string, params: Rec
 
 /** Top tags of a track, weight = count / 100 (https://www.last.fm/api/show/track.getTopTags). */
 export async function trackTopTags(api: JsonGetter, apiKey: string, artist: string, track: string): Promise<WeightedName[] | undefined> {
-  const b = await call(api, apiKey, 'track.gettoptags', { artist, track });
+  const b = await call(api, apiKey, 'track.getTopTags', { artist, track });
   return b && asArray((b.toptags as Json | undefined)?.tag as Json[]).map((t) => ({ name: String(t.name), weight: (num(t.count) ?? 0) / 100 }));
 }
 
 /** Top tags of an artist (https://www.last.fm/api/show/artist.getTopTags). */
 export async function artistTopTags(api: JsonGetter, apiKey: string, artist: string): Promise<WeightedName[] | undefined> {
-  const b = await call(api, apiKey, 'artist.gettoptags', { artist });
+  const b = await call(api, apiKey, 'artist.getTopTags', { artist });
   return b && asArray((b.toptags as Json | undefined)?.tag as Json[]).map((t) => ({ name: String(t.name), weight: (num(t.count) ?? 0) / 100 }));
 }
 
 /** Similar tracks with their match (https://www.last.fm/api/show/track.getSimilar). */
 export async function similarTracks(api: JsonGetter, apiKey: string, artist: string, track: string, limit = 50): Promise<WeightedName[] | undefined> {
-  const b = await call(api, apiKey, 'track.getsimilar', { artist, track, limit: String(limit) });
+  const b = await call(api, apiKey, 'track.getSimilar', { artist, track, limit: String(limit) });
   return b && asArray((b.similartracks as Json | undefined)?.track as Json[]).map((t) => ({ name: String(t.name), artist: text(t.artist) ?? '', mbid: mbid(t.mbid), weight: num(t.match) ?? 0 }));
 }
 
 /** Similar artists with their match (https://www.last.fm/api/show/artist.getSimilar). */
 export async function similarArtists(api: JsonGetter, apiKey: string, artist: string, limit = 50): Promise<WeightedName[] | undefined> {
-  const b = await call(api, apiKey, 'artist.getsimilar', { artist, limit: String(limit) });
+  const b = await call(api, apiKey, 'artist.getSimilar', { artist, limit: String(limit) });
   return b && asArray((b.similarartists as Json | undefined)?.artist as Json[]).map((a) => ({ name: String(a.name), mbid: mbid(a.mbid), weight: num(a.match) ?? 0 }));
 }

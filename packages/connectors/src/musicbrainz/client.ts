@@ -41,7 +41,7 @@ type Json = Record<string, unknown>;
 
 /** Recordings with this ISRC, with artist credits and tags (https://musicbrainz.org/doc/MusicBrainz_API#Non-MBID_Lookups). */
 export async function recordingsByIsrc(api: JsonGetter, isrc: string): Promise<MbRecording[] | undefined> {
-  const r = await api.get<{ recordings?: Json[] }>(`/isrc/${encodeURIComponent(isrc)}`, { params: { fmt: 'json', inc: 'artist-credits+tags' } });
+  const r = await api.get<{ recordings?: Json[] }>(`/isrc/${encodeURIComponent(isrc)}`, { params: { fmt: 'json', inc: 'artists+tags' } });
   if (r.outcome !== 'ok') return undefined;
   return (r.body.recordings ?? []).map((rec) => ({
     id: String(rec.id),

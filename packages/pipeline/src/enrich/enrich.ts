@@ -72,8 +72,8 @@ function count(s: SourceSummary, status: EnrichStatus): void {
   else s.notFound++;
 }
 
-/** Errors that no other track would escape either: stop the run (it resumes later). */
-const fatal = (err: unknown) => isMixtapeError(err) && ['quota_exceeded', 'unauthorized', 'missing_api_key', 'request_failed'].includes(err.code);
+/** Errors that no other track would escape either: stop the run (it resumes later). A request refused for one track only fails that track. */
+const fatal = (err: unknown) => isMixtapeError(err) && ['quota_exceeded', 'unauthorized', 'forbidden', 'missing_api_key'].includes(err.code);
 
 /**
  * `mixtape enrich`: every source runs at once, each at its own service's limit; each track's

@@ -32,7 +32,7 @@ describe('syncLastfm', () => {
     server.seen.length = 0;
     const again = await sync(store);
     expect(again).toMatchObject({ scrobbles: 5, inserted: 5, pages: 1 });
-    expect(server.seen.filter((r) => r.query.get('method') === 'user.getrecenttracks').length).toBe(1);
+    expect(server.seen.filter((r) => r.query.get('method')?.toLowerCase() === 'user.getrecenttracks').length).toBe(1);
     expect(await store.scalar("SELECT count(*) FROM plays WHERE source = 'lastfm'")).toBe(455);
     store.close();
   });

@@ -18,7 +18,7 @@ export const DEFAULT_TTLS: TtlRule[] = [
   { match: /\/search/, ttlMs: 7 * DAY },
   { match: /\/album\/\d+/, ttlMs: 90 * DAY },
   { match: /\/artist\/\d+\/related/, ttlMs: 30 * DAY },
-  { match: /method=(track|artist)\.(gettoptags|getsimilar)/i, ttlMs: 30 * DAY },
+  { match: /method=(track|artist)\.(getTopTags|getSimilar)/i, ttlMs: 30 * DAY },
   { match: /\/isrc\//, ttlMs: 90 * DAY },
 ];
 export const NOT_FOUND_TTL_MS = 7 * DAY;

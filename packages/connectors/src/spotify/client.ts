@@ -21,6 +21,8 @@ export interface SpotifyClientOptions {
   apiUrl?: string;
   onEvent?: (e: HttpEvent) => void;
   env?: NodeJS.ProcessEnv;
+  /** Shorter backoffs for tests. */
+  backoff?: { baseMs: number; maxMs: number };
 }
 
 /**
@@ -36,7 +38,7 @@ export function spotifyClient(o: SpotifyClientOptions): HttpClient {
     learnRate: true,
     concurrency: Number(env.MIXTAPE_SPOTIFY_CONCURRENCY ?? 4),
     auth: o.auth,
-    policy: { maxAttempts: 6, baseBackoffMs: 500, maxBackoffMs: 30_000, defaultRetryAfterMs: 5_000, inspectBody: spotifyBodyVerdict },
+    policy: { maxAttempts: 6, baseBackoffMs: o.backoff?.baseMs ?? 500, maxBackoffMs: o.backoff?.maxMs ?? 30_000, defaultRetryAfterMs: 5_000, inspectBody: spotifyBodyVerdict },
     ...(o.onEvent ? { onEvent: o.onEvent } : {}),
   });
 }

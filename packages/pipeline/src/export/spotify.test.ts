@@ -6,7 +6,7 @@ import { exportSpotify } from './spotify.js';
 
 let server: FakeSpotify;
 let store: Store;
-const client = (env: Record<string, string> = {}) => spotify.spotifyClient({ auth: spotify.staticToken('test-token'), apiUrl: `${server.url}/v1`, env: { MIXTAPE_SPOTIFY_RATE: '1000/1s', ...env } });
+const client = (env: Record<string, string> = {}) => spotify.spotifyClient({ auth: spotify.staticToken('test-token'), apiUrl: `${server.url}/v1`, env: { MIXTAPE_SPOTIFY_RATE: '1000/1s', ...env }, backoff: { baseMs: 20, maxMs: 100 } });
 
 beforeEach(async () => {
   store = await Store.open({ dataDir: ':memory:' });

@@ -1,3 +1,4 @@
+import { listValue } from '@duckdb/node-api';
 import { isMixtapeError, MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { deezer, lastfm, musicbrainz, type HttpClient } from '@mixtape/connectors';
 import { CachedGetter } from '../http-cache/cache.js';
@@ -32,6 +33,8 @@ export interface SourceSummary {
   matchedIsrc: number;
   matchedSearch: number;
   notFound: number;
+  /** MusicBrainz: tracks without an ISRC even after Deezer (not looked up). */
+  noIsrc: number;
   failed: number;
   requests: number;
   cacheHits: number;
@@ -62,13 +65,14 @@ async function workList(store: Store, source: string, refresh: boolean, limit: n
 /** Tracks per transaction: a kill loses at most this many tracks in flight, which the next run redoes. */
 const BATCH_TRACKS = 100;
 
-const empty = (): SourceSummary => ({ tracks: 0, enriched: 0, matchedIsrc: 0, matchedSearch: 0, notFound: 0, failed: 0, requests: 0, cacheHits: 0, rateLimited: 0 });
+const empty = (): SourceSummary => ({ tracks: 0, enriched: 0, matchedIsrc: 0, matchedSearch: 0, notFound: 0, noIsrc: 0, failed: 0, requests: 0, cacheHits: 0, rateLimited: 0 });
 
 function count(s: SourceSummary, status: EnrichStatus): void {
   if (status === 'matched_isrc') s.matchedIsrc++;
   if (status === 'matched_search') s.matchedSearch++;
   if (status === 'matched_isrc' || status === 'matched_search' || status === 'enriched') s.enriched++;
   else if (status === 'failed') s.failed++;
+  else if (status === 'no_isrc') s.noIsrc++;
   else s.notFound++;
 }
 
@@ -121,7 +125,12 @@ export async function enrichTracks(o: EnrichOptions): Promise<EnrichSummary> {
         for (const g of getters) await g.flush();
       }));
     };
-    await Promise.all(sources.map(async (src, i) => {
+    let markDeezerDone = () => {};
+    const deezerDone = sources.some((x) => x.name === 'deezer') ? new Promise<void>((r) => (markDeezerDone = r)) : undefined;
+    await Promise.all(sources.map((src, i) => runSource(src, i).finally(() => {
+      if (src.name === 'deezer') markDeezerDone();
+    })));
+    async function runSource(src: EnrichSource, i: number): Promise<void> {
       const sum = empty();
       summary.sources[src.name] = sum;
       const list = lists.get(src.name)!;
@@ -152,11 +161,24 @@ export async function enrichTracks(o: EnrichOptions): Promise<EnrichSummary> {
         const rate = done / Math.max(secs, 0.001);
         progress({ unit: 'tracks', done, total, message: `${src.name} · ${rate.toFixed(1)}/s · ETA ${Math.round((total - done) / Math.max(rate, 0.001))}s` });
       };
+      // MusicBrainz looks tracks up by ISRC: those without one wait for Deezer, which may find it.
+      const later = src.name === 'musicbrainz' && deezerDone ? list.filter((t) => !t.isrc) : [];
+      if (later.length > 0) list.splice(0, list.length, ...list.filter((t) => t.isrc));
       await Promise.all(Array.from({ length: src.concurrency }, worker));
+      if (later.length > 0) {
+        await deezerDone;
+        await commit();
+        const isrcs = new Map((await lock.run(() => store.all<{ track_id: string; isrc: string | null }>(
+          `SELECT track_id, isrc FROM tracks WHERE isrc IS NOT NULL AND track_id IN (SELECT unnest($1::VARCHAR[]))`, [listValue(later.map((t) => t.track_id))])))
+          .map((r) => [r.track_id, r.isrc]));
+        list.splice(0, list.length, ...later.map((t) => ({ ...t, isrc: isrcs.get(t.track_id) ?? null })));
+        next = 0;
+        await Promise.all(Array.from({ length: src.concurrency }, worker));
+      }
       sum.requests = getters[i]!.client.stats.requests;
       sum.cacheHits = getters[i]!.hits;
       sum.rateLimited = getters[i]!.client.stats.rateLimited;
-    }));
+    }
     await commit();
     for (const g of getters) await g.close();
     summary.seconds = (Date.now() - started) / 1000;

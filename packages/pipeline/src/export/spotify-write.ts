@@ -74,12 +74,20 @@ async function resolveStaged(store: Store, stream: string): Promise<void> {
 }
 
 /** Saved tracks or episodes, once the stream is complete: staged rows into `library`. */
-export async function finishSavedPlayables(store: Store, stream: string, kind: 'track' | 'episode'): Promise<void> {
+export async function finishSavedPlayables(store: Store, stream: string, kind: 'track' | 'episode', removeMissing = false): Promise<number> {
   await resolveStaged(store, stream);
   await store.run(`INSERT OR REPLACE INTO library (source, kind, item_id, name, artist_name, uri, added_at)
     SELECT DISTINCT ON (r.track_id) '${SOURCE}', $2, r.track_id, s.title, s.artist, s.uri, s.added_at
     FROM spotify_stage s JOIN sp_stage_resolved r USING (seq) WHERE s.stream = $1 ORDER BY r.track_id, s.added_at DESC`, [stream, kind]);
+  let removed = 0;
+  if (removeMissing) {
+    // A full pass saw every saved item: what it did not see was removed from the library on Spotify.
+    const before = Number(await store.scalar(`SELECT count(*) FROM library WHERE source = '${SOURCE}' AND kind = $1`, [kind]));
+    await store.run(`DELETE FROM library WHERE source = '${SOURCE}' AND kind = $1 AND item_id NOT IN (SELECT track_id FROM sp_stage_resolved)`, [kind]);
+    removed = before - Number(await store.scalar(`SELECT count(*) FROM library WHERE source = '${SOURCE}' AND kind = $1`, [kind]));
+  }
   await store.run('DELETE FROM spotify_stage WHERE stream = $1', [stream]);
+  return removed;
 }
 
 /** A playlist's items, once all pages are staged: they replace the old contents, in order. */

@@ -65,6 +65,18 @@ describe('exportSpotify', () => {
     expect(await store.scalar('SELECT count(*) FROM playlist_items WHERE playlist_id = $1', [`spotify:playlist:${server.playlists[1]!.id}`])).toBe(130);
   });
 
+  it('--full drops saved tracks no longer saved; an incremental run does not', async () => {
+    server = new FakeSpotify({ savedTracks: 120, playlists: [], foreignPlaylists: [] });
+    await server.start();
+    await exportSpotify({ store, client: client(), streams: ['saved_tracks'] });
+    server.removeSavedTracks([0, 5, 77]);
+    await exportSpotify({ store, client: client(), streams: ['saved_tracks'] });
+    expect(await store.scalar("SELECT count(*) FROM library WHERE kind = 'track'")).toBe(120);
+    const s = await exportSpotify({ store, client: client(), streams: ['saved_tracks'], full: true });
+    expect(s.removed).toBe(3);
+    expect(await store.scalar("SELECT count(*) FROM library WHERE kind = 'track'")).toBe(117);
+  });
+
   it('survives 429s, 5xx bursts, truncated bodies and connection resets', async () => {
     server = new FakeSpotify({ savedTracks: 200, playlists: [120], foreignPlaylists: [] });
     await server.start();

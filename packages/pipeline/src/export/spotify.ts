@@ -16,6 +16,8 @@ export interface SpotifyExportOptions {
   store: Store;
   client: HttpClient;
   streams?: readonly SpotifyStreamName[];
+  /** Read saved items whole (not only what is newer than the last run) and drop those no longer saved. */
+  full?: boolean;
   onProgress?: ProgressFn;
 }
 
@@ -29,6 +31,8 @@ export interface PlaylistReport {
 export interface SpotifyExportSummary {
   streams: Record<string, { pages: number; records: number; resumed: boolean }>;
   playlists: { total: number; fetched: number; unchanged: number; forbidden: number; details: PlaylistReport[] };
+  /** Saved tracks and episodes a --full run found no longer saved. */
+  removed: number;
   requests: number;
   retries: number;
   rateLimited: number;
@@ -69,7 +73,7 @@ export async function exportSpotify(o: SpotifyExportOptions): Promise<SpotifyExp
     waitNote = '';
   };
 
-  const summary: SpotifyExportSummary = { streams: {}, playlists: { total: 0, fetched: 0, unchanged: 0, forbidden: 0, details: [] }, requests: 0, retries: 0, rateLimited: 0, waitedMs: 0, seconds: 0 };
+  const summary: SpotifyExportSummary = { streams: {}, playlists: { total: 0, fetched: 0, unchanged: 0, forbidden: 0, details: [] }, removed: 0, requests: 0, retries: 0, rateLimited: 0, waitedMs: 0, seconds: 0 };
   const note = (r: StreamResult) => (summary.streams[r.key.replace(/^spotify\./, '')] = { pages: r.pages, records: r.records, resumed: r.resumed });
 
   return recordRun(store, 'export spotify', async () => {
@@ -77,10 +81,15 @@ export async function exportSpotify(o: SpotifyExportOptions): Promise<SpotifyExp
       note(await runStream<Json, never, null>(store, { key: 'spotify.profile', source: 'spotify', stream: () => spotify.profile(client), write: (p) => w.writeProfile(store, p.records[0]!), onPage: tick('profile') }));
     }
     // Tracks and episodes are staged page by page and resolved once at the end of the stream.
-    const playable = (kind: 'track' | 'episode', stream: string): Write => async (p, c) => {
-      const n = await w.stagePage(store, stream, offsetOf(p), p.records, (r) => r[kind] as Json | undefined, c.first);
-      if (c.last) await w.finishSavedPlayables(store, stream, kind);
-      return n;
+    // With --full, a pass that ran whole in this process also removes what is no longer saved.
+    const playable = (kind: 'track' | 'episode', stream: string): Write => {
+      let wholePass = false;
+      return async (p, c) => {
+        if (c.first) wholePass = true;
+        const n = await w.stagePage(store, stream, offsetOf(p), p.records, (r) => r[kind] as Json | undefined, c.first);
+        if (c.last) summary.removed += await w.finishSavedPlayables(store, stream, kind, (o.full ?? false) && wholePass);
+        return n;
+      };
     };
     const saved: [SpotifyStreamName, spotify.SavedKind, Write][] = [
       ['saved_tracks', 'tracks', playable('track', 'saved_tracks')],
@@ -93,7 +102,7 @@ export async function exportSpotify(o: SpotifyExportOptions): Promise<SpotifyExp
       note(await runStream<Json, spotify.OffsetCheckpoint, string>(store, {
         key: `spotify.${name}`,
         source: 'spotify',
-        stream: (hwm) => spotify.savedItems(client, kind, { stopBefore: hwm ?? undefined }),
+        stream: (hwm) => spotify.savedItems(client, kind, { stopBefore: o.full ? undefined : (hwm ?? undefined) }),
         write,
         // The newest added_at seen; the first page of a pass holds it (newest first).
         mark: (p, pending) => p.records.reduce<string | null>((m, r) => (typeof r.added_at === 'string' && (m === null || r.added_at > m) ? r.added_at : m), pending),

@@ -10,14 +10,16 @@ export default class ExportSpotify extends MixtapeCommand<typeof ExportSpotify> 
   static override examples = ['<%= config.bin %> export spotify', '<%= config.bin %> export spotify --streams saved_tracks,playlists --json'];
   static override flags = {
     streams: Flags.string({ description: `comma-separated subset of: ${SPOTIFY_STREAMS.join(', ')}` }),
+    full: Flags.boolean({ default: false, description: 'read saved tracks and episodes whole and drop those no longer saved (later runs otherwise stop at the last one seen)' }),
   };
 
   async run(): Promise<SpotifyExportSummary> {
-    const s = await exportSpotifyToStore({ dataDir: this.flags['data-dir'], streams: this.flags.streams, onProgress: this.progress() });
+    const s = await exportSpotifyToStore({ dataDir: this.flags['data-dir'], streams: this.flags.streams, full: this.flags.full, onProgress: this.progress() });
     if (!this.jsonEnabled()) {
       this.log(renderTable(Object.entries(s.streams).filter(([k]) => !k.startsWith('playlist_items:')).map(([stream, v]) => ({ stream, ...v }))));
       this.log(`playlists: ${s.playlists.total} (${s.playlists.fetched} fetched, ${s.playlists.unchanged} unchanged, ${s.playlists.forbidden} not readable)`);
       for (const p of s.playlists.details.filter((d) => d.status === 'forbidden')) this.log(`  not readable (Spotify allows items only for playlists you own or collaborate on): ${p.name}`);
+      if (s.removed > 0) this.log(`${s.removed} saved items no longer saved on Spotify were removed`);
       this.log(`${s.requests} requests, ${s.retries} retries, ${s.rateLimited} rate limited, ${(s.waitedMs / 1000).toFixed(1)} s waited, ${s.seconds.toFixed(1)} s`);
     }
     return s;

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noProgress, type ProgressFn } from '@mixtape/core';
-import { demoExport } from '@mixtape/fixtures';
+import { demoExport, startDemoLastfm } from '@mixtape/fixtures';
+import { enrichTracks } from '../enrich/enrich.js';
 import { importScrobbles } from '../import/scrobbles.js';
 import { importSpotifyExport } from '../import/spotify-export.js';
 import { recordFeedback } from '../personal/feedback.js';
@@ -57,6 +58,18 @@ export async function runDemo(options: { dataDir?: string; onProgress?: Progress
       (s) => `${s.rowsRead} scrobbles (${s.format}): ${s.inserted} plays`);
     await time('import spotify-export again', () => importSpotifyExport(store, join(dir, 'my_spotify_data.zip')),
       (s) => `${s.inserted} new plays (nothing twice)`);
+    // Enrichment answers come from the demo's own Last.fm-shaped server on loopback; they are cached
+    // like any other, so the second pass asks nothing.
+    const answers = await startDemoLastfm();
+    try {
+      const env = { LASTFM_API_KEY: 'demo', MIXTAPE_LASTFM_API_URL: answers.url, MIXTAPE_LASTFM_RATE: '500/1s' };
+      await time('enrich (Last.fm tags, similar)', () => enrichTracks({ store, env, sources: ['lastfm'] }),
+        (e) => `${e.sources.lastfm?.enriched ?? 0} of ${e.sources.lastfm?.tracks ?? 0} tracks, ${answers.requests()} requests`);
+      const before = answers.requests();
+      await time('enrich again', () => enrichTracks({ store, env, sources: ['lastfm'] }), () => `${answers.requests() - before} requests (all cached)`);
+    } finally {
+      await answers.close();
+    }
     const topArtists = await store.all<{ artist: string; plays: number; hours: number }>(`
 SELECT t.artist_name AS artist, count(*) AS plays, round(sum(coalesce(p.ms_played, t.duration_ms, 0)) / 3600000.0, 1) AS hours
 FROM plays p JOIN tracks t USING (track_id) WHERE p.kind = 'track' AND NOT coalesce(p.skipped, false)

@@ -34,6 +34,8 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
     const row = (name: string, m: SimulateResult['central']) =>
       `${name.padEnd(10)} ndcg@10 ${m.ndcg10.toFixed(4)}  recall@10 ${m.recall10.toFixed(4)}  recall@50 ${m.recall50.toFixed(4)}  coverage@10 ${m.coverage10.toFixed(4)}`;
     this.log(`${r.nodes} nodes, ${r.rounds} rounds, epsilon ${Number.isFinite(r.privacy.epsilon) ? r.privacy.epsilon.toFixed(2) : 'none (no noise)'} per node (delta ${r.privacy.delta})`);
+    if (Number.isFinite(r.privacy.epsilon))
+      this.log(`  (that epsilon holds against whoever sees the published models; against the hub itself, which sees each update with one node's noise, it is ${r.privacy.epsilonVsHub.toExponential(1)}: no secure aggregation yet)`);
     this.log(row('central', r.central));
     this.log(row('federated', r.federated));
     this.log(`federated / central ndcg@10 = ${r.ratioNdcg10.toFixed(3)}`);

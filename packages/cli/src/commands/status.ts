@@ -16,6 +16,10 @@ export default class Status extends MixtapeCommand<typeof Status> {
       if (status.plays.bySource.length) this.log(renderTable(status.plays.bySource));
       this.log('');
       this.log(status.runs.length ? renderTable(status.runs) : 'no runs yet');
+      const c = status.httpCache;
+      this.log('');
+      this.log(`HTTP cache: ${c.entries} answers (${c.notFound} not found, ${c.expired} expired), ${(c.bytes / 1024).toFixed(0)} KiB`);
+      if (c.services.length) this.log(renderTable(c.services.map((s) => ({ service: s.service, hits: s.hits, misses: s.misses, 'hit rate': `${(s.hitRate * 100).toFixed(1)} %` }))));
     }
     return status;
   }

@@ -26,6 +26,9 @@ export const SPOTIFY_SCOPES = [
   'user-read-recently-played',
   'playlist-read-private',
   'playlist-read-collaborative',
+  // `mixtape playlist push --to spotify` creates and fills playlists.
+  'playlist-modify-private',
+  'playlist-modify-public',
 ];
 
 /** The authorize URL (https://developer.spotify.com/documentation/web-api/tutorials/code-pkce-flow). */

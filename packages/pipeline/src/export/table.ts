@@ -51,7 +51,7 @@ export const EXPORTIFY_COLUMNS = [
 
 const EXPORTIFY_SELECT = `
 SELECT
-  c.uri AS "Track URI",
+  coalesce(c.uri, t.spotify_uri) AS "Track URI",
   coalesce(c.raw->>'$.name', t.title) AS "Track Name",
   array_to_string(json_extract_string(c.raw, '$.artists[*].uri'), ',') AS "Artist URI(s)",
   coalesce(array_to_string(json_extract_string(c.raw, '$.artists[*].name'), ','), t.artist_name) AS "Artist Name(s)",

@@ -1,3 +1,4 @@
+import { httpCacheStatus, type HttpCacheStatus } from '../http-cache/cache.js';
 import type { Store } from '../store/store.js';
 
 export interface StoreStatus {
@@ -9,6 +10,7 @@ export interface StoreStatus {
     last: string | null;
   };
   runs: Array<{ job: string; status: string; started_at: string; finished_at: string | null; rows_out: number | null }>;
+  httpCache: HttpCacheStatus;
 }
 
 const TABLES = ['plays', 'tracks', 'artists', 'library', 'playlists', 'playlist_items', 'track_tags', 'artist_tags', 'similar', 'http_cache', 'checkpoints', 'runs', 'models'];
@@ -24,5 +26,5 @@ export async function storeStatus(store: Store): Promise<StoreStatus> {
   const runs = await store.all<StoreStatus['runs'][number]>(
     `SELECT job, status, started_at, finished_at, rows_out FROM runs ORDER BY run_id DESC LIMIT 10`,
   );
-  return { database: store.path, tables, plays: { bySource, first: range.first, last: range.last }, runs };
+  return { database: store.path, tables, plays: { bySource, first: range.first, last: range.last }, runs, httpCache: await httpCacheStatus(store) };
 }

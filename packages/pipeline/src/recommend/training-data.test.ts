@@ -98,3 +98,26 @@ INSERT INTO artist_tags VALUES ('a3', 'polka', 100, 'lastfm');`);
     rec.dispose();
   });
 });
+
+describe('training data never comes from the Spotify Web API', () => {
+  it('leaves out plays, saves, playlists and tracks that only the Web API export wrote', async () => {
+    const store = await Store.open({ dataDir: ':memory:' });
+    try {
+      await store.run(`
+INSERT INTO tracks (track_id, title, artist_name, duration_ms) VALUES ('t1', 'Own', 'A', 200000), ('w1', 'Api Play', 'B', 200000), ('w2', 'Api Saved', 'B', 200000), ('w3', 'Api Listed', 'B', 200000);
+INSERT INTO plays (played_at, track_id, kind, ms_played, source) VALUES
+  ('2024-01-01 10:00:00', 't1', 'track', 200000, 'spotify-extended'),
+  ('2024-01-01 11:00:00', 'w1', 'track', 200000, 'spotify_api');
+INSERT INTO library (source, kind, item_id, name) VALUES ('spotify_api', 'track', 'w2', 'Api Saved');
+INSERT INTO playlists (playlist_id, source, name) VALUES ('sp1', 'spotify_api', 'From the API');
+INSERT INTO playlist_items (playlist_id, position, track_id) VALUES ('sp1', 0, 'w3'), ('sp1', 1, 't1');
+INSERT INTO spotify_catalog (uri, track_id, kind, fetched_at) VALUES ('spotify:track:w1', 'w1', 'track', now()), ('spotify:track:w2', 'w2', 'track', now()), ('spotify:track:w3', 'w3', 'track', now());`);
+      const d = await buildTrainingData(store);
+      expect(d.interactions.itemIds).toEqual(['t1']);
+      expect(d.interactions.userIds).toEqual([LISTENER_ID]);
+      expect(d.stats.plays).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+});

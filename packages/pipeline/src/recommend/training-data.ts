@@ -38,6 +38,13 @@ export interface TrainingData {
   stats: { plays: number; skips: number; tracks: number; sessions: number; playlists: number; saved: number };
 }
 
+/**
+ * Spotify's developer policy forbids training models on Web API content: rows the Web API export
+ * wrote (source 'spotify_api') never become training data. Only the listener's own data export,
+ * scrobbles and open metadata do. Mixtape's own recommendations are not evidence either.
+ */
+const WEB_API = 'spotify_api';
+
 /** The listener's own row id in `interactions`. */
 export const LISTENER_ID = 'me';
 
@@ -66,15 +73,16 @@ export async function buildTrainingData(store: Store, options: TrainingDataOptio
          OR (coalesce(p.ms_played, 0) < $1 AND (t.duration_ms IS NULL OR coalesce(p.ms_played, 0) < t.duration_ms / 2))) AS is_skip,
        least(1.0, coalesce(p.ms_played, 0)::DOUBLE / coalesce(nullif(t.duration_ms, 0), 180000)) AS heard
      FROM plays p LEFT JOIN tracks t USING (track_id)
-     WHERE p.kind = 'track'`,
+     WHERE p.kind = 'track' AND p.source <> '${WEB_API}'`,
     [o.shortPlayMs],
   );
   const own = await store.all<{ track_id: string; heard: number; skips: number; saved: number; lists: number }>(
     `WITH p AS (
        SELECT track_id, sum(CASE WHEN is_skip THEN 0 ELSE heard END) AS heard, count(*) FILTER (WHERE is_skip) AS skips
        FROM _rt_plays GROUP BY track_id),
-     s AS (SELECT DISTINCT item_id AS track_id, 1 AS saved FROM library WHERE kind = 'track'),
-     l AS (SELECT track_id, count(DISTINCT playlist_id) AS lists FROM playlist_items WHERE track_id IS NOT NULL GROUP BY track_id)
+     s AS (SELECT DISTINCT item_id AS track_id, 1 AS saved FROM library WHERE kind = 'track' AND source <> '${WEB_API}'),
+     l AS (SELECT track_id, count(DISTINCT playlist_id) AS lists FROM playlist_items JOIN playlists USING (playlist_id)
+           WHERE track_id IS NOT NULL AND playlists.source NOT IN ('${WEB_API}', 'mixtape') GROUP BY track_id)
      SELECT track_id, coalesce(p.heard, 0) AS heard, coalesce(p.skips, 0) AS skips, coalesce(s.saved, 0) AS saved, coalesce(l.lists, 0) AS lists
      FROM p FULL JOIN s USING (track_id) FULL JOIN l USING (track_id)
      ORDER BY track_id`,
@@ -114,7 +122,8 @@ export async function buildTrainingData(store: Store, options: TrainingDataOptio
     weights.push(Math.max(0.1, Number(r.heard)));
   }
   const lists = await store.all<{ playlist_id: string; track_id: string }>(
-    `SELECT DISTINCT playlist_id, track_id FROM playlist_items WHERE track_id IS NOT NULL ORDER BY playlist_id, track_id`,
+    `SELECT DISTINCT playlist_id, track_id FROM playlist_items JOIN playlists USING (playlist_id)
+     WHERE track_id IS NOT NULL AND playlists.source NOT IN ('${WEB_API}', 'mixtape') ORDER BY playlist_id, track_id`,
   );
   for (const r of lists) {
     users.push(`playlist:${r.playlist_id}`);
@@ -123,7 +132,15 @@ export async function buildTrainingData(store: Store, options: TrainingDataOptio
   }
   // Every known track is an item, played or not: unplayed ones (from the library of others, similar
   // tracks found by enrichment) are the "new to you" candidates, scored through their features.
-  const catalogue = await store.all<{ track_id: string }>(`SELECT track_id FROM tracks WHERE kind = 'track' ORDER BY track_id`);
+  // Tracks known only through the Web API are left out.
+  const catalogue = await store.all<{ track_id: string }>(`
+    SELECT track_id FROM tracks WHERE kind = 'track' AND (track_id NOT IN (SELECT track_id FROM spotify_catalog WHERE track_id IS NOT NULL) OR track_id IN (
+      SELECT track_id FROM plays WHERE source <> '${WEB_API}'
+      UNION SELECT item_id FROM library WHERE source <> '${WEB_API}'
+      UNION SELECT track_id FROM playlist_items JOIN playlists USING (playlist_id) WHERE playlists.source <> '${WEB_API}'
+      UNION SELECT to_id FROM "similar" WHERE kind = 'track'
+      UNION SELECT track_id FROM track_tags))
+    ORDER BY track_id`);
   const interactions = buildInteractions({ users, items, weights }, new IdIndex(catalogue.map((r) => r.track_id)), new IdIndex([LISTENER_ID]));
   const features = await trackFeatures(store, interactions.itemIds, o.slots);
   const recent = await store.all<{ track_id: string }>(

@@ -1,25 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mixtape } from './test/run-cli.js';
 import { demoExport } from '@mixtape/fixtures';
 
-const BIN = resolve(fileURLToPath(import.meta.url), '../../bin/run.js');
-const run = promisify(execFile);
-
-/** Runs the built CLI; returns stdout, stderr and the exit code without throwing. */
-async function mixtape(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string; code: number };
-    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
-  }
-}
 
 describe('mixtape CLI (built)', () => {
   let dir: string;

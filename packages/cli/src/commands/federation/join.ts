@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { join } from '@mixtape/federation';
+import { joinFederation as join } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 
 export default class FederationJoin extends MixtapeCommand<typeof FederationJoin> {

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { pull } from '@mixtape/federation';
+import { pullFederation as pull } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 
 export default class FederationPull extends MixtapeCommand<typeof FederationPull> {

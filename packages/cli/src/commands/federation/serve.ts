@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { defaultParams, federationDir, noiseMultiplierFor, startHub } from '@mixtape/federation';
+import { defaultParams, federationDir, noiseMultiplierFor, startHub } from '@mixtape/pipeline';
 import { join } from 'node:path';
 import { MixtapeCommand } from '../../base-command.js';
 

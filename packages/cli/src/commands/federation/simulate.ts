@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { simulate, type SimulateResult } from '@mixtape/federation';
+import { simulate, type SimulateResult } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 
 export default class FederationSimulate extends MixtapeCommand<typeof FederationSimulate> {

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { privacyStatus } from '@mixtape/federation';
+import { privacyStatus } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 
 export default class FederationStatus extends MixtapeCommand<typeof FederationStatus> {

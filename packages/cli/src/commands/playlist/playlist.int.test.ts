@@ -1,27 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, mixtape } from '../../test/run-cli.js';
 import { playlistFiles } from '@mixtape/connectors';
 import { seedSyntheticPlaylist, Store, syntheticTrack } from '@mixtape/pipeline';
 import { FakeSubsonic } from '../../../../../fixtures/src/servers/subsonic.js';
 import { FakeSpotifyPlaylists } from '../../../../../fixtures/src/servers/spotify-playlists.js';
 
-const BIN = resolve(fileURLToPath(import.meta.url), '../../../../bin/run.js');
-const run = promisify(execFile);
-
-async function mixtape(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string; code: number };
-    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
-  }
-}
 
 describe('mixtape playlist (built CLI)', () => {
   let dir: string;

@@ -1,10 +1,16 @@
 import type { PlaylistDoc } from './types.js';
 
+/** False for what XML 1.0 forbids: C0 controls other than tab, newline and carriage return; U+FFFE/FFFF. */
+function allowedInXml(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c !== 0xfffe && c !== 0xffff);
+}
+
 /** Escapes text for XML content and attributes; drops characters XML 1.0 forbids. */
 export function xmlEscape(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+  return Array.from(s)
+    .filter(allowedInXml)
+    .join('')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

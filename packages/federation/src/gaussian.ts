@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import { Rng } from '@mixtape/model';
 
 const CHUNK = 1 << 16;
 
@@ -26,16 +27,10 @@ export function addGaussianNoise(out: Float32Array, sigma: number): void {
   }
 }
 
-/** A small seeded generator (mulberry32) for reproducible splits and public initial tables. */
+/** The model package's seeded generator as a function, for reproducible splits and public initial tables. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /** A standard normal draw from a seeded uniform source. */

@@ -43,3 +43,47 @@ describe('mixtape run with the real stages', () => {
     await expect(runPipeline(parsePhases('push'), pipelineStages({ pushTo: ['cassette' as never], count: 5 }), { store: { dataDir: dir } })).rejects.toMatchObject({ code: 'invalid_target' });
   });
 });
+
+describe('mixtape run, every phase but publish, against fake services', () => {
+  it('exports, enriches, trains and pushes in one run, then a second run asks the services nothing new', async () => {
+    const { FakeSpotify, FakeDeezer, FakeLastfm, FakeMusicBrainz } = await import('@mixtape/fixtures');
+    const sp = new FakeSpotify({ savedTracks: 60, playlists: [40], foreignPlaylists: [] });
+    const dz = new FakeDeezer({ rate: { count: 250, windowMs: 1000 } });
+    const lf = new FakeLastfm({ rate: { count: 150, windowMs: 1000 } });
+    const mb = new FakeMusicBrainz({ rate: { count: 60, windowMs: 1000 } });
+    await Promise.all([sp.start(), dz.start(), lf.start(), mb.start()]);
+    const { dir: d, cleanup: done } = await tempDir();
+    try {
+      await writeFile(join(d, 'export.zip'), demoExport().zip);
+      await withStore({ dataDir: d }, (store) => importSpotifyExport(store, join(d, 'export.zip')));
+      const env = {
+        SPOTIFY_ACCESS_TOKEN: 'test-token', MIXTAPE_SPOTIFY_API_URL: `${sp.url}/v1`, MIXTAPE_SPOTIFY_RATE: '1000/1s',
+        MIXTAPE_DEEZER_API_URL: dz.url, MIXTAPE_DEEZER_RATE: '250/1s',
+        MIXTAPE_LASTFM_API_URL: `${lf.url}/2.0/`, MIXTAPE_LASTFM_RATE: '150/1s', LASTFM_API_KEY: 'test-key',
+        MIXTAPE_MUSICBRAINZ_API_URL: `${mb.url}/ws/2`, MIXTAPE_MUSICBRAINZ_RATE: '60/1s',
+      };
+      const phases = parsePhases('export,enrich,train,push');
+      const r = await runPipeline(phases, pipelineStages({ pushTo: ['xspf'], count: 15, env }), { store: { dataDir: d } });
+      expect(r.stages.map((s) => [s.stage, s.status])).toEqual([['export', 'ok'], ['enrich', 'ok'], ['train', 'ok'], ['push', 'ok']]);
+      expect(r.stages[0]!.rowsOut).toBeGreaterThanOrEqual(100);
+      expect(r.stages[1]!.rowsIn).toBeGreaterThan(0);
+      expect(existsSync(join(d, 'playlists', 'mixtape-picks.xspf'))).toBe(true);
+      // Web API rows are stored, and none of them is training data (the model saw the export's plays only).
+      await withStore({ dataDir: d }, async (store) => {
+        expect(Number(await store.scalar("SELECT count(*) FROM library WHERE source = 'spotify_api'"))).toBeGreaterThan(0);
+      });
+      // Recommended tracks found through similar-track edges join the work list (the push targets want
+      // their ids), so the next enrich asks about those only; the one after asks nothing at all.
+      const onlyEnrich = () => runPipeline(parsePhases('enrich'), pipelineStages({ pushTo: [], count: 5, env }), { store: { dataDir: d } });
+      const next = await onlyEnrich();
+      expect(next.stages[0]!.rowsIn).toBeLessThanOrEqual(3 * 15);
+      const seen = { dz: dz.seen.length, lf: lf.seen.length, mb: mb.seen.length };
+      const again = await onlyEnrich();
+      expect(again.stages[0]).toMatchObject({ status: 'ok', rowsIn: 0 });
+      expect({ dz: dz.seen.length, lf: lf.seen.length, mb: mb.seen.length }).toEqual(seen);
+    } finally {
+      await Promise.all([sp.stop(), dz.stop(), lf.stop(), mb.stop()]);
+      await done();
+    }
+  });
+});

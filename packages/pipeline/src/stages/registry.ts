@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { MixtapeError } from '@mixtape/core';
-import { enrichStore } from '../enrich/commands.js';
+import { enrichTracks, ENRICH_SOURCES } from '../enrich/enrich.js';
 import { spotifyAuthStatus } from '../export/spotify-auth.js';
 import { exportSpotifyToStore } from '../export/spotify-command.js';
 import { recommendPersonal, RECOMMENDATION_PLAYLIST } from '../personal/recommend.js';
@@ -44,9 +44,12 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
       writes: ['tracks', 'track_tags', 'artist_tags', 'similar', 'http_cache'],
       check: async () => {},
       run: async (ctx) => {
-        const s = await enrichStore({ dataDir: ctx.store.dataDir, onProgress: ctx.onProgress });
+        // Last.fm needs a key; without one the other two sources still run.
+        const sources = env.LASTFM_API_KEY ? [...ENRICH_SOURCES] : ENRICH_SOURCES.filter((x) => x !== 'lastfm');
+        const s = await withStore(ctx.store, (store) => enrichTracks({ store, env, sources, onProgress: ctx.onProgress }));
         const v = Object.values(s.sources);
-        return { rowsIn: sum(v.map((x) => x!.tracks)), rowsOut: sum(v.map((x) => x!.enriched)), detail: Object.entries(s.sources).map(([k, x]) => `${k}: ${x!.enriched}/${x!.tracks}`).join(', ') };
+        const skipped = env.LASTFM_API_KEY ? '' : '; lastfm skipped (no LASTFM_API_KEY)';
+        return { rowsIn: sum(v.map((x) => x!.tracks)), rowsOut: sum(v.map((x) => x!.enriched)), detail: Object.entries(s.sources).map(([k, x]) => `${k}: ${x!.enriched}/${x!.tracks}`).join(', ') + skipped };
       },
     },
     train: {

@@ -26,6 +26,7 @@ interface AnySummary {
   rowsRead: number;
   inserted: number;
   duplicates: number;
+  folded?: number;
   rejected: Record<string, number>;
   newTracks: number;
   durationMs: number;
@@ -43,6 +44,7 @@ export function printImportSummary(out: Logger, s: AnySummary): void {
   const rejected = Object.entries(s.rejected);
   out.log(
     `read ${s.rowsRead} rows: ${s.inserted} new plays, ${s.duplicates} already stored` +
+      (s.folded ? `, ${s.folded} repeated a play's time and track (added into it)` : '') +
       (s.upgraded ? `, ${s.upgraded} minute-precision plays upgraded` : '') +
       (rejected.length ? `, rejected ${rejected.map(([k, v]) => `${v} ${k}`).join(', ')}` : ', none rejected'),
   );

@@ -6,20 +6,34 @@ export const PLAY_COLUMNS =
 
 export interface MergeCounts {
   inserted: number;
+  /** Rows already stored (a re-import, an overlapping export). */
   duplicates: number;
+  /** Rows folded into another row of the same import with the same key (their ms_played added up). */
+  folded: number;
   /** Minute-precision plays that a second-precision copy of the same listen replaced. */
   upgraded: number;
 }
 
-const NOT_STORED = `NOT EXISTS (SELECT 1 FROM plays p WHERE p.played_at = c.played_at AND p.track_id = c.track_id AND p.ms_played IS NOT DISTINCT FROM c.ms_played)`;
+const NOT_STORED = `NOT EXISTS (SELECT 1 FROM plays p WHERE p.played_at = c.played_at AND p.track_id = c.track_id)`;
+
+/** The candidate columns, with a repeated key's rows folded into one play that carries their summed ms_played. */
+const CANDIDATE = PLAY_COLUMNS.split(', ').map((col) => (col === 'ms_played' ? 'coalesce(d.ms, c.ms_played) AS ms_played' : `c.${col}`)).join(', ');
+
+/** Second-precision plays as (minute, ms_played, name): each one, and each minute's sum per name. */
+const fineByMinute = (source: string) => `
+WITH f AS (SELECT date_trunc('minute', x.played_at) AS minute, x.ms_played, t.name_key FROM (${source}) x JOIN tracks t USING (track_id))
+SELECT minute, ms_played, name_key FROM f
+UNION ALL SELECT minute, sum(ms_played), name_key FROM f GROUP BY minute, name_key HAVING count(*) > 1`;
 
 /**
  * Merges the candidates `imp_plays` (a table or view: PLAY_COLUMNS + ord) into `plays`.
  *
- * One row per (played_at, track_id, ms_played): two listens of one track ending in the same second
- * differ in how long they ran. A minute-precision play (account-data history) and a second-precision
- * play (extended history) of the same track, same ms_played, within the same minute are one listen:
- * the finer one is kept, whichever was imported first.
+ * A play is identified by when it ended and what was played: one row per (played_at, track_id).
+ * Rows of one import that share a key (two quick restarts ending in the same second, or in the same
+ * minute in the account-data history) become one play whose ms_played is their sum, so no listening
+ * time is lost. A minute-precision play (account-data history) and second-precision plays (extended
+ * history) of the same track within the same minute, with the same ms_played (or the same total),
+ * are the same listening: the finer rows are kept, whichever was imported first.
  */
 export async function mergePlays(store: Store, importId: string): Promise<MergeCounts> {
   const c = (await store.one<{ total: number; coarse: number }>(
@@ -27,42 +41,44 @@ export async function mergePlays(store: Store, importId: string): Promise<MergeC
   ))!;
   const stored = (await store.one<{ n: number; coarse: number }>(`SELECT count(*) AS n, count(*) FILTER (precision_s > 1) AS coarse FROM plays`))!;
   const before = stored.n;
-  // Repeats inside one import: keep the finest, then the first, of each key.
+  // Keys repeated inside this import: keep the finest, then the first, row; sum the ms_played of that precision.
   await store.run(`
 CREATE OR REPLACE TEMP TABLE _dupe AS
-SELECT played_at, track_id, ms_played, arg_min(ord, precision_s * 1000000000000000 + ord) AS keep
-FROM imp_plays GROUP BY ALL HAVING count(*) > 1`);
-  const fresh = `${before > 0 ? `${NOT_STORED} AND ` : ''}NOT EXISTS (SELECT 1 FROM _dupe d WHERE d.played_at = c.played_at AND d.track_id = c.track_id AND d.ms_played IS NOT DISTINCT FROM c.ms_played AND d.keep <> c.ord)`;
+WITH k AS (SELECT played_at, track_id, min(precision_s) AS p FROM imp_plays GROUP BY played_at, track_id HAVING count(*) > 1)
+SELECT k.played_at, k.track_id, min(c.ord) FILTER (c.precision_s = k.p) AS keep, sum(c.ms_played) FILTER (c.precision_s = k.p) AS ms
+FROM k JOIN imp_plays c USING (played_at, track_id) GROUP BY k.played_at, k.track_id`);
+  const folded = Number(await store.scalar(`SELECT count(*) FROM imp_plays c JOIN _dupe d USING (played_at, track_id) WHERE d.keep <> c.ord`));
+  const fresh = `${before > 0 ? `${NOT_STORED} AND ` : ''}(d.keep IS NULL OR d.keep = c.ord)`;
+  const candidates = `SELECT ${CANDIDATE} FROM imp_plays c LEFT JOIN _dupe d USING (played_at, track_id) WHERE ${fresh}`;
 
   // Nothing at minute precision on either side: stream the candidates straight into plays.
   if (c.coarse === 0 && stored.coarse === 0) {
-    await store.run(`INSERT INTO plays (${PLAY_COLUMNS}, import_id) SELECT ${PLAY_COLUMNS}, $1 FROM imp_plays c WHERE ${fresh}`, [importId]);
+    await store.run(`INSERT INTO plays (${PLAY_COLUMNS}, import_id) SELECT *, $1 FROM (${candidates})`, [importId]);
     const inserted = Number(await store.scalar('SELECT count(*) FROM plays')) - before;
-    return { inserted, duplicates: c.total - inserted, upgraded: 0 };
+    return { inserted, duplicates: c.total - folded - inserted, folded, upgraded: 0 };
   }
 
-  await store.run(`CREATE OR REPLACE TEMP TABLE _mp AS SELECT * FROM imp_plays c WHERE ${fresh}`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE _mp AS ${candidates}`);
   let upgraded = 0;
   // name_key joins the two histories: the account-data one has no URIs.
   await store.run(`
-CREATE OR REPLACE TEMP TABLE _fine AS
-SELECT date_trunc('minute', f.played_at) AS minute, f.ms_played, t.name_key FROM (
+CREATE OR REPLACE TEMP TABLE _fine AS ${fineByMinute(`
   SELECT played_at, track_id, ms_played FROM _mp WHERE precision_s = 1
-  UNION ALL SELECT played_at, track_id, ms_played FROM plays WHERE precision_s = 1 AND source LIKE 'spotify%'
-) f JOIN tracks t USING (track_id);
+  UNION ALL SELECT played_at, track_id, ms_played FROM plays WHERE precision_s = 1 AND source LIKE 'spotify%'`)};
 DELETE FROM _mp WHERE precision_s > 1 AND EXISTS (
   SELECT 1 FROM _fine f JOIN tracks t ON t.name_key = f.name_key
   WHERE t.track_id = _mp.track_id AND f.ms_played = _mp.ms_played
     AND _mp.played_at BETWEEN f.minute - INTERVAL 1 MINUTE AND f.minute + INTERVAL 1 MINUTE);`);
   if (stored.coarse > 0) {
     await store.run(`
+CREATE OR REPLACE TEMP TABLE _finenew AS ${fineByMinute('SELECT played_at, track_id, ms_played FROM _mp WHERE precision_s = 1')};
 DELETE FROM plays WHERE precision_s > 1 AND EXISTS (
-  SELECT 1 FROM _mp n JOIN tracks tn ON tn.track_id = n.track_id JOIN tracks tp ON tp.name_key = tn.name_key
-  WHERE n.precision_s = 1 AND tp.track_id = plays.track_id AND n.ms_played = plays.ms_played
-    AND plays.played_at BETWEEN date_trunc('minute', n.played_at) - INTERVAL 1 MINUTE AND date_trunc('minute', n.played_at) + INTERVAL 1 MINUTE);`);
+  SELECT 1 FROM _finenew f JOIN tracks t ON t.name_key = f.name_key
+  WHERE t.track_id = plays.track_id AND f.ms_played = plays.ms_played
+    AND plays.played_at BETWEEN f.minute - INTERVAL 1 MINUTE AND f.minute + INTERVAL 1 MINUTE);`);
     upgraded = before - Number(await store.scalar('SELECT count(*) FROM plays'));
   }
   const inserted = Number(await store.scalar('SELECT count(*) FROM _mp'));
   await store.run(`INSERT INTO plays (${PLAY_COLUMNS}, import_id) SELECT ${PLAY_COLUMNS}, $1 FROM _mp`, [importId]);
-  return { inserted, duplicates: c.total - inserted, upgraded };
+  return { inserted, duplicates: c.total - folded - inserted, folded, upgraded };
 }

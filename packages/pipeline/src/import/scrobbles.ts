@@ -17,6 +17,8 @@ export interface ScrobbleImportSummary {
   rowsRead: number;
   inserted: number;
   duplicates: number;
+  /** Rows of this import that repeated another's time and track, added into it. */
+  folded: number;
   rejected: Record<string, number>;
   /** The first few rejected lines, so the listener can look at them. */
   rejectedLines: Array<{ line: number; reason: string }>;
@@ -57,6 +59,7 @@ CREATE OR REPLACE TEMP VIEW imp_plays (${PLAY_COLUMNS}, ord) AS
 SELECT s.played_at, r.track_id, 'track', NULL, '${source}', 1, s.skipped, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, s.row_id
 FROM imp_scr s JOIN imp_items_resolved r USING (row_id);`);
     const merged = await mergePlays(store, importId);
+    await store.run('DROP VIEW imp_plays');
     const rejected: Record<string, number> = {};
     for (const r of parsed.rejected) rejected[r.reason] = (rejected[r.reason] ?? 0) + 1;
     const summary: ScrobbleImportSummary = {
@@ -66,6 +69,7 @@ FROM imp_scr s JOIN imp_items_resolved r USING (row_id);`);
       rowsRead: parsed.rows.length + parsed.rejected.length,
       inserted: merged.inserted,
       duplicates: merged.duplicates,
+      folded: merged.folded,
       rejected,
       rejectedLines: parsed.rejected.slice(0, 20),
       newTracks,

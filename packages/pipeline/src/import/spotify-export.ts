@@ -20,6 +20,8 @@ export interface ImportSummary {
   rowsRead: number;
   inserted: number;
   duplicates: number;
+  /** Rows of this import that repeated another's time and track, added into it. */
+  folded: number;
   /** Minute-precision plays replaced by the same listen at second precision. */
   upgraded: number;
   rejected: Record<string, number>;
@@ -83,6 +85,8 @@ export async function importSpotifyExport(store: Store, path: string, options: I
       const { newTracks } = await resolveTracks(store, 'imp_items');
       await historyPlays(store);
       const merged = await mergePlays(store, importId);
+      // The view names this import's staging tables: gone with them.
+      await store.run('DROP VIEW imp_plays');
       const rejected = await historyRejects(store);
       const libInserted = await writeLibrary(store, library, 'spotify-export');
       const pl = await writePlaylists(store, playlists, 'spotify-export');
@@ -104,6 +108,7 @@ export async function importSpotifyExport(store: Store, path: string, options: I
         rowsRead,
         inserted: merged.inserted,
         duplicates: merged.duplicates,
+        folded: merged.folded,
         upgraded: merged.upgraded,
         rejected,
         newTracks,

@@ -66,9 +66,9 @@ CREATE TABLE plays (
   conn_country VARCHAR,
   import_id VARCHAR
 );
--- One row per listening event: (played_at, track_id, ms_played) is unique, kept so by the importers
--- (two listens of a track ending in the same second or minute differ in ms_played). No index: the
--- importers' anti-joins are hash joins, and an ART index only slows bulk inserts.
+-- One row per listening event: (played_at, track_id) is unique, kept so by the importers (rows that
+-- repeat a key are added into one play). No index: the importers' anti-joins are hash joins, and an
+-- ART index only slows bulk inserts.
 CREATE TABLE library (
   source VARCHAR NOT NULL,
   kind VARCHAR NOT NULL,

@@ -1,7 +1,7 @@
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { lastfm, pageNumberPages, type HttpClient, type Stream } from '@mixtape/connectors';
 import { resolveTracks } from '../identity/resolve.js';
-import { mergePlays } from '../import/merge-plays.js';
+import { dropScrobblesHeardOnSpotify, mergePlays } from '../import/merge-plays.js';
 import { runStream } from '../runner/run-stream.js';
 import { recordRun } from '../runner/runs.js';
 import { appendTempTable, type Cell } from '../store/bulk.js';
@@ -46,12 +46,7 @@ async function writeScrobbles(store: Store, list: lastfm.Scrobble[]): Promise<{ 
            NULL::VARCHAR AS reason_start, NULL::VARCHAR AS reason_end, NULL::BOOLEAN AS shuffle, NULL::BOOLEAN AS offline, NULL::TIMESTAMP AS offline_at,
            NULL::BOOLEAN AS incognito, NULL::VARCHAR AS platform, NULL::VARCHAR AS conn_country, p.row_id AS ord
     FROM lf_plays p JOIN lf_items_resolved r USING (row_id)`);
-  const before = Number(await store.scalar('SELECT count(*) FROM imp_plays'));
-  await store.run(`DELETE FROM imp_plays WHERE EXISTS (
-    SELECT 1 FROM plays s JOIN tracks ts ON ts.track_id = s.track_id JOIN tracks ti ON ti.track_id = imp_plays.track_id
-    WHERE s.source LIKE 'spotify%' AND (s.track_id = imp_plays.track_id OR ts.name_key = ti.name_key)
-      AND abs(epoch(s.played_at - to_milliseconds(coalesce(s.ms_played, 0))) - epoch(imp_plays.played_at)) <= 90)`);
-  const spotify = before - Number(await store.scalar('SELECT count(*) FROM imp_plays'));
+  const spotify = await dropScrobblesHeardOnSpotify(store);
   const m = await mergePlays(store, 'lastfm:api');
   return { inserted: m.inserted, duplicates: m.duplicates, spotify };
 }

@@ -10,8 +10,38 @@ export interface MergeCounts {
   duplicates: number;
   /** Rows folded into another row of the same import with the same key (their ms_played added up). */
   folded: number;
-  /** Minute-precision plays that a second-precision copy of the same listen replaced. */
+  /** Stored plays that a richer copy of the same listen replaced (minute precision, or a scrobble). */
   upgraded: number;
+}
+
+/** Sources whose time is when the listen started (a scrobble), not when it ended. */
+const SCROBBLE_SOURCES = `('lastfm', 'librefm', 'scrobbler-log')`;
+
+/**
+ * A Spotify play `sp` and a scrobble `sc` are the same listen: the same track (or name), and the
+ * scrobble's start within 90 s of the Spotify play's end minus how long it ran.
+ */
+const SAME_LISTEN = (sp: string, sc: string) => `EXISTS (SELECT 1 FROM tracks a, tracks b WHERE a.track_id = ${sp}.track_id AND b.track_id = ${sc}.track_id
+  AND (a.track_id = b.track_id OR a.name_key = b.name_key)
+  AND abs(epoch(${sp}.played_at - to_milliseconds(coalesce(${sp}.ms_played, 0))) - epoch(${sc}.played_at)) <= 90)`;
+
+/**
+ * Drops from the candidate table `imp_plays` the scrobbles of listens already stored from Spotify
+ * (Spotify scrobbling to Last.fm gives each listen twice). Returns how many were dropped.
+ */
+export async function dropScrobblesHeardOnSpotify(store: Store): Promise<number> {
+  const before = Number(await store.scalar('SELECT count(*) FROM imp_plays'));
+  await store.run(`DELETE FROM imp_plays WHERE EXISTS (SELECT 1 FROM plays s WHERE s.source LIKE 'spotify%' AND ${SAME_LISTEN('s', 'imp_plays')})`);
+  return before - Number(await store.scalar('SELECT count(*) FROM imp_plays'));
+}
+
+/** Removes stored scrobbles of listens that the incoming Spotify rows now hold (richer: skips, reasons). */
+async function replaceScrobbles(store: Store, candidates: string): Promise<number> {
+  const stored = Number(await store.scalar(`SELECT count(*) FROM plays WHERE source IN ${SCROBBLE_SOURCES}`));
+  if (stored === 0) return 0;
+  await store.run(`CREATE OR REPLACE TEMP TABLE _sp AS SELECT played_at, track_id, ms_played FROM (${candidates}) WHERE source LIKE 'spotify%'`);
+  await store.run(`DELETE FROM plays WHERE source IN ${SCROBBLE_SOURCES} AND EXISTS (SELECT 1 FROM _sp WHERE ${SAME_LISTEN('_sp', 'plays')})`);
+  return stored - Number(await store.scalar(`SELECT count(*) FROM plays WHERE source IN ${SCROBBLE_SOURCES}`));
 }
 
 const NOT_STORED = `NOT EXISTS (SELECT 1 FROM plays p WHERE p.played_at = c.played_at AND p.track_id = c.track_id)`;
@@ -51,11 +81,14 @@ FROM k JOIN imp_plays c USING (played_at, track_id) GROUP BY k.played_at, k.trac
   const fresh = `${before > 0 ? `${NOT_STORED} AND ` : ''}(d.keep IS NULL OR d.keep = c.ord)`;
   const candidates = `SELECT ${CANDIDATE} FROM imp_plays c LEFT JOIN _dupe d USING (played_at, track_id) WHERE ${fresh}`;
 
+  const scrobblesReplaced = await replaceScrobbles(store, candidates);
+  const base = before - scrobblesReplaced;
+
   // Nothing at minute precision on either side: stream the candidates straight into plays.
   if (c.coarse === 0 && stored.coarse === 0) {
     await store.run(`INSERT INTO plays (${PLAY_COLUMNS}, import_id) SELECT *, $1 FROM (${candidates})`, [importId]);
-    const inserted = Number(await store.scalar('SELECT count(*) FROM plays')) - before;
-    return { inserted, duplicates: c.total - folded - inserted, folded, upgraded: 0 };
+    const inserted = Number(await store.scalar('SELECT count(*) FROM plays')) - base;
+    return { inserted, duplicates: c.total - folded - inserted, folded, upgraded: scrobblesReplaced };
   }
 
   await store.run(`CREATE OR REPLACE TEMP TABLE _mp AS ${candidates}`);
@@ -76,8 +109,9 @@ DELETE FROM plays WHERE precision_s > 1 AND EXISTS (
   SELECT 1 FROM _finenew f JOIN tracks t ON t.name_key = f.name_key
   WHERE t.track_id = plays.track_id AND f.ms_played = plays.ms_played
     AND plays.played_at BETWEEN f.minute - INTERVAL 1 MINUTE AND f.minute + INTERVAL 1 MINUTE);`);
-    upgraded = before - Number(await store.scalar('SELECT count(*) FROM plays'));
+    upgraded = base - Number(await store.scalar('SELECT count(*) FROM plays'));
   }
+  upgraded += scrobblesReplaced;
   const inserted = Number(await store.scalar('SELECT count(*) FROM _mp'));
   await store.run(`INSERT INTO plays (${PLAY_COLUMNS}, import_id) SELECT ${PLAY_COLUMNS}, $1 FROM _mp`, [importId]);
   return { inserted, duplicates: c.total - folded - inserted, folded, upgraded };

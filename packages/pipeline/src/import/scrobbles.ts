@@ -7,7 +7,7 @@ import { resolveTracks } from '../identity/resolve.js';
 import { appendTempTable, type Cell } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
 import { ITEM_COLUMNS } from './library-stage.js';
-import { mergePlays, PLAY_COLUMNS } from './merge-plays.js';
+import { dropScrobblesHeardOnSpotify, mergePlays } from './merge-plays.js';
 import { recordImport } from './record.js';
 
 export interface ScrobbleImportSummary {
@@ -55,11 +55,15 @@ export async function importScrobbles(
     const plays: Cell[][] = parsed.rows.map((r, i) => [i + 1, r.playedAt, r.skipped ?? null]);
     await appendTempTable(store, 'imp_scr', [['row_id', 'BIGINT'], ['played_at', 'TIMESTAMP'], ['skipped', 'BOOLEAN']], plays);
     await store.run(`
-CREATE OR REPLACE TEMP VIEW imp_plays (${PLAY_COLUMNS}, ord) AS
-SELECT s.played_at, r.track_id, 'track', NULL, '${source}', 1, s.skipped, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, s.row_id
+CREATE OR REPLACE TEMP TABLE imp_plays AS
+SELECT s.played_at, r.track_id, 'track' AS kind, NULL::BIGINT AS ms_played, '${source}' AS source, 1 AS precision_s, s.skipped,
+  NULL::VARCHAR AS reason_start, NULL::VARCHAR AS reason_end, NULL::BOOLEAN AS shuffle, NULL::BOOLEAN AS offline, NULL::TIMESTAMP AS offline_at,
+  NULL::BOOLEAN AS incognito, NULL::VARCHAR AS platform, NULL::VARCHAR AS conn_country, s.row_id AS ord
 FROM imp_scr s JOIN imp_items_resolved r USING (row_id);`);
+    // Spotify scrobbling to Last.fm gives each listen twice: keep the Spotify copy.
+    const heardOnSpotify = await dropScrobblesHeardOnSpotify(store);
     const merged = await mergePlays(store, importId);
-    await store.run('DROP VIEW imp_plays');
+    await store.run('DROP TABLE imp_plays');
     const rejected: Record<string, number> = {};
     for (const r of parsed.rejected) rejected[r.reason] = (rejected[r.reason] ?? 0) + 1;
     const summary: ScrobbleImportSummary = {
@@ -68,7 +72,7 @@ FROM imp_scr s JOIN imp_items_resolved r USING (row_id);`);
       format: parsed.format,
       rowsRead: parsed.rows.length + parsed.rejected.length,
       inserted: merged.inserted,
-      duplicates: merged.duplicates,
+      duplicates: merged.duplicates + heardOnSpotify,
       folded: merged.folded,
       rejected,
       rejectedLines: parsed.rejected.slice(0, 20),

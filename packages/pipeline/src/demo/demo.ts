@@ -44,7 +44,7 @@ export async function runDemo(options: { dataDir?: string; onProgress?: Progress
     steps.push({ step, detail: detail(v), ms: Date.now() - t });
     return v;
   };
-  const demo = await time('make demo export', async () => {
+  await time('make demo export', async () => {
     const d = demoExport();
     await writeFile(join(dir, 'my_spotify_data.zip'), d.zip);
     await writeFile(join(dir, 'lastfm-export.csv'), d.scrobblesCsv);
@@ -97,6 +97,5 @@ GROUP BY 1 ORDER BY plays DESC LIMIT 5`);
     }
     return out;
   }, (f) => f.map((x) => x.slice(dir.length + 1)).join(', '));
-  void demo;
   return { dataDir: dir, steps, ...summary, recommendations: picks.tracks, files };
 }

@@ -1,10 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoExport } from '@mixtape/fixtures';
-import { importSpotifyExport } from '../import/spotify-export.js';
 import { withStore } from '../store/store.js';
-import { tempDir } from '../test/helpers.js';
+import { demoDataDir } from '../test/helpers.js';
 import { recordFeedback } from './feedback.js';
 import { recommendPersonal } from './recommend.js';
 import { trainPersonal } from './train.js';
@@ -14,9 +12,7 @@ describe('personal model: train, recommend, feedback', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    ({ dir, cleanup } = await tempDir());
-    await writeFile(join(dir, 'export.zip'), demoExport().zip);
-    await withStore({ dataDir: dir }, (store) => importSpotifyExport(store, join(dir, 'export.zip')));
+    ({ dir, cleanup } = await demoDataDir());
   });
   afterAll(() => cleanup());
 

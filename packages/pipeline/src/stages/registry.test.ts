@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoExport } from '@mixtape/fixtures';
 import { importSpotifyExport } from '../import/spotify-export.js';
 import { withStore } from '../store/store.js';
-import { tempDir } from '../test/helpers.js';
+import { demoDataDir, tempDir } from '../test/helpers.js';
 import { parsePhases, runPipeline } from './pipeline.js';
 import { pipelineStages } from './registry.js';
 
@@ -13,9 +13,7 @@ describe('mixtape run with the real stages', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    ({ dir, cleanup } = await tempDir());
-    await writeFile(join(dir, 'export.zip'), demoExport().zip);
-    await withStore({ dataDir: dir }, (store) => importSpotifyExport(store, join(dir, 'export.zip')));
+    ({ dir, cleanup } = await demoDataDir());
   });
   afterAll(() => cleanup());
 

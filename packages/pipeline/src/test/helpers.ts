@@ -1,7 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store } from '../store/store.js';
+import { demoExport } from '@mixtape/fixtures';
+import { importSpotifyExport } from '../import/spotify-export.js';
+import { Store, withStore } from '../store/store.js';
 
 /** A fresh in-memory store; close it in afterEach. */
 export function memoryStore(): Promise<Store> {
@@ -20,4 +22,12 @@ export async function musicTotals(store: Store): Promise<{ plays: number; distin
 SELECT count(*) AS plays, count(DISTINCT (played_at, track_id)) AS "distinct", coalesce(sum(ms_played), 0) AS ms
 FROM plays WHERE kind = 'track'`);
   return row!;
+}
+
+/** A temp data dir holding the demo listener's Spotify export, imported. */
+export async function demoDataDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const t = await tempDir();
+  await writeFile(join(t.dir, 'export.zip'), demoExport().zip);
+  await withStore({ dataDir: t.dir }, (store) => importSpotifyExport(store, join(t.dir, 'export.zip')));
+  return t;
 }

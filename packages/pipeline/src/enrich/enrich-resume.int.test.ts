@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDeezer, FakeLastfm, FakeMusicBrainz } from '@mixtape/fixtures';
 import { Store } from '../store/store.js';
+import { CLI, runCli } from '../test/helpers.js';
 import { seedCatalogue } from './seed.test-helper.js';
 
 // Runs the real CLI (built by `tsc -b`) and kills it with SIGKILL in the middle of enrichment.
-const CLI = resolve(__dirname, '../../../cli/bin/run.js');
 const dz = new FakeDeezer({ rate: { count: 50, windowMs: 1000 }, latencyMs: 2 });
 const lf = new FakeLastfm({ rate: { count: 50, windowMs: 1000 }, latencyMs: 2 });
 const mb = new FakeMusicBrainz({ rate: { count: 50, windowMs: 1000 }, latencyMs: 2 });
@@ -16,25 +15,13 @@ const mb = new FakeMusicBrainz({ rate: { count: 50, windowMs: 1000 }, latencyMs:
 beforeAll(() => Promise.all([dz.start(), lf.start(), mb.start()]).then(() => undefined));
 afterAll(() => Promise.all([dz.stop(), lf.stop(), mb.stop()]).then(() => undefined));
 
-function runCli(dataDir: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stdout: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, 'enrich', '--json', '--data-dir', dataDir], {
-      env: {
-        ...process.env,
-        MIXTAPE_DEEZER_API_URL: dz.url, MIXTAPE_DEEZER_RATE: '50/1s',
-        MIXTAPE_LASTFM_API_URL: `${lf.url}/2.0/`, MIXTAPE_LASTFM_RATE: '50/1s', LASTFM_API_KEY: 'test-key',
-        MIXTAPE_MUSICBRAINZ_API_URL: `${mb.url}/ws/2`, MIXTAPE_MUSICBRAINZ_RATE: '50/1s',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      done({ code, signal, stdout });
-    });
-  });
+function runEnrich(dataDir: string, killAfterMs?: number) {
+  const env = {
+    MIXTAPE_DEEZER_API_URL: dz.url, MIXTAPE_DEEZER_RATE: '50/1s',
+    MIXTAPE_LASTFM_API_URL: `${lf.url}/2.0/`, MIXTAPE_LASTFM_RATE: '50/1s', LASTFM_API_KEY: 'test-key',
+    MIXTAPE_MUSICBRAINZ_API_URL: `${mb.url}/ws/2`, MIXTAPE_MUSICBRAINZ_RATE: '50/1s',
+  };
+  return runCli(['enrich', '--json', '--data-dir', dataDir], env, killAfterMs);
 }
 
 describe('enrich after kill -9', () => {
@@ -45,8 +32,8 @@ describe('enrich after kill -9', () => {
     await seedCatalogue(seed, 300);
     seed.close();
     let kills = 0;
-    for (const at of [2500, 4000]) if ((await runCli(dir, at)).signal === 'SIGKILL') kills++;
-    expect((await runCli(dir)).code).toBe(0);
+    for (const at of [2500, 4000]) if ((await runEnrich(dir, at)).signal === 'SIGKILL') kills++;
+    expect((await runEnrich(dir)).code).toBe(0);
     expect(kills).toBeGreaterThanOrEqual(1);
     const store = await Store.open({ dataDir: dir });
     try {
@@ -59,7 +46,7 @@ describe('enrich after kill -9', () => {
       store.close();
     }
     const before = dz.count() + lf.count() + mb.count();
-    expect((await runCli(dir)).code).toBe(0);
+    expect((await runEnrich(dir)).code).toBe(0);
     expect(dz.count() + lf.count() + mb.count()).toBe(before);
   });
 });

@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSpotify } from '@mixtape/fixtures';
 import { Store } from '../store/store.js';
+import { CLI, runCli } from '../test/helpers.js';
 
 // Runs the real CLI (built by `tsc -b`) in a child process and kills it with SIGKILL mid-run.
-const CLI = resolve(__dirname, '../../../cli/bin/run.js');
 let server: FakeSpotify;
 
 beforeAll(async () => {
@@ -16,20 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-function runCli(dataDir: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stdout: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, 'export', 'spotify', '--json', '--data-dir', dataDir], {
-      env: { ...process.env, MIXTAPE_SPOTIFY_API_URL: `${server.url}/v1`, MIXTAPE_SPOTIFY_ACCOUNTS_URL: server.url, SPOTIFY_ACCESS_TOKEN: 'test-token', MIXTAPE_SPOTIFY_RATE: '1000/1s' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      done({ code, signal, stdout });
-    });
-  });
+function runExport(dataDir: string, killAfterMs?: number) {
+  const env = { MIXTAPE_SPOTIFY_API_URL: `${server.url}/v1`, MIXTAPE_SPOTIFY_ACCOUNTS_URL: server.url, SPOTIFY_ACCESS_TOKEN: 'test-token', MIXTAPE_SPOTIFY_RATE: '1000/1s' };
+  return runCli(['export', 'spotify', '--json', '--data-dir', dataDir], env, killAfterMs);
 }
 
 describe('export spotify after kill -9', () => {
@@ -38,10 +26,10 @@ describe('export spotify after kill -9', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mt-kill-'));
     let kills = 0;
     for (const at of [800, 1400, 2000, 2600]) {
-      const r = await runCli(dir, at + Math.floor(Math.random() * 300));
+      const r = await runExport(dir, at + Math.floor(Math.random() * 300));
       if (r.signal === 'SIGKILL') kills++;
     }
-    const final = await runCli(dir);
+    const final = await runExport(dir);
     expect(final.code).toBe(0);
     expect(kills).toBeGreaterThanOrEqual(2);
     const store = await Store.open({ dataDir: dir });
@@ -73,7 +61,7 @@ describe('export spotify after kill -9', () => {
     }
     // A further run asks only what it needs to see that nothing changed.
     server.seen.length = 0;
-    const again = JSON.parse((await runCli(dir)).stdout) as { requests: number; playlists: { unchanged: number } };
+    const again = JSON.parse((await runExport(dir)).stdout) as { requests: number; playlists: { unchanged: number } };
     expect(again.playlists.unchanged).toBe(4);
     expect(server.count(/\/items$/)).toBe(0);
     expect(server.count(/\/me\/tracks$/)).toBe(1);

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FakeDeezer, FakeLastfm, FakeMusicBrainz, type FakeServer } from '@mixtape/fixtures';
 import { enrichTracks, Store } from '@mixtape/pipeline';
+import { seedCatalogue } from '../packages/pipeline/src/enrich/seed.test-helper.js';
 
 const { values } = parseArgs({ strict: false, options: { tracks: { type: "string", default: "5000" }, scale: { type: "string", default: "20" }, latency: { type: "string", default: "5" }, serve: { type: "boolean" } } });
 const n = Number(values.tracks);
@@ -54,15 +55,8 @@ const env = {
 
 const dir = mkdtempSync(join(tmpdir(), 'mt-bench-enrich-'));
 const store = await Store.open({ dataDir: dir });
-await store.run(`
-INSERT INTO tracks (track_id, kind, title, artist_name, album_name, duration_ms, isrc, artist_id, name_key)
-SELECT 'tk' || lpad(i::VARCHAR, 8, '0'), 'track', 'Track ' || i, 'Artist ' || (i % 997), 'Album ' || (i % 2003), 120000 + (i % 180) * 1000,
-       CASE WHEN i % 25 = 24 THEN NULL ELSE 'QZMX' || lpad(i::VARCHAR, 8, '0') END,
-       'a' || substr(md5(mt_norm('Artist ' || (i % 997))), 1, 15), mt_name_key('track', 'Artist ' || (i % 997), 'Track ' || i)
-FROM range(${n}) r(i);
-INSERT INTO track_keys SELECT 'name', name_key, track_id FROM tracks;
-INSERT INTO artists (artist_id, name, name_key) SELECT DISTINCT artist_id, artist_name, mt_norm(artist_name) FROM tracks;
-INSERT INTO library (source, kind, item_id, name, artist_name, added_at) SELECT 'bench', 'track', track_id, title, artist_name, now() FROM tracks;`);
+// The same catalogue the tests seed: the fakes' tracks, every 25th without an ISRC, all in the library.
+await seedCatalogue(store, n);
 
 const t0 = performance.now();
 const first = await enrichTracks({ store, env });

@@ -1,21 +1,16 @@
-import { noProgress, type ProgressFn } from '@mixtape/core';
+import { noProgress } from '@mixtape/core';
 import { itemCounts, mapValues, transpose, type Interactions } from '../data/interactions.js';
 import { emptyFeatures, type ItemFeatures } from '../data/item-features.js';
 import { Rng } from '../data/rng.js';
 import { alsHalfStepBatched } from './als-batched.js';
 import { featureItems, featurePart, featureSweep } from './features-step.js';
 import { initFactors } from './factors.js';
+import type { IalsOptions } from '../baselines/ials.js';
 import type { HybridModel } from './model.js';
 
 /** Hyper-parameters of the hybrid model; defaults tuned on HetRec Last.fm 2K. */
-export interface HybridOptions {
-  factors?: number;
-  iterations?: number;
-  lambda?: number;
-  lambdaPerObs?: number;
-  alpha?: number;
-  epsilon?: number;
-  cgSteps?: number;
+/** Hyper-parameters of the hybrid model (those of iALS, plus its feature and content parts); defaults tuned on HetRec Last.fm 2K. */
+export interface HybridOptions extends IalsOptions {
   /** How strongly an item's vector is pulled towards its features' part (the item's own embedding's penalty). */
   priorWeight?: number;
   /** L2 penalty on the feature (tag, artist) embeddings. */
@@ -28,8 +23,6 @@ export interface HybridOptions {
   negativeExponent?: number;
   /** Confidence relative to each user's median weight, so heavy and light listeners count alike. */
   perUserScale?: number;
-  seed?: number;
-  onProgress?: ProgressFn;
 }
 
 export const HYBRID_DEFAULTS = {

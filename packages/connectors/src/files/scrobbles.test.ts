@@ -49,6 +49,44 @@ describe('scrobble files', () => {
     expect(detectScrobbleFormat('Date-time,Artist,Song\n2024-09-05T03:03:07-0500,A,B')).toBeUndefined();
   });
 
+  it('rejects listens before 2000 or in the future with their reason and line, keeping the rest', () => {
+    const now = Date.UTC(2025, 0, 1);
+    const csv = [
+      'uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid',
+      '4102444800,"01 Jan 2100, 00:00",Slowdive,,Souvlaki,,Future,',
+      '-100,"31 Dec 1969, 23:58",Slowdive,,Souvlaki,,Past,',
+      '1720688820,"11 Jul 2024, 09:07",Slowdive,,Souvlaki,,Alison,',
+      '946684799,"31 Dec 1999, 23:59",Slowdive,,Souvlaki,,Millennium,',
+    ].join('\n');
+    const out = parseScrobbles(csv, 'lastfm.csv', undefined, now);
+    expect(out.rows.map((r) => r.title)).toEqual(['Alison']);
+    expect(out.rejected).toEqual([
+      { line: 2, reason: 'played_in_future' },
+      { line: 3, reason: 'played_before_2000' },
+      { line: 5, reason: 'played_before_2000' },
+    ]);
+    const log = parseScrobbles('#AUDIOSCROBBLER/1.1\nA\tB\tC\t1\t100\tL\t4102444800\t\nA\tB\tD\t1\t100\tL\t1577836800\t\n', '.scrobbler.log', undefined, now);
+    expect(log.rows.map((r) => r.title)).toEqual(['D']);
+    expect(log.rejected).toEqual([{ line: 2, reason: 'played_in_future' }]);
+    // Every row impossible is still this layout: counted, not refused.
+    expect(parseScrobbles('Artist,Track,Album,Time\nLush,Light,Gala,4102444800\n', 'l.csv', undefined, now).rejected).toEqual([{ line: 2, reason: 'played_in_future' }]);
+  });
+
+  it.each([
+    ['lastfm-csv', 'Slowdive,Souvlaki,Alison,31 Jan 2021 18:04\n', /x\.csv is not a lastfm-csv file: no row has a header with uts \(or utc_time\), artist and track/],
+    ['librefm-csv', 'uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\n1720688820,"11 Jul 2024, 09:07",Slowdive,,Souvlaki,,Alison,\n', /x\.csv is not a librefm-csv file: .*artist, track and time/],
+    ['lastfm-to-csv', 'Artist,Track,Album,Time\nLush,Sweetness and Light,Gala,1690347960\n', /x\.csv is not a lastfm-to-csv file/],
+    ['scrobbler-log', 'Artist,Track,Album,Time\nLush,Sweetness and Light,Gala,1690347960\n', /x\.csv is not a scrobbler-log file: no row has tab-separated/],
+  ] as const)('refuses a file forced as %s whose rows do not have that shape', (format, content, message) => {
+    let err: unknown;
+    try {
+      parseScrobbles(content, '/some/dir/x.csv', format);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'wrong_format', message: expect.stringMatching(message), suggestion: expect.stringContaining('--format') });
+  });
+
   it('parses text dates and rejects nonsense', () => {
     expect(parseTextDate('11 Jul 2024, 09:07')).toBe(Date.UTC(2024, 6, 11, 9, 7));
     expect(parseTextDate('32 Foo 2024 10:00')).toBeUndefined();

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { MixtapeError } from '@mixtape/core';
+import { implausiblePlay } from './play-bounds.js';
 
 /** Scrobble file layouts Mixtape reads. */
 export const SCROBBLE_FORMATS = ['lastfm-csv', 'lastfm-to-csv', 'librefm-csv', 'scrobbler-log'] as const;
@@ -31,6 +32,20 @@ export interface ScrobbleFile {
   rows: Scrobble[];
   rejected: Rejected[];
 }
+
+/** What each layout's rows must carry, for the wrong-format message. */
+const EXPECTED: Record<ScrobbleFormat, string> = {
+  'lastfm-csv': 'a header with uts (or utc_time), artist and track',
+  'librefm-csv': 'a header with artist, track and time',
+  'lastfm-to-csv': 'four columns: artist, album, track, date (31 Jan 2021 18:04)',
+  'scrobbler-log': 'tab-separated artist, album, title, track number, length, rating, unix time',
+};
+
+/** Header columns a layout reads by name; one of each inner list must be present. */
+const HEADER_COLUMNS: Partial<Record<ScrobbleFormat, string[][]>> = {
+  'lastfm-csv': [['uts', 'utc_time'], ['artist'], ['track']],
+  'librefm-csv': [['artist'], ['track'], ['time']],
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
@@ -84,8 +99,12 @@ export function detectScrobbleFormat(content: string): ScrobbleFormat | undefine
   return undefined;
 }
 
-/** Parses a scrobble file; throws a MixtapeError for an empty file or an unknown layout. */
-export function parseScrobbles(content: string, fileName: string, force?: ScrobbleFormat): ScrobbleFile {
+/**
+ * Parses a scrobble file; throws a MixtapeError for an empty file, an unknown layout, or a file whose
+ * rows do not have the layout's shape (`wrong_format`). Listens outside PLAY_BOUNDS (relative to
+ * `nowMs`) are rejected with their reason.
+ */
+export function parseScrobbles(content: string, fileName: string, force?: ScrobbleFormat, nowMs: number = Date.now()): ScrobbleFile {
   const name = basename(fileName);
   if (content.trim() === '') throw new MixtapeError('empty_file', `${name} is empty`, { suggestion: 'export your scrobbles again' });
   const format = force ?? detectScrobbleFormat(content);
@@ -94,8 +113,29 @@ export function parseScrobbles(content: string, fileName: string, force?: Scrobb
       suggestion: `expected a Last.fm CSV (ghan.nl, with header uts,utc_time,artist,…), lastfm-to-csv (artist,album,track,date), a Libre.fm CSV (Artist,Track,Album,Time) or a Rockbox .scrobbler.log; force one with --format (${SCROBBLE_FORMATS.join(', ')})`,
     });
   }
-  if (format === 'scrobbler-log') return parseScrobblerLog(content);
-  return parseCsv(content, format, name);
+  const file = format === 'scrobbler-log' ? parseScrobblerLog(content) : parseCsv(content, format, name, force !== undefined);
+  // Headerless layouts have no column names to check: a file where no row has the shape is another layout.
+  if (!HEADER_COLUMNS[format] && file.rows.length === 0 && file.rejected.length > 0) throw wrongFormat(name, format, force !== undefined);
+  return dropImplausible(file, nowMs);
+}
+
+function wrongFormat(name: string, format: ScrobbleFormat, forced: boolean): MixtapeError {
+  return new MixtapeError('wrong_format', `${name} is not a ${format} file: no row has ${EXPECTED[format]} (nothing was imported)`, {
+    suggestion: forced ? 'check the file, or leave out --format to detect its layout' : 'check the file is a complete scrobble export',
+  });
+}
+
+/** Moves listens that cannot have happened (1969, 2099) from rows to rejected, in line order. */
+function dropImplausible(file: ScrobbleFile, nowMs: number): ScrobbleFile {
+  const rows: Scrobble[] = [];
+  const rejected = [...file.rejected];
+  for (const row of file.rows) {
+    const reason = implausiblePlay(row.playedAt, undefined, nowMs);
+    if (reason) rejected.push({ line: row.line, reason });
+    else rows.push(row);
+  }
+  rejected.sort((a, b) => a.line - b.line);
+  return { format: file.format, rows, rejected };
 }
 
 function parseScrobblerLog(content: string): ScrobbleFile {
@@ -122,7 +162,7 @@ function parseScrobblerLog(content: string): ScrobbleFile {
   return { format: 'scrobbler-log', rows, rejected };
 }
 
-function parseCsv(content: string, format: Exclude<ScrobbleFormat, 'scrobbler-log'>, name: string): ScrobbleFile {
+function parseCsv(content: string, format: Exclude<ScrobbleFormat, 'scrobbler-log'>, name: string, forced: boolean): ScrobbleFile {
   // Keep line numbers: blank out comment lines instead of dropping them.
   const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => (isComment(l) ? '' : l));
   let records: string[][];
@@ -173,6 +213,8 @@ function parseCsv(content: string, format: Exclude<ScrobbleFormat, 'scrobbler-lo
   if (!header && format !== 'lastfm-to-csv') {
     throw new MixtapeError('unknown_csv_layout', `${name}: no header row found`, { suggestion: 'check the file is a complete scrobble export' });
   }
+  const needed = HEADER_COLUMNS[format];
+  if (header && needed && !needed.every((any) => any.some((col) => header!.includes(col)))) throw wrongFormat(name, format, forced);
   return { format, rows, rejected };
 }
 

@@ -91,6 +91,10 @@ describe('import spotify-export', () => {
     ['malformed JSON', 'Streaming_History_Audio_2024.json', '[{"ts": "2024-01-01T10:00:00Z", "ms_played": 1', 'malformed_json', /Streaming_History_Audio_2024\.json.*byte/],
     ['an empty file', 'StreamingHistory_music_0.json', '', 'empty_file', /StreamingHistory_music_0\.json is empty/],
     ['a broken library', 'YourLibrary.json', '{"tracks": [', 'malformed_json', /YourLibrary\.json: malformed JSON/],
+    ['rows without the keys of the history', 'StreamingHistory_music_1.json', '[{"foo":1},{"foo":2}]', 'wrong_format',
+      /bad\.zip:Spotify Account Data\/StreamingHistory_music_1\.json is not a Spotify account-data streaming history file: no row has the keys endTime, msPlayed/],
+    ['account-data rows named as extended history', 'Streaming_History_Audio_2024.json', '[{"endTime":"2024-01-01 10:00","artistName":"A","trackName":"B","msPlayed":1000}]', 'wrong_format',
+      /Streaming_History_Audio_2024\.json is not a Spotify extended streaming history file: no row has the keys ts, ms_played/],
   ])('rejects %s and leaves the database as it was', async (_what, name, body, code, message) => {
     const zipGood = join(dir, 'good.zip');
     await writeFile(zipGood, demoExport().zip);
@@ -105,6 +109,32 @@ describe('import spotify-export', () => {
     expect(err).toMatchObject({ code });
     expect(String((err as Error).message)).toMatch(message);
     expect(await fingerprint(store)).toEqual(before);
+  });
+
+  it('rejects impossible plays in every history layout, counts why, and adds no track for them', async () => {
+    const acc = (endTime: string, trackName: string, msPlayed: number) => ({ endTime, artistName: trackName === 'Acc Good' ? 'Band' : 'Ghost', trackName, msPlayed });
+    await writeFile(join(dir, 'StreamingHistory_music_0.json'), JSON.stringify([
+      acc('2099-01-01 10:00', 'Acc Future', 1000), acc('1969-12-31 23:59', 'Acc Past', 1000), acc('2024-01-01 10:00', 'Acc Negative', -5000),
+      acc('2024-01-01 11:00', 'Acc Huge', 1e14), acc('2024-01-01 12:00', 'Acc Good', 1000),
+    ]));
+    await writeFile(join(dir, 'Streaming_History_Audio_2024.json'), JSON.stringify([
+      ext('2099-01-01T10:00:00Z', 'spotify:track:F', 1000), ext('1969-12-31T23:59:59Z', 'spotify:track:P', 1000),
+      ext('2024-01-01T10:00:00Z', 'spotify:track:N', -5000), ext('2024-01-01T11:00:00Z', 'spotify:track:H', 1e14),
+      ext('2024-01-01T13:00:00Z', 'spotify:track:G', 1000),
+    ]));
+    await writeFile(join(dir, 'endsong_0.json'), JSON.stringify([
+      ext('2099-06-01T10:00:00Z', 'spotify:track:Y', 1000, { username: 'x' }), ext('2023-01-01T10:00:00Z', 'spotify:track:Z', 1000, { username: 'x' }),
+    ]));
+    const s = await importSpotifyExport(store, dir);
+    expect(s).toMatchObject({ rowsRead: 12, inserted: 3, newTracks: 3 });
+    expect(s.rejected).toEqual({ played_in_future: 3, played_before_2000: 2, negative_ms_played: 2, ms_played_over_24h: 2 });
+    expect(await store.all('SELECT title FROM tracks ORDER BY title')).toEqual([{ title: 'Acc Good' }, { title: 'Song G' }, { title: 'Song Z' }]);
+    expect(await store.all('SELECT name FROM artists')).toEqual([{ name: 'Band' }]);
+  });
+
+  it('imports a history file where only some rows lack the keys, counting those', async () => {
+    await writeFile(join(dir, 'StreamingHistory_music_0.json'), JSON.stringify([{ foo: 1 }, { endTime: '2024-01-01 10:00', artistName: 'A', trackName: 'B', msPlayed: 1000 }]));
+    expect(await importSpotifyExport(store, dir)).toMatchObject({ inserted: 1, rejected: { bad_timestamp: 1 } });
   });
 
   it('refuses a folder with nothing importable', async () => {

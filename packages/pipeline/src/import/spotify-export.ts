@@ -7,7 +7,7 @@ import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { resolveTracks } from '../identity/resolve.js';
 import { appendTempTable } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
-import { historyItems, historyPlays, historyRejects, stageHistory } from './history-sql.js';
+import { historyItems, historyPlays, historyRejects, historyWrongShape, stageHistory } from './history-sql.js';
 import { ITEM_COLUMNS, stageLibraryItems, writeLibrary, writePlaylists } from './library-stage.js';
 import { mergePlays } from './merge-plays.js';
 import { recordImport } from './record.js';
@@ -78,6 +78,13 @@ export async function importSpotifyExport(store: Store, path: string, options: I
         await stageHistory(store, extended, account);
       } catch (err) {
         throw jsonError(err, display);
+      }
+      const [wrong] = await historyWrongShape(store);
+      if (wrong) {
+        const name = display.get(wrong.filename) ?? wrong.filename;
+        throw new MixtapeError('wrong_format', `${name} is not a Spotify ${wrong.kind} file: no row has the keys ${wrong.keys} (nothing was imported)`, {
+          suggestion: 'check the file came from a Spotify export unchanged; a renamed file must keep the name of what it holds',
+        });
       }
       await appendTempTable(store, 'imp_items', ITEM_COLUMNS, []);
       await historyItems(store);

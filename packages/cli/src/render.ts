@@ -37,16 +37,21 @@ interface AnySummary {
   format?: string;
 }
 
+/** `, rejected 2 played_in_future, 1 bad_timestamp`: the reasons rows were refused, or nothing when none were. */
+export function rejectedText(rejected: Record<string, number>): string {
+  const r = Object.entries(rejected);
+  return r.length ? `, rejected ${r.map(([k, v]) => `${v} ${k}`).join(', ')}` : '';
+}
+
 /** The summary of an import, for people. */
 export function printImportSummary(out: Logger, s: AnySummary): void {
   if (s.files) out.log(renderTable(s.files.map((f) => ({ file: f.name, kind: f.kind, rows: f.rows })), undefined, 80));
   if (s.format) out.log(`format: ${s.format}`);
-  const rejected = Object.entries(s.rejected);
   out.log(
     `read ${s.rowsRead} rows: ${s.inserted} new plays, ${s.duplicates} already stored` +
       (s.folded ? `, ${s.folded} repeated a play's time and track (added into it)` : '') +
       (s.upgraded ? `, ${s.upgraded} minute-precision plays upgraded` : '') +
-      (rejected.length ? `, rejected ${rejected.map(([k, v]) => `${v} ${k}`).join(', ')}` : ', none rejected'),
+      (rejectedText(s.rejected) || ', none rejected'),
   );
   if (s.library && s.library.read > 0) out.log(`library: ${s.library.read} items, ${s.library.inserted} new`);
   if (s.playlists && s.playlists.playlists > 0) out.log(`playlists: ${s.playlists.playlists} with ${s.playlists.items} items`);

@@ -37,6 +37,19 @@ describe('syncLastfm', () => {
     store.close();
   });
 
+  it('rejects scrobbles dated before 2000 or in the future, counting them, so the next sync still starts from the newest real one', async () => {
+    const store = await Store.open({ dataDir: ':memory:' });
+    const row = (name: string, uts: number) => ({ artist: { name: 'Band', mbid: '' }, name, mbid: '', album: { '#text': '' }, date: { uts: String(uts), '#text': '' } });
+    // A server that ignores the from/to window and sends what a damaged account holds.
+    const track = [row('Real', 1_700_000_000), row('Future', 4_102_444_800), row('Past', -100)];
+    server.inject({ kind: 'status', status: 200, count: 1, body: { recenttracks: { track, '@attr': { user: 'rj', page: '1', perPage: '200', totalPages: '1', total: '3' } } } });
+    const s = await sync(store);
+    expect(s).toMatchObject({ scrobbles: 3, inserted: 1, rejected: { played_in_future: 1, played_before_2000: 1 } });
+    expect(await store.all("SELECT title FROM tracks WHERE artist_name = 'Band'")).toEqual([{ title: 'Real' }]);
+    expect(await store.scalar("SELECT max(played_at)::VARCHAR FROM plays WHERE source = 'lastfm'")).toBe('2023-11-14 22:13:20');
+    store.close();
+  });
+
   it('counts a scrobble of a listen already imported from Spotify once', async () => {
     const store = await Store.open({ dataDir: ':memory:' });
     const first = server.scrobble(0);

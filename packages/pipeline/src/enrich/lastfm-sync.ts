@@ -1,5 +1,5 @@
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
-import { lastfm, pageNumberPages, type HttpClient, type Stream } from '@mixtape/connectors';
+import { implausiblePlay, lastfm, pageNumberPages, type HttpClient, type Stream } from '@mixtape/connectors';
 import { resolveTracks } from '../identity/resolve.js';
 import { dropScrobblesHeardOnSpotify, mergePlays } from '../import/merge-plays.js';
 import { runStream } from '../runner/run-stream.js';
@@ -13,6 +13,8 @@ export interface LastfmSyncSummary {
   inserted: number;
   duplicates: number;
   alreadyFromSpotify: number;
+  /** Scrobbles that cannot be listens (a time before 2000 or in the future), by reason; not stored. */
+  rejected: Record<string, number>;
   loved: number;
   pages: number;
   requests: number;
@@ -37,7 +39,13 @@ async function resolveScrobbles(store: Store, list: lastfm.Scrobble[]): Promise<
  * Writes one page of scrobbles as plays. A scrobble carries the start of a listen, a Spotify play
  * its end: one whose start (end minus ms_played) is within 90 s, same track, is the same listen.
  */
-async function writeScrobbles(store: Store, list: lastfm.Scrobble[]): Promise<{ inserted: number; duplicates: number; spotify: number }> {
+async function writeScrobbles(store: Store, page: lastfm.Scrobble[], rejected: Record<string, number>): Promise<{ inserted: number; duplicates: number; spotify: number }> {
+  // A scrobble from 2099 would also become the sync's high-water mark and hide every later one.
+  const list = page.filter((s) => {
+    const reason = implausiblePlay(s.uts * 1000);
+    if (reason) rejected[reason] = (rejected[reason] ?? 0) + 1;
+    return reason === undefined;
+  });
   if (list.length === 0) return { inserted: 0, duplicates: 0, spotify: 0 };
   await resolveScrobbles(store, list);
   await appendTempTable(store, 'lf_plays', [['row_id', 'BIGINT'], ['played_at', 'TIMESTAMP']], list.map((s, i) => [i, s.uts * 1000]));
@@ -59,7 +67,7 @@ export async function syncLastfm(o: { store: Store; user: string; client: HttpCl
   const { store, user, client, apiKey } = o;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(user)) throw new MixtapeError('invalid_user', `"${user}" is not a Last.fm user name`, { suggestion: 'pass the name shown in your Last.fm profile URL' });
   const progress = o.onProgress ?? noProgress;
-  const summary: LastfmSyncSummary = { user, scrobbles: 0, inserted: 0, duplicates: 0, alreadyFromSpotify: 0, loved: 0, pages: 0, requests: 0, resumed: false, from: null };
+  const summary: LastfmSyncSummary = { user, scrobbles: 0, inserted: 0, duplicates: 0, alreadyFromSpotify: 0, rejected: {}, loved: 0, pages: 0, requests: 0, resumed: false, from: null };
   return recordRun(store, `import lastfm ${user}`, async () => {
     const newest = await store.scalar<string | null>(`SELECT max(played_at)::VARCHAR FROM plays WHERE source = 'lastfm'`);
     let passMark: SyncMark | undefined;
@@ -83,7 +91,7 @@ export async function syncLastfm(o: { store: Store; user: string; client: HttpCl
       },
       mark: (_p, pending) => pending ?? passMark ?? null,
       write: async (page) => {
-        const w = await writeScrobbles(store, page.records);
+        const w = await writeScrobbles(store, page.records, summary.rejected);
         summary.inserted += w.inserted;
         summary.duplicates += w.duplicates;
         summary.alreadyFromSpotify += w.spotify;

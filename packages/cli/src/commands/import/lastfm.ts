@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { importLastfmUser, type LastfmSyncSummary } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
+import { rejectedText } from '../../render.js';
 
 export default class ImportLastfm extends MixtapeCommand<typeof ImportLastfm> {
   static override summary = "Sync a Last.fm user's scrobbles and loved tracks through the API (LASTFM_API_KEY)";
@@ -11,7 +12,7 @@ export default class ImportLastfm extends MixtapeCommand<typeof ImportLastfm> {
   async run(): Promise<LastfmSyncSummary> {
     const s = await importLastfmUser({ dataDir: this.flags['data-dir'], user: this.flags.user, onProgress: this.progress() });
     if (!this.jsonEnabled()) {
-      this.log(`${s.scrobbles} scrobbles read (${s.pages} pages${s.from ? ` since ${s.from}` : ''}): ${s.inserted} new plays, ${s.duplicates} already there, ${s.alreadyFromSpotify} already imported from Spotify`);
+      this.log(`${s.scrobbles} scrobbles read (${s.pages} pages${s.from ? ` since ${s.from}` : ''}): ${s.inserted} new plays, ${s.duplicates} already there, ${s.alreadyFromSpotify} already imported from Spotify${rejectedText(s.rejected)}`);
       this.log(`${s.loved} loved tracks; ${s.requests} requests`);
     }
     return s;

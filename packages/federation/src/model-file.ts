@@ -3,14 +3,18 @@ import { createHash } from 'node:crypto';
 /** What a published global model says about itself. */
 export interface ModelHeader {
   version: number;
+  scheme: 'private-als-1';
   vocabVersion: string;
-  rows: number;
+  vocabSize: number;
   dim: number;
-  /** Contributions accepted and kept after trimming in the round that made this version. */
+  /** Items the shared model learned collaboratively (the rest of the table comes from public features). */
+  shared: number;
+  /** initial: nothing learned yet; selection: the shared items are chosen; factors: item factors learned. */
+  stage: 'initial' | 'selection' | 'factors';
+  /** Contributions summed in the round that made this version. */
   accepted: number;
-  kept: number;
-  keptRows: number;
-  noiseMultiplier: number;
+  /** Whether the body carries the whole vocabulary's table (shared rows and the public-feature tail). */
+  fullTable: boolean;
 }
 
 /** A published version: the header, the body bytes, their hash and the hub's signature of it. */
@@ -20,41 +24,50 @@ export interface PublishedModel {
   signature: string;
 }
 
-const MAGIC = Buffer.from('MXM1');
+/** The arrays of a version: shared item indices, their noisy counts, their factors, and optionally the whole table. */
+export interface ModelArrays {
+  shared: Int32Array;
+  counts: Float32Array;
+  sharedTable: Float32Array;
+  table?: Float32Array;
+}
 
-/** Serialises a global model: magic, header length, header JSON, table (rows x dim) and popularity (rows). */
-export function encodeModel(header: ModelHeader, table: Float32Array, popularity: Float32Array): Buffer {
+const MAGIC = Buffer.from('MXM2');
+const bytesOf = (a: Int32Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** Serialises a global model: magic, header length, header JSON, padding, then the arrays (little-endian). */
+export function encodeModel(header: ModelHeader, a: ModelArrays): Buffer {
   const h = Buffer.from(JSON.stringify(header), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(h.length);
-  // Pad so the floats start 4-byte aligned in the file and in memory.
+  // Pad so the arrays start 4-byte aligned in the file and in memory.
   const pad = Buffer.alloc((4 - ((8 + h.length) % 4)) % 4, 0x20);
-  return Buffer.concat([
-    MAGIC,
-    len,
-    h,
-    pad,
-    Buffer.from(table.buffer, table.byteOffset, table.byteLength),
-    Buffer.from(popularity.buffer, popularity.byteOffset, popularity.byteLength),
-  ]);
+  const parts = [MAGIC, len, h, pad, bytesOf(a.shared), bytesOf(a.counts), bytesOf(a.sharedTable)];
+  if (header.fullTable && a.table) parts.push(bytesOf(a.table));
+  return Buffer.concat(parts);
 }
 
 /** Parses a model body; throws on any inconsistency (callers verify the hash first). */
-export function decodeModel(body: Buffer): { header: ModelHeader; table: Float32Array; popularity: Float32Array } {
+export function decodeModel(body: Buffer): { header: ModelHeader } & ModelArrays {
   if (body.length < 8 || !body.subarray(0, 4).equals(MAGIC)) throw new Error('not a Mixtape model body (magic)');
   const hl = body.readUInt32LE(4);
   if (8 + hl > body.length) throw new Error('model header is truncated');
   const header = JSON.parse(body.subarray(8, 8 + hl).toString('utf8')) as ModelHeader;
   const start = 8 + hl + ((4 - ((8 + hl) % 4)) % 4);
-  const n = header.rows * header.dim;
-  if (body.length !== start + 4 * (n + header.rows)) throw new Error('model body length does not match its header');
+  const k = header.shared;
+  const floats = k * 2 + k * header.dim + (header.fullTable ? header.vocabSize * header.dim : 0);
+  if (body.length !== start + 4 * floats) throw new Error('model body length does not match its header');
   const copy = new Uint8Array(body.length - start);
   copy.set(body.subarray(start));
-  return {
+  const b = copy.buffer;
+  const out: { header: ModelHeader } & ModelArrays = {
     header,
-    table: new Float32Array(copy.buffer, 0, n),
-    popularity: new Float32Array(copy.buffer, 4 * n, header.rows),
+    shared: new Int32Array(b, 0, k),
+    counts: new Float32Array(b, 4 * k, k),
+    sharedTable: new Float32Array(b, 8 * k, k * header.dim),
   };
+  if (header.fullTable) out.table = new Float32Array(b, 4 * (2 * k + k * header.dim), header.vocabSize * header.dim);
+  return out;
 }
 
 /** SHA-256 of a body, hex. */
@@ -64,5 +77,5 @@ export function sha256Hex(body: Buffer): string {
 
 /** The message the hub signs for a version: its number and its hash. */
 export function modelMessage(version: number, sha256: string): string {
-  return `mixtape-model-v1\n${version}\n${sha256}`;
+  return `mixtape-model-v2\n${version}\n${sha256}`;
 }

@@ -1,84 +1,109 @@
+import { PRIVATE_ALS_DEFAULTS, noisePlan, type PrivateAlsParams } from './als/params.js';
+import { roundSensitivity } from './als/train.js';
+
 /**
  * The rules of one federation, published by the hub at /v1/federation. Nodes check them before
- * training, and the accountant derives the privacy cost of a round from them.
+ * training, and the accountant derives the privacy cost of each round from them. Round 1 releases
+ * the selection counts; rounds 2..1+als.rounds each release one item step of private ALS.
  */
 export interface FederationParams {
-  /** Vocabulary version (scheme and rows): a contribution for another vocabulary is refused. */
+  scheme: 'private-als-1';
+  /** Vocabulary version: a contribution for another vocabulary is refused. */
   vocabVersion: string;
-  rows: number;
-  dim: number;
-  /**
-   * Scale of the counts part of an update (the table part has norm 1): counts only decide which rows
-   * are kept, so they get a smaller share of the norm bound and the table gets less noise.
-   */
-  countsWeight: number;
-  /** L2 (Frobenius) bound on a node's update before noise, over the table and the counts together. */
-  clip: number;
-  /**
-   * Noise multiplier z: the aggregate of a round carries Gaussian noise of std z * clip per entry,
-   * made of the noise of at least `keptMin` nodes, each adding std z * clip / sqrt(keptMin).
-   */
-  noiseMultiplier: number;
-  /** A round is aggregated once this many contributions were accepted. */
+  vocabSize: number;
+  als: PrivateAlsParams;
+  /** The per-listener budget of the whole training (counts and every round), at delta. */
+  epsilon: number;
+  delta: number;
+  /** Noise multipliers (std / sensitivity) of the counts and of each round, derived from epsilon. */
+  countNoise: number;
+  roundNoise: number;
+  /** A round is summed once this many contributions were accepted; the noise is split among this many. */
   minContributors: number;
-  /** Fraction of contributions, farthest from the mean, dropped before averaging. */
-  trimFraction: number;
-  /**
-   * A row is zeroed in the published table while its estimated listener weight (summed counts,
-   * averaged over rounds) is not above this many standard deviations of that estimate's noise.
-   */
-  pruneSigmas: number;
-  /** From round 2, updates carry the rows whose popularity is above this many noise std (see packing.ts). */
-  activeSigmas: number;
-  /**
-   * Rows are scaled by pop / (pop + shrink * noise std of pop) after each round: a row known from
-   * few listeners is mostly noise and should score lower (post-processing, no privacy cost; no
-   * effect without noise).
-   */
-  shrink: number;
-  /** Seed of the public random initial table (version 0). */
-  seed: number;
   /** Largest request body the hub reads, in bytes. */
   maxBodyBytes: number;
 }
 
-/** Contributions that survive trimming in a round with exactly minContributors accepted. */
-export function keptMin(p: Pick<FederationParams, 'minContributors' | 'trimFraction'>): number {
-  return p.minContributors - Math.floor(p.minContributors * p.trimFraction);
+/** Parameters of a new federation over a vocabulary, at a per-listener epsilon (0 or Infinity: no noise). */
+export function defaultParams(over: Partial<Omit<FederationParams, 'als'>> & { als?: Partial<PrivateAlsParams> } & Pick<FederationParams, 'vocabVersion' | 'vocabSize'>): FederationParams {
+  const als = { ...PRIVATE_ALS_DEFAULTS, ...over.als };
+  const epsilon = over.epsilon ?? 8;
+  const delta = over.delta ?? 1e-5;
+  const plan = noisePlan(als, epsilon > 0 ? epsilon : Number.POSITIVE_INFINITY, delta);
+  const p: FederationParams = {
+    scheme: 'private-als-1',
+    vocabVersion: over.vocabVersion,
+    vocabSize: over.vocabSize,
+    als,
+    epsilon: plan.epsilon,
+    delta,
+    countNoise: plan.countNoise,
+    roundNoise: plan.roundNoise,
+    minContributors: over.minContributors ?? 100,
+    maxBodyBytes: 0,
+  };
+  p.maxBodyBytes = over.maxBodyBytes ?? Math.max(...Array.from({ length: lastRound(p) }, (_, r) => payloadLength(p, r + 1))) * 4 + 8192;
+  return p;
 }
 
-/** The noise standard deviation each node adds to every entry of its update. */
-export function nodeNoiseStd(p: FederationParams): number {
-  return (p.noiseMultiplier * p.clip) / Math.sqrt(keptMin(p));
+/** The last round of the training: the counts, then one per ALS step. */
+export function lastRound(p: FederationParams): number {
+  return 1 + p.als.rounds;
 }
 
-/** Entries of one update: V*d table entries followed by V counts. */
-export function updateLength(p: Pick<FederationParams, 'rows' | 'dim'>): number {
-  return p.rows * (p.dim + 1);
+/** Items the shared model covers. */
+export function sharedCount(p: FederationParams): number {
+  return Math.min(p.als.sharedItems, p.vocabSize);
+}
+
+/** Floats in a contribution to `round`: the counts over the vocabulary, or the item-step statistics. */
+export function payloadLength(p: FederationParams, round: number): number {
+  if (round <= 1) return p.vocabSize;
+  const k = p.als.dim;
+  const s = sharedCount(p);
+  return s * k + k * k + (p.als.itemGram ? s * k * k : 0);
+}
+
+/** The L2 bound of an honest contribution to `round` before noise. */
+export function sensitivity(p: FederationParams, round: number): number {
+  return round <= 1 ? Math.sqrt(p.als.itemsPerNode) : roundSensitivity(p.als);
+}
+
+/** The noise multiplier of `round`. */
+export function noiseMultiplier(p: FederationParams, round: number): number {
+  return round <= 1 ? p.countNoise : p.roundNoise;
+}
+
+/** The noise std each node adds to every entry of its contribution, so that a round's sum carries z · sensitivity. */
+export function nodeNoiseStd(p: FederationParams, round: number): number {
+  return (noiseMultiplier(p, round) * sensitivity(p, round)) / Math.sqrt(p.minContributors);
 }
 
 /** Problems with a parameter set, empty when it is usable. */
 export function paramProblems(p: FederationParams): string[] {
   const out: string[] = [];
-  const posInt = (k: keyof FederationParams, max: number) => {
-    const v = p[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) out.push(`${k} must be an integer in 1..${max}`);
+  if (p.scheme !== 'private-als-1') out.push(`scheme ${String(p.scheme)} is not private-als-1`);
+  const int = (name: string, v: unknown, max: number) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) out.push(`${name} must be an integer in 1..${max}`);
   };
-  posInt('rows', 1 << 22);
-  posInt('dim', 256);
-  posInt('minContributors', 1_000_000);
-  const finite = (k: keyof FederationParams, min: number, max: number) => {
-    const v = p[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) out.push(`${k} must be a number in ${min}..${max}`);
+  const num = (name: string, v: unknown, min: number, max: number) => {
+    if (typeof v !== 'number' || Number.isNaN(v) || v < min || v > max) out.push(`${name} must be a number in ${min}..${max}`);
   };
-  finite('clip', 1e-6, 1e6);
-  finite('countsWeight', 0, 10);
-  finite('noiseMultiplier', 0, 1e6);
-  finite('trimFraction', 0, 0.49);
-  finite('pruneSigmas', 0, 100);
-  finite('activeSigmas', 0, 100);
-  finite('shrink', 0, 1000);
+  int('vocabSize', p.vocabSize, 1 << 24);
+  int('minContributors', p.minContributors, 1_000_000);
+  const a = p.als ?? ({} as PrivateAlsParams);
+  int('als.dim', a.dim, 256);
+  int('als.rounds', a.rounds, 100);
+  int('als.sharedItems', a.sharedItems, 1 << 20);
+  int('als.itemsPerNode', a.itemsPerNode, 10_000);
+  for (const k of ['alpha', 'maxConfidence', 'clip', 'lambda', 'lambdaItem', 'popularityPenalty', 'featureLambda'] as const) num(`als.${k}`, a[k], 0, 1e6);
+  num('als.countShare', a.countShare, 0.001, 0.999);
+  num('als.contentBeta', a.contentBeta, 0, 1);
+  num('epsilon', p.epsilon, 0, Number.POSITIVE_INFINITY);
+  num('delta', p.delta, 0, 0.1);
+  num('countNoise', p.countNoise, 0, 1e6);
+  num('roundNoise', p.roundNoise, 0, 1e6);
   if (typeof p.vocabVersion !== 'string' || p.vocabVersion.length === 0) out.push('vocabVersion must be set');
-  if (!Number.isInteger(p.seed)) out.push('seed must be an integer');
+  if (out.length === 0 && a.dim * a.dim * sharedCount(p) > 1 << 28) out.push('als.sharedItems x als.dim is too large for one update');
   return out;
 }

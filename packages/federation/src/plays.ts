@@ -1,5 +1,5 @@
-import { rowOf, type ItemKey, type Vocabulary } from './vocab.js';
-import { confidence, type Interactions } from './trainer.js';
+import { itemKeyString, type ItemKey } from './vocab.js';
+import type { Listens } from './als/node-step.js';
 
 /** What a node knows about one track it played (read from its own store; never sent). */
 export interface PlayedTrack {
@@ -10,24 +10,30 @@ export interface PlayedTrack {
   plays: number;
 }
 
+/** The vocabulary keys a track can meet the federation under: its open ids, its name, its artist. */
+export function trackKeys(t: Omit<PlayedTrack, 'plays'>): string[] {
+  const keys: ItemKey[] = [];
+  if (t.isrc) keys.push({ kind: 'isrc', value: t.isrc });
+  if (t.mbid) keys.push({ kind: 'mbid', value: t.mbid });
+  if (t.artist && t.title) keys.push({ kind: 'track', artist: t.artist, title: t.title });
+  if (t.artist) keys.push({ kind: 'artist', name: t.artist });
+  return keys.map(itemKeyString);
+}
+
 /**
- * Turns a node's played tracks into rows of the shared vocabulary: each track counts for its own
- * key (ISRC, else MusicBrainz id, else normalized artist + title) and for its artist's key, so
- * nodes with different releases of a song still meet at the artist. Only row numbers and weights
- * come out; names and play counts stay here.
+ * Turns a node's played tracks into plays of the shared vocabulary's items: each track counts for
+ * every key of it that the vocabulary lists (a federation of artists meets at the artist, one of
+ * recordings at the ISRC). Only indices and counts come out; names and times stay here.
  */
-export function interactionsFromPlays(vocab: Vocabulary, tracks: Iterable<PlayedTrack>): Interactions {
+export function listensFromPlays(index: Map<string, number>, tracks: Iterable<PlayedTrack>): Listens {
   const acc = new Map<number, number>();
-  const add = (key: ItemKey, n: number) => {
-    const r = rowOf(vocab, key);
-    acc.set(r, (acc.get(r) ?? 0) + n);
-  };
   for (const t of tracks) {
     if (!(t.plays > 0)) continue;
-    if (t.isrc) add({ kind: 'isrc', value: t.isrc }, t.plays);
-    else if (t.mbid) add({ kind: 'mbid', value: t.mbid }, t.plays);
-    else if (t.artist && t.title) add({ kind: 'track', artist: t.artist, title: t.title }, t.plays);
-    if (t.artist) add({ kind: 'artist', name: t.artist }, t.plays);
+    for (const key of trackKeys(t)) {
+      const i = index.get(key);
+      if (i !== undefined) acc.set(i, (acc.get(i) ?? 0) + t.plays);
+    }
   }
-  return { rows: Int32Array.from(acc.keys()), weights: confidence([...acc.values()]) };
+  const items = Int32Array.from(acc.keys()).sort();
+  return { items, plays: Float64Array.from(items, (i) => acc.get(i)!) };
 }

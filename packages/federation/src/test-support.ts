@@ -3,20 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeContribution } from './codec.js';
 import { newIdentity, type Identity } from './identity.js';
-import { defaultParams, startHub, type RunningHub } from './hub/run.js';
+import { startHub, type RunningHub } from './hub/run.js';
 import { addGaussianNoise } from './gaussian.js';
-import { nodeNoiseStd, updateLength, type FederationParams } from './params.js';
+import { defaultParams, nodeNoiseStd, payloadLength, type FederationParams } from './params.js';
+import { vocabulary, type Vocabulary } from './vocab.js';
 import { randomBytes } from 'node:crypto';
 
-/** A small federation for tests: 64 rows x 4, aggregation at `minContributors`. */
-export function testParams(over: Partial<FederationParams> = {}): FederationParams {
-  return defaultParams({ rows: 64, dim: 4, minContributors: 5, noiseMultiplier: 1, trimFraction: 0, ...over });
+/** The vocabulary of test federations: 64 items `id:0` … `id:63`. */
+export const testVocabulary: Vocabulary = vocabulary(Array.from({ length: 64 }, (_, i) => `id:${i}`));
+
+/** A small federation for tests: 64 items, 16 shared, dim 4, two ALS rounds, a round at `minContributors`. */
+export function testParams(over: Partial<Omit<FederationParams, 'als'>> & { als?: Partial<FederationParams['als']> } = {}): FederationParams {
+  return defaultParams({ vocabVersion: testVocabulary.version, vocabSize: 64, minContributors: 5, epsilon: 8, ...over, als: { dim: 4, sharedItems: 16, itemsPerNode: 8, rounds: 2, ...over.als } });
 }
 
 /** A hub on a random loopback port with a fresh store folder. */
 export async function testHub(params: FederationParams, opts: { db?: string; burst?: number; perMinute?: number; dir?: string; keyPath?: string } = {}): Promise<RunningHub & { dir: string }> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'mixtape-hub-test-')));
-  const hub = await startHub({ port: 0, dir, params, ...opts });
+  const hub = await startHub({ port: 0, dir, params, vocabulary: testVocabulary, ...opts });
   const stop = hub.stop.bind(hub);
   return Object.assign(hub, {
     dir,
@@ -27,12 +31,12 @@ export async function testHub(params: FederationParams, opts: { db?: string; bur
   });
 }
 
-/** An honest-looking payload: a small signal in the first rows, plus the required noise. */
-export function honestPayload(p: FederationParams, entries = updateLength(p)): Float32Array {
-  const u = new Float32Array(entries);
+/** An honest-looking payload for `round`: a small signal in the first entries, plus the required noise. */
+export function honestPayload(p: FederationParams, round = 1): Float32Array {
+  const u = new Float32Array(payloadLength(p, round));
   u[0] = 0.5;
-  u[entries - p.rows] = 0.5;
-  addGaussianNoise(u, nodeNoiseStd(p));
+  u[1] = 0.5;
+  addGaussianNoise(u, nodeNoiseStd(p, round));
   return u;
 }
 
@@ -48,10 +52,10 @@ export function contributionBody(
       vocabVersion: opts.vocabVersion ?? p.vocabVersion,
       round,
       nonce: opts.nonce ?? randomBytes(16).toString('hex'),
-      rows: opts.rows ?? p.rows,
-      dim: opts.dim ?? p.dim,
+      rows: opts.rows ?? p.vocabSize,
+      dim: opts.dim ?? p.als.dim,
     },
-    opts.payload ?? honestPayload(p),
+    opts.payload ?? honestPayload(p, round),
   );
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** How an item is keyed before hashing: open ids first, a normalized name hash last. */
+/** How an item is keyed: open ids first, a normalized name last. */
 export type ItemKey =
   | { kind: 'isrc'; value: string }
   | { kind: 'mbid'; value: string }
@@ -8,20 +8,35 @@ export type ItemKey =
   | { kind: 'track'; artist: string; title: string }
   | { kind: 'id'; value: string };
 
-/** A shared vocabulary: every node hashes keys with the same scheme into `rows` rows. */
+/**
+ * The shared vocabulary: the public list of items a federation can learn about (real ids, never
+ * hashed rows), with display names so that a pick can be shown. Every node maps its own plays to
+ * these indices on its machine; only the indices' statistics, noised, ever leave it.
+ */
 export interface Vocabulary {
-  /** Changes whenever the scheme or the size changes, so nodes and hub agree on row meaning. */
+  /** Changes whenever the list changes, so nodes and hub agree on what an index means. */
   version: string;
-  rows: number;
+  keys: string[];
+  names: string[];
 }
 
-/** The hashing scheme; bump it when `itemKeyString` or `rowOf` changes. */
-export const VOCAB_SCHEME = 'mxv1';
+/** The scheme of the vocabulary version string; bump it when `itemKeyString` changes. */
+export const VOCAB_SCHEME = 'mxv2';
 
-/** The vocabulary of a table with `rows` rows (a power of two is not required). */
-export function vocabulary(rows: number): Vocabulary {
-  if (!Number.isInteger(rows) || rows < 1 || rows > 1 << 24) throw new RangeError(`vocabulary rows must be 1..2^24, got ${rows}`);
-  return { version: `${VOCAB_SCHEME}-${rows}`, rows };
+/** A vocabulary from keys (canonical key strings) and display names (the key when none is given). */
+export function vocabulary(keys: string[], names?: string[]): Vocabulary {
+  const seen = new Set<string>();
+  for (const k of keys) {
+    if (seen.has(k)) throw new RangeError(`vocabulary key ${k} appears twice`);
+    seen.add(k);
+  }
+  const digest = createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 16);
+  return { version: `${VOCAB_SCHEME}-${keys.length}-${digest}`, keys, names: names ?? keys.map((k) => k.replace(/^[a-z]+:/, '')) };
+}
+
+/** key -> index of a vocabulary. */
+export function vocabIndex(v: Vocabulary): Map<string, number> {
+  return new Map(v.keys.map((k, i) => [k, i]));
 }
 
 /** Lower case, accents folded, punctuation and "the " dropped, spaces collapsed. */
@@ -37,7 +52,7 @@ export function normalizeName(name: string): string {
     .replace(/\s+/g, ' ');
 }
 
-/** The canonical string of a key (what is hashed); never leaves the node. */
+/** The canonical string of a key, as vocabularies list it. */
 export function itemKeyString(key: ItemKey): string {
   switch (key.kind) {
     case 'isrc':
@@ -51,10 +66,4 @@ export function itemKeyString(key: ItemKey): string {
     case 'id':
       return `id:${key.value}`;
   }
-}
-
-/** The row of a key in the vocabulary: the first 6 bytes of SHA-256, modulo rows. */
-export function rowOf(vocab: Vocabulary, key: ItemKey): number {
-  const h = createHash('sha256').update(itemKeyString(key)).digest();
-  return h.readUIntBE(0, 6) % vocab.rows;
 }

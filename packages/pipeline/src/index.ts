@@ -23,4 +23,4 @@ export * from './personal/index.js';
 export { pipelineStages, type RunSettings } from './stages/registry.js';
 export { publishFromStore, nodeConfig } from './stages/publish.js';
 // The federation client and hub, for the CLI (which depends on the pipeline only).
-export { defaultParams, federationDir, join as joinFederation, noiseMultiplierFor, privacyStatus, pull as pullFederation, simulate, startHub, type SimulateResult } from '@mixtape/federation';
+export { defaultParams, federationDir, join as joinFederation, privacyStatus, pull as pullFederation, readVocabularyFile, simulate, startHub, loadInstalledModel, type SimulateResult, type GlobalModel } from '@mixtape/federation';

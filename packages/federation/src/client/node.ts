@@ -4,9 +4,12 @@ import { join as joinPath } from 'node:path';
 import { MixtapeError } from '@mixtape/core';
 import { Accountant, type LedgerEntry, type PrivacyReport } from '../accountant.js';
 import { loadOrCreateIdentity, writePrivateFile } from '../identity.js';
-import type { FederationParams } from '../params.js';
-import type { Interactions } from '../trainer.js';
-import { buildContribution, fetchFederation, fetchModel, roundCost, sendContribution } from './protocol.js';
+import type { GlobalModel } from '../als/listener.js';
+import { decodeModel, type PublishedModel } from '../model-file.js';
+import { lastRound, type FederationParams } from '../params.js';
+import { listensFromPlays, type PlayedTrack } from '../plays.js';
+import { vocabIndex, vocabulary, type Vocabulary } from '../vocab.js';
+import { buildContribution, fetchFederation, fetchModel, fetchVocabulary, roundCost, sendContribution } from './protocol.js';
 
 /** Where a node keeps its identity, hub, ledger and installed global model: $MIXTAPE_CONFIG_DIR/federation. */
 export function federationDir(override?: string): string {
@@ -25,6 +28,24 @@ export interface NodeConfig {
   budget: number;
   delta: number;
   ledger: LedgerEntry[];
+  /** The federation's parameters as last seen (for serving a pulled model offline). */
+  params?: FederationParams;
+}
+
+const vocabPath = (dir: string) => joinPath(dir, 'vocabulary.json');
+
+/** The vocabulary saved at join or pull, refetched when the hub's has changed. */
+async function localVocabulary(dir: string, hub: string, version: string): Promise<Vocabulary> {
+  try {
+    const saved = JSON.parse(await readFile(vocabPath(dir), 'utf8')) as { keys: string[]; names: string[] };
+    const v = vocabulary(saved.keys, saved.names);
+    if (v.version === version) return v;
+  } catch {
+    // Missing or damaged: fetch it again.
+  }
+  const v = await fetchVocabulary(hub, version);
+  await writePrivateFile(vocabPath(dir), JSON.stringify({ version: v.version, keys: v.keys, names: v.names }));
+  return v;
 }
 
 async function readConfig(dir: string): Promise<NodeConfig> {
@@ -58,7 +79,9 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
   } catch {
     prev = undefined;
   }
+  await localVocabulary(dir, opts.hub, info.params.vocabVersion);
   const config: NodeConfig = {
+    params: info.params,
     hub: opts.hub,
     hubPublicKey: info.hubPublicKey,
     vocabVersion: info.params.vocabVersion,
@@ -73,11 +96,12 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
 }
 
 /**
- * Publishes one contribution to the open round: trains from the global model of the round before,
- * clips, noises, signs and sends it. Refuses before sending anything when the round would take the
- * node past its privacy budget.
+ * Publishes one contribution to the open round: maps the node's plays to the vocabulary, computes
+ * its statistics against the version before (locally: the listener's vector never leaves), clips,
+ * noises, signs and sends them. Refuses before sending anything when the round would take the node
+ * past its privacy budget, or when the training has finished.
  */
-export async function publish(opts: { dir?: string; interactions: Interactions }): Promise<{
+export async function publish(opts: { dir?: string; tracks: PlayedTrack[] }): Promise<{
   round: number;
   accepted: number;
   needed: number;
@@ -86,10 +110,15 @@ export async function publish(opts: { dir?: string; interactions: Interactions }
 }> {
   const dir = federationDir(opts.dir);
   const config = await readConfig(dir);
-  if (opts.interactions.rows.length === 0)
-    throw new MixtapeError('nothing_to_publish', 'There are no plays to learn from', { suggestion: 'import some listening history first' });
   const { identity } = await loadOrCreateIdentity(joinPath(dir, 'identity.pem'));
   const info = await fetchFederation(config.hub);
+  if (info.round > lastRound(info.params))
+    throw new MixtapeError('training_finished', `The federation at ${config.hub} finished its training at round ${lastRound(info.params)}`, {
+      suggestion: 'run `mixtape federation pull` to use the final model',
+    });
+  const listens = listensFromPlays(vocabIndex(await localVocabulary(dir, config.hub, info.params.vocabVersion)), opts.tracks);
+  if (listens.items.length === 0)
+    throw new MixtapeError('nothing_to_publish', 'None of your plays is in the federation\'s vocabulary', { suggestion: 'import some listening history first, or join a federation whose vocabulary covers your music' });
   if (info.hubPublicKey !== config.hubPublicKey)
     throw new MixtapeError('hub_key_changed', `The hub at ${config.hub} now signs with another key`, { suggestion: 'run `mixtape federation join` again if you trust the change' });
   const accountant = new Accountant(config.budget, config.delta, config.ledger);
@@ -103,18 +132,21 @@ export async function publish(opts: { dir?: string; interactions: Interactions }
     });
   }
   const model = await fetchModel(config.hub, config.hubPublicKey, info.round - 1);
-  const body = buildContribution(identity, info, model, opts.interactions);
+  const body = buildContribution(identity, info, model, listens);
   // Spent before sending: once noise is released, the privacy is gone whether or not the hub keeps it.
   accountant.spend(cost);
-  await writeConfig(dir, { ...config, ledger: accountant.entries });
+  await writeConfig(dir, { ...config, params: info.params, ledger: accountant.entries });
   const ack = await sendContribution(config.hub, info.round, body);
   return { ...ack, payloadBytes: body.length, privacy: accountant.report() };
 }
 
 /** Downloads the latest version, verifies hash and signature, and installs it atomically. */
-export async function pull(opts: { dir?: string } = {}): Promise<{ version: number; sha256: string; installedAt: string; changed: boolean }> {
+export async function pull(opts: { dir?: string } = {}): Promise<{ version: number; sha256: string; installedAt: string; changed: boolean; stage: string; final: boolean }> {
   const dir = federationDir(opts.dir);
   const config = await readConfig(dir);
+  const info = await fetchFederation(config.hub);
+  await localVocabulary(dir, config.hub, info.params.vocabVersion);
+  await writeConfig(dir, { ...config, params: info.params });
   const model = await fetchModel(config.hub, config.hubPublicKey, 'latest');
   const target = joinPath(dir, 'global');
   await mkdir(target, { recursive: true });
@@ -130,11 +162,39 @@ export async function pull(opts: { dir?: string } = {}): Promise<{ version: numb
     await writeFile(joinPath(target, 'model.json.tmp'), JSON.stringify(model.published, null, 2));
     await rename(joinPath(target, 'model.json.tmp'), joinPath(target, 'model.json'));
   }
-  return { version: model.published.header.version, sha256: model.published.sha256, installedAt: target, changed: current !== model.published.sha256 };
+  const h = model.published.header;
+  return { version: h.version, sha256: model.published.sha256, installedAt: target, changed: current !== model.published.sha256, stage: h.stage, final: h.version >= lastRound(info.params) };
+}
+
+/**
+ * The installed global model, ready to score on this machine; undefined when none was pulled, it
+ * has no learned factors yet, or its files do not agree (serving then works as without a federation).
+ */
+export async function loadInstalledModel(opts: { dir?: string } = {}): Promise<GlobalModel | undefined> {
+  const dir = federationDir(opts.dir);
+  try {
+    const config = JSON.parse(await readFile(joinPath(dir, 'node.json'), 'utf8')) as NodeConfig;
+    const saved = JSON.parse(await readFile(vocabPath(dir), 'utf8')) as { keys: string[]; names: string[] };
+    const vocab = vocabulary(saved.keys, saved.names);
+    const m = decodeModel(await readFile(joinPath(dir, 'global', 'model.bin')));
+    if (!config.params || m.header.stage !== 'factors' || !m.table || m.header.vocabVersion !== vocab.version) return undefined;
+    return { version: m.header.version, dim: m.header.dim, keys: vocab.keys, names: vocab.names, table: m.table, shared: m.shared, als: config.params.als };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The node's privacy spending so far. */
-export async function privacyStatus(opts: { dir?: string } = {}): Promise<PrivacyReport & { hub: string }> {
-  const config = await readConfig(federationDir(opts.dir));
-  return { hub: config.hub, ...new Accountant(config.budget, config.delta, config.ledger).report() };
+export async function privacyStatus(opts: { dir?: string } = {}): Promise<PrivacyReport & { hub: string; installedVersion?: number; installedStage?: string }> {
+  const dir = federationDir(opts.dir);
+  const config = await readConfig(dir);
+  const out: PrivacyReport & { hub: string; installedVersion?: number; installedStage?: string } = { hub: config.hub, ...new Accountant(config.budget, config.delta, config.ledger).report() };
+  try {
+    const meta = JSON.parse(await readFile(joinPath(dir, 'global', 'model.json'), 'utf8')) as PublishedModel;
+    out.installedVersion = meta.header.version;
+    out.installedStage = meta.header.stage;
+  } catch {
+    // Nothing pulled yet.
+  }
+  return out;
 }

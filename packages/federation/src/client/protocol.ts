@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { MixtapeError } from '@mixtape/core';
 import { rhoOfRound, type LedgerEntry } from '../accountant.js';
+import { sharedRows } from '../als/hub-step.js';
+import { addItemStepStats, countContribution, gram, itemStepStats, type Listens } from '../als/node-step.js';
 import { encodeContribution } from '../codec.js';
 import { publicKeyFrom, verifyMessage, type Identity } from '../identity.js';
-import { decodeModel, modelMessage, sha256Hex, type PublishedModel } from '../model-file.js';
-import { nodeNoiseStd, paramProblems, type FederationParams } from '../params.js';
-import { activeRows, packUpdate } from '../packing.js';
+import { decodeModel, modelMessage, sha256Hex, type ModelArrays, type PublishedModel } from '../model-file.js';
+import { nodeNoiseStd, noiseMultiplier, paramProblems, payloadLength, type FederationParams } from '../params.js';
 import { addGaussianNoise } from '../gaussian.js';
-import { clipUpdate, localUpdate, type Interactions } from '../trainer.js';
+import { vocabulary, type Vocabulary } from '../vocab.js';
 import { hubRequest, refusalError } from './http.js';
 
 /** What a hub says about itself at /v1/federation. */
@@ -30,11 +31,24 @@ export async function fetchFederation(hub: string): Promise<FederationInfo> {
 }
 
 /** A verified global model. */
-export interface VerifiedModel {
+export interface VerifiedModel extends ModelArrays {
   published: PublishedModel;
   body: Buffer;
-  table: Float32Array;
-  popularity: Float32Array;
+}
+
+/** Downloads the federation's public vocabulary and checks it is the one the parameters name. */
+export async function fetchVocabulary(hub: string, expectedVersion: string): Promise<Vocabulary> {
+  const r = await hubRequest(hub, 'v1/vocabulary', { timeoutMs: 120_000 });
+  if (r.status !== 200) throw refusalError('the vocabulary', r);
+  const body = r.json as { keys?: unknown; names?: unknown };
+  const keys = Array.isArray(body.keys) ? body.keys.map(String) : [];
+  const names = Array.isArray(body.names) && body.names.length === keys.length ? body.names.map(String) : undefined;
+  const v = vocabulary(keys, names);
+  if (v.version !== expectedVersion)
+    throw new MixtapeError('hub_bad_vocabulary', `The hub at ${hub} serves vocabulary ${v.version}, not the ${expectedVersion} its parameters name`, {
+      suggestion: 'the hub is misconfigured or changing; try again later',
+    });
+  return v;
 }
 
 /** Downloads a version and checks its hash and the hub's signature (with the key pinned at join). */
@@ -54,29 +68,44 @@ export async function fetchModel(hub: string, hubPublicKey: string, version: num
     throw new MixtapeError('model_hash_mismatch', `Model version ${n} does not match its published SHA-256`, {
       suggestion: 'pull again; if it persists the hub or the network is corrupting data',
     });
-  const decoded = decodeModel(body.bytes);
-  return { published, body: body.bytes, table: decoded.table, popularity: decoded.popularity };
-}
-
-/** The privacy cost of one round under these parameters, for the accountant. */
-export function roundCost(hub: string, round: number, p: FederationParams): LedgerEntry {
-  return { hub, round, rho: rhoOfRound(p.noiseMultiplier), rhoVsHub: rhoOfRound(nodeNoiseStd(p) / (2 * p.clip)) };
+  const { header: _h, ...arrays } = decodeModel(body.bytes);
+  return { published, body: body.bytes, ...arrays };
 }
 
 /**
- * Builds a node's contribution: local training from the global table, clipping, Gaussian noise on
- * every entry (so the hub cannot even tell which rows the node touched), signature.
+ * The privacy cost of one round for the accountant. Against anyone who sees the published sums the
+ * round's noise multiplier z counts; against the hub, which sees this node's update with only its
+ * own share of the noise (z / sqrt(minContributors)), far less protection is left.
  */
-export function buildContribution(identity: Identity, info: FederationInfo, model: { table: Float32Array; popularity: Float32Array }, x: Interactions): Buffer {
-  const table = model.table;
+export function roundCost(hub: string, round: number, p: FederationParams): LedgerEntry {
+  const z = noiseMultiplier(p, round);
+  return { hub, round, rho: rhoOfRound(z), rhoVsHub: rhoOfRound(z / Math.sqrt(p.minContributors)) };
+}
+
+/**
+ * A node's payload for a round, before noise: round 1, its selection counts; later rounds, its
+ * item-step statistics against the previous version's shared factors (rhs, then Σ û ûᵀ, then the
+ * per-item Gramians when the federation shares them). Dense, so zeros look like everything else once noised.
+ */
+export function localPayload(p: FederationParams, round: number, previous: ModelArrays, x: Listens): Float32Array {
+  if (round <= 1) return countContribution(x, p.vocabSize, p.als.itemsPerNode);
+  const k = p.als.dim;
+  const s = previous.shared.length;
+  const out = new Float32Array(payloadLength(p, round));
+  const stats = itemStepStats(x, sharedRows(previous.shared, p.vocabSize), previous.sharedTable, gram(previous.sharedTable, s, k), p.als);
+  const rhs = out.subarray(0, s * k);
+  const userGram = out.subarray(s * k, s * k + k * k);
+  addItemStepStats(stats, k, rhs, p.als.itemGram ? out.subarray(s * k + k * k) : undefined, userGram);
+  return out;
+}
+
+/** Builds a node's contribution: its payload, its share of the Gaussian noise on every entry, signature. */
+export function buildContribution(identity: Identity, info: FederationInfo, previous: ModelArrays, x: Listens): Buffer {
   const p = info.params;
-  const u = localUpdate(table, p.rows, p.dim, x, p.countsWeight);
-  clipUpdate(u, p.clip);
-  // Clipping covers the whole update; packing keeps the public set of rows (see packing.ts).
-  const payload = packUpdate(u, activeRows(p, info.round, model.popularity), p.dim);
-  addGaussianNoise(payload, nodeNoiseStd(p));
+  const payload = localPayload(p, info.round, previous, x);
+  addGaussianNoise(payload, nodeNoiseStd(p, info.round));
   const nonce = randomBytes(16).toString('hex');
-  return encodeContribution(identity, { vocabVersion: p.vocabVersion, round: info.round, nonce, rows: p.rows, dim: p.dim }, payload);
+  return encodeContribution(identity, { vocabVersion: p.vocabVersion, round: info.round, nonce, rows: p.vocabSize, dim: p.als.dim }, payload);
 }
 
 /** Sends a contribution; resolves with the hub's 202 answer or throws its refusal. */

@@ -1,9 +1,9 @@
+import type { ItemFeatures } from '@mixtape/model';
 import { aggregateRound } from '../aggregate.js';
 import { signMessage, type Identity } from '../identity.js';
 import { decodeModel, encodeModel, modelMessage, sha256Hex, type ModelHeader } from '../model-file.js';
-import type { FederationParams } from '../params.js';
-import { initialTable } from '../table.js';
-import { activeRows, packedLength } from '../packing.js';
+import { lastRound, payloadLength, type FederationParams } from '../params.js';
+import type { Vocabulary } from '../vocab.js';
 import { RateLimiter } from './rate-limit.js';
 import { StoreConflict, type HubStore, type StoredVersion } from './store.js';
 import { validateContribution, type Refusal } from './validate.js';
@@ -14,6 +14,10 @@ export type SubmitResult = { status: 202; round: number; accepted: number; neede
 /** Options of a hub; the store is shared when several hub processes serve one federation. */
 export interface HubOptions {
   params: FederationParams;
+  /** The public item list the federation learns about (its version is params.vocabVersion). */
+  vocabulary: Vocabulary;
+  /** Public item features (tags): give the items outside the shared set their factors. */
+  features?: ItemFeatures;
   store: HubStore;
   key: Identity;
   /** Per identity: contributions at once, and per minute after that. */
@@ -31,14 +35,16 @@ export class Hub {
   readonly params: FederationParams;
   private readonly limiter: RateLimiter;
   private initial: StoredVersion | undefined;
+  private vocabJson: Buffer | undefined;
   private aggregating: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly active = new Map<number, Int32Array>();
   /** Aggregation timings, newest last (for benchmarks and /v1/health). */
   readonly roundTimesMs: number[] = [];
 
   constructor(private readonly opts: HubOptions) {
     this.params = opts.params;
+    if (opts.vocabulary.version !== opts.params.vocabVersion || opts.vocabulary.keys.length !== opts.params.vocabSize)
+      throw new Error(`vocabulary ${opts.vocabulary.version} is not the ${opts.params.vocabVersion} the parameters name`);
     this.limiter = new RateLimiter(opts.burst ?? 5, opts.perMinute ?? 30);
   }
 
@@ -70,8 +76,9 @@ export class Hub {
   /** Validates, rate-limits and stores one contribution body. */
   async submit(pathRound: number, body: Buffer): Promise<SubmitResult> {
     const round = await this.openRound();
-    const active = await this.activeFor(round);
-    const v = validateContribution(body, this.params, round, packedLength(active, this.params.rows, this.params.dim));
+    if (round > lastRound(this.params))
+      return { status: 409, code: 'training_finished', message: `training finished at round ${lastRound(this.params)}; pull the final model` };
+    const v = validateContribution(body, this.params, round);
     const sender = v.ok ? v.value.nodeId : v.nodeId;
     // Only a verified signature spends a token, so nobody can drain another identity's bucket.
     if (sender !== undefined) {
@@ -98,6 +105,7 @@ export class Hub {
       try {
         for (;;) {
           const round = await this.openRound();
+          if (round > lastRound(this.params)) return;
           const closed = await this.opts.store.isClosed(round);
           if (!closed && (await this.opts.store.countRound(round)) < this.params.minContributors) return;
           const ran = await this.opts.store.withAggregationLock(round, () => this.aggregate(round));
@@ -116,22 +124,12 @@ export class Hub {
     const t0 = performance.now();
     await store.closeRound(round);
     const prev = round > 1 ? await this.version(round - 1) : undefined;
-    const prevPop = prev ? decodeModel(prev.body).popularity : undefined;
-    const res = await aggregateRound(this.params, (visit) => store.forEachPayload(round, visit), prevPop, round, await this.activeFor(round));
-    const header: ModelHeader = {
-      version: round,
-      vocabVersion: this.params.vocabVersion,
-      rows: this.params.rows,
-      dim: this.params.dim,
-      accepted: res.accepted,
-      kept: res.kept,
-      keptRows: res.keptRows,
-      noiseMultiplier: this.params.noiseMultiplier,
-    };
-    await store.saveVersion(round, this.sign(header, encodeModel(header, res.table, res.popularity)));
+    const res = await aggregateRound(this.params, (visit) => store.forEachPayload(round, visit), round, prev ? decodeModel(prev.body) : undefined, this.opts.features);
+    const header = this.header(round, res.stage, res.shared.length, res.accepted, res.table !== undefined);
+    await store.saveVersion(round, this.sign(header, encodeModel(header, res)));
     const ms = performance.now() - t0;
     this.roundTimesMs.push(ms);
-    this.opts.log?.(`round ${round}: ${res.accepted} contributions, ${res.kept} kept, ${res.keptRows} rows, ${ms.toFixed(0)} ms`);
+    this.opts.log?.(`round ${round}: ${res.accepted} contributions, ${res.shared.length} shared items, ${ms.toFixed(0)} ms`);
   }
 
   private sign(header: ModelHeader, body: Buffer): StoredVersion {
@@ -139,27 +137,28 @@ export class Hub {
     return { published: { header, sha256, signature: signMessage(this.opts.key, modelMessage(header.version, sha256)) }, body };
   }
 
-  /** Rows that updates to `round` carry, from the popularity of version round-1 (cached). */
-  async activeFor(round: number): Promise<Int32Array> {
-    let a = this.active.get(round);
-    if (!a) {
-      const v = await this.version(round - 1);
-      if (!v) throw new Error(`version ${round - 1} is missing`);
-      a = activeRows(this.params, round, decodeModel(v.body).popularity);
-      this.active.set(round, a);
-      // Only the open round and the one being aggregated are ever asked for.
-      for (const k of this.active.keys()) if (k < round - 1) this.active.delete(k);
-    }
-    return a;
+  private header(version: number, stage: ModelHeader['stage'], shared: number, accepted: number, fullTable: boolean): ModelHeader {
+    const p = this.params;
+    return { version, scheme: p.scheme, vocabVersion: p.vocabVersion, vocabSize: p.vocabSize, dim: p.als.dim, shared, stage, accepted, fullTable };
   }
 
-  /** A published version, 0 being the public initial table. */
+  /** The public vocabulary as served at /v1/vocabulary (built once). */
+  vocabularyBody(): Buffer {
+    this.vocabJson ??= Buffer.from(JSON.stringify({ version: this.opts.vocabulary.version, keys: this.opts.vocabulary.keys, names: this.opts.vocabulary.names }));
+    return this.vocabJson;
+  }
+
+  /** Payload floats a contribution to the open round must have. */
+  payloadLength(round: number): number {
+    return payloadLength(this.params, round);
+  }
+
+  /** A published version, 0 being the empty start (nothing chosen or learned yet). */
   async version(n: number): Promise<StoredVersion | undefined> {
     if (n === 0) {
       if (!this.initial) {
-        const p = this.params;
-        const header: ModelHeader = { version: 0, vocabVersion: p.vocabVersion, rows: p.rows, dim: p.dim, accepted: 0, kept: 0, keptRows: p.rows, noiseMultiplier: p.noiseMultiplier };
-        this.initial = this.sign(header, encodeModel(header, initialTable(p.rows, p.dim, p.seed), new Float32Array(p.rows)));
+        const header = this.header(0, 'initial', 0, 0, false);
+        this.initial = this.sign(header, encodeModel(header, { shared: new Int32Array(0), counts: new Float32Array(0), sharedTable: new Float32Array(0) }));
       }
       return this.initial;
     }

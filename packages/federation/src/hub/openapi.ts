@@ -9,7 +9,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       title: 'Mixtape federation hub',
       version: '1.0.0',
       description:
-        'Nodes publish clipped, noised, Ed25519-signed updates to a shared item table; the hub aggregates each round with a trimmed mean and publishes signed global model versions.',
+        'Private alternating least squares: nodes publish clipped, noised, Ed25519-signed statistics (round 1: counts that choose the shared items; later rounds: the item step); the hub sums each round, solves the item factors and publishes signed global model versions.',
     },
     servers: [{ url: serverUrl }],
     paths: {
@@ -20,6 +20,12 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           responses: { 200: json('Parameters', { $ref: '#/components/schemas/Federation' }) },
         },
       },
+      '/v1/vocabulary': {
+        get: {
+          summary: 'The public item list: keys (artist:<name>, mbid:…, isrc:…, id:…) and display names, in index order',
+          responses: { 200: json('Vocabulary', { type: 'object', properties: { version: { type: 'string' }, keys: { type: 'array' }, names: { type: 'array' } } }) },
+        },
+      },
       '/v1/rounds/{round}/contributions': {
         post: {
           summary: 'Publish one contribution to the open round',
@@ -27,14 +33,14 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           requestBody: {
             required: true,
             description:
-              'Bytes: "MXC1", header length (uint32 LE), header JSON {vocabVersion, round, nonce, publicKey, rows, dim, payloadSha256, signature}, then float32 LE: the dim-vectors of the active rows (all rows in round 1; later, rows whose popularity in version round-1 is above activeSigmas noise std; ascending), then one count for each of the rows rows. The signature is Ed25519 over the lines "mixtape-contribution-v1", vocabVersion, round, nonce, publicKey, rows, dim, payloadSha256.',
+              'Bytes: "MXC1", header length (uint32 LE), header JSON {vocabVersion, round, nonce, publicKey, rows, dim, payloadSha256, signature}, then float32 LE, noised: in round 1 one selection count per vocabulary item; in later rounds, for each shared item of version round-1 its dim-vector of the item-step right-hand side, then the dim x dim sum of the user vector outer products, then (when params.als.itemGram) one dim x dim Gramian per shared item. The signature is Ed25519 over the lines "mixtape-contribution-v1", vocabVersion, round, nonce, publicKey, rows, dim, payloadSha256.',
             content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
           },
           responses: {
             202: json('Accepted and durable', { type: 'object', properties: { round: { type: 'integer' }, accepted: { type: 'integer' }, needed: { type: 'integer' } } }),
             400: refusal('Malformed or truncated body, bad header, hash mismatch'),
             401: refusal('Unsigned, bad key or bad signature'),
-            409: refusal('Wrong round, duplicate, replayed nonce, round closed'),
+            409: refusal('Wrong round, duplicate, replayed nonce, round closed, training finished'),
             413: refusal('Body over the size limit'),
             415: refusal('Not application/octet-stream'),
             422: refusal('Wrong vocabulary or shape, NaN/Infinity, norm outside the allowed band'),

@@ -2,38 +2,15 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { MixtapeError } from '@mixtape/core';
 import { loadOrCreateIdentity } from '../identity.js';
+import type { ItemFeatures } from '@mixtape/model';
 import { paramProblems, type FederationParams } from '../params.js';
-import { vocabulary } from '../vocab.js';
+import type { Vocabulary } from '../vocab.js';
 import { FileStore } from './file-store.js';
 import { Hub } from './hub.js';
 import { PgStore } from './pg-store.js';
 import { listen } from './server.js';
 import type { HubStore } from './store.js';
-
-/** Parameters of a new federation, with defaults sized for a real catalogue. */
-export function defaultParams(over: Partial<FederationParams> = {}): FederationParams {
-  const rows = over.rows ?? 1 << 15;
-  const dim = over.dim ?? 16;
-  const countsWeight = over.countsWeight ?? 0.5;
-  return {
-    vocabVersion: vocabulary(rows).version,
-    rows,
-    dim,
-    countsWeight,
-    // An honest update has norm exactly sqrt(1 + countsWeight^2) (unit table part, scaled counts).
-    clip: Math.sqrt(1 + countsWeight * countsWeight),
-    noiseMultiplier: 1,
-    minContributors: 100,
-    trimFraction: 0.02,
-    pruneSigmas: 3,
-    activeSigmas: 2,
-    shrink: 0,
-    seed: 20_260_101,
-    // The exact payload plus room for the header: anything larger is refused unread.
-    maxBodyBytes: rows * (dim + 1) * 4 + 8192,
-    ...over,
-  };
-}
+import { readHubFeatures, readVocabularyFile } from './vocabulary-file.js';
 
 /** A running hub: its URL and how to stop it. */
 export interface RunningHub {
@@ -53,15 +30,25 @@ export async function startHub(opts: {
   dir: string;
   db?: string;
   params: FederationParams;
+  /** The public item list (or the file it is read from); its version must be params.vocabVersion. */
+  vocabulary?: Vocabulary;
+  vocabularyPath?: string;
+  /** Public item features (tags) that give the items outside the shared set their factors. */
+  features?: ItemFeatures;
+  itemFeaturesPath?: string;
   keyPath?: string;
   burst?: number;
   perMinute?: number;
   log?: (line: string) => void;
 }): Promise<RunningHub> {
   const params = { ...opts.params };
-  if (!params.maxBodyBytes) params.maxBodyBytes = params.rows * (params.dim + 1) * 4 + 8192;
   const problems = paramProblems(params);
   if (problems.length > 0) throw new MixtapeError('hub_bad_parameters', `Federation parameters are not usable: ${problems.join('; ')}`);
+  const vocabulary = opts.vocabulary ?? (opts.vocabularyPath ? await readVocabularyFile(opts.vocabularyPath) : undefined);
+  if (!vocabulary) throw new MixtapeError('hub_no_vocabulary', 'A hub needs the list of items its federation learns about', { suggestion: 'pass --vocabulary FILE (one artist name a line, or "key<TAB>name" lines)' });
+  if (vocabulary.version !== params.vocabVersion)
+    throw new MixtapeError('hub_bad_vocabulary', `The vocabulary is ${vocabulary.version}, but the parameters name ${params.vocabVersion}`, { suggestion: 'start the hub with the vocabulary file the federation was created with' });
+  const features = opts.features ?? (opts.itemFeaturesPath ? await readHubFeatures(opts.itemFeaturesPath, vocabulary) : undefined);
   const { identity: key } = await loadOrCreateIdentity(opts.keyPath ?? join(opts.dir, 'hub-key.pem'));
   let store: HubStore;
   if (opts.db) {
@@ -70,7 +57,7 @@ export async function startHub(opts: {
   } else {
     store = await FileStore.open(join(opts.dir, 'store'));
   }
-  const hub = new Hub({ params, store, key, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.perMinute ? { perMinute: opts.perMinute } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  const hub = new Hub({ params, vocabulary, ...(features ? { features } : {}), store, key, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.perMinute ? { perMinute: opts.perMinute } : {}), ...(opts.log ? { log: opts.log } : {}) });
   hub.start();
   const { server, url } = await listen(hub, opts.port, opts.host);
   return {

@@ -62,6 +62,10 @@ async function handle(hub: Hub, req: IncomingMessage, res: ServerResponse): Prom
     const round = await hub.openRound();
     const accepted = await hub.acceptedInRound(round);
     sendJson(res, 200, { params: hub.params, round, accepted, latestVersion: round - 1, hubPublicKey: hub.publicKey });
+  } else if (method === 'GET' && path === '/v1/vocabulary') {
+    const body = hub.vocabularyBody();
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+    res.end(body);
   } else if (method === 'POST' && (m = /^\/v1\/rounds\/(\d{1,9})\/contributions$/.exec(path))) {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (type !== 'application/octet-stream') {

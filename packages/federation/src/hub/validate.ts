@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { contributionMessage, decodeContribution, payloadFloats, type ContributionHeader } from '../codec.js';
 import { nodeIdOf, publicKeyFrom, verifyMessage } from '../identity.js';
-import { nodeNoiseStd, updateLength, type FederationParams } from '../params.js';
+import { nodeNoiseStd, payloadLength, sensitivity, type FederationParams } from '../params.js';
 
 /** Why a contribution was refused: an HTTP status, a stable code and a sentence for the sender. */
 export interface Refusal {
@@ -23,15 +23,15 @@ const refuse = (status: number, code: string, message: string): { ok: false; ref
 });
 
 /**
- * The range an honest update's squared norm falls in: |s|^2 <= clip^2 before noise, plus N entries
- * of N(0, sigma^2). Eight standard deviations either side, so an honest node is refused with
+ * The range an honest update's squared norm falls in: |s|^2 <= sensitivity^2 before noise, plus N
+ * entries of N(0, sigma^2). Eight standard deviations either side, so an honest node is refused with
  * negligible probability, while a node that skips the noise cannot spend its whole noise budget
  * on a push in one direction.
  */
-export function normBand(p: FederationParams, entries = updateLength(p)): { low: number; high: number } {
-  const n = entries;
-  const s = nodeNoiseStd(p);
-  const c = p.clip;
+export function normBand(p: FederationParams, round: number): { low: number; high: number } {
+  const n = payloadLength(p, round);
+  const s = nodeNoiseStd(p, round);
+  const c = sensitivity(p, round);
   if (s === 0) return { low: 0, high: c * c * (1 + 1e-5) };
   const spread = 8 * s * s * Math.sqrt(2 * n) + 16 * s * c;
   return { low: Math.max(0, n * s * s - spread), high: c * c + n * s * s + spread };
@@ -42,8 +42,6 @@ export function validateContribution(
   body: Buffer,
   params: FederationParams,
   openRound: number,
-  /** Entries an update for this round has (see packing.ts); the full table when omitted. */
-  entries = updateLength(params),
 ): { ok: true; value: ValidContribution } | { ok: false; refusal: Refusal; nodeId?: string } {
   const d = decodeContribution(body);
   if (!d.ok) return refuse(400, 'malformed_body', d.reason);
@@ -57,10 +55,10 @@ export function validateContribution(
   if (!/^[0-9a-f]{32}$/.test(header.nonce)) return refuse(400, 'malformed_header', 'nonce must be 16 random bytes in hex');
   if (header.vocabVersion !== params.vocabVersion)
     return refuse(422, 'wrong_vocabulary', `vocabulary ${header.vocabVersion} is not this federation's ${params.vocabVersion}`);
-  if (header.rows !== params.rows || header.dim !== params.dim)
-    return refuse(422, 'wrong_shape', `shape ${header.rows}x${header.dim} is not ${params.rows}x${params.dim}`);
+  if (header.rows !== params.vocabSize || header.dim !== params.als.dim)
+    return refuse(422, 'wrong_shape', `shape ${header.rows}x${header.dim} is not ${params.vocabSize}x${params.als.dim}`);
   if (header.round !== openRound) return refuse(409, 'wrong_round', `round ${header.round} is not open; the open round is ${openRound}`);
-  const expected = entries * 4;
+  const expected = payloadLength(params, openRound) * 4;
   if (d.payload.length < expected) return refuse(400, 'truncated_body', `payload has ${d.payload.length} bytes, expected ${expected}`);
   if (d.payload.length > expected) return refuse(422, 'wrong_shape', `payload has ${d.payload.length} bytes, expected ${expected}`);
   const key = publicKeyFrom(header.publicKey);
@@ -79,7 +77,7 @@ export function validateContribution(
     if (!Number.isFinite(v)) return signed(422, 'non_finite', `entry ${i} is ${v}; every entry must be a finite number`);
     n2 += v * v;
   }
-  const band = normBand(params, entries);
+  const band = normBand(params, openRound);
   if (n2 > band.high) return signed(422, 'over_norm_bound', `update norm ${Math.sqrt(n2).toFixed(4)} is over the bound ${Math.sqrt(band.high).toFixed(4)}`);
   if (n2 < band.low) return signed(422, 'under_noise_floor', `update norm ${Math.sqrt(n2).toFixed(4)} is below what the required noise gives (${Math.sqrt(band.low).toFixed(4)})`);
   return { ok: true, value: { header, nodeId, payload: d.payload } };

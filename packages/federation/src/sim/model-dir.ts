@@ -1,66 +1,37 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HYBRID_DEFAULTS, saveModel, type Manifest } from '@mixtape/model';
+import { HYBRID_DEFAULTS, saveModel, type Interactions, type ItemFeatures, type Manifest } from '@mixtape/model';
+import type { PrivateAlsParams } from '../als/params.js';
 import type { PublishedModel } from '../model-file.js';
-import type { FederationParams } from '../params.js';
-import { confidence, userVector } from '../trainer.js';
-import type { Catalogue } from './evaluate.js';
 import type { UserRows } from './interactions.js';
 
 /**
- * Writes the federated model in the model package's directory format (manifest.json and typed
- * arrays), so `mixtape model recommend --model DIR` serves it: item factors are the catalogue's
- * rows of the global table, user factors the fold-in a node computes (sum of its unit-L2,
- * log1p-weighted item rows), no content features (contentBeta 0).
+ * Writes what listeners get from the federation in the model package's directory format, so
+ * `mixtape model recommend --model DIR` serves it exactly as a listener's machine would: item
+ * factors are the pulled table (shared items learned, the tail from public features), each user's
+ * vector is solved from that user's own history only, and the score blends in the content (public
+ * tag) score of the user's own history at the tuned weight.
  */
 export function writeModelDir(
   dir: string,
-  m: { table: Float32Array; params: FederationParams; catalogue: Catalogue; version: PublishedModel; train: UserRows[] },
+  m: { itemIds: string[]; table: Float32Array; userFactors: Float32Array; history: Interactions; features: ItemFeatures; als: PrivateAlsParams; version: PublishedModel; epsilon: number },
 ): Manifest {
-  const { dim } = m.params;
-  const cat = m.catalogue;
-  const itemFactors = new Float32Array(cat.items.length * dim);
-  cat.items.forEach((_, i) => itemFactors.set(m.table.subarray(cat.rows[i]! * dim, (cat.rows[i]! + 1) * dim), i * dim));
-  const index = new Map(cat.items.map((it, i) => [it, i]));
-  const userFactors = new Float32Array(m.train.length * dim);
-  const indptr = new Int32Array(m.train.length + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  m.train.forEach((u, k) => {
-    const rows = Int32Array.from(u.items, (it) => cat.rowOf.get(it)!);
-    userFactors.set(userVector(m.table, dim, { rows, weights: confidence(u.counts) }), k * dim);
-    const order = u.items.map((it, j) => [index.get(it)!, u.counts[j]!] as const).sort((a, b) => a[0] - b[0]);
-    for (const [i, c] of order) {
-      indices.push(i);
-      values.push(c);
-    }
-    indptr[k + 1] = indices.length;
-  });
-  const userIds = m.train.map((u) => u.user);
+  const k = m.als.dim;
   return saveModel(dir, {
     model: {
       version: 1,
-      k: dim,
-      userIds,
-      itemIds: cat.items,
-      userFactors,
-      itemFactors,
+      k,
+      userIds: m.history.userIds,
+      itemIds: m.itemIds,
+      userFactors: m.userFactors,
+      itemFactors: m.table,
       featureTable: new Float32Array(0),
       featureSlots: 0,
-      features: { slots: 0, indptr: new Int32Array(cat.items.length + 1), indices: new Int32Array(0), weights: new Float32Array(0) },
-      params: { ...HYBRID_DEFAULTS, factors: dim, iterations: m.version.header.version, contentBeta: 0 },
+      features: m.features,
+      params: { ...HYBRID_DEFAULTS, factors: k, lambda: m.als.lambda, lambdaPerObs: 0, contentBeta: m.als.contentBeta, contentIdfPower: 3 },
     },
-    history: { userIds, itemIds: cat.items, indptr, indices: Int32Array.from(indices), values: Float32Array.from(values) },
-    extra: {
-      federation: {
-        version: m.version.header.version,
-        sha256: m.version.sha256,
-        vocabVersion: m.params.vocabVersion,
-        accepted: m.version.header.accepted,
-        kept: m.version.header.kept,
-        noiseMultiplier: m.params.noiseMultiplier,
-      },
-    },
+    history: m.history,
+    extra: { federation: { version: m.version.header.version, sha256: m.version.sha256, vocabVersion: m.version.header.vocabVersion, shared: m.version.header.shared, epsilon: m.epsilon, als: m.als } },
   });
 }
 

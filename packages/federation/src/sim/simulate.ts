@@ -1,41 +1,41 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { noProgress, type ProgressFn } from '@mixtape/core';
-import { Accountant, noiseMultiplierFor, type PrivacyReport } from '../accountant.js';
+import { emptyFeatures, type ItemFeatures } from '@mixtape/model';
+import { Accountant, type PrivacyReport } from '../accountant.js';
+import { listenerVectors } from '../als/serve.js';
+import type { Listens } from '../als/node-step.js';
+import type { PrivateAlsParams } from '../als/params.js';
 import { newIdentity } from '../identity.js';
-import { defaultParams, startHub } from '../hub/run.js';
-import type { FederationParams } from '../params.js';
-import { confidence, type Interactions } from '../trainer.js';
-import { rowOf, vocabulary } from '../vocab.js';
+import { startHub } from '../hub/run.js';
+import { defaultParams, lastRound, type FederationParams } from '../params.js';
+import { vocabulary } from '../vocab.js';
 import { buildContribution, fetchFederation, fetchModel, roundCost, sendContribution } from '../client/protocol.js';
-import { trainCentral } from './central.js';
-import { evaluateTable, type Catalogue } from './evaluate.js';
+import { compareWithCentral, type Comparison } from './compare.js';
+import { readItemFeatures, toInteractions } from './dataset.js';
 import { spawnHub } from './hub-process.js';
 import { readInteractions, splitUsers } from './interactions.js';
-import type { Metrics } from './metrics.js';
 import { writeModelDir, writeSplit } from './model-dir.js';
 
 /** Options of a simulated federation over one interactions file. */
 export interface SimulateOptions {
   interactions: string;
-  /** Nodes; users are dealt round-robin to them. 0 = one node per user. */
+  /** Public item features (stand-in for the tags Last.fm and MusicBrainz publish). */
+  itemFeatures?: string;
+  /** Nodes; users are dealt round-robin to them. 0 = one node per user (every listener a node). */
   clients: number;
-  rounds: number;
-  /** Per-node epsilon over the whole training; 0 or Infinity = no noise. */
+  /** Per-listener epsilon over the whole training; 0 or Infinity = no noise. */
   epsilon: number;
   delta?: number;
   out: string;
-  rows?: number;
-  dim?: number;
-  trimFraction?: number;
+  als?: Partial<PrivateAlsParams>;
+  /** Share of each user's items held out for evaluation; 0 trains on everything (for outside scoring). */
   testFraction?: number;
   seed?: number;
   /** Run the hub in a child process (default) or in this one. */
   hubProcess?: boolean;
   concurrency?: number;
-  /** Central metrics of an earlier run on the same file, split, rounds and shape (skips retraining). */
-  central?: Metrics;
   onProgress?: ProgressFn;
 }
 
@@ -44,11 +44,9 @@ export interface SimulateResult {
   nodes: number;
   rounds: number;
   params: FederationParams;
-  central: Metrics;
-  federated: Metrics;
-  ratioNdcg10: number;
   privacy: PrivacyReport;
-  /** Size of one contribution in each round (round 1 carries every row; later ones the kept rows). */
+  /** Present when items were held out: listeners' NDCG next to central and alone. */
+  comparison?: Comparison;
   payloadBytesByRound: number[];
   contributionsPerSecond: number;
   aggregationMsPerRound: number[];
@@ -64,82 +62,86 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Prom
 }
 
 /**
- * Splits the users of a file into nodes and runs the real protocol over HTTP on loopback against
- * a real hub, then trains the same model centrally and evaluates both on the same held-out items.
+ * Runs private ALS over HTTP on loopback against a real hub, every node with its own identity,
+ * accountant and data, then writes what listeners get (served by `mixtape model recommend`) and,
+ * when items were held out, scores it against the central hybrid and the listener alone.
  */
 export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const t0 = performance.now();
   const progress = o.onProgress ?? noProgress;
   const users = await readInteractions(o.interactions);
-  const { train, test } = splitUsers(users, o.testFraction ?? 0.2, o.seed ?? 42);
-  const rows = o.rows ?? 1 << 15;
-  const vocab = vocabulary(rows);
-  const items = [...new Set(users.flatMap((u) => u.items))].sort();
-  const rowMap = new Map(items.map((it) => [it, rowOf(vocab, { kind: 'id', value: it })]));
-  const catalogue: Catalogue = { items, rows: Int32Array.from(items, (it) => rowMap.get(it)!), rowOf: rowMap };
+  const testFraction = o.testFraction ?? 0.2;
+  const { train, test } = testFraction > 0 ? splitUsers(users, testFraction, o.seed ?? 42) : { train: users, test: new Map<string, Set<string>>() };
+  const itemIds = [...new Set(users.flatMap((u) => u.items))].sort();
+  const vocab = vocabulary(itemIds.map((id) => `id:${id}`), itemIds);
+  const features: ItemFeatures = o.itemFeatures ? await readItemFeatures(o.itemFeatures, itemIds) : emptyFeatures(itemIds.length);
+  const index = new Map(itemIds.map((id, i) => [id, i]));
   const nNodes = o.clients > 0 ? Math.min(o.clients, train.length) : train.length;
   const groups: Array<Map<number, number>> = Array.from({ length: nNodes }, () => new Map());
   train.forEach((u, i) => {
     const g = groups[i % nNodes]!;
-    u.items.forEach((it, k) => g.set(rowMap.get(it)!, (g.get(rowMap.get(it)!) ?? 0) + u.counts[k]!));
+    u.items.forEach((it, k) => g.set(index.get(it)!, (g.get(index.get(it)!) ?? 0) + u.counts[k]!));
   });
-  const data: Interactions[] = groups.map((g) => ({ rows: Int32Array.from(g.keys()), weights: confidence([...g.values()]) }));
+  const data: Listens[] = groups.map((g) => {
+    const items = Int32Array.from(g.keys()).sort();
+    return { items, plays: Float64Array.from(items, (i) => g.get(i)!) };
+  });
   const delta = o.delta ?? 1e-5;
   const noisy = o.epsilon > 0 && Number.isFinite(o.epsilon);
-  const params = defaultParams({
-    rows,
-    dim: o.dim ?? 16,
-    noiseMultiplier: noisy ? noiseMultiplierFor(o.epsilon, delta, o.rounds) : 0,
-    minContributors: nNodes,
-    trimFraction: o.trimFraction ?? 0.02,
-  });
+  const params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: noisy ? o.epsilon : 0, delta, minContributors: nNodes, ...(o.als ? { als: o.als } : {}) });
   const hubDir = await mkdtemp(join(tmpdir(), 'mixtape-hub-'));
-  const hub = o.hubProcess === false ? await startHub({ port: 0, dir: hubDir, params, burst: 10, perMinute: 600 }) : await spawnHub({ dir: hubDir, params, burst: 10, perMinute: 600 });
+  const vocabularyPath = join(hubDir, 'vocabulary.tsv');
+  await writeFile(vocabularyPath, `key\tname\n${vocab.keys.map((k, i) => `${k}\t${vocab.names[i]}`).join('\n')}\n`);
+  const hubOpts = { dir: hubDir, params, vocabularyPath, ...(o.itemFeatures ? { itemFeaturesPath: o.itemFeatures } : {}), burst: 10, perMinute: 600 };
+  const hub = o.hubProcess === false ? await startHub({ port: 0, ...hubOpts }) : await spawnHub(hubOpts);
   const nodes = data.map((x) => ({ x, id: newIdentity(), acct: new Accountant(noisy ? o.epsilon : Number.POSITIVE_INFINITY, delta) }));
   const payloadBytesByRound: number[] = [];
+  const aggregationMs: number[] = [];
   let sendMs = 0;
   let sent = 0;
-  const aggregationMs: number[] = [];
   try {
-    for (let r = 1; r <= o.rounds; r++) {
+    for (let r = 1; r <= lastRound(params); r++) {
       const info = await fetchFederation(hub.url);
       // Every node would download the same verified version; the simulation fetches it once.
-      const model = await fetchModel(hub.url, info.hubPublicKey, info.round - 1);
+      const previous = await fetchModel(hub.url, info.hubPublicKey, info.round - 1);
       const ts = performance.now();
       let done = 0;
       await pool(nodes, o.concurrency ?? 8, async (n) => {
         const cost = roundCost(hub.url, info.round, info.params);
         if (!n.acct.allows(cost)) return;
         n.acct.spend(cost);
-        const body = buildContribution(n.id, info, model, n.x);
+        const body = buildContribution(n.id, info, previous, n.x);
         payloadBytesByRound[r - 1] = body.length;
         await sendContribution(hub.url, info.round, body);
         sent++;
-        progress({ unit: 'contributions', done: ++done, total: nodes.length, message: `round ${r}/${o.rounds}` });
+        progress({ unit: 'contributions', done: ++done, total: nodes.length, message: `round ${r}/${lastRound(params)}` });
       });
       sendMs += performance.now() - ts;
       const ta = performance.now();
-      while ((await fetchFederation(hub.url)).latestVersion < r) await new Promise((res) => setTimeout(res, 50));
+      while ((await fetchFederation(hub.url)).latestVersion < r) await new Promise((res) => setTimeout(res, 20));
       aggregationMs.push(performance.now() - ta);
     }
     const final = await fetchModel(hub.url, (await fetchFederation(hub.url)).hubPublicKey, 'latest');
-    const federated = evaluateTable(final.table, params.dim, catalogue, train, test);
-    const central = o.central ? undefined : await trainCentral(params, data, o.rounds);
-    const centralMetrics = o.central ?? evaluateTable(central!.table, params.dim, catalogue, train, test);
+    const k = params.als.dim;
+    const table = final.table ?? scatter(final.shared, final.sharedTable, itemIds.length, k);
+    const history = toInteractions(train, itemIds);
+    // Each listener's vector from their own history only, as their machine computes it.
+    const userFactors = listenerVectors(table, k, history, params.als);
     await mkdir(dirname(o.out), { recursive: true });
-    writeModelDir(o.out, { table: final.table, params, catalogue, version: final.published, train });
-    // What independent metric code needs: the held-out pairs, the training pairs, and the central
-    // model in the same format (OUT/central), so both can be served by `mixtape model recommend`.
-    if (central) writeModelDir(join(o.out, 'central'), { table: central.table, params, catalogue, version: { ...final.published, sha256: 'central' }, train });
+    writeModelDir(o.out, { itemIds, table, userFactors, history, features, als: params.als, version: final.published, epsilon: params.epsilon });
     await writeSplit(o.out, train, test);
+    let comparison: Comparison | undefined;
+    if (test.size > 0) {
+      progress({ unit: 'models', done: 0, total: 1, message: 'scoring against the central hybrid and the listener alone' });
+      const testRows = train.map((u) => ({ user: u.user, items: [...(test.get(u.user) ?? [])], counts: [...(test.get(u.user) ?? [])].map(() => 1) }));
+      comparison = await compareWithCentral(table, k, userFactors, history, toInteractions(testRows, itemIds), features, params.als.contentBeta);
+    }
     return {
       nodes: nNodes,
-      rounds: o.rounds,
+      rounds: lastRound(params),
       params,
-      central: centralMetrics,
-      federated,
-      ratioNdcg10: federated.ndcg10 / centralMetrics.ndcg10,
       privacy: nodes[0]!.acct.report(),
+      ...(comparison ? { comparison } : {}),
       payloadBytesByRound,
       contributionsPerSecond: sent / (sendMs / 1000),
       aggregationMsPerRound: aggregationMs,
@@ -150,4 +152,11 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     await hub.stop();
     await rm(hubDir, { recursive: true, force: true });
   }
+}
+
+/** A vocabulary-wide table from the shared rows alone (no public features: the tail stays zero). */
+function scatter(shared: Int32Array, sharedTable: Float32Array, n: number, k: number): Float32Array {
+  const t = new Float32Array(n * k);
+  shared.forEach((i, r) => t.set(sharedTable.subarray(r * k, (r + 1) * k), i * k));
+  return t;
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { federationDir, interactionsFromPlays, publish, vocabulary, type PlayedTrack } from '@mixtape/federation';
+import { federationDir, publish, type PlayedTrack } from '@mixtape/federation';
 import { MixtapeError } from '@mixtape/core';
 import { withStore, type OpenOptions } from '../store/store.js';
 
@@ -14,13 +14,12 @@ export async function nodeConfig(stateDir?: string): Promise<{ hub: string; voca
 }
 
 /**
- * Publishes this listener's update to the federation: plays become rows of the shared vocabulary
- * (open ids or a name hash) and play counts, then the federation client trains, clips, adds noise,
- * signs and sends. Names, times and listening durations never leave this function.
+ * Publishes this listener's contribution to the open round: the federation client maps plays to
+ * the shared vocabulary on this machine, solves the listener's vector locally, clips, adds noise,
+ * signs and sends statistics. Names, times and listening durations never leave this machine.
  */
 export async function publishFromStore(o: { store: OpenOptions; stateDir?: string | undefined }): Promise<Awaited<ReturnType<typeof publish>> & { tracks: number }> {
-  const config = await nodeConfig(o.stateDir);
-  const rows = Number(config.vocabVersion.split('-').pop());
+  await nodeConfig(o.stateDir);
   const tracks = await withStore(o.store, async (store) =>
     store.all<PlayedTrack>(
       `SELECT t.isrc, t.mbid, t.artist_name AS artist, t.title, count(*)::DOUBLE AS plays
@@ -29,6 +28,6 @@ export async function publishFromStore(o: { store: OpenOptions; stateDir?: strin
        GROUP BY ALL`,
     ),
   );
-  const res = await publish({ ...(o.stateDir ? { dir: o.stateDir } : {}), interactions: interactionsFromPlays(vocabulary(rows), tracks) });
+  const res = await publish({ ...(o.stateDir ? { dir: o.stateDir } : {}), tracks });
   return { ...res, tracks: tracks.length };
 }

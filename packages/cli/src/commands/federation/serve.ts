@@ -1,39 +1,52 @@
 import { Flags } from '@oclif/core';
-import { defaultParams, federationDir, noiseMultiplierFor, startHub } from '@mixtape/pipeline';
+import { defaultParams, federationDir, readVocabularyFile, startHub } from '@mixtape/pipeline';
 import { join } from 'node:path';
 import { MixtapeCommand } from '../../base-command.js';
 
 export default class FederationServe extends MixtapeCommand<typeof FederationServe> {
-  static override summary = 'Run a federation hub: /v1/ API, signed model versions, embedded or PostgreSQL storage';
+  static override summary = 'Run a federation hub: private ALS over a public vocabulary, signed model versions, embedded or PostgreSQL storage';
+  static override description =
+    'The hub publishes a vocabulary (the items its federation learns about), sums each round of noised contributions, chooses the shared items from noisy counts in round 1, solves the item factors in every later round, and gives the rest of the vocabulary factors from public item features (--item-features).';
   static override examples = [
-    '<%= config.bin %> federation serve --port 8787',
-    '<%= config.bin %> federation serve --port 8787 --db postgres://hub@127.0.0.1/mixtape --min-contributors 500',
+    '<%= config.bin %> federation serve --port 8787 --vocabulary artists.txt --item-features artist-tags.tsv',
+    '<%= config.bin %> federation serve --port 8787 --vocabulary artists.txt --db postgres://hub@127.0.0.1/mixtape --min-contributors 500',
   ];
   static override flags = {
     port: Flags.integer({ required: true, description: 'TCP port' }),
     host: Flags.string({ default: '127.0.0.1', description: 'Address to listen on' }),
-    db: Flags.string({ description: 'postgres:// URL; several hubs with the same URL, key and parameters serve one federation' }),
+    db: Flags.string({ description: 'postgres:// URL; several hubs with the same URL, key, vocabulary and parameters serve one federation' }),
     dir: Flags.string({ description: 'Folder for the embedded store and the hub key (default: $MIXTAPE_CONFIG_DIR/federation/hub)' }),
-    rows: Flags.integer({ default: 1 << 15, description: 'Rows of the shared item table (the vocabulary size)' }),
-    dim: Flags.integer({ default: 16, description: 'Factors per row' }),
-    'min-contributors': Flags.integer({ default: 100, description: 'Contributions that close a round' }),
-    epsilon: Flags.string({ default: '8', description: 'Per-node epsilon over --rounds rounds, used to size the noise' }),
-    rounds: Flags.integer({ default: 3, description: 'Rounds the epsilon is spread over' }),
-    trim: Flags.string({ default: '0.02', description: 'Fraction of contributions farthest from the mean dropped each round' }),
+    vocabulary: Flags.string({ required: true, description: 'The items the federation learns about: one artist name a line, or "key<TAB>name" lines under that header' }),
+    'item-features': Flags.string({ description: 'Public item features ("item<TAB>tag[<TAB>weight]"): factors for items outside the shared set' }),
+    'min-contributors': Flags.integer({ default: 100, description: 'Contributions that close a round (the noise is split among this many)' }),
+    epsilon: Flags.string({ default: '8', description: 'Per-listener epsilon over the whole training (the counts and every round); 0 = no noise' }),
+    rounds: Flags.integer({ default: 3, description: 'ALS rounds after the selection round' }),
+    dim: Flags.integer({ default: 8, description: 'Factors per item' }),
+    'shared-items': Flags.integer({ default: 1000, description: 'Items the shared model learns from listeners (chosen by noisy counts)' }),
   };
 
   async run(): Promise<{ url: string }> {
     const f = this.flags;
     const dir = f.dir ?? join(federationDir(), 'hub');
+    const vocabulary = await readVocabularyFile(f.vocabulary);
     const params = defaultParams({
-      rows: f.rows,
-      dim: f.dim,
+      vocabVersion: vocabulary.version,
+      vocabSize: vocabulary.keys.length,
       minContributors: f['min-contributors'],
-      noiseMultiplier: noiseMultiplierFor(Number(f.epsilon), 1e-5, f.rounds),
-      trimFraction: Number(f.trim),
+      epsilon: Number(f.epsilon),
+      als: { rounds: f.rounds, dim: f.dim, sharedItems: f['shared-items'] },
     });
-    const hub = await startHub({ port: f.port, host: f.host, dir, params, ...(f.db ? { db: f.db } : {}), log: (l) => process.stderr.write(`${l}\n`) });
-    this.log(`hub listening on ${hub.url} (OpenAPI at ${hub.url}/v1/openapi.json)`);
+    const hub = await startHub({
+      port: f.port,
+      host: f.host,
+      dir,
+      params,
+      vocabulary,
+      ...(f['item-features'] ? { itemFeaturesPath: f['item-features'] } : {}),
+      ...(f.db ? { db: f.db } : {}),
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
+    this.log(`hub listening on ${hub.url} (OpenAPI at ${hub.url}/v1/openapi.json): ${vocabulary.keys.length} items, epsilon ${params.epsilon} per listener over ${1 + params.als.rounds} rounds`);
     await new Promise<void>((resolve) => {
       const stop = () => void hub.stop().then(resolve);
       process.once('SIGINT', stop);

@@ -3,44 +3,59 @@ import { simulate, type SimulateResult } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 
 export default class FederationSimulate extends MixtapeCommand<typeof FederationSimulate> {
-  static override summary = 'Split users of an interactions file into nodes, run the real protocol against a local hub, compare with central training';
+  static override summary = 'Run private ALS over HTTP with every user of an interactions file as a node; score what listeners get against central training and the listener alone';
+  static override description =
+    'Writes what listeners get (item factors from the federation, each user solved from their own history only, blended with their own content score) to --out, served by `mixtape model recommend --model OUT`. With --test-fraction above 0, each user\'s held-out items score it against the central hybrid (`model fit`) and each listener alone on the same split.';
   static override examples = [
-    '<%= config.bin %> federation simulate --interactions ../shared/data/hetrec-lastfm-2k/user_artists.dat --clients 0 --rounds 3 --epsilon 8 --out ./fed-model',
+    '<%= config.bin %> federation simulate --interactions ../shared/data/hetrec-lastfm-2k/user_artists.dat --item-features ../shared/data/hetrec-lastfm-2k/user_taggedartists.dat --epsilon 8 --out ./fed-model',
+    '<%= config.bin %> federation simulate --interactions train.tsv --item-features tags.tsv --test-fraction 0 --out ./fed-model',
   ];
   static override flags = {
     interactions: Flags.string({ required: true, description: 'File of "user item [weight]" lines' }),
+    'item-features': Flags.string({ description: 'Public item features ("item<TAB>tag[<TAB>weight]", or HetRec user_taggedartists.dat)' }),
     clients: Flags.integer({ default: 0, description: 'Nodes (users dealt round-robin); 0 = one node per user' }),
-    rounds: Flags.integer({ default: 3, description: 'Federated rounds (each costs privacy: 3 is a good trade-off for epsilon 8)' }),
-    epsilon: Flags.string({ default: '8', description: 'Per-node epsilon over the whole training; 0 = no noise' }),
-    out: Flags.string({ required: true, description: 'Folder to write the federated model to' }),
-    rows: Flags.integer({ default: 1 << 15, description: 'Rows of the shared item table' }),
-    dim: Flags.integer({ default: 16, description: 'Factors per row' }),
+    epsilon: Flags.string({ default: '8', description: 'Per-listener epsilon over the whole training; 0 = no noise' }),
+    out: Flags.string({ required: true, description: 'Folder to write the model listeners get' }),
+    rounds: Flags.integer({ description: 'ALS rounds after the selection round (default 3)' }),
+    dim: Flags.integer({ description: 'Factors per item (default 8)' }),
+    'shared-items': Flags.integer({ description: 'Items learnt from listeners (default 1000)' }),
+    'test-fraction': Flags.string({ default: '0.2', description: "Share of each user's items held out for scoring; 0 trains on everything" }),
     seed: Flags.integer({ default: 42, description: 'Seed of the train/test split' }),
   };
 
   async run(): Promise<SimulateResult> {
     const f = this.flags;
+    const als = { ...(f.rounds ? { rounds: f.rounds } : {}), ...(f.dim ? { dim: f.dim } : {}), ...(f['shared-items'] ? { sharedItems: f['shared-items'] } : {}) };
     const r = await simulate({
       interactions: f.interactions,
+      ...(f['item-features'] ? { itemFeatures: f['item-features'] } : {}),
       clients: f.clients,
-      rounds: f.rounds,
       epsilon: Number(f.epsilon),
       out: f.out,
-      rows: f.rows,
-      dim: f.dim,
+      als,
+      testFraction: Number(f['test-fraction']),
       seed: f.seed,
       onProgress: this.progress(),
     });
-    const row = (name: string, m: SimulateResult['central']) =>
-      `${name.padEnd(10)} ndcg@10 ${m.ndcg10.toFixed(4)}  recall@10 ${m.recall10.toFixed(4)}  recall@50 ${m.recall50.toFixed(4)}  coverage@10 ${m.coverage10.toFixed(4)}`;
-    this.log(`${r.nodes} nodes, ${r.rounds} rounds, epsilon ${Number.isFinite(r.privacy.epsilon) ? r.privacy.epsilon.toFixed(2) : 'none (no noise)'} per node (delta ${r.privacy.delta})`);
-    if (Number.isFinite(r.privacy.epsilon))
-      this.log(`  (that epsilon holds against whoever sees the published models; against the hub itself, which sees each update with one node's noise, it is ${r.privacy.epsilonVsHub.toExponential(1)}: no secure aggregation yet)`);
-    this.log(row('central', r.central));
-    this.log(row('federated', r.federated));
-    this.log(`federated / central ndcg@10 = ${r.ratioNdcg10.toFixed(3)}`);
-    this.log(`payload ${r.payloadBytesByRound.map((b) => b.toLocaleString("en-US")).join(" / ")} bytes by round; ${r.contributionsPerSecond.toFixed(1)} accepted contributions/s; aggregation ${r.aggregationMsPerRound.map((m) => m.toFixed(0)).join(', ')} ms`);
-    this.log(`federated model in ${r.out}, the central one in ${r.out}/central, the split in ${r.out}/train.tsv and ${r.out}/heldout.tsv`);
+    const e = r.privacy;
+    this.log(`${r.nodes} nodes, ${r.rounds} rounds (selection + ${r.rounds - 1} ALS), ${r.params.als.sharedItems} shared items x ${r.params.als.dim}`);
+    this.log(
+      Number.isFinite(e.epsilon)
+        ? `epsilon ${e.epsilon.toFixed(2)} per listener (delta ${e.delta}) against everyone but the hub; against the hub itself ${e.epsilonVsHub.toFixed(0)} (no secure aggregation yet)`
+        : 'no noise: no privacy guarantee',
+    );
+    const c = r.comparison;
+    if (c) {
+      const row = (name: string, m: { ndcg: number; recall: number; coverage: number }) => `${name.padEnd(22)} NDCG@10 ${m.ndcg.toFixed(4)}  Recall@10 ${m.recall.toFixed(4)}  coverage ${m.coverage.toFixed(4)}`;
+      this.log(row('listeners get', c.listeners));
+      this.log(row('federated factors only', c.federatedFactors));
+      this.log(row('central hybrid', c.central));
+      this.log(row('listener alone', c.alone));
+      this.log(row('popularity', c.popularity));
+      this.log(`listeners get / central hybrid = ${c.vsCentral.toFixed(3)}; / listener alone = ${c.vsAlone.toFixed(3)}`);
+    }
+    this.log(`payload ${r.payloadBytesByRound.map((b) => b.toLocaleString('en-US')).join(' / ')} bytes by round; ${r.contributionsPerSecond.toFixed(1)} contributions/s; aggregation ${r.aggregationMsPerRound.map((m) => m.toFixed(0)).join(', ')} ms`);
+    this.log(`model in ${r.out} (serve it with \`mixtape model recommend --model ${r.out}\`), the split in ${r.out}/train.tsv and ${r.out}/heldout.tsv`);
     return r;
   }
 }

@@ -3,7 +3,7 @@ import { privacyStatus } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 
 export default class FederationStatus extends MixtapeCommand<typeof FederationStatus> {
-  static override summary = 'Show the hub this node joined and the privacy it has spent';
+  static override summary = 'Show the hub this node joined, the privacy it has spent, and whom that epsilon protects against';
   static override examples = ['<%= config.bin %> federation status --json'];
   static override flags = {
     'state-dir': Flags.string({ description: 'Folder for the identity and ledger (default: $MIXTAPE_CONFIG_DIR/federation)' }),
@@ -12,7 +12,10 @@ export default class FederationStatus extends MixtapeCommand<typeof FederationSt
   async run(): Promise<Awaited<ReturnType<typeof privacyStatus>>> {
     const dir = this.flags['state-dir'];
     const s = await privacyStatus(dir ? { dir } : {});
-    this.log(`hub ${s.hub}: ${s.rounds} rounds, epsilon ${s.epsilon.toFixed(2)} of ${s.budget} (delta ${s.delta}); against the hub itself epsilon ${s.epsilonVsHub.toFixed(1)}`);
+    this.log(`hub ${s.hub}: published to ${s.rounds} rounds; budget epsilon ${s.budget} (delta ${s.delta}), ${s.remaining.toFixed(2)} left`);
+    this.log(`  epsilon ${s.epsilon.toFixed(2)} against everyone but the hub (other listeners, anyone who sees the published models)`);
+    this.log(`  epsilon ${s.epsilonVsHub.toFixed(1)} against the hub itself: it sees each contribution with only this node's share of the noise (no secure aggregation yet)`);
+    if (s.installedVersion !== undefined) this.log(`installed model: version ${s.installedVersion}${s.installedStage ? ` (${s.installedStage})` : ''}`);
     return s;
   }
 }

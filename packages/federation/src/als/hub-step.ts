@@ -1,0 +1,79 @@
+import { choleskySolve, Rng } from '@mixtape/model';
+import type { PrivateAlsParams } from './params.js';
+import { projectPsd } from './psd.js';
+
+/**
+ * The shared items: the `sharedItems` largest noisy counts (ties by index), in ascending
+ * vocabulary order. Choosing from released noisy counts is post-processing: it costs nothing more.
+ */
+export function selectShared(noisyCounts: Float32Array, sharedItems: number): Int32Array {
+  const order = Int32Array.from(noisyCounts.keys()).sort((a, b) => noisyCounts[b]! - noisyCounts[a]! || a - b);
+  return order.slice(0, Math.min(sharedItems, order.length)).sort();
+}
+
+/** vocabulary index -> row in the shared table, -1 outside it. */
+export function sharedRows(shared: Int32Array, vocabSize: number): Int32Array {
+  const rows = new Int32Array(vocabSize).fill(-1);
+  shared.forEach((i, r) => (rows[i] = r));
+  return rows;
+}
+
+/** The public initial table: seeded normal entries scaled so rows have norm about 1. */
+export function initialTable(shared: number, dim: number, seed: number): Float32Array {
+  const rng = new Rng(seed);
+  const t = new Float32Array(shared * dim);
+  for (let i = 0; i < t.length; i++) t[i] = rng.normal() / Math.sqrt(dim);
+  return t;
+}
+
+/** The noised sums of one round, as the hub has them. */
+export interface RoundSums {
+  /** shared x dim: Σ w_i û. */
+  rhs: Float64Array | Float32Array;
+  /** shared x dim x dim (upper triangles): Σ (w_i − 1) û ûᵀ, when the federation shares it. */
+  itemGram?: Float64Array | Float32Array;
+  /** dim x dim: Σ û ûᵀ over the nodes (each adds a norm-1 matrix). */
+  userGram?: Float64Array | Float32Array;
+  /** Nodes in the sum. */
+  nodes: number;
+}
+
+/**
+ * The item step from noised sums: (Ĝ + Ĝ_i + (lambdaItem + popularityPenalty · count_i) I) v_i = rhs_i.
+ * Unit user vectors make Σ û ûᵀ close to (n / dim) I (trace n), which stands for Ĝ; Ĝ_i is the
+ * item's shared Gramian where there is one. Counts are the released selection counts, so using
+ * them is free. Rows are then scaled so an average row has norm about 1.
+ */
+export function solveItems(s: RoundSums, counts: Float32Array, p: Pick<PrivateAlsParams, 'dim' | 'lambdaItem' | 'popularityPenalty'>): Float32Array {
+  const k = p.dim;
+  const out = new Float32Array(s.rhs.length);
+  const a = new Float64Array(k * k);
+  const b = new Float64Array(k);
+  const ug = s.userGram ? projectPsd(symmetric(s.userGram, k), k) : undefined;
+  for (let r = 0; r < counts.length; r++) {
+    const diag = p.lambdaItem + p.popularityPenalty * Math.max(0, counts[r]!) + (ug ? 0 : s.nodes / k);
+    if (!s.itemGram && !ug) {
+      for (let j = 0; j < k; j++) out[r * k + j] = s.rhs[r * k + j]! / diag;
+      continue;
+    }
+    const ig = s.itemGram ? projectPsd(symmetric(s.itemGram.subarray(r * k * k, (r + 1) * k * k), k), k) : undefined;
+    for (let i = 0; i < k; i++) {
+      b[i] = s.rhs[r * k + i]!;
+      for (let j = 0; j < k; j++) a[i * k + j] = (ig ? ig[i * k + j]! : 0) + (ug ? ug[i * k + j]! : 0);
+    }
+    for (let i = 0; i < k; i++) a[i * k + i]! += diag;
+    out.set(choleskySolve(a, b, k), r * k);
+  }
+  let n2 = 0;
+  for (const v of out) n2 += v * v;
+  const f = n2 > 0 ? Math.sqrt(counts.length / n2) : 1;
+  for (let i = 0; i < out.length; i++) out[i]! *= f;
+  return out;
+}
+
+/** The full symmetric matrix from an upper triangle. */
+function symmetric(upper: ArrayLike<number>, k: number): Float64Array {
+  const m = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = i; j < k; j++) m[i * k + j] = m[j * k + i] = upper[i * k + j]!;
+  return m;
+}

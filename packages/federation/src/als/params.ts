@@ -1,0 +1,91 @@
+import { epsilonOf } from '../accountant.js';
+
+/**
+ * Hyper-parameters of private alternating least squares (after Chien et al., ICML 2021): the hub
+ * publishes item factors for a privately chosen set of shared items; each node solves its own
+ * vector locally and sends clipped sufficient statistics for the item step; the tail gets factors
+ * from public item features. Defaults were tuned on a validation split cut from HetRec's training
+ * part (never on the test split), at epsilon 8.
+ */
+export interface PrivateAlsParams {
+  /** Dimensions of the shared item factors. */
+  dim: number;
+  /** Alternating rounds (each one release of the item step's statistics). */
+  rounds: number;
+  /** Items the shared model covers, chosen by noisy counts. */
+  sharedItems: number;
+  /** Items a node counts in the selection and contributes to per round (its most played). */
+  itemsPerNode: number;
+  /** Confidence of a played item: min(1 + alpha * log1p(plays / median plays), maxConfidence). */
+  alpha: number;
+  maxConfidence: number;
+  /** L2 bound on a node's confidence vector; its user vector has norm 1, so this bounds the update. */
+  clip: number;
+  /** Ridge of the local user solve. */
+  lambda: number;
+  /** Item step: v_i = rhs_i / (n / dim + lambdaItem + popularityPenalty * count_i). */
+  lambdaItem: number;
+  popularityPenalty: number;
+  /** Share each item's Gramian Σ (w − 1) û ûᵀ too (exact iALS item step; costs sqrt(2) more noise). */
+  itemGram: boolean;
+  /** Share of the privacy budget (in zCDP rho) spent on the selection counts. */
+  countShare: number;
+  /** Ridge of the public-feature regression that gives tail items their factors. */
+  featureLambda: number;
+  /** Share of the content (public tag) score in the listener's blend; tuned per listener where they have held-out plays. */
+  contentBeta: number;
+  seed: number;
+}
+
+export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
+  dim: 16,
+  rounds: 5,
+  sharedItems: 1000,
+  itemsPerNode: 40,
+  alpha: 1,
+  maxConfidence: 4,
+  clip: 8,
+  lambda: 1,
+  lambdaItem: 1,
+  popularityPenalty: 0,
+  itemGram: false,
+  countShare: 0.1,
+  featureLambda: 1,
+  contentBeta: 0.4,
+  seed: 1,
+};
+
+/** Noise multipliers (noise std / sensitivity) of the counts and of each round for a budget. */
+export interface NoisePlan {
+  epsilon: number;
+  delta: number;
+  rho: number;
+  countNoise: number;
+  roundNoise: number;
+}
+
+/** The smallest total rho whose (epsilon, delta) conversion stays within epsilon. */
+export function rhoFor(epsilon: number, delta: number): number {
+  if (!(epsilon > 0) || !Number.isFinite(epsilon)) return Number.POSITIVE_INFINITY;
+  let lo = 0;
+  let hi = epsilon;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (epsilonOf(mid, delta) > epsilon) hi = mid;
+    else lo = mid;
+  }
+  return lo;
+}
+
+/**
+ * Splits a per-listener budget: countShare of rho for the selection counts, the rest evenly over
+ * the rounds. Gaussian mechanism: rho = 1 / (2 z^2), so z = sqrt(1 / (2 rho)). No noise when
+ * epsilon is infinite (or 0, meaning "off").
+ */
+export function noisePlan(p: Pick<PrivateAlsParams, 'rounds' | 'countShare'>, epsilon: number, delta = 1e-5): NoisePlan {
+  const rho = rhoFor(epsilon, delta);
+  if (!Number.isFinite(rho)) return { epsilon: Number.POSITIVE_INFINITY, delta, rho, countNoise: 0, roundNoise: 0 };
+  const countRho = rho * p.countShare;
+  const roundRho = (rho * (1 - p.countShare)) / p.rounds;
+  return { epsilon, delta, rho, countNoise: Math.sqrt(1 / (2 * countRho)), roundNoise: Math.sqrt(1 / (2 * roundRho)) };
+}

@@ -1,0 +1,47 @@
+import { blendScores, contentProfile, contentScores, type BatchScorer, type ContentIndex, type Interactions } from '@mixtape/model';
+import { confidences, gram, solveUser } from './node-step.js';
+import type { PrivateAlsParams } from './params.js';
+
+/**
+ * What a listener gets from the shared model, computed on their machine: their vector solved
+ * against every item's factors from their own plays, and the factor scores blended with the
+ * content (public tag) scores of their own history.
+ */
+export function listenerVectors(table: Float32Array, k: number, history: Interactions, p: Pick<PrivateAlsParams, 'alpha' | 'maxConfidence' | 'lambda'>): Float32Array {
+  const n = table.length / k;
+  const g = gram(table, n, k);
+  const out = new Float32Array(history.userIds.length * k);
+  for (let u = 0; u < history.userIds.length; u++) {
+    const s = history.indptr[u]!;
+    const e = history.indptr[u + 1]!;
+    if (s === e) continue;
+    const items = history.indices.subarray(s, e);
+    const conf = confidences({ items, plays: Float64Array.from(history.values.subarray(s, e)) }, p);
+    out.set(solveUser(table, g, k, items, conf, p.lambda), u * k);
+  }
+  return out;
+}
+
+/** Scores (factor part blended with content part at weight beta per user) for evaluation and serving. */
+export function blendedScorer(table: Float32Array, k: number, users: Float32Array, history: Interactions, content: ContentIndex | undefined, beta: (u: number) => number): BatchScorer {
+  const n = table.length / k;
+  return (batch: Int32Array) => {
+    const out = new Float32Array(batch.length * n);
+    const cs = new Float32Array(n);
+    batch.forEach((u, j) => {
+      const o = j * n;
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let a = 0; a < k; a++) s += users[u * k + a]! * table[i * k + a]!;
+        out[o + i] = s;
+      }
+      const b = beta(u);
+      if (!content || b <= 0) return;
+      const profile = contentProfile(content, history.indices.subarray(history.indptr[u]!, history.indptr[u + 1]!));
+      contentScores(content, profile, cs, 0);
+      if (b >= 1) out.set(cs, o);
+      else blendScores(out, cs, b, o, n);
+    });
+    return out;
+  };
+}

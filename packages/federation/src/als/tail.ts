@@ -1,0 +1,24 @@
+import { featureItems, featurePart, featureSweep, type ItemFeatures } from '@mixtape/model';
+
+/**
+ * Factors for the whole vocabulary: shared items keep their learned vectors; every other item
+ * gets the weighted mean of its public features' embeddings, fitted by ridge regression on the
+ * shared items (block coordinate descent, as the hybrid model fits its feature table). Public
+ * features and released factors only: post-processing, no privacy cost.
+ */
+export function fullTable(shared: Int32Array, sharedTable: Float32Array, features: ItemFeatures, k: number, lambda: number, sweeps = 4): Float32Array {
+  const n = features.indptr.length - 1;
+  const v = new Float32Array(n * k);
+  const hasData = new Uint8Array(n);
+  shared.forEach((i, r) => {
+    v.set(sharedTable.subarray(r * k, (r + 1) * k), i * k);
+    hasData[i] = 1;
+  });
+  if (features.indices.length === 0) return v;
+  const g = new Float32Array(features.slots * k);
+  const fi = featureItems(features);
+  for (let s = 0; s < sweeps; s++) featureSweep(features, fi, v, g, k, lambda, hasData);
+  const part = featurePart(features, g, k);
+  for (let i = 0; i < n; i++) if (!hasData[i]) v.set(part.subarray(i * k, (i + 1) * k), i * k);
+  return v;
+}

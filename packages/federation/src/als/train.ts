@@ -1,0 +1,60 @@
+import { Rng, type ItemFeatures } from '@mixtape/model';
+import { addItemStepStats, countContribution, gram, itemStepStats, type Listens } from './node-step.js';
+import { initialTable, selectShared, sharedRows, solveItems } from './hub-step.js';
+import { noisePlan, type NoisePlan, type PrivateAlsParams } from './params.js';
+import { fullTable } from './tail.js';
+
+/** What private ALS produced: the shared items, their factors, and factors for the whole vocabulary. */
+export interface PrivateAlsModel {
+  params: PrivateAlsParams;
+  noise: NoisePlan;
+  /** Vocabulary indices of the shared items (ascending). */
+  shared: Int32Array;
+  /** The noisy selection counts of the shared items. */
+  counts: Float32Array;
+  sharedTable: Float32Array;
+  /** vocabulary x dim: shared rows learned, the rest from public features. */
+  table: Float32Array;
+}
+
+/** L2 sensitivity of one node's round update: ‖w‖ ≤ clip for the rhs, and again for the per-item Gramian when shared, plus 1 for û ûᵀ. */
+export function roundSensitivity(p: Pick<PrivateAlsParams, 'clip' | 'itemGram'>): number {
+  return Math.sqrt(p.clip * p.clip * (p.itemGram ? 2 : 1) + 1);
+}
+
+/**
+ * Private ALS in one process, with the noise added once to each sum (the distribution the hub's
+ * sum has when every node adds its share): the reference the HTTP protocol is tested against, and
+ * what benchmarks use to sweep settings quickly.
+ */
+export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: ItemFeatures, p: PrivateAlsParams, epsilon: number, delta = 1e-5): PrivateAlsModel {
+  const noise = noisePlan(p, epsilon, delta);
+  const rng = new Rng(p.seed ^ 0x5eed);
+  const counts = new Float32Array(vocabSize);
+  for (const x of nodes) {
+    const c = countContribution(x, vocabSize, p.itemsPerNode);
+    for (let i = 0; i < vocabSize; i++) counts[i]! += c[i]!;
+  }
+  const countStd = noise.countNoise * Math.sqrt(p.itemsPerNode);
+  for (let i = 0; i < vocabSize; i++) counts[i]! += countStd * rng.normal();
+  const shared = selectShared(counts, p.sharedItems);
+  const rows = sharedRows(shared, vocabSize);
+  const sharedCounts = Float32Array.from(shared, (i) => counts[i]!);
+  const k = p.dim;
+  let table = initialTable(shared.length, k, p.seed);
+  const std = noise.roundNoise * roundSensitivity(p);
+  for (let t = 0; t < p.rounds; t++) {
+    const g = gram(table, shared.length, k);
+    const rhs = new Float64Array(table.length);
+    const itemGram = p.itemGram ? new Float64Array(shared.length * k * k) : undefined;
+    const userGram = new Float64Array(k * k);
+    for (const x of nodes) addItemStepStats(itemStepStats(x, rows, table, g, p), k, rhs, itemGram, userGram);
+    if (std > 0) {
+      for (let i = 0; i < rhs.length; i++) rhs[i]! += std * rng.normal();
+      for (let a = 0; a < k; a++) for (let b = a; b < k; b++) userGram[a * k + b]! += std * rng.normal();
+      if (itemGram) for (let r = 0; r < shared.length; r++) for (let a = 0; a < k; a++) for (let b = a; b < k; b++) itemGram[r * k * k + a * k + b]! += std * rng.normal();
+    }
+    table = solveItems({ rhs, userGram, nodes: nodes.length, ...(itemGram ? { itemGram } : {}) }, sharedCounts, p);
+  }
+  return { params: p, noise, shared, counts: sharedCounts, sharedTable: table, table: fullTable(shared, table, features, k, p.featureLambda) };
+}

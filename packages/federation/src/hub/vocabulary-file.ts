@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { MixtapeError } from '@mixtape/core';
+import type { ItemFeatures } from '@mixtape/model';
+import { readItemFeatures } from '../sim/dataset.js';
+import { itemKeyString, vocabulary, type Vocabulary } from '../vocab.js';
+
+/**
+ * Reads a hub's vocabulary: a tab-separated file with a `key<TAB>name` header (keys as
+ * `artist:<name>`, `mbid:…`, `isrc:…`, `id:…`), or one artist name a line (keys made from the
+ * normalized names; the first spelling of a name is kept).
+ */
+export async function readVocabularyFile(path: string): Promise<Vocabulary> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new MixtapeError('vocabulary_unreadable', `Cannot read the vocabulary file ${path}`, { suggestion: 'pass --vocabulary with a file of "key<TAB>name" lines or one artist name a line', cause });
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const keyed = /^key\tname$/i.test(lines[0] ?? '');
+  const keys: string[] = [];
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const line of keyed ? lines.slice(1) : lines) {
+    const [a, b] = line.split('\t');
+    const key = keyed ? a!.trim() : itemKeyString({ kind: 'artist', name: a! });
+    if (!key || key === 'artist:' || seen.has(key)) continue;
+    seen.add(key);
+    keys.push(key);
+    names.push((keyed ? b ?? key : a!).trim());
+  }
+  if (keys.length === 0) throw new MixtapeError('vocabulary_empty', `The vocabulary file ${path} lists no items`, { suggestion: 'list one artist name a line, or "key<TAB>name" lines under that header' });
+  return vocabulary(keys, names);
+}
+
+/** Public item features for a hub's vocabulary: rows name an item by its key or, for `id:` keys, by the bare id. */
+export async function readHubFeatures(path: string, v: Vocabulary): Promise<ItemFeatures> {
+  return readItemFeatures(path, v.keys.map((k) => (k.startsWith('id:') ? k.slice(3) : k)));
+}

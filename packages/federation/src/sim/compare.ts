@@ -1,0 +1,53 @@
+import {
+  buildContentIndex,
+  evaluateScorer,
+  hybridScorer,
+  ItemIndex,
+  popularityScorer,
+  trainHybrid,
+  type Interactions,
+  type ItemFeatures,
+  type Metrics,
+} from '@mixtape/model';
+import { blendedScorer } from '../als/serve.js';
+
+/** NDCG@10 and friends of what listeners get, next to the strongest central model and the listener alone, on one split. */
+export interface Comparison {
+  /** The federated factors alone (the user solved locally, no content blend). */
+  federatedFactors: Metrics;
+  /** What listeners get: federated factors blended with their own content score. */
+  listeners: Metrics;
+  /** The model package's hybrid trained centrally on the same training split (`mixtape model fit`). */
+  central: Metrics;
+  /** Each listener alone: their own history and the public tags, nobody else's data. */
+  alone: Metrics;
+  popularity: Metrics;
+  vsCentral: number;
+  vsAlone: number;
+}
+
+const strip = async (p: ReturnType<typeof evaluateScorer>): Promise<Metrics> => {
+  const { lists: _l, ...m } = await p;
+  return m;
+};
+
+/** Scores the federated model, the central hybrid, the listener alone and popularity with one metric function. */
+export async function compareWithCentral(table: Float32Array, k: number, users: Float32Array, train: Interactions, test: Interactions, features: ItemFeatures, beta: number, central?: Metrics): Promise<Comparison> {
+  const content = features.indices.length > 0 ? buildContentIndex(features, 3) : undefined;
+  const n = train.itemIds.length;
+  const federatedFactors = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, () => 0), train, test));
+  const listeners = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, () => beta), train, test));
+  const alone = content ? await strip(evaluateScorer(blendedScorer(new Float32Array(n), 1, new Float32Array(train.userIds.length), train, content, () => 1), train, test)) : federatedFactors;
+  const popularity = await strip(evaluateScorer(popularityScorer(train), train, test));
+  let c = central;
+  if (!c) {
+    const h = await trainHybrid(train, features, { seed: 42 });
+    const idx = await ItemIndex.create(h.itemFactors, n, h.k);
+    try {
+      c = await strip(evaluateScorer(hybridScorer(h.userFactors, h.k, idx, train, buildContentIndex(h.features, h.params.contentIdfPower), h.params.contentBeta), train, test));
+    } finally {
+      idx.dispose();
+    }
+  }
+  return { federatedFactors, listeners, central: c, alone, popularity, vsCentral: listeners.ndcg / c.ndcg, vsAlone: listeners.ndcg / alone.ndcg };
+}

@@ -1,7 +1,7 @@
 /**
  * Privacy accounting for the Gaussian mechanism in zero-concentrated DP (Bun & Steinke 2016).
- * A round whose aggregate carries noise std z * clip, with each node's update bounded by clip,
- * costs rho = 1 / (2 z^2) per node (add/remove-one-node neighbours); rounds add up. Every node
+ * A release whose sum carries noise std z * sensitivity, with each node's part bounded by the
+ * sensitivity, costs rho = 1 / (2 z^2) per node (add/remove-one-node neighbours); rounds add up. Every node
  * takes part in every round it publishes to, so no amplification by sampling is claimed.
  */
 
@@ -24,19 +24,6 @@ export function epsilonOf(rho: number, delta: number): number {
     if (e < best) best = e;
   }
   return Math.max(0, best);
-}
-
-/** The smallest noise multiplier for which `rounds` rounds stay within (epsilon, delta). */
-export function noiseMultiplierFor(epsilon: number, delta: number, rounds: number): number {
-  if (!(epsilon > 0) || !Number.isFinite(epsilon)) return 0;
-  let lo = 1e-3;
-  let hi = 1e4;
-  for (let i = 0; i < 100; i++) {
-    const mid = Math.sqrt(lo * hi);
-    if (epsilonOf(rounds * rhoOfRound(mid), delta) > epsilon) lo = mid;
-    else hi = mid;
-  }
-  return hi;
 }
 
 /** One round a node published to, as the accountant remembers it. */

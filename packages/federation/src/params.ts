@@ -12,7 +12,7 @@ export interface FederationParams {
   vocabVersion: string;
   vocabSize: number;
   als: PrivateAlsParams;
-  /** The per-listener budget of the whole training (counts and every round), at delta. */
+  /** The per-listener budget of the whole training (counts and every round), at delta; 0 = no noise (JSON has no Infinity). */
   epsilon: number;
   delta: number;
   /** Noise multipliers (std / sensitivity) of the counts and of each round, derived from epsilon. */
@@ -35,7 +35,7 @@ export function defaultParams(over: Partial<Omit<FederationParams, 'als'>> & { a
     vocabVersion: over.vocabVersion,
     vocabSize: over.vocabSize,
     als,
-    epsilon: plan.epsilon,
+    epsilon: Number.isFinite(plan.epsilon) ? plan.epsilon : 0,
     delta,
     countNoise: plan.countNoise,
     roundNoise: plan.roundNoise,

@@ -9,8 +9,13 @@ import { defaultParams, nodeNoiseStd, payloadLength, type FederationParams } fro
 import { vocabulary, type Vocabulary } from './vocab.js';
 import { randomBytes } from 'node:crypto';
 
-/** The vocabulary of test federations: 64 items `id:0` … `id:63`. */
-export const testVocabulary: Vocabulary = vocabulary(Array.from({ length: 64 }, (_, i) => `id:${i}`));
+/** A vocabulary of `n` items `id:0` … `id:n-1`. */
+export function idVocabulary(n: number): Vocabulary {
+  return vocabulary(Array.from({ length: n }, (_, i) => `id:${i}`));
+}
+
+/** The vocabulary of test federations: 64 items. */
+export const testVocabulary: Vocabulary = idVocabulary(64);
 
 /** A small federation for tests: 64 items, 16 shared, dim 4, two ALS rounds, a round at `minContributors`. */
 export function testParams(over: Partial<Omit<FederationParams, 'als'>> & { als?: Partial<FederationParams['als']> } = {}): FederationParams {
@@ -18,7 +23,7 @@ export function testParams(over: Partial<Omit<FederationParams, 'als'>> & { als?
 }
 
 /** A hub on a random loopback port with a fresh store folder. */
-export async function testHub(params: FederationParams, opts: { db?: string; burst?: number; perMinute?: number; dir?: string; keyPath?: string } = {}): Promise<RunningHub & { dir: string }> {
+export async function testHub(params: FederationParams, opts: { db?: string; burst?: number; perMinute?: number; dir?: string; keyPath?: string; vocabulary?: Vocabulary } = {}): Promise<RunningHub & { dir: string }> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'mixtape-hub-test-')));
   const hub = await startHub({ port: 0, dir, params, vocabulary: testVocabulary, ...opts });
   const stop = hub.stop.bind(hub);

@@ -1,37 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeName, rowOf, vocabulary } from './vocab.js';
-import { interactionsFromPlays } from './plays.js';
-import { clipUpdate, localUpdate, updateNorm, confidence } from './trainer.js';
-import { initialTable } from './table.js';
+import { itemKeyString, normalizeName, vocabIndex, vocabulary } from './vocab.js';
+import { listensFromPlays } from './plays.js';
 
 describe('shared vocabulary', () => {
   it('normalizes names so that spellings of one artist meet', () => {
     expect(normalizeName('The Beatles')).toBe('beatles');
     expect(normalizeName('  Björk ')).toBe('bjork');
     expect(normalizeName('Simon & Garfunkel')).toBe(normalizeName('simon and garfunkel'));
-    const v = vocabulary(1 << 15);
-    expect(rowOf(v, { kind: 'artist', name: 'The Beatles' })).toBe(rowOf(v, { kind: 'artist', name: 'beatles' }));
-    expect(rowOf(v, { kind: 'isrc', value: 'gb-aye-65-00001' })).toBe(rowOf(v, { kind: 'isrc', value: 'GBAYE6500001' }));
-    expect(rowOf(v, { kind: 'artist', name: 'Radiohead' })).not.toBe(rowOf(v, { kind: 'artist', name: 'Portishead' }));
+    expect(itemKeyString({ kind: 'artist', name: 'The Beatles' })).toBe(itemKeyString({ kind: 'artist', name: 'beatles' }));
+    expect(itemKeyString({ kind: 'isrc', value: 'gb-aye-65-00001' })).toBe(itemKeyString({ kind: 'isrc', value: 'GBAYE6500001' }));
   });
 
-  it('versions the table by scheme and size', () => {
-    expect(vocabulary(4096).version).toBe('mxv1-4096');
-    expect(() => vocabulary(0)).toThrow(RangeError);
+  it('versions the item list by its content and refuses a key listed twice', () => {
+    const a = vocabulary(['artist:moondog', 'artist:slowdive']);
+    expect(a.version).toMatch(/^mxv2-2-[0-9a-f]{16}$/);
+    expect(vocabulary(['artist:slowdive', 'artist:moondog']).version).not.toBe(a.version);
+    expect(a.names).toEqual(['moondog', 'slowdive']);
+    expect(() => vocabulary(['artist:x', 'artist:x'])).toThrow(RangeError);
   });
 
-  it('maps plays to rows and the local update stays inside the clip bound', () => {
-    const v = vocabulary(512);
-    const x = interactionsFromPlays(v, [
+  it('maps plays to the items it lists: every key of a track the vocabulary has, real ids, no hashing', () => {
+    const v = vocabulary(['artist:moondog', 'isrc:USAB10000001', 'artist:slowdive']);
+    const x = listensFromPlays(vocabIndex(v), [
       { artist: 'Moondog', title: 'Bird', plays: 10 },
       { artist: 'Moondog', title: 'Lament', isrc: 'USAB10000001', plays: 3 },
+      { artist: 'Unknown Band', title: 'Song', plays: 99 },
+      { artist: 'Slowdive', title: 'Alison', plays: 0 },
     ]);
-    expect(x.rows.length).toBe(3); // two tracks and one artist
-    expect(Math.hypot(...x.weights)).toBeCloseTo(1, 6);
-    const u = localUpdate(initialTable(512, 8, 1), 512, 8, x);
-    expect(updateNorm(u)).toBeCloseTo(Math.SQRT2, 5);
-    clipUpdate(u, 1);
-    expect(updateNorm(u)).toBeCloseTo(1, 5);
-    expect(confidence([0, 0]).every((w) => w === 0)).toBe(true);
+    expect(Array.from(x.items)).toEqual([0, 1]);
+    expect(Array.from(x.plays)).toEqual([13, 3]);
   });
 });

@@ -177,8 +177,12 @@ export async function loadInstalledModel(opts: { dir?: string } = {}): Promise<G
     const saved = JSON.parse(await readFile(vocabPath(dir), 'utf8')) as { keys: string[]; names: string[] };
     const vocab = vocabulary(saved.keys, saved.names);
     const m = decodeModel(await readFile(joinPath(dir, 'global', 'model.bin')));
-    if (!config.params || m.header.stage !== 'factors' || !m.table || m.header.vocabVersion !== vocab.version) return undefined;
-    return { version: m.header.version, dim: m.header.dim, keys: vocab.keys, names: vocab.names, table: m.table, shared: m.shared, als: config.params.als };
+    if (!config.params || m.header.stage !== 'factors' || m.header.vocabVersion !== vocab.version) return undefined;
+    const k = m.header.dim;
+    // Without public features at the hub only the shared items have factors; the rest stay zero.
+    const table = m.table ?? new Float32Array(vocab.keys.length * k);
+    if (!m.table) m.shared.forEach((i, r) => table.set(m.sharedTable.subarray(r * k, (r + 1) * k), i * k));
+    return { version: m.header.version, dim: k, keys: vocab.keys, names: vocab.names, table, shared: m.shared, als: config.params.als };
   } catch {
     return undefined;
   }

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { testHub, testParams } from '../test-support.js';
 import type { RunningHub } from '../hub/run.js';
-import { interactionsFromPlays, type PlayedTrack } from '../plays.js';
-import { vocabulary } from '../vocab.js';
-import { join, publish, pull, privacyStatus } from './node.js';
+import type { PlayedTrack } from '../plays.js';
+import { itemKeyString, vocabulary } from '../vocab.js';
+import { join, loadInstalledModel, publish, pull, privacyStatus } from './node.js';
 import { decodeContribution, payloadFloats } from '../codec.js';
 
 const library: PlayedTrack[] = [
@@ -27,8 +27,12 @@ const nodeDir = async () => {
   return d;
 };
 
+// A public vocabulary of 256 artists; the library's three are among them.
+const names = [...library.map((t) => t.artist!), ...Array.from({ length: 253 }, (_, i) => `Artist ${i}`)];
+const vocab = vocabulary(names.map((n) => itemKeyString({ kind: 'artist', name: n })), names);
+
 beforeAll(async () => {
-  hub = await testHub(testParams({ rows: 256, dim: 4, minContributors: 1 }));
+  hub = await testHub(testParams({ vocabVersion: vocab.version, vocabSize: 256, minContributors: 1 }), { vocabulary: vocab });
   const target = new URL(hub.url);
   // Every byte the node sends passes through here and is kept.
   proxy = createServer((client) => {
@@ -53,15 +57,22 @@ afterAll(async () => {
 });
 
 describe('what a node sends', () => {
-  it('is row numbers under noise and a signature: no names, ids, counts or times', async () => {
+  it('is noised statistics over the vocabulary and a signature: no names, ids, counts or times', async () => {
     const dir = await nodeDir();
-    const joined = await join({ hub: proxyUrl, dir, budget: 8 });
+    await join({ hub: proxyUrl, dir, budget: 8 });
     expect((await stat(joinPath(dir, 'identity.pem'))).mode & 0o777).toBe(0o600);
-    const x = interactionsFromPlays(vocabulary(joined.params.rows), library);
-    const res = await publish({ dir, interactions: x });
-    expect(res.round).toBe(1);
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await pull({ dir })).version).toBe(1);
+    // The whole training: the selection round, then both ALS rounds, each from the version before.
+    for (let round = 1; round <= 3; round++) {
+      sent.length = 0;
+      expect((await publish({ dir, tracks: library })).round).toBe(round);
+      for (let i = 0; i < 100 && (await pull({ dir })).version < round; i++) await new Promise((r) => setTimeout(r, 30));
+      expect((await pull({ dir })).version).toBe(round);
+    }
+    await expect(publish({ dir, tracks: library })).rejects.toMatchObject({ code: 'training_finished' });
+    const installed = await loadInstalledModel({ dir });
+    expect(installed?.keys.length).toBe(256);
+    expect(installed?.table.length).toBe(256 * 4);
+    expect((await privacyStatus({ dir })).epsilon).toBeCloseTo(8, 1);
 
     const all = Buffer.concat(sent);
     const text = all.toString('latin1');
@@ -77,33 +88,37 @@ describe('what a node sends', () => {
     expect(text).not.toMatch(/artist:|track:|isrc:|mbid:/);
     expect(text).not.toMatch(/20\d\d-\d\d-\d\d/);
 
-    // The one body sent: a fixed set of header fields, and a payload where every entry is noisy,
-    // so the hub cannot even see which rows this node's library touches.
+    // The last body sent: a fixed set of header fields, and a payload where every entry is noisy,
+    // so the hub cannot even see which shared items this node's library touches.
     const start = all.indexOf(Buffer.from('MXC1'));
     expect(start).toBeGreaterThan(0);
     const d = decodeContribution(all.subarray(start));
     expect(d.ok).toBe(true);
     if (!d.ok) return;
     expect(Object.keys(d.header).sort()).toEqual(['dim', 'nonce', 'payloadSha256', 'publicKey', 'round', 'rows', 'signature', 'vocabVersion']);
-    const floats = payloadFloats(Buffer.from(d.payload.subarray(0, 256 * 5 * 4)));
+    // Round 3's payload: 16 shared items x 4, then the 4 x 4 user Gramian (what follows is later requests).
+    const floats = payloadFloats(Buffer.from(d.payload.subarray(0, (16 * 4 + 4 * 4) * 4)));
     expect(floats.filter((v) => v === 0).length).toBe(0);
   });
 
   it('refuses to publish past the budget, before sending anything', async () => {
-    const dir = await nodeDir();
-    await join({ hub: hub.url, dir, budget: 0.5 });
-    const before = sent.length;
-    const x = interactionsFromPlays(vocabulary(256), library);
-    await expect(publish({ dir, interactions: x })).rejects.toMatchObject({ code: 'privacy_budget_exhausted' });
-    expect(sent.length).toBe(before);
-    expect((await privacyStatus({ dir })).rounds).toBe(0);
+    const fresh = await testHub(testParams({ vocabVersion: vocab.version, vocabSize: 256, minContributors: 1 }), { vocabulary: vocab });
+    try {
+      const dir = await nodeDir();
+      await join({ hub: fresh.url, dir, budget: 0.5 });
+      await expect(publish({ dir, tracks: library })).rejects.toMatchObject({ code: 'privacy_budget_exhausted' });
+      expect(await (await fetch(`${fresh.url}/v1/federation`)).json()).toMatchObject({ accepted: 0 });
+      expect((await privacyStatus({ dir })).rounds).toBe(0);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it('keeps the installed model when the hub is down', async () => {
     const dir = await nodeDir();
     await join({ hub: hub.url, dir });
     const first = await pull({ dir });
-    const down = await testHub(testParams());
+    const down = await testHub(testParams({ vocabVersion: vocab.version, vocabSize: 256 }), { vocabulary: vocab });
     const url = down.url;
     await down.stop();
     const { writeFile, readFile } = await import('node:fs/promises');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { spawnHub, hubMainPath, type HubProcess } from '../sim/hub-process.js';
-import { contributionBody, post, testHub, testParams } from '../test-support.js';
+import { contributionBody, post, testHub, testParams, testVocabulary } from '../test-support.js';
 import { fetchFederation, fetchModel } from '../client/protocol.js';
 
 const started: Array<{ stop(): Promise<void> }> = [];
@@ -26,7 +26,7 @@ async function waitForVersion(url: string, v: number): Promise<void> {
 
 describe('hub durability and concurrency', () => {
   it('takes 100 publishers at once and loses none of them', async () => {
-    const params = testParams({ minContributors: 100, trimFraction: 0.1 });
+    const params = testParams({ minContributors: 100 });
     const hub = await testHub(params);
     started.push(hub);
     const bodies = Array.from({ length: 100 }, () => contributionBody(params, 1));
@@ -36,15 +36,15 @@ describe('hub durability and concurrency', () => {
     await waitForVersion(hub.url, 1);
     const info = await fetchFederation(hub.url);
     const m = await fetchModel(hub.url, info.hubPublicKey, 1);
-    expect(m.published.header).toMatchObject({ version: 1, accepted: 100, kept: 90 });
+    expect(m.published.header).toMatchObject({ version: 1, accepted: 100, stage: 'selection', shared: 16 });
     // The 101st, late, goes to the next round or is told the round moved on.
     expect((await post(hub.url, '/v1/rounds/1/contributions', contributionBody(params, 1))).json.error?.code).toBe('wrong_round');
   });
 
   it.skipIf(!existsSync(hubMainPath()))('loses nothing accepted when killed with SIGKILL under load, and finishes the round after restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mixtape-kill-'));
-    const params = testParams({ rows: 4096, dim: 16, minContributors: 60 });
-    let hub: HubProcess = await spawnHub({ dir, params, burst: 5, perMinute: 60 });
+    const params = testParams({ minContributors: 60 });
+    let hub: HubProcess = await spawnHub({ dir, params, vocabulary: testVocabulary, burst: 5, perMinute: 60 });
     const bodies = Array.from({ length: 110 }, () => contributionBody(params, 1));
     const accepted: Buffer[] = [];
     const sending = bodies.slice(0, 50).map(async (b) => {
@@ -59,7 +59,7 @@ describe('hub durability and concurrency', () => {
     hub.child.kill('SIGKILL');
     await Promise.all(sending);
     await new Promise((r) => hub.child.exitCode !== null || hub.child.signalCode !== null ? r(null) : hub.child.once('exit', r));
-    hub = await spawnHub({ dir, params, onLog: (l) => process.stderr.write(`hub: ${l}\n`) });
+    hub = await spawnHub({ dir, params, vocabulary: testVocabulary, onLog: (l) => process.stderr.write(`hub: ${l}\n`) });
     started.push(hub);
     const info = await fetchFederation(hub.url);
     expect(info.latestVersion).toBe(0);
@@ -73,7 +73,7 @@ describe('hub durability and concurrency', () => {
     expect(res.every((r) => r.status === 202)).toBe(true);
     hub.child.kill('SIGKILL');
     await new Promise((r) => hub.child.once('exit', r));
-    hub = await spawnHub({ dir, params, onLog: (l) => process.stderr.write(`hub: ${l}\n`) });
+    hub = await spawnHub({ dir, params, vocabulary: testVocabulary, onLog: (l) => process.stderr.write(`hub: ${l}\n`) });
     started.push(hub);
     await waitForVersion(hub.url, 1);
     const m = await fetchModel(hub.url, (await fetchFederation(hub.url)).hubPublicKey, 1);

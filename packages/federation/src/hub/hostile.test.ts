@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection } from 'node:net';
 import { newIdentity } from '../identity.js';
-import { contributionBody, honestPayload, post, testHub, testParams } from '../test-support.js';
+import { contributionBody, honestPayload, idVocabulary, post, testHub, testParams } from '../test-support.js';
 import type { RunningHub } from './run.js';
 
-// Enough noise per entry that skipping it shows in the norm (a real table has far more entries).
-const params = testParams({ minContributors: 1000, noiseMultiplier: 20 });
+// Enough entries and noise that skipping the noise shows in the norm (a real vocabulary is larger still).
+const vocab = idVocabulary(4096);
+const params = testParams({ vocabVersion: vocab.version, vocabSize: 4096, minContributors: 1000, epsilon: 1 });
 let hub: RunningHub;
 const path = '/v1/rounds/1/contributions';
 
 beforeAll(async () => {
-  hub = await testHub(params, { burst: 3, perMinute: 1 });
+  hub = await testHub(params, { burst: 3, perMinute: 1, vocabulary: vocab });
 });
 afterAll(async () => hub.stop());
 
@@ -75,8 +76,8 @@ describe('a hub under hostile input', () => {
   });
 
   it('refuses wrong shapes and vocabularies', async () => {
-    await expectRefused(contributionBody(params, 1, { vocabVersion: 'mxv1-99' }), 422, 'wrong_vocabulary');
-    const wide = testParams({ dim: 5 });
+    await expectRefused(contributionBody(params, 1, { vocabVersion: 'mxv2-99-0' }), 422, 'wrong_vocabulary');
+    const wide = testParams({ vocabVersion: vocab.version, vocabSize: 4096, als: { dim: 5 } });
     await expectRefused(contributionBody(params, 1, { dim: 5, payload: honestPayload(wide) }), 422, 'wrong_shape');
     const longer = new Float32Array(honestPayload(params).length + 4);
     longer.set(honestPayload(params));

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { FederationParams } from '../params.js';
+import type { Vocabulary } from '../vocab.js';
 
 /** A hub running as a child process (its own event loop and core). */
 export interface HubProcess {
@@ -16,7 +17,19 @@ export function hubMainPath(): string {
 }
 
 /** Starts `node dist/hub/main.js` with these options and waits for its "listening" line. */
-export async function spawnHub(opts: { dir: string; port?: number; db?: string; params: FederationParams; burst?: number; perMinute?: number; onLog?: (line: string) => void }): Promise<HubProcess> {
+export async function spawnHub(opts: {
+  dir: string;
+  port?: number;
+  db?: string;
+  params: FederationParams;
+  /** A small vocabulary can travel in the arguments; a large one goes by file (argument length is limited). */
+  vocabulary?: Vocabulary;
+  vocabularyPath?: string;
+  itemFeaturesPath?: string;
+  burst?: number;
+  perMinute?: number;
+  onLog?: (line: string) => void;
+}): Promise<HubProcess> {
   const { onLog, ...rest } = opts;
   const child = spawn(process.execPath, [hubMainPath(), JSON.stringify({ port: 0, ...rest })], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.setEncoding('utf8');

@@ -25,34 +25,38 @@ async function clusteredFile(dir: string): Promise<string> {
 }
 
 describe('federation simulate', () => {
-  it('runs the protocol over HTTP and matches central training without noise', async () => {
+  it('runs private ALS over HTTP and writes what listeners get, scored against central and alone', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mixtape-sim-'));
     const file = await clusteredFile(dir);
     const out = join(dir, 'model');
-    const r = await simulate({ interactions: file, clients: 0, rounds: 3, epsilon: 0, out, rows: 1024, dim: 4, hubProcess: false, trimFraction: 0 });
+    const r = await simulate({ interactions: file, clients: 0, epsilon: 0, out, als: { dim: 4, sharedItems: 200, rounds: 3 }, hubProcess: false });
     expect(r.nodes).toBe(120);
-    expect(r.central.ndcg10).toBeGreaterThan(0.2);
-    expect(r.ratioNdcg10).toBeGreaterThan(0.97);
-    expect(r.payloadBytesByRound[0]).toBeGreaterThan(1024 * 5 * 4);
-    // After round 1 only rows someone plays travel (200 items hashed into 1,024 rows).
-    expect(r.payloadBytesByRound[2]).toBeLessThan((200 * 4 + 1024) * 4 + 1000);
+    expect(r.rounds).toBe(4);
+    const c = r.comparison!;
+    // Four taste groups: the shared model must find them, as the central model does.
+    expect(c.central.ndcg).toBeGreaterThan(0.2);
+    expect(c.listeners.ndcg).toBeGreaterThan(0.8 * c.central.ndcg);
+    expect(c.listeners.ndcg).toBeGreaterThan(2 * c.popularity.ndcg);
+    // Round 1 carries one count per item; later rounds the shared items' statistics and the user Gramian.
+    expect(r.payloadBytesByRound[0]).toBeGreaterThan(200 * 4);
+    expect(r.payloadBytesByRound[1]).toBeGreaterThan((200 * 4 + 16) * 4);
     const meta = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
-    expect(meta).toMatchObject({ format: 'mixtape-model', k: 4, items: 200, users: 120, extra: { federation: { version: 3 } } });
+    expect(meta).toMatchObject({ format: 'mixtape-model', k: 4, items: 200, users: 120, extra: { federation: { version: 4 } } });
     expect((await readFile(join(out, 'item-factors.f32'))).length).toBe(200 * 4 * 4);
-    expect(JSON.parse(await readFile(join(out, 'central', 'manifest.json'), 'utf8'))).toMatchObject({ format: 'mixtape-model', k: 4 });
     const held = (await readFile(join(out, 'heldout.tsv'), 'utf8')).trim().split('\n');
     const trained = (await readFile(join(out, 'train.tsv'), 'utf8')).trim().split('\n');
     expect(held.length - 1 + trained.length - 1).toBe(120 * 20);
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('spends exactly the epsilon asked for', async () => {
+  it('spends exactly the epsilon asked for over the counts and every round', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mixtape-sim-'));
-    const r = await simulate({ interactions: await clusteredFile(dir), clients: 30, rounds: 2, epsilon: 4, out: join(dir, 'm'), rows: 1024, dim: 4, hubProcess: false });
+    const r = await simulate({ interactions: await clusteredFile(dir), clients: 30, epsilon: 4, out: join(dir, 'm'), als: { dim: 4, sharedItems: 50, rounds: 2 }, hubProcess: false, testFraction: 0 });
     expect(r.nodes).toBe(30);
-    expect(r.privacy.rounds).toBe(2);
+    expect(r.privacy.rounds).toBe(3);
     expect(r.privacy.epsilon).toBeCloseTo(4, 2);
-    expect(r.federated.users).toBe(r.central.users);
+    expect(r.privacy.epsilonVsHub).toBeGreaterThan(r.privacy.epsilon);
+    expect(r.comparison).toBeUndefined();
     await rm(dir, { recursive: true, force: true });
   });
 });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mixtape } from '../../test/run-cli.js';
-import { demoExport } from '@mixtape/fixtures';
-import { defaultParams, startHub, type RunningHub } from '@mixtape/federation';
+import { demoCatalogue, demoExport } from '@mixtape/fixtures';
+import { defaultParams, itemKeyString, startHub, vocabulary, type RunningHub } from '@mixtape/federation';
 
 
 describe('mixtape federation (built CLI)', () => {
@@ -16,7 +16,10 @@ describe('mixtape federation (built CLI)', () => {
     env = { MIXTAPE_DATA_DIR: join(dir, 'data'), MIXTAPE_CONFIG_DIR: join(dir, 'config') };
     await writeFile(join(dir, 'export.zip'), demoExport().zip);
     expect((await mixtape(['import', 'spotify-export', join(dir, 'export.zip'), '--json'], env)).code).toBe(0);
-    hub = await startHub({ port: 0, dir: join(dir, 'hub'), params: defaultParams({ rows: 4096, dim: 8, minContributors: 1 }) });
+    // The demo catalogue's artists are the federation's public vocabulary.
+    const names = demoCatalogue().artists.map((a) => a.name);
+    const vocab = vocabulary(names.map((n) => itemKeyString({ kind: 'artist', name: n })), names);
+    hub = await startHub({ port: 0, dir: join(dir, 'hub'), vocabulary: vocab, params: defaultParams({ vocabVersion: vocab.version, vocabSize: names.length, minContributors: 1, als: { sharedItems: 20 } }) });
   });
   afterAll(async () => {
     await hub.stop();
@@ -45,8 +48,12 @@ describe('mixtape federation (built CLI)', () => {
     }
     expect(version).toBe(1);
 
-    const status = JSON.parse((await mixtape(['federation', 'status', '--json'], env)).stdout) as { rounds: number; budget: number };
-    expect(status).toMatchObject({ rounds: 1, budget: 8 });
+    const status = await mixtape(['federation', 'status'], env);
+    expect(status.stdout).toMatch(/against everyone but the hub/);
+    expect(status.stdout).toMatch(/against the hub itself/);
+    const json = JSON.parse((await mixtape(['federation', 'status', '--json'], env)).stdout) as { rounds: number; budget: number; epsilon: number; epsilonVsHub: number; installedVersion: number };
+    expect(json).toMatchObject({ rounds: 1, budget: 8, installedVersion: 1 });
+    expect(json.epsilonVsHub).toBeGreaterThanOrEqual(json.epsilon);
   });
 
   it('fails in one line with a suggestion when the hub is down', async () => {

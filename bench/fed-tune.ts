@@ -37,13 +37,23 @@ if (process.argv.includes('--baselines')) {
   console.log(`central hybrid ${(await ndcg(hybridScorer(h.userFactors, h.k, idx, train, buildContentIndex(h.features, h.params.contentIdfPower), h.params.contentBeta))).toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   console.log(`listener alone ${(await ndcg(blendedScorer(new Float32Array(nItems), 1, new Float32Array(train.userIds.length), train, content, () => 1))).toFixed(4)}`);
 }
+let tagEmb: Float32Array | undefined;
 for (const o of Array.isArray(over) ? over : [over]) {
   const p = { ...PRIVATE_ALS_DEFAULTS, ...o };
   const t0 = performance.now();
   const m = trainPrivateAls(nodes, nItems, ds.features, p, eps);
-  const users = listenerVectors(m.table, p.dim, train, p);
+  let table = m.table;
+  let dim = p.dim;
+  const tagDims = Number(process.env.TAGDIMS ?? 0);
+  if (tagDims > 0) {
+    const { tagEmbedding, withTagColumns } = await import('../packages/federation/src/als/tag-embedding.js');
+    tagEmb ??= tagEmbedding(ds.features, tagDims);
+    table = withTagColumns(m.table, p.dim, tagEmb, tagDims, Number(process.env.TAGW ?? 1));
+    dim = p.dim + tagDims;
+  }
+  const users = listenerVectors(table, dim, train, p);
   const res: string[] = [];
-  for (const beta of [0, 0.3, 0.5, 0.7]) res.push(`${beta}:${(await ndcg(blendedScorer(m.table, p.dim, users, train, content, () => beta))).toFixed(4)}`);
+  for (const beta of (process.env.BETAS ?? "0,0.5,0.6,0.7,0.8").split(",").map(Number)) res.push(`${beta}:${(await ndcg(blendedScorer(table, dim, users, train, content, () => beta))).toFixed(4)}`);
   console.log(`${onTest ? 'TEST' : 'val'} eps ${eps} ${JSON.stringify(o)}: ${res.join(' ')} (z ${m.noise.roundNoise.toFixed(2)}, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
 if (process.argv.includes('--ials')) {

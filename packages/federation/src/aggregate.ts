@@ -48,6 +48,6 @@ export async function aggregateRound(
   const itemGram = a.itemGram ? sum.subarray(s * k + k * k) : undefined;
   const sharedTable = solveItems({ rhs, userGram, nodes: n, ...(itemGram ? { itemGram } : {}) }, previous.counts, a);
   const out: AggregateResult = { stage: 'factors', accepted: n, shared: previous.shared, counts: previous.counts, sharedTable };
-  if (features) out.table = fullTable(previous.shared, sharedTable, features, k, a.featureLambda);
+  if (features) out.table = fullTable(previous.shared, sharedTable, features, k, a.featureLambda, { counts: previous.counts, weight: a.featurePrior });
   return out;
 }

@@ -32,6 +32,8 @@ export interface PrivateAlsParams {
   countShare: number;
   /** Ridge of the public-feature regression that gives tail items their factors. */
   featureLambda: number;
+  /** Shared items are pulled towards their feature part by weight / (count + weight) (0: not at all). */
+  featurePrior: number;
   /** Share of the content (public tag) score in the listener's blend; tuned per listener where they have held-out plays. */
   contentBeta: number;
   seed: number;
@@ -51,6 +53,7 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   itemGram: false,
   countShare: 0.1,
   featureLambda: 1,
+  featurePrior: 0,
   contentBeta: 0.4,
   seed: 1,
 };

@@ -6,7 +6,15 @@ import { featureItems, featurePart, featureSweep, type ItemFeatures } from '@mix
  * shared items (block coordinate descent, as the hybrid model fits its feature table). Public
  * features and released factors only: post-processing, no privacy cost.
  */
-export function fullTable(shared: Int32Array, sharedTable: Float32Array, features: ItemFeatures, k: number, lambda: number, sweeps = 4): Float32Array {
+export function fullTable(
+  shared: Int32Array,
+  sharedTable: Float32Array,
+  features: ItemFeatures,
+  k: number,
+  lambda: number,
+  prior?: { counts: Float32Array; weight: number },
+  sweeps = 4,
+): Float32Array {
   const n = features.indptr.length - 1;
   const v = new Float32Array(n * k);
   const hasData = new Uint8Array(n);
@@ -20,5 +28,14 @@ export function fullTable(shared: Int32Array, sharedTable: Float32Array, feature
   for (let s = 0; s < sweeps; s++) featureSweep(features, fi, v, g, k, lambda, hasData);
   const part = featurePart(features, g, k);
   for (let i = 0; i < n; i++) if (!hasData[i]) v.set(part.subarray(i * k, (i + 1) * k), i * k);
+  // A shared item heard by few is mostly noise: pull it towards what its features predict, the
+  // less the more listeners it has (the hybrid model's tag prior, applied after the fact).
+  if (prior && prior.weight > 0) {
+    shared.forEach((i, r) => {
+      const c = Math.max(0, prior.counts[r]!);
+      const a = c / (c + prior.weight);
+      for (let j = 0; j < k; j++) v[i * k + j] = a * v[i * k + j]! + (1 - a) * part[i * k + j]!;
+    });
+  }
   return v;
 }

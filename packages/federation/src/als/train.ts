@@ -56,5 +56,5 @@ export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: I
     }
     table = solveItems({ rhs, userGram, nodes: nodes.length, ...(itemGram ? { itemGram } : {}) }, sharedCounts, p);
   }
-  return { params: p, noise, shared, counts: sharedCounts, sharedTable: table, table: fullTable(shared, table, features, k, p.featureLambda) };
+  return { params: p, noise, shared, counts: sharedCounts, sharedTable: table, table: fullTable(shared, table, features, k, p.featureLambda, { counts: sharedCounts, weight: p.featurePrior }) };
 }

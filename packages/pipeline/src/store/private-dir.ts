@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { MixtapeError } from '@mixtape/core';
 
 /** Owner-only: the history says where someone was and when, so no other user may read it. */
@@ -43,5 +43,16 @@ export function makePrivate(path: string): void {
     if ((st.mode & 0o077) !== 0 && ownedByMe(st.uid)) chmodSync(path, PRIVATE_FILE_MODE);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/** `makePrivate` for a folder this user owns and everything in it (a saved model). */
+export function makePrivateTree(dir: string): void {
+  const st = statSync(dir);
+  if (ownedByMe(st.uid)) chmodSync(dir, PRIVATE_DIR_MODE);
+  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+    const p = join(dir, name);
+    const entry = statSync(p);
+    if (ownedByMe(entry.uid)) chmodSync(p, entry.isDirectory() ? PRIVATE_DIR_MODE : PRIVATE_FILE_MODE);
   }
 }

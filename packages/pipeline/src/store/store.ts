@@ -23,7 +23,6 @@ export function storeFile(options: OpenOptions = {}): string {
   return options.dataDir === ':memory:' ? ':memory:' : join(dataDir(options.dataDir), 'mixtape.duckdb');
 }
 
-
 /** Converts DuckDB values to plain JSON-friendly JS: BigInt to number where safe, timestamps to ISO. */
 export function plain(value: unknown): unknown {
   if (typeof value === 'bigint') {

@@ -1,6 +1,7 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { isMixtapeError, redact, type ProgressEvent, type ProgressFn } from '@mixtape/core';
+import { isMixtapeError, noProgress, redact, type ProgressFn } from '@mixtape/core';
 import type { OpenOptions } from '@mixtape/pipeline';
+import { ProgressLine } from './progress-line.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MixtapeCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -42,23 +43,30 @@ export abstract class MixtapeCommand<T extends typeof Command> extends Command {
     return dir ? { ...extra, dataDir: dir } : extra;
   }
 
-  /** A progress callback that prints at most twice a second to stderr. */
+  private progressLine: ProgressLine | undefined;
+
+  /**
+   * A progress callback: one line on stderr with rate and time left when stderr is a terminal,
+   * silent when it is not (logs, pipes, the daemon) or with --json.
+   */
   protected progress(): ProgressFn {
-    let last = 0;
-    const tty = process.stderr.isTTY === true;
-    return (e: ProgressEvent) => {
-      const now = Date.now();
-      const final = e.total !== undefined && e.done >= e.total;
-      if (!final && now - last < 500) return;
-      last = now;
-      const total = e.total === undefined ? '' : `/${e.total.toLocaleString('en-US')}`;
-      const line = `${e.done.toLocaleString('en-US')}${total} ${e.unit}${e.message ? ` · ${redact(e.message)}` : ''}`;
-      if (tty) process.stderr.write(`\r\x1b[K${line}${final ? '\n' : ''}`);
-      else process.stderr.write(`${line}\n`);
-    };
+    if (process.stderr.isTTY !== true || this.jsonEnabled()) return noProgress;
+    this.progressLine ??= new ProgressLine(process.stderr);
+    return this.progressLine.update;
+  }
+
+  public override log(message?: string, ...args: unknown[]): void {
+    this.progressLine?.end();
+    super.log(message, ...args);
+  }
+
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    this.progressLine?.end();
+    return super.finally(err);
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    this.progressLine?.end();
     if (isMixtapeError(err)) {
       if (this.jsonEnabled()) {
         this.logJson({ error: err.toJSON() });

@@ -1,12 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mixtape } from './test/run-cli.js';
+import { BIN, mixtape } from './test/run-cli.js';
 import { demoExport } from '@mixtape/fixtures';
 
 
-describe('mixtape CLI (built)', () => {
+describe('mixtape CLI (built)', { timeout: 180_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -51,11 +53,63 @@ describe('mixtape CLI (built)', () => {
     expect(s.runs.length).toBe(2);
   });
 
-  it('runs the demo offline into a temporary data dir', async () => {
-    const r = await mixtape(['demo', '--json'], {});
+  it('runs the demo offline into a temporary data dir, removed afterwards', async () => {
+    const tmp = await mkdtemp(join(dir, 'tmp-'));
+    const r = await mixtape(['demo', '--json'], { TMPDIR: tmp });
     expect(r.code).toBe(0);
-    const d = JSON.parse(r.stdout) as { plays: number; steps: Array<{ step: string }> };
+    const d = JSON.parse(r.stdout) as { plays: number; steps: Array<{ step: string }>; dataDir: string; kept: boolean };
     expect(d.plays).toBeGreaterThan(4000);
     expect(d.steps.map((s) => s.step)).toContain('import spotify-export');
+    expect(d).toMatchObject({ kept: false, dataDir: expect.stringContaining(tmp) });
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('removes the demo data dir when the demo fails', async () => {
+    const tmp = await mkdtemp(join(dir, 'tmp-'));
+    const r = await mixtape(['demo', '--json'], { TMPDIR: tmp, MIXTAPE_DB_MEMORY_LIMIT: 'lots' });
+    expect(r.code).toBe(1);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('removes the demo data dir when the demo is stopped', async () => {
+    const tmp = await mkdtemp(join(dir, 'tmp-'));
+    const child = spawn(process.execPath, [BIN, 'demo'], { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
+    // Stop it once the store exists, in the middle of the imports.
+    const started = Date.now();
+    const demoDir = async () => (await readdir(tmp)).find((n) => n.startsWith('mixtape-demo-'));
+    for (;;) {
+      const d = await demoDir();
+      if (d && existsSync(join(tmp, d, 'mixtape.duckdb'))) break;
+      expect(Date.now() - started).toBeLessThan(60_000);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    expect(await demoDir()).toBeUndefined();
+  });
+
+  it('shows every configured service and where its credentials come from, never a secret', async () => {
+    const secrets = { LASTFM_API_KEY: 'lfm-s3cret', LISTENBRAINZ_TOKEN: 'lb-s3cret', SUBSONIC_URL: 'http://me:pw-s3cret@127.0.0.1:4533/', SUBSONIC_USER: 'me', SUBSONIC_PASSWORD: 'pw-s3cret' };
+    // Empty counts as unset: the tests' own environment cannot leak in.
+    const unset = { SPOTIFY_ACCESS_TOKEN: '', DEEZER_ACCESS_TOKEN: '', ...Object.fromEntries(Object.keys(secrets).map((k) => [k, ''])) };
+    const json = await mixtape(['auth', 'status', '--json'], { ...env, ...unset, ...secrets });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      spotify: { loggedIn: false },
+      lastfm: { configured: true, via: 'environment', set: ['LASTFM_API_KEY'] },
+      listenbrainz: { configured: true, via: 'environment', set: ['LISTENBRAINZ_TOKEN'] },
+      subsonic: { configured: true, set: ['SUBSONIC_URL', 'SUBSONIC_USER', 'SUBSONIC_PASSWORD'], server: 'http://127.0.0.1:4533' },
+      deezer: { configured: false, missing: ['DEEZER_ACCESS_TOKEN'] },
+    });
+    const text = await mixtape(['auth', 'status'], { ...env, ...unset, LASTFM_API_KEY: 'lfm-s3cret', SUBSONIC_URL: secrets.SUBSONIC_URL });
+    expect(text.stdout).toMatch(/^lastfm: configured from the environment \(LASTFM_API_KEY\)/m);
+    expect(text.stdout).toMatch(/^subsonic: incomplete: SUBSONIC_URL set, server http:\/\/127\.0\.0\.1:4533, missing SUBSONIC_USER, SUBSONIC_PASSWORD$/m);
+    expect(json.stdout + json.stderr + text.stdout + text.stderr).not.toMatch(/s3cret/);
+  });
+
+  it('prints its version as JSON', async () => {
+    const r = await mixtape(['--version', '--json'], {});
+    expect(JSON.parse(r.stdout)).toEqual({ version: '0.1.0', node: process.versions.node, platform: process.platform, arch: process.arch });
+    expect((await mixtape(['--version'], {})).stdout).toMatch(/^@mixtape\/cli\/0\.1\.0 /);
   });
 });

@@ -4,7 +4,7 @@ import { MixtapeCommand } from '../base-command.js';
 import { renderTable } from '../render.js';
 
 export default class Demo extends MixtapeCommand<typeof Demo> {
-  static override summary = 'Run the whole pipeline offline on a bundled demo listener, in a temporary data dir';
+  static override summary = 'Run the whole pipeline offline on a bundled demo listener, in a temporary data dir (removed afterwards)';
   static override description = 'Makes a demo Spotify export and Last.fm export, imports them, and shows what came out. Touches neither the network nor your own data dir.';
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --keep ./demo-data --json'];
   static override flags = {
@@ -22,7 +22,8 @@ export default class Demo extends MixtapeCommand<typeof Demo> {
       this.log('your first ten picks:');
       this.log(renderTable(result.recommendations.slice(0, 10).map((t) => ({ artist: t.artist, title: t.title, why: t.reason })), undefined, 70));
       this.log('');
-      this.log(`data dir: ${result.dataDir} (try: MIXTAPE_DATA_DIR=${result.dataDir} mixtape status)`);
+      if (result.kept) this.log(`data dir: ${result.dataDir} (try: MIXTAPE_DATA_DIR=${result.dataDir} mixtape status)`);
+      else this.log('the temporary data dir is removed; run `mixtape demo --keep <dir>` to keep it and explore it');
     }
     return result;
   }

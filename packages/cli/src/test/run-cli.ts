@@ -8,13 +8,16 @@ export const BIN = resolve(fileURLToPath(import.meta.url), '../../../bin/run.js'
 
 const run = promisify(execFile);
 
-/** Runs the built CLI; returns stdout, stderr and the exit code without throwing. */
-export async function mixtape(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
+/**
+ * Runs the built CLI; returns stdout, stderr and the exit code without throwing. Past `timeoutMs`
+ * the command is killed and `killed` is true.
+ */
+export async function mixtape(args: string[], env: Record<string, string>, timeoutMs = 0): Promise<{ stdout: string; stderr: string; code: number; killed: boolean }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20, timeout: timeoutMs, killSignal: 'SIGKILL' });
+    return { stdout, stderr, code: 0, killed: false };
   } catch (e) {
-    const err = e as { stdout: string; stderr: string; code: number };
-    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
+    const err = e as { stdout: string; stderr: string; code: number; killed?: boolean };
+    return { stdout: err.stdout, stderr: err.stderr, code: err.code, killed: err.killed === true };
   }
 }

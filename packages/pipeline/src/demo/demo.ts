@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noProgress, type ProgressFn } from '@mixtape/core';
@@ -10,6 +11,7 @@ import { recordFeedback } from '../personal/feedback.js';
 import { recommendPersonal, type RecommendedTrack } from '../personal/recommend.js';
 import { trainPersonal } from '../personal/train.js';
 import { writeRecommendations } from '../personal/write-out.js';
+import { ensurePrivateDir } from '../store/private-dir.js';
 import { withStore } from '../store/store.js';
 
 export interface DemoStep {
@@ -20,6 +22,8 @@ export interface DemoStep {
 
 export interface DemoResult {
   dataDir: string;
+  /** False when the data dir was a temporary one, removed before returning. */
+  kept: boolean;
   steps: DemoStep[];
   topArtists: Array<{ artist: string; plays: number; hours: number }>;
   plays: number;
@@ -29,13 +33,43 @@ export interface DemoResult {
 }
 
 /**
+ * Runs `fn` in a fresh temporary folder and removes it afterwards: on success, on failure, and on
+ * Ctrl-C or SIGTERM (after which the process ends by the same signal, as it would have).
+ */
+async function inTemporaryDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'mixtape-demo-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  function stopListening() {
+    for (const s of signals) process.off(s, onSignal);
+  }
+  function onSignal(signal: NodeJS.Signals) {
+    remove();
+    stopListening();
+    process.kill(process.pid, signal);
+  }
+  for (const s of signals) process.once(s, onSignal);
+  try {
+    return await fn(dir);
+  } finally {
+    stopListening();
+    remove();
+  }
+}
+
+/**
  * The whole pipeline, offline, on the demo listener made by fixtures/: writes their Spotify export
- * zip and Last.fm CSV into a fresh data dir, imports both, and reports what came out.
+ * zip and Last.fm CSV into a fresh data dir, imports both, and reports what came out. A temporary
+ * data dir is removed at the end; one given as `dataDir` (`--keep`) stays.
  */
 export async function runDemo(options: { dataDir?: string; onProgress?: ProgressFn } = {}): Promise<DemoResult> {
   const progress = options.onProgress ?? noProgress;
-  const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'mixtape-demo-')));
-  await mkdir(dir, { recursive: true });
+  if (options.dataDir === undefined) return inTemporaryDir((dir) => demoIn(dir, progress, false));
+  ensurePrivateDir(options.dataDir);
+  return demoIn(options.dataDir, progress, true);
+}
+
+async function demoIn(dir: string, progress: ProgressFn, kept: boolean): Promise<DemoResult> {
   const steps: DemoStep[] = [];
   const time = async <T>(step: string, fn: () => Promise<T>, detail: (v: T) => string): Promise<T> => {
     progress({ unit: 'steps', done: steps.length, message: step });
@@ -97,5 +131,5 @@ GROUP BY 1 ORDER BY plays DESC LIMIT 5`);
     }
     return out;
   }, (f) => f.map((x) => x.slice(dir.length + 1)).join(', '));
-  return { dataDir: dir, steps, ...summary, recommendations: picks.tracks, files };
+  return { dataDir: dir, kept, steps, ...summary, recommendations: picks.tracks, files };
 }

@@ -1,6 +1,9 @@
 import type { Store } from '../store/store.js';
 
-/** Records a finished import in `imports` and `runs`, inside the import's own transaction. */
+/**
+ * Records a finished import in `imports` and `runs`, inside the import's own transaction. Both
+ * times come from the clock: DuckDB's current_timestamp is when the transaction began.
+ */
 export async function recordImport(
   store: Store,
   importId: string,
@@ -12,10 +15,11 @@ export async function recordImport(
   rowsOut: number,
 ): Promise<void> {
   const json = JSON.stringify(summary);
-  await store.run('INSERT INTO imports VALUES ($1, $2, $3, current_timestamp, $4)', [importId, kind, path, json]);
+  const finishedMs = Date.now();
+  await store.run('INSERT INTO imports VALUES ($1, $2, $3, make_timestamp($4::BIGINT * 1000), $5)', [importId, kind, path, finishedMs, json]);
   await store.run(
     `INSERT INTO runs (job, started_at, finished_at, status, rows_in, rows_out, summary)
-     VALUES ($1, make_timestamp($2::BIGINT * 1000), current_timestamp, 'ok', $3, $4, $5)`,
-    [`import ${kind}`, startedMs, rowsIn, rowsOut, json],
+     VALUES ($1, make_timestamp($2::BIGINT * 1000), make_timestamp($3::BIGINT * 1000), 'ok', $4, $5, $6)`,
+    [`import ${kind}`, startedMs, finishedMs, rowsIn, rowsOut, json],
   );
 }

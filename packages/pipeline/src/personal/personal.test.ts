@@ -1,5 +1,6 @@
+import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withStore } from '../store/store.js';
 import { demoDataDir } from '../test/helpers.js';
@@ -21,7 +22,12 @@ describe('personal model: train, recommend, feedback', () => {
   });
 
   it('trains, saves int8 with a same-code float32 comparison, and registers the model', async () => {
-    const s = await trainPersonal({ store: { dataDir: dir }, dataDir: dir });
+    const umask = process.umask(0o022);
+    const s = await trainPersonal({ store: { dataDir: dir }, dataDir: dir }).finally(() => process.umask(umask));
+    // Only its owner can read the model: folders 0700, files 0600.
+    for (const p of [dirname(s.path), s.path, ...readdirSync(s.path).map((f) => join(s.path, f))]) {
+      expect(`${p} ${(statSync(p).mode & 0o777).toString(8)}`).toBe(`${p} ${statSync(p).isDirectory() ? '700' : '600'}`);
+    }
     expect(s.dtype).toBe('int8');
     expect(s.stats.plays).toBeGreaterThan(3000);
     expect(s.quantization!.bytesInt8).toBeLessThan(s.quantization!.bytesFloat32 / 3);

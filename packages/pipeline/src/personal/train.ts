@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareQuantized, fitModel, quantizeModel, saveModel, splitPerUser, trainHybrid, type QuantizationReport } from '@mixtape/model';
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { buildTrainingData, LISTENER_ID } from '../recommend/training-data.js';
 import { recordRun } from '../runner/runs.js';
+import { ensurePrivateDir, makePrivateTree } from '../store/private-dir.js';
 import { withStore, type OpenOptions } from '../store/store.js';
 
 export interface TrainSummary {
@@ -47,9 +47,11 @@ export async function trainPersonal(options: { store: OpenOptions; dataDir: stri
       saved.extra = { negatives: data.negatives, recent: data.recent, stats: data.stats };
       const modelId = `personal-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
       const dir = join(options.dataDir, 'models');
-      mkdirSync(dir, { recursive: true });
+      ensurePrivateDir(dir);
       const path = join(dir, modelId);
       saveModel(path, saved, { dtype });
+      // A model holds the listener's taste vector and history: as private as the database.
+      makePrivateTree(path);
       const summary: TrainSummary = {
         modelId,
         path,

@@ -1,35 +1,90 @@
+import { existsSync } from 'node:fs';
+import { StatementType, type DuckDBExtractedStatements, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { MixtapeError } from '@mixtape/core';
-import { Store, type OpenOptions, type Row } from '../store/store.js';
-
-const READ_ONLY_START = /^\s*(select|with|from|show|describe|summarize|explain|values|table|pivot|unpivot)\b/i;
+import { plainRows, Store, storeFile, type OpenOptions, type Row } from '../store/store.js';
 
 export interface QueryResult {
   columns: string[];
   rows: Row[];
 }
 
+// SHOW, DESCRIBE, SUMMARIZE, FROM, VALUES and PRAGMA show_tables are SELECTs to DuckDB's parser.
+const READ_ONLY_TYPES = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
+
+function refuse(what: string): MixtapeError {
+  return new MixtapeError('read_only_query', `mixtape query runs one read-only SQL statement (SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE or EXPLAIN); ${what}`, {
+    suggestion: 'use the import, enrich, train or export commands to change or write data',
+  });
+}
+
+function failed(cause: unknown): MixtapeError {
+  if (cause instanceof MixtapeError) return cause;
+  const msg = (cause as Error).message.split('\n')[0]!.replace(/^Failed to extract statements: /, '');
+  return new MixtapeError('query_failed', msg, { suggestion: 'check the SQL; `mixtape status` lists the tables', cause });
+}
+
 /**
- * Runs one read-only SQL statement over the store. The database is opened read-only, so even a
- * statement that slipped past the keyword check cannot change it.
+ * The store, read-only and sealed. A query never creates a database (a missing one is most often a
+ * wrong --data-dir); an older one is migrated first, as every command does.
  */
-export async function runQuery(sql: string, options: OpenOptions = {}): Promise<QueryResult> {
-  if (!READ_ONLY_START.test(sql.replace(/^\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/)*/g, ''))) {
-    throw new MixtapeError('read_only_query', 'mixtape query runs read-only SQL: SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE or EXPLAIN', {
-      suggestion: 'use the import, enrich or train commands to change data',
+async function openForQuery(options: OpenOptions): Promise<Store> {
+  const file = storeFile(options);
+  if (!existsSync(file)) {
+    throw new MixtapeError('no_database', `There is no Mixtape database at ${file}`, {
+      suggestion: 'import something first (mixtape import …), or pass the data dir that holds it with --data-dir',
     });
   }
-  // Create and migrate the database first if it is new, then reopen it read-only.
-  (await Store.open(options)).close();
   const store = await Store.open({ ...options, readOnly: true });
+  if ((await store.pendingMigrations()) === 0) return store;
+  store.close();
+  (await Store.open(options)).close();
+  return Store.open({ ...options, readOnly: true });
+}
+
+/** DuckDB's own parser decides: exactly one statement, and of a type that only reads. */
+async function onlyStatement(store: Store, sql: string): Promise<DuckDBPreparedStatement> {
+  let extracted: DuckDBExtractedStatements;
   try {
-    const reader = await store.conn.runAndReadAll(sql);
-    const columns = reader.columnNames();
-    const rows = await store.all(sql);
-    return { columns, rows };
+    extracted = await store.conn.extractStatements(sql);
   } catch (cause) {
-    if (cause instanceof MixtapeError) throw cause;
-    const msg = (cause as Error).message.split('\n')[0]!;
-    throw new MixtapeError('query_failed', msg, { suggestion: 'check the SQL; `mixtape status` lists the tables', cause });
+    // DuckDB reports a parse error here; an empty string comes back without a message.
+    if (sql.trim() === '') throw refuse('the SQL is empty');
+    throw failed(cause);
+  }
+  if (extracted.count !== 1) throw refuse(`this SQL holds ${extracted.count} statements`);
+  let statement: DuckDBPreparedStatement;
+  try {
+    statement = await extracted.prepare(0);
+  } catch (cause) {
+    // The sealed database refuses COPY TO, read_csv, ATTACH… while planning them.
+    if (/^Permission Error/.test((cause as Error).message)) throw refuse('it may not read or write files outside the database');
+    throw failed(cause);
+  }
+  if (!READ_ONLY_TYPES.has(statement.statementType)) {
+    const kind = StatementType[statement.statementType] ?? 'this';
+    statement.destroySync();
+    throw refuse(`${kind} statements are refused`);
+  }
+  return statement;
+}
+
+/**
+ * Runs one read-only SQL statement over the store. Read-only by construction: the database is
+ * opened read-only with DuckDB's file access switched off, and only a single SELECT or EXPLAIN,
+ * as DuckDB itself parses it, is run.
+ */
+export async function runQuery(sql: string, options: OpenOptions = {}): Promise<QueryResult> {
+  const store = await openForQuery(options);
+  try {
+    const statement = await onlyStatement(store, sql);
+    try {
+      const reader = await statement.runAndReadAll();
+      return { columns: reader.columnNames(), rows: plainRows(reader) };
+    } catch (cause) {
+      throw failed(cause);
+    } finally {
+      statement.destroySync();
+    }
   } finally {
     store.close();
   }

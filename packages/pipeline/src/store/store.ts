@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
 import { MixtapeError } from '@mixtape/core';
 import { migrations } from './migrations/index.js';
 import { dataDir } from './paths.js';
+import { ensurePrivateDir, makePrivate } from './private-dir.js';
 
 export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -11,7 +11,16 @@ export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export interface OpenOptions {
   /** Data dir; `:memory:` for an in-memory store (tests). */
   dataDir?: string;
+  /**
+   * Read-only and sealed: DuckDB refuses writes to the database and any file access of its own
+   * (COPY TO, read_csv, ATTACH, INSTALL), and the setting cannot be turned back. Not migrated.
+   */
   readOnly?: boolean;
+}
+
+/** The database file of a data dir (`:memory:` stays in memory). */
+export function storeFile(options: OpenOptions = {}): string {
+  return options.dataDir === ':memory:' ? ':memory:' : join(dataDir(options.dataDir), 'mixtape.duckdb');
 }
 
 /** Converts DuckDB values to plain JSON-friendly JS: BigInt to number where safe, timestamps to ISO. */
@@ -38,6 +47,15 @@ export function plain(value: unknown): unknown {
   return value;
 }
 
+/** A result's rows as plain objects (see `plain`). */
+export function plainRows<T = Row>(reader: DuckDBResultReader): T[] {
+  return reader.getRowObjects().map((r) => {
+    const o: Row = {};
+    for (const [k, v] of Object.entries(r)) o[k] = plain(v);
+    return o as T;
+  });
+}
+
 /**
  * The Mixtape database: one DuckDB file in the data dir, migrated on open. One instance per file
  * per process; every write goes through `transaction` so a failure leaves the file as it was.
@@ -51,11 +69,10 @@ export class Store {
 
   static async open(options: OpenOptions = {}): Promise<Store> {
     const memory = options.dataDir === ':memory:';
-    const dir = memory ? '' : dataDir(options.dataDir);
-    const path = memory ? ':memory:' : join(dir, 'mixtape.duckdb');
+    const path = storeFile(options);
+    if (!memory) ensurePrivateDir(dataDir(options.dataDir));
     let instance: DuckDBInstance;
     try {
-      if (!memory) mkdirSync(dir, { recursive: true });
       // A bounded buffer pool keeps a million-row import under 1 GB; DuckDB spills past it.
       // Insertion order is never relied on (every read orders explicitly), and not keeping it
       // lets bulk inserts stream.
@@ -63,8 +80,10 @@ export class Store {
         memory_limit: process.env.MIXTAPE_DB_MEMORY_LIMIT ?? '512MB',
         preserve_insertion_order: 'false',
       };
-      if (options.readOnly) config.access_mode = 'READ_ONLY';
+      if (options.readOnly) Object.assign(config, { access_mode: 'READ_ONLY', enable_external_access: 'false' });
       instance = await DuckDBInstance.create(path, config);
+      // DuckDB creates the file with the umask's mode; the data dir is already 0700.
+      if (!memory && !options.readOnly) makePrivate(path);
     } catch (cause) {
       const msg = cause instanceof Error ? cause.message : String(cause);
       if (/lock/i.test(msg)) {
@@ -79,6 +98,10 @@ export class Store {
       });
     }
     const conn = await instance.connect();
+    // Every TIMESTAMP in the store is UTC; without this, current_timestamp and TIMESTAMPTZ casts
+    // follow the machine's zone. (ICU is not loaded yet when the instance's config is read.)
+    await conn.run(`SET GLOBAL TimeZone = 'UTC'`);
+    if (options.readOnly) await conn.run('SET GLOBAL lock_configuration = true');
     const store = new Store(instance, conn, path);
     if (!options.readOnly) await store.migrate();
     return store;
@@ -100,18 +123,21 @@ export class Store {
     return applied;
   }
 
+  /** How many migrations this database lacks (a file that is not a Mixtape store lacks them all). */
+  async pendingMigrations(): Promise<number> {
+    const known = await this.scalar<number>(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations' AND schema_name = 'main'`);
+    if (Number(known) === 0) return migrations.length;
+    const done = new Set((await this.all<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
+    return migrations.filter((m) => !done.has(m.id)).length;
+  }
+
   async run(sql: string, params?: Params): Promise<void> {
     await this.conn.run(sql, params);
   }
 
   /** Runs a query and returns rows as plain objects (BigInt and timestamps converted). */
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
-    return reader.getRowObjects().map((r) => {
-      const o: Row = {};
-      for (const [k, v] of Object.entries(r)) o[k] = plain(v);
-      return o as T;
-    });
+    return plainRows<T>(await this.conn.runAndReadAll(sql, params));
   }
 
   async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
@@ -154,6 +180,8 @@ export class Store {
   close(): void {
     this.conn.closeSync();
     this.instance.closeSync();
+    // A write-ahead log left by a crash would otherwise keep the umask's mode.
+    if (this.path !== ':memory:') makePrivate(`${this.path}.wal`);
   }
 }
 

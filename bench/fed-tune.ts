@@ -54,6 +54,13 @@ for (const o of Array.isArray(over) ? over : [over]) {
   const users = listenerVectors(table, dim, train, p);
   const res: string[] = [];
   for (const beta of (process.env.BETAS ?? "0,0.5,0.6,0.7,0.8").split(",").map(Number)) res.push(`${beta}:${(await ndcg(blendedScorer(table, dim, users, train, content, () => beta))).toFixed(4)}`);
+  if (process.env.PERUSER) {
+    const { tuneBlend } = await import('../packages/federation/src/als/blend.js');
+    const betas = tuneBlend(table, dim, train, content, p);
+    const hist = new Map<number, number>();
+    for (const b of betas) hist.set(b, (hist.get(b) ?? 0) + 1);
+    res.push(`per-user:${(await ndcg(blendedScorer(table, dim, users, train, content, (u) => betas[u]!))).toFixed(4)} ${JSON.stringify([...hist].sort((a, b) => a[0] - b[0]))}`);
+  }
   console.log(`${onTest ? 'TEST' : 'val'} eps ${eps} ${JSON.stringify(o)}: ${res.join(' ')} (z ${m.noise.roundNoise.toFixed(2)}, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
 if (process.argv.includes('--ials')) {

@@ -40,8 +40,8 @@ export interface PrivateAlsParams {
 }
 
 export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
-  dim: 16,
-  rounds: 5,
+  dim: 8,
+  rounds: 3,
   sharedItems: 1000,
   itemsPerNode: 40,
   alpha: 1,
@@ -49,12 +49,12 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   clip: 8,
   lambda: 1,
   lambdaItem: 1,
-  popularityPenalty: 0,
+  popularityPenalty: 0.1,
   itemGram: false,
   countShare: 0.1,
-  featureLambda: 1,
+  featureLambda: 100,
   featurePrior: 0,
-  contentBeta: 0.4,
+  contentBeta: 0.6,
   seed: 1,
 };
 

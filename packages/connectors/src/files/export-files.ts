@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable, Transform } from 'node:stream';
@@ -192,7 +193,9 @@ async function openZip(path: string, size: number): Promise<ExportSource> {
         try {
           await writeJson([await open(), crcCheck(e.crc32, damaged)], dest);
         } catch (err) {
-          throw err instanceof MixtapeError ? err : badZip(path, err);
+          // Only a failure to read the zip is the zip's fault.
+          if (err instanceof MixtapeError || (err as { path?: unknown }).path === dest) throw err;
+          throw badZip(path, err);
         }
       },
       read: async () => {
@@ -221,6 +224,7 @@ async function writeJson(from: [Readable, ...Transform[]], dest: string): Promis
     await pipeline([...from, JsonWhitespaceLimiter.transform(), createWriteStream(dest, { flags: 'wx', mode: 0o600 })]);
   } catch (err) {
     if (isMixtapeError(err)) throw err;
-    throw storageError(err, { where: `the temp folder ${dirname(dest)}`, remedy: 'point TMPDIR at a larger disk', outcome: 'nothing was imported' }) ?? err;
+    const folder = dest.startsWith(tmpdir()) ? tmpdir() : dirname(dest);
+    throw storageError(err, { where: `a temp file in ${folder}`, remedy: 'point TMPDIR at a larger disk', outcome: 'nothing was imported' }) ?? err;
   }
 }

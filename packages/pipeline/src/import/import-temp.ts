@@ -85,7 +85,7 @@ export async function createImportDir(): Promise<{ dir: string; remove: () => Pr
   try {
     dir = await mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`));
   } catch (err) {
-    throw storageError(err, { where: `the temp folder ${tmpdir()}`, remedy: 'point TMPDIR at a larger disk', outcome: 'nothing was imported' }) ?? err;
+    throw storageError(err, { where: `a temp folder in ${tmpdir()}`, remedy: 'point TMPDIR at a larger disk', outcome: 'nothing was imported' }) ?? err;
   }
   if (live.size === 0) install();
   live.add(dir);

@@ -8,10 +8,16 @@ export const BIN = resolve(fileURLToPath(import.meta.url), '../../../bin/run.js'
 
 const run = promisify(execFile);
 
-/** Runs the built CLI; returns stdout, stderr and the exit code without throwing. */
-export async function mixtape(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
+/**
+ * Runs the built CLI; returns stdout, stderr and the exit code without throwing. `fileSizeLimitKib`
+ * runs it under `ulimit -f`, where a write past the limit fails with EFBIG.
+ */
+export async function mixtape(args: string[], env: Record<string, string>, options: { fileSizeLimitKib?: number } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+  const [cmd, argv] = options.fileSizeLimitKib === undefined
+    ? [process.execPath, [BIN, ...args]]
+    : ['sh', ['-c', `ulimit -f ${options.fileSizeLimitKib} && exec "$@"`, 'sh', process.execPath, BIN, ...args]];
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(cmd, argv, { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
     return { stdout, stderr, code: 0 };
   } catch (e) {
     const err = e as { stdout: string; stderr: string; code: number };

@@ -73,6 +73,8 @@ export class Store {
           cause,
         });
       }
+      const full = storageError(cause, { where: path, remedy: 'point --data-dir / MIXTAPE_DATA_DIR at a larger disk' });
+      if (full) throw full;
       throw new MixtapeError('store_open_failed', `Cannot open the database ${path}: ${msg}`, {
         suggestion: 'check that the data dir is writable (set MIXTAPE_DATA_DIR or --data-dir)',
         cause,

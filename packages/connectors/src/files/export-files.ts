@@ -41,7 +41,7 @@ export interface ExportEntry {
   displayName: string;
   kind: ExportFileKind;
   size: number;
-  /** A path on disk when the entry is a plain file (no copy needed). */
+  /** A path on disk when the entry is a plain file (DuckDB reads it there unless its padding must be cut). */
   diskPath?: string;
   /**
    * Writes the entry's JSON to a new file `dest` (mode 0600: it holds the listener's history),

@@ -1,5 +1,5 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { isMixtapeError, noProgress, redact, type ProgressFn } from '@mixtape/core';
+import { isMixtapeError, noProgress, redact, storageError, type ProgressFn } from '@mixtape/core';
 import type { OpenOptions } from '@mixtape/pipeline';
 import { ProgressLine } from './progress-line.js';
 
@@ -67,16 +67,18 @@ export abstract class MixtapeCommand<T extends typeof Command> extends Command {
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     this.progressLine?.end();
-    if (isMixtapeError(err)) {
+    // A full disk or a file-size limit is the machine's state, not a bug, wherever it surfaced.
+    const known = isMixtapeError(err) ? err : storageError(err);
+    if (known) {
       if (this.jsonEnabled()) {
-        this.logJson({ error: err.toJSON() });
+        this.logJson({ error: known.toJSON() });
       } else {
-        process.stderr.write(`Error: ${redact(err.message)}\n`);
-        if (err.suggestion) process.stderr.write(`Try: ${err.suggestion}\n`);
+        process.stderr.write(`Error: ${redact(known.message)}\n`);
+        if (known.suggestion) process.stderr.write(`Try: ${known.suggestion}\n`);
         if (process.env.DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
       }
-      process.exitCode = err.exitCode;
-      this.exit(err.exitCode);
+      process.exitCode = known.exitCode;
+      this.exit(known.exitCode);
     }
     // oclif's own parse errors and exits keep their behaviour.
     if ((err as { oclif?: unknown }).oclif !== undefined) return super.catch(err);

@@ -53,6 +53,16 @@ describe('mixtape CLI (built)', { timeout: 180_000 }, () => {
     expect(s.runs.length).toBe(2);
   });
 
+  it('names a file-size limit as such wherever a write meets it, not as an internal error', async () => {
+    const out = join(dir, 'plays.csv');
+    const r = await mixtape(['export', 'table', 'plays', '--format', 'csv', '--out', out], env, { fileSizeLimitKib: 64 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: Writing \S+ went past this shell's file-size limit \(ulimit -f\)\nTry: raise the limit \(ulimit -f unlimited\) and run the command again\n$/);
+    const fresh = join(dir, 'fresh');
+    const open = await mixtape(['status', '--json'], { ...env, MIXTAPE_DATA_DIR: fresh }, { fileSizeLimitKib: 4 });
+    expect(JSON.parse(open.stdout)).toMatchObject({ error: { code: 'file_too_large', message: `Writing ${join(fresh, 'mixtape.duckdb')} went past this shell's file-size limit (ulimit -f)` } });
+  });
+
   it('runs the demo offline into a temporary data dir, removed afterwards', async () => {
     const tmp = await mkdtemp(join(dir, 'tmp-'));
     const r = await mixtape(['demo', '--json'], { TMPDIR: tmp });

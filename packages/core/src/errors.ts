@@ -30,3 +30,34 @@ export class MixtapeError extends Error {
 export function isMixtapeError(err: unknown): err is MixtapeError {
   return err instanceof Error && err.name === 'MixtapeError' && typeof (err as { code?: unknown }).code === 'string';
 }
+
+/** Node's codes and DuckDB's words for a disk that is full (or over quota). */
+const DISK_FULL = /\b(ENOSPC|EDQUOT)\b|No space left on device|Disk quota exceeded|disk is full|Could not write all bytes/i;
+/** A file-size limit (RLIMIT_FSIZE, `ulimit -f`): Node ignores SIGXFSZ, so writes fail with EFBIG. */
+const FILE_TOO_LARGE = /\bEFBIG\b|File too large/i;
+
+/**
+ * The MixtapeError for a write that failed for lack of room (`disk_full`) or a file-size limit
+ * (`file_too_large`), or undefined for any other failure. `where` names what was being written
+ * (else the path the error names); `remedy` is a second way out besides freeing space.
+ */
+export function storageError(err: unknown, options: { where?: string; remedy?: string; outcome?: string } = {}): MixtapeError | undefined {
+  const code = typeof (err as { code?: unknown } | null)?.code === 'string' ? (err as { code: string }).code : '';
+  const msg = `${code} ${err instanceof Error ? err.message : String(err)}`;
+  // A short write under a file-size limit can read like a full disk: the limit's own words win.
+  const full = !FILE_TOO_LARGE.test(msg) && DISK_FULL.test(msg);
+  if (!full && !FILE_TOO_LARGE.test(msg)) return undefined;
+  const path = (err as { path?: unknown } | null)?.path;
+  const where = options.where ?? (typeof path === 'string' ? path : /"([^"]+)"/.exec(msg)?.[1]) ?? 'its files';
+  const outcome = options.outcome ? `; ${options.outcome}` : '';
+  if (full) {
+    return new MixtapeError('disk_full', `The disk holding ${where} is full${outcome}`, {
+      suggestion: `free some space${options.remedy ? ` (or ${options.remedy})` : ''} and run the command again`,
+      cause: err,
+    });
+  }
+  return new MixtapeError('file_too_large', `Writing ${where} went past this shell's file-size limit (ulimit -f)${outcome}`, {
+    suggestion: 'raise the limit (ulimit -f unlimited) and run the command again',
+    cause: err,
+  });
+}

@@ -1,3 +1,3 @@
-export { MixtapeError, isMixtapeError } from './errors.js';
+export { MixtapeError, isMixtapeError, storageError } from './errors.js';
 export { noProgress, type ProgressEvent, type ProgressFn } from './progress.js';
 export { redact, redactValues } from './redact.js';

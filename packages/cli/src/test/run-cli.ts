@@ -10,11 +10,20 @@ const run = promisify(execFile);
 
 /**
  * Runs the built CLI; returns stdout, stderr and the exit code without throwing. Past `timeoutMs`
- * the command is killed and `killed` is true.
+ * the command is killed and `killed` is true; `fileSizeLimitKib` runs it under `ulimit -f`, where a
+ * write past the limit fails with EFBIG. A number is read as `timeoutMs`.
  */
-export async function mixtape(args: string[], env: Record<string, string>, timeoutMs = 0): Promise<{ stdout: string; stderr: string; code: number; killed: boolean }> {
+export async function mixtape(
+  args: string[],
+  env: Record<string, string>,
+  options: number | { fileSizeLimitKib?: number; timeoutMs?: number } = {},
+): Promise<{ stdout: string; stderr: string; code: number; killed: boolean }> {
+  const o = typeof options === 'number' ? { timeoutMs: options } : options;
+  const [cmd, argv] = o.fileSizeLimitKib === undefined
+    ? [process.execPath, [BIN, ...args]]
+    : ['sh', ['-c', `ulimit -f ${o.fileSizeLimitKib} && exec "$@"`, 'sh', process.execPath, BIN, ...args]];
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20, timeout: timeoutMs, killSignal: 'SIGKILL' });
+    const { stdout, stderr } = await run(cmd, argv, { env: { ...process.env, ...env }, maxBuffer: 64 << 20, timeout: o.timeoutMs ?? 0, killSignal: 'SIGKILL' });
     return { stdout, stderr, code: 0, killed: false };
   } catch (e) {
     const err = e as { stdout: string; stderr: string; code: number; killed?: boolean };

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeZip } from '@mixtape/fixtures';
-import { classifyExportFile, openExport } from './export-files.js';
+import { makeZip, withBadCrc } from '@mixtape/fixtures';
+import { classifyExportFile, openExport, sniffExportFile } from './export-files.js';
 
 describe('export files', () => {
   let dir: string;
@@ -43,6 +43,40 @@ describe('export files', () => {
     const zipPath = join(dir, 'cut.zip');
     await writeFile(zipPath, zip.subarray(0, Math.floor(zip.length * 0.6)));
     await expect(openExport(zipPath)).rejects.toMatchObject({ code: 'bad_zip' });
+  });
+
+  it('refuses an entry whose CRC-32 does not match, naming it, whether copied or read', async () => {
+    const zipPath = join(dir, 'crc.zip');
+    const history = Buffer.from('[{"endTime":"2024-01-01 10:00","artistName":"A","trackName":"B","msPlayed":1}]');
+    await writeFile(zipPath, withBadCrc(makeZip([{ name: 'Spotify Account Data/StreamingHistory_music_0.json', data: history }])));
+    const src = await openExport(zipPath);
+    const err = { code: 'bad_crc', message: expect.stringMatching(/^crc\.zip: Spotify Account Data\/StreamingHistory_music_0\.json is damaged \(CRC-32 /) };
+    await expect(src.entries[0]!.copyTo(join(dir, 'out.json'))).rejects.toMatchObject(err);
+    await expect(src.entries[0]!.read()).rejects.toMatchObject(err);
+    await src.close();
+    await writeFile(zipPath, makeZip([{ name: 'StreamingHistory_music_0.json', data: history }]));
+    const good = await openExport(zipPath);
+    expect((await good.entries[0]!.read()).equals(history)).toBe(true);
+    await good.close();
+  });
+
+  it('copies an entry into a new file only its owner can read', async () => {
+    const zipPath = join(dir, 'my_spotify_data.zip');
+    await writeFile(zipPath, makeZip([{ name: 'StreamingHistory_music_0.json', data: Buffer.from('[]') }]));
+    const src = await openExport(zipPath);
+    const dest = join(dir, 'copy.json');
+    await src.entries[0]!.copyTo(dest);
+    expect((await stat(dest)).mode & 0o777).toBe(0o600);
+    expect(await readFile(dest, 'utf8')).toBe('[]');
+    // An existing file is never written through (it could be a link planted in the temp folder).
+    await expect(src.entries[0]!.copyTo(dest)).rejects.toMatchObject({ code: 'EEXIST' });
+    await src.close();
+  });
+
+  it('recognizes a renamed history behind a BOM and more padding than it reads at once', async () => {
+    const path = join(dir, 'history.json');
+    await writeFile(path, `\uFEFF${' \n'.repeat(50_000)}[{"ts":"2024-01-01T10:00:00Z","ms_played":1}]`);
+    expect(await sniffExportFile(path)).toBe('extended-history');
   });
 
   it('names a missing path', async () => {

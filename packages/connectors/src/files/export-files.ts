@@ -1,10 +1,13 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import yauzl from 'yauzl';
-import { MixtapeError } from '@mixtape/core';
+import { isMixtapeError, MixtapeError, storageError } from '@mixtape/core';
+import { crcCheck } from './crc.js';
+import { JsonWhitespaceLimiter } from './json-whitespace.js';
 
 /** What a file inside a Spotify personal-data export holds, decided by its name. */
 export type ExportFileKind =
@@ -38,9 +41,12 @@ export interface ExportEntry {
   displayName: string;
   kind: ExportFileKind;
   size: number;
-  /** A path on disk when the entry is a plain file (no copy needed). */
+  /** A path on disk when the entry is a plain file (DuckDB reads it there unless its padding must be cut). */
   diskPath?: string;
-  /** Writes the entry's bytes to `dest`. */
+  /**
+   * Writes the entry's JSON to a new file `dest` (mode 0600: it holds the listener's history),
+   * with padding whitespace cut to what DuckDB reads (json-whitespace.ts).
+   */
   copyTo(dest: string): Promise<void>;
   /** Reads the whole entry (for small files: library, playlists). */
   read(): Promise<Buffer>;
@@ -73,15 +79,22 @@ export async function openExport(path: string, forceKind?: ExportFileKind): Prom
   return { kind: 'file', entries: [diskEntry(path, path, kind, info.size)], skipped: [], close: async () => {} };
 }
 
-/** Guesses the kind of a renamed export file from the keys of its first record. */
+/** Guesses the kind of a renamed export file from the keys of its first record (after any padding). */
 export async function sniffExportFile(path: string): Promise<ExportFileKind | undefined> {
   const { open } = await import('node:fs/promises');
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(8192);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    const head = buf.subarray(0, bytesRead).toString('utf8');
-    if (!/^\s*\[/.test(head)) return undefined;
+    const buf = Buffer.alloc(65_536);
+    let pos = 0;
+    let head = '';
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) return undefined;
+      head = buf.subarray(0, bytesRead).toString('utf8').replace(/^[\s\uFEFF]+/, '');
+      if (head !== '') break;
+      pos += bytesRead;
+    }
+    if (!head.startsWith('[')) return undefined;
     if (/"ts"\s*:/.test(head) && /"ms_played"\s*:/.test(head)) return /"username"\s*:/.test(head) ? 'endsong' : 'extended-history';
     if (/"endTime"\s*:/.test(head) && /"msPlayed"\s*:/.test(head)) return /"podcastName"\s*:/.test(head) ? 'account-podcast' : 'account-history';
     return undefined;
@@ -96,10 +109,7 @@ function diskEntry(path: string, displayName: string, kind: ExportFileKind, size
     kind,
     size,
     diskPath: path,
-    copyTo: async (dest) => {
-      const { copyFile } = await import('node:fs/promises');
-      await copyFile(path, dest);
-    },
+    copyTo: (dest) => writeJson([createReadStream(path)], dest),
     read: async () => {
       const { readFile } = await import('node:fs/promises');
       return readFile(path);
@@ -166,6 +176,11 @@ async function openZip(path: string, size: number): Promise<ExportSource> {
     }
     // Data past the central directory's claims means the archive was cut or damaged.
     if (e.relativeOffsetOfLocalHeader + e.compressedSize > size) throw badZip(path, new Error(`entry ${e.fileName} runs past the end of the file`));
+    // yauzl checks sizes but not CRC-32s: a flipped bit would be imported as data.
+    const damaged = (actual: number) =>
+      new MixtapeError('bad_crc', `${basename(path)}: ${e.fileName} is damaged (CRC-32 ${hex(actual)}, the zip says ${hex(e.crc32)})`, {
+        suggestion: 'download the export again from Spotify; nothing was imported',
+      });
     const open = () =>
       new Promise<Readable>((resolve, reject) => {
         zip.openReadStream(e, (err, stream) => (err || !stream ? reject(badZip(path, err)) : resolve(stream)));
@@ -176,15 +191,19 @@ async function openZip(path: string, size: number): Promise<ExportSource> {
       size: e.uncompressedSize,
       copyTo: async (dest) => {
         try {
-          await pipeline(await open(), createWriteStream(dest));
+          await writeJson([await open(), crcCheck(e.crc32, damaged)], dest);
         } catch (err) {
-          throw err instanceof MixtapeError ? err : badZip(path, err);
+          // Only a failure to read the zip is the zip's fault.
+          if (err instanceof MixtapeError || (err as { path?: unknown }).path === dest) throw err;
+          throw badZip(path, err);
         }
       },
       read: async () => {
         const chunks: Buffer[] = [];
         try {
-          for await (const c of await open()) chunks.push(c as Buffer);
+          await pipeline(await open(), crcCheck(e.crc32, damaged), async (source: AsyncIterable<Buffer>) => {
+            for await (const c of source) chunks.push(c);
+          });
         } catch (err) {
           throw err instanceof MixtapeError ? err : badZip(path, err);
         }
@@ -193,4 +212,19 @@ async function openZip(path: string, size: number): Promise<ExportSource> {
     });
   }
   return { kind: 'zip', entries, skipped, close: async () => zip.close() };
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
+
+/** Writes JSON to a new private file; a full disk or a file-size limit is named as such, not blamed on the input. */
+async function writeJson(from: [Readable, ...Transform[]], dest: string): Promise<void> {
+  try {
+    await pipeline([...from, JsonWhitespaceLimiter.transform(), createWriteStream(dest, { flags: 'wx', mode: 0o600 })]);
+  } catch (err) {
+    if (isMixtapeError(err)) throw err;
+    const folder = dest.startsWith(tmpdir()) ? tmpdir() : dirname(dest);
+    throw storageError(err, { where: `a temp file in ${folder}`, remedy: 'point TMPDIR at a larger disk', outcome: 'nothing was imported' }) ?? err;
+  }
 }

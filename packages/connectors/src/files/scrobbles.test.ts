@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectScrobbleFormat, parseScrobbles, parseTextDate } from './scrobbles.js';
+import { detectScrobbleFormat, MAX_RECORD_CHARS, parseScrobbles, parseTextDate } from './scrobbles.js';
 
 describe('scrobble files', () => {
   it('reads the ghan.nl Last.fm CSV with MBIDs and drops invalid ones', () => {
@@ -85,6 +85,15 @@ describe('scrobble files', () => {
       err = e;
     }
     expect(err).toMatchObject({ code: 'wrong_format', message: expect.stringMatching(message), suggestion: expect.stringContaining('--format') });
+  });
+
+  it('refuses a field too large for any scrobble, naming the file and line', () => {
+    const huge = 'x'.repeat(MAX_RECORD_CHARS + 1);
+    const csv = `uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\n"1720688820","11 Jul 2024, 09:07","A","","B","","C",""\n"1720688900","11 Jul 2024, 09:08","A","","B","","${huge}",""\n`;
+    const tooLarge = (line: number, file: string) => expect.objectContaining({ code: 'field_too_large', message: expect.stringMatching(new RegExp(`^${file}, line ${line}: a field is longer than 1 MiB`)) });
+    expect(() => parseScrobbles(csv, '/home/me/lastfm.csv')).toThrow(tooLarge(3, 'lastfm\\.csv'));
+    const log = `#AUDIOSCROBBLER/1.1\n#TZ/UTC\n#CLIENT/Rockbox\nA\tB\t${huge}\t1\t200\tL\t1577836800\t\n`;
+    expect(() => parseScrobbles(log, '.scrobbler.log')).toThrow(tooLarge(4, '\\.scrobbler\\.log'));
   });
 
   it('parses text dates and rejects nonsense', () => {

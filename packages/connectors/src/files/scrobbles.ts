@@ -47,6 +47,18 @@ const HEADER_COLUMNS: Partial<Record<ScrobbleFormat, string[][]>> = {
   'librefm-csv': [['artist'], ['track'], ['time']],
 };
 
+/**
+ * The longest record Mixtape reads from a scrobble file: a scrobble line is a few hundred
+ * characters, and one far past this is not a scrobble (left to DuckDB it fails on memory).
+ */
+export const MAX_RECORD_CHARS = 1 << 20;
+
+function fieldTooLarge(name: string, line: number): MixtapeError {
+  return new MixtapeError('field_too_large', `${name}, line ${line}: a field is longer than ${MAX_RECORD_CHARS / (1 << 20)} MiB, which no scrobble has`, {
+    suggestion: 'check that line of the file (a missing closing quote joins the lines after it into one field); nothing was imported',
+  });
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
 /** `31 Jan 2021 18:04` or `11 Jul 2024, 09:07` (both UTC). */
@@ -113,7 +125,7 @@ export function parseScrobbles(content: string, fileName: string, force?: Scrobb
       suggestion: `expected a Last.fm CSV (ghan.nl, with header uts,utc_time,artist,…), lastfm-to-csv (artist,album,track,date), a Libre.fm CSV (Artist,Track,Album,Time) or a Rockbox .scrobbler.log; force one with --format (${SCROBBLE_FORMATS.join(', ')})`,
     });
   }
-  const file = format === 'scrobbler-log' ? parseScrobblerLog(content) : parseCsv(content, format, name, force !== undefined);
+  const file = format === 'scrobbler-log' ? parseScrobblerLog(content, name) : parseCsv(content, format, name, force !== undefined);
   // Headerless layouts have no column names to check: a file where no row has the shape is another layout.
   if (!HEADER_COLUMNS[format] && file.rows.length === 0 && file.rejected.length > 0) throw wrongFormat(name, format, force !== undefined);
   return dropImplausible(file, nowMs);
@@ -138,10 +150,11 @@ function dropImplausible(file: ScrobbleFile, nowMs: number): ScrobbleFile {
   return { format: file.format, rows, rejected };
 }
 
-function parseScrobblerLog(content: string): ScrobbleFile {
+function parseScrobblerLog(content: string, name: string): ScrobbleFile {
   const rows: Scrobble[] = [];
   const rejected: Rejected[] = [];
   content.split(/\r?\n/).forEach((line, i) => {
+    if (line.length > MAX_RECORD_CHARS) throw fieldTooLarge(name, i + 1);
     if (line.trim() === '' || line.startsWith('#')) return;
     const f = line.split('\t');
     const [artist, album, title, , length, rating, ts, trackMbid] = f;
@@ -167,8 +180,10 @@ function parseCsv(content: string, format: Exclude<ScrobbleFormat, 'scrobbler-lo
   const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => (isComment(l) ? '' : l));
   let records: string[][];
   try {
-    records = parse(lines.join('\n'), { relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: false }) as string[][];
+    records = parse(lines.join('\n'), { relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: false, max_record_size: MAX_RECORD_CHARS }) as string[][];
   } catch (cause) {
+    const err = cause as { code?: string; lines?: number };
+    if (err.code === 'CSV_MAX_RECORD_SIZE') throw fieldTooLarge(name, err.lines ?? 0);
     throw new MixtapeError('malformed_csv', `${name}: ${(cause as Error).message}`, { suggestion: 'check the file is a complete CSV export', cause });
   }
   const rows: Scrobble[] = [];

@@ -1,7 +1,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoExport, makeZip } from '@mixtape/fixtures';
+import { demoExport, makeZip, withBadCrc } from '@mixtape/fixtures';
 import { fingerprint } from '../store/fingerprint.js';
 import type { Store } from '../store/store.js';
 import { memoryStore, musicTotals, tempDir } from '../test/helpers.js';
@@ -135,6 +135,36 @@ describe('import spotify-export', () => {
   it('imports a history file where only some rows lack the keys, counting those', async () => {
     await writeFile(join(dir, 'StreamingHistory_music_0.json'), JSON.stringify([{ foo: 1 }, { endTime: '2024-01-01 10:00', artistName: 'A', trackName: 'B', msPlayed: 1000 }]));
     expect(await importSpotifyExport(store, dir)).toMatchObject({ inserted: 1, rejected: { bad_timestamp: 1 } });
+  });
+
+  it('refuses a zip entry with a bad CRC-32, naming it, and leaves the database as it was', async () => {
+    const zipGood = join(dir, 'good.zip');
+    await writeFile(zipGood, demoExport().zip);
+    await importSpotifyExport(store, zipGood);
+    const before = await fingerprint(store);
+    const zip = join(dir, 'bad.zip');
+    await writeFile(zip, withBadCrc(makeZip([
+      { name: 'Spotify Extended Streaming History/Streaming_History_Audio_2023.json', data: Buffer.from(JSON.stringify([ext('2023-05-05T10:00:00Z', 'spotify:track:9', 5000)])) },
+    ])));
+    const err = await importSpotifyExport(store, zip).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'bad_crc', message: expect.stringMatching(/^bad\.zip: Spotify Extended Streaming History\/Streaming_History_Audio_2023\.json is damaged/) });
+    expect(await fingerprint(store)).toEqual(before);
+  });
+
+  it('imports valid JSON however much whitespace pads it, from a folder or a zip', async () => {
+    // One run past DuckDB's 32 MB read buffer: its reader called such files malformed.
+    const pad = Buffer.alloc(36_000_000, ' \r\n\t');
+    const extended = (ts: string) => Buffer.concat([Buffer.from('\uFEFF'), pad, Buffer.from(`[${JSON.stringify(ext(ts, 'spotify:track:1', 1000))}]\n`)]);
+    const account = (end: string) => Buffer.concat([Buffer.from(`[${JSON.stringify({ endTime: end, artistName: 'Band', trackName: 'Song 2', msPlayed: 2000 })}`), pad, Buffer.from(']')]);
+    await mkdir(join(dir, 'folder'));
+    await writeFile(join(dir, 'folder', 'Streaming_History_Audio_2024.json'), extended('2024-01-01T10:00:00Z'));
+    await writeFile(join(dir, 'folder', 'StreamingHistory_music_0.json'), account('2024-02-01 10:00'));
+    expect(await importSpotifyExport(store, join(dir, 'folder'))).toMatchObject({ rowsRead: 2, inserted: 2 });
+    await writeFile(join(dir, 'padded.zip'), makeZip([
+      { name: 'Streaming_History_Audio_2024.json', data: extended('2024-01-01T11:00:00Z') },
+      { name: 'StreamingHistory_music_0.json', data: account('2024-02-01 11:00') },
+    ]));
+    expect(await importSpotifyExport(store, join(dir, 'padded.zip'))).toMatchObject({ rowsRead: 2, inserted: 2 });
   });
 
   it('refuses a folder with nothing importable', async () => {

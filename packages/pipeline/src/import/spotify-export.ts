@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openExport, parseLibrary, parsePlaylists, type ExportEntry, type ExportPlaylist, type LibraryItem } from '@mixtape/connectors';
+import { hasLongWhitespace, openExport, parseLibrary, parsePlaylists, type ExportEntry, type ExportPlaylist, type LibraryItem } from '@mixtape/connectors';
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { resolveTracks } from '../identity/resolve.js';
 import { appendTempTable } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
 import { historyItems, historyPlays, historyRejects, historyWrongShape, stageHistory } from './history-sql.js';
+import { createImportDir } from './import-temp.js';
 import { ITEM_COLUMNS, stageLibraryItems, writeLibrary, writePlaylists } from './library-stage.js';
 import { mergePlays } from './merge-plays.js';
 import { recordImport } from './record.js';
@@ -46,7 +45,13 @@ export async function importSpotifyExport(store: Store, path: string, options: I
   const started = Date.now();
   const progress = options.onProgress ?? noProgress;
   const source = await openExport(path);
-  const tmp = await mkdtemp(join(tmpdir(), 'mixtape-import-'));
+  let tmp: Awaited<ReturnType<typeof createImportDir>>;
+  try {
+    tmp = await createImportDir();
+  } catch (err) {
+    await source.close();
+    throw err;
+  }
   try {
     if (source.entries.length === 0) {
       throw new MixtapeError('nothing_to_import', `Nothing to import in ${path}: no Spotify history, library or playlist files (looked at ${source.skipped.length} files)`, {
@@ -63,7 +68,7 @@ export async function importSpotifyExport(store: Store, path: string, options: I
       progress({ unit: 'files', done: step++, total: source.entries.length, message: entry.displayName });
       if (entry.size === 0) throw new MixtapeError('empty_file', `${entry.displayName} is empty (0 bytes)`, { suggestion: 'download the export again' });
       if (HISTORY_KINDS.has(entry.kind)) {
-        const file = await materialize(entry, tmp, display.size);
+        const file = await materialize(entry, tmp.dir, display.size);
         display.set(file, entry.displayName);
         if (entry.kind === 'extended-history' || entry.kind === 'endsong') extended.push(file);
         else account.push({ path: file, podcast: entry.kind === 'account-podcast' });
@@ -128,12 +133,12 @@ export async function importSpotifyExport(store: Store, path: string, options: I
     });
   } finally {
     await source.close();
-    await rm(tmp, { recursive: true, force: true });
+    await tmp.remove();
   }
 }
 
 async function materialize(entry: ExportEntry, tmp: string, n: number): Promise<string> {
-  if (entry.diskPath) return entry.diskPath;
+  if (entry.diskPath && !(await hasLongWhitespace(entry.diskPath))) return entry.diskPath;
   const dest = join(tmp, `${n}.json`);
   await entry.copyTo(dest);
   return dest;

@@ -1,19 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoExport } from '@mixtape/fixtures';
 import { importSpotifyExport } from '../import/spotify-export.js';
 import { fingerprint } from './fingerprint.js';
+import { tempDir } from '../test/helpers.js';
 import { withStore } from './store.js';
 
 const SHARED = process.env.MIXTAPE_SHARED_DATA ? join(process.env.MIXTAPE_SHARED_DATA, 'spotify-export') : join(process.cwd(), '..', 'shared', 'data', 'spotify-export');
 
-/** A 3 MB tmpfs: needs root (CI and this project's machines run as root); skipped elsewhere. */
-function mountSmallDisk(dir: string): boolean {
+/** A small tmpfs (3 MB unless told): needs root (CI and this project's machines run as root); skipped elsewhere. */
+function mountSmallDisk(dir: string, size = '3m'): boolean {
   mkdirSync(dir, { recursive: true });
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
     return true;
   } catch {
     console.log('skipping the full-disk test: cannot mount a tmpfs here (needs root)');
@@ -39,6 +42,39 @@ describe('a full disk', () => {
     const before = await withStore(store, (s) => fingerprint(s));
     const err = await withStore(store, (s) => importSpotifyExport(s, join(SHARED, 'person-1'))).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'disk_full' });
+    expect(await withStore(store, (s) => fingerprint(s))).toEqual(before);
+  });
+});
+
+describe('a full temp disk while a zip is extracted', () => {
+  const tmp = join(tmpdir(), `mixtape-full-tmp-${process.pid}`);
+  let mounted = false;
+  let data: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    mounted = mountSmallDisk(tmp, '1m');
+    data = await tempDir();
+  });
+  afterAll(async () => {
+    if (mounted) execFileSync('umount', [tmp]);
+    rmSync(tmp, { recursive: true, force: true });
+    await data.cleanup();
+  });
+
+  it('says the disk is full instead of blaming the zip, and keeps what was stored', async (ctx) => {
+    if (!mounted) return ctx.skip();
+    const zip = join(data.dir, 'my_spotify_data.zip');
+    await writeFile(zip, demoExport().zip);
+    const store = { dataDir: join(data.dir, 'data') };
+    const before = await withStore(store, (s) => fingerprint(s));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const err = await withStore(store, (s) => importSpotifyExport(s, zip)).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'disk_full', message: `The disk holding a temp file in ${tmp} is full; nothing was imported` });
+    } finally {
+      process.env.TMPDIR = saved;
+    }
+    expect(readdirSync(tmp)).toEqual([]);
     expect(await withStore(store, (s) => fingerprint(s))).toEqual(before);
   });
 });

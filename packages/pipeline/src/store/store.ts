@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
-import { MixtapeError } from '@mixtape/core';
+import { isMixtapeError, MixtapeError, storageError } from '@mixtape/core';
 import { migrations } from './migrations/index.js';
 import { dataDir } from './paths.js';
 import { ensurePrivateDir, makePrivate } from './private-dir.js';
@@ -92,6 +92,8 @@ export class Store {
           cause,
         });
       }
+      const full = storageError(cause, { where: path, remedy: 'point --data-dir / MIXTAPE_DATA_DIR at a larger disk' });
+      if (full) throw full;
       throw new MixtapeError('store_open_failed', `Cannot open the database ${path}: ${msg}`, {
         suggestion: 'check that the data dir is writable (set MIXTAPE_DATA_DIR or --data-dir)',
         cause,
@@ -162,14 +164,8 @@ export class Store {
       } catch {
         // The transaction may already be aborted; the original error is what matters.
       }
-      const msg = err instanceof Error ? err.message : String(err);
-      if (/No space left on device|ENOSPC|disk is full|Could not write all bytes/i.test(msg)) {
-        throw new MixtapeError('disk_full', `The disk holding ${this.path} is full; nothing was written`, {
-          suggestion: 'free some space (or point --data-dir / MIXTAPE_DATA_DIR at a larger disk) and run the command again',
-          cause: err,
-        });
-      }
-      throw err;
+      if (isMixtapeError(err)) throw err;
+      throw storageError(err, { where: this.path, remedy: 'point --data-dir / MIXTAPE_DATA_DIR at a larger disk', outcome: 'nothing was written' }) ?? err;
     }
   }
 

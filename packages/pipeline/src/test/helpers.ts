@@ -34,19 +34,50 @@ export async function demoDataDir(): Promise<{ dir: string; cleanup: () => Promi
   return t;
 }
 
+/** An extended streaming history of `n` plays of 5,000 tracks, pretty-printed as Spotify writes it (about 500 bytes a play). */
+export function extendedHistory(n: number): Buffer {
+  const rows = Array.from({ length: n }, (_, i) => ({
+    ts: new Date(Date.UTC(2020, 0, 1) + i * 240_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    platform: 'android', ms_played: 180_000 + (i % 7), conn_country: 'NL', ip_addr: '192.0.2.1',
+    master_metadata_track_name: `Song ${i % 5000}`, master_metadata_album_artist_name: `Artist ${i % 300}`, master_metadata_album_album_name: `Album ${i % 900}`,
+    spotify_track_uri: `spotify:track:${String(i % 5000).padStart(22, '0')}`, episode_name: null, episode_show_name: null, spotify_episode_uri: null,
+    reason_start: 'trackdone', reason_end: 'trackdone', shuffle: false, skipped: false, offline: false, offline_timestamp: 1_700_000_000, incognito_mode: false,
+  }));
+  return Buffer.from(JSON.stringify(rows, null, 2));
+}
+
 /** The built CLI (the pipeline's kill tests drive the real command). */
 export const CLI = join(fileURLToPath(new URL('.', import.meta.url)), '../../../cli/bin/run.js');
 
-/** Runs the built CLI, SIGKILLed after `killAfterMs` when given; resolves with how it ended and its stdout. */
-export function runCli(args: string[], env: Record<string, string>, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stdout: string }> {
+/** When and how a test kills the CLI: `signal` (default SIGKILL) after `afterMs`, or as soon as `when()` holds (polled every 5 ms). */
+export interface KillPlan {
+  signal?: NodeJS.Signals;
+  afterMs?: number;
+  when?: () => boolean;
+}
+
+/** Runs the built CLI, killed as `kill` says (a number: SIGKILL after that many ms); resolves with how it ended and its output. */
+export function runCli(args: string[], env: Record<string, string>, kill?: number | KillPlan): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  const plan: KillPlan | undefined = typeof kill === 'number' ? { afterMs: kill } : kill;
   return new Promise((done) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      done({ code, signal, stdout });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const signal = plan?.signal ?? 'SIGKILL';
+    const timer = plan?.afterMs !== undefined ? setTimeout(() => child.kill(signal), plan.afterMs) : undefined;
+    const poll = plan?.when
+      ? setInterval(() => {
+          if (!plan.when!()) return;
+          clearInterval(poll);
+          child.kill(signal);
+        }, 5)
+      : undefined;
+    child.on('exit', (code, sig) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      done({ code, signal: sig, stdout, stderr });
     });
   });
 }

@@ -1,6 +1,6 @@
 import type { ItemFeatures } from '@mixtape/model';
 import { initialTable, selectShared, solveItems } from './als/hub-step.js';
-import { fullTable } from './als/tail.js';
+import { publishedTable } from './als/tail.js';
 import type { ModelArrays, ModelHeader } from './model-file.js';
 import { payloadLength, sharedCount, type FederationParams } from './params.js';
 
@@ -11,6 +11,8 @@ export type PayloadSource = (visit: (id: string, payload: Float32Array) => void)
 export interface AggregateResult extends ModelArrays {
   stage: ModelHeader['stage'];
   accepted: number;
+  /** Columns of `table` (factors, then public tag columns). */
+  tableDim: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function aggregateRound(
   if (round === 1) {
     const counts = Float32Array.from(sum);
     const shared = selectShared(counts, sharedCount(params));
-    return { stage: 'selection', accepted: n, shared, counts: Float32Array.from(shared, (i) => counts[i]!), sharedTable: initialTable(shared.length, k, a.seed) };
+    return { stage: 'selection', accepted: n, tableDim: k, shared, counts: Float32Array.from(shared, (i) => counts[i]!), sharedTable: initialTable(shared.length, k, a.seed) };
   }
   if (!previous) throw new Error(`round ${round} needs version ${round - 1}`);
   const s = previous.shared.length;
@@ -47,7 +49,7 @@ export async function aggregateRound(
   const userGram = sum.subarray(s * k, s * k + k * k);
   const itemGram = a.itemGram ? sum.subarray(s * k + k * k) : undefined;
   const sharedTable = solveItems({ rhs, userGram, nodes: n, ...(itemGram ? { itemGram } : {}) }, previous.counts, a);
-  const out: AggregateResult = { stage: 'factors', accepted: n, shared: previous.shared, counts: previous.counts, sharedTable };
-  if (features) out.table = fullTable(previous.shared, sharedTable, features, k, a.featureLambda, { counts: previous.counts, weight: a.featurePrior });
+  const out: AggregateResult = { stage: 'factors', accepted: n, tableDim: k, shared: previous.shared, counts: previous.counts, sharedTable };
+  if (features) Object.assign(out, publishedTable(previous.shared, sharedTable, previous.counts, features, a));
   return out;
 }

@@ -13,8 +13,10 @@ export interface ModelHeader {
   stage: 'initial' | 'selection' | 'factors';
   /** Contributions summed in the round that made this version. */
   accepted: number;
-  /** Whether the body carries the whole vocabulary's table (shared rows and the public-feature tail). */
+  /** Whether the body carries the whole vocabulary's table (shared rows, the public-feature tail, tag columns). */
   fullTable: boolean;
+  /** Columns of that table: dim, plus the public tag columns when there are any. */
+  tableDim: number;
 }
 
 /** A published version: the header, the body bytes, their hash and the hub's signature of it. */
@@ -55,7 +57,7 @@ export function decodeModel(body: Buffer): { header: ModelHeader } & ModelArrays
   const header = JSON.parse(body.subarray(8, 8 + hl).toString('utf8')) as ModelHeader;
   const start = 8 + hl + ((4 - ((8 + hl) % 4)) % 4);
   const k = header.shared;
-  const floats = k * 2 + k * header.dim + (header.fullTable ? header.vocabSize * header.dim : 0);
+  const floats = k * 2 + k * header.dim + (header.fullTable ? header.vocabSize * header.tableDim : 0);
   if (body.length !== start + 4 * floats) throw new Error('model body length does not match its header');
   const copy = new Uint8Array(body.length - start);
   copy.set(body.subarray(start));
@@ -66,7 +68,7 @@ export function decodeModel(body: Buffer): { header: ModelHeader } & ModelArrays
     counts: new Float32Array(b, 4 * k, k),
     sharedTable: new Float32Array(b, 8 * k, k * header.dim),
   };
-  if (header.fullTable) out.table = new Float32Array(b, 4 * (2 * k + k * header.dim), header.vocabSize * header.dim);
+  if (header.fullTable) out.table = new Float32Array(b, 4 * (2 * k + k * header.dim), header.vocabSize * header.tableDim);
   return out;
 }
 

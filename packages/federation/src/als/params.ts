@@ -32,6 +32,9 @@ export interface PrivateAlsParams {
   countShare: number;
   /** Ridge of the public-feature regression that gives tail items their factors. */
   featureLambda: number;
+  /** Columns of public tag embedding appended to the published table, for the listener's own solve (0: none). */
+  tagDims: number;
+  tagWeight: number;
   /** Shared items are pulled towards their feature part by weight / (count + weight) (0: not at all). */
   featurePrior: number;
   /** Share of the content (public tag) score in the listener's blend; tuned per listener where they have held-out plays. */
@@ -54,6 +57,8 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   countShare: 0.1,
   featureLambda: 100,
   featurePrior: 0,
+  tagDims: 32,
+  tagWeight: 1,
   contentBeta: 0.6,
   seed: 1,
 };

@@ -8,6 +8,9 @@ import { symmetricEigen } from './psd.js';
  * data only, so every node and the hub compute the same thing at no privacy cost.
  */
 export function tagEmbedding(features: ItemFeatures, r: number, seed = 1): Float32Array {
+  const key = `${r}:${seed}`;
+  const cached = memo.get(features)?.get(key);
+  if (cached) return cached;
   const c = buildContentIndex(features, 1);
   const n = c.nItems;
   const l = r + 8;
@@ -62,8 +65,13 @@ export function tagEmbedding(features: ItemFeatures, r: number, seed = 1): Float
     const inv = n2 > 0 ? 1 / Math.sqrt(n2) : 0;
     for (let j = 0; j < r; j++) out[i * r + j]! *= inv;
   }
+  if (!memo.has(features)) memo.set(features, new Map());
+  memo.get(features)!.set(key, out);
   return out;
 }
+
+/** The hub computes the embedding once per feature set, not once per round. */
+const memo = new WeakMap<ItemFeatures, Map<string, Float32Array>>();
 
 /** Modified Gram-Schmidt on the columns of a row-major n x l matrix. */
 function orthonormalizeColumns(y: Float64Array, n: number, l: number): void {

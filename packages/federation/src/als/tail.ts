@@ -1,4 +1,6 @@
 import { featureItems, featurePart, featureSweep, type ItemFeatures } from '@mixtape/model';
+import type { PrivateAlsParams } from './params.js';
+import { tagEmbedding, withTagColumns } from './tag-embedding.js';
 
 /**
  * Factors for the whole vocabulary: shared items keep their learned vectors; every other item
@@ -38,4 +40,21 @@ export function fullTable(
     });
   }
   return v;
+}
+
+/**
+ * The table a federation publishes: every vocabulary item's factors (shared learned, tail from
+ * features) and, when there are public features, `tagDims` columns of their dense embedding, so a
+ * listener's own solve also learns which tags they like. tableDim is its width.
+ */
+export function publishedTable(
+  shared: Int32Array,
+  sharedTable: Float32Array,
+  counts: Float32Array,
+  features: ItemFeatures,
+  p: Pick<PrivateAlsParams, 'dim' | 'featureLambda' | 'featurePrior' | 'tagDims' | 'tagWeight'>,
+): { table: Float32Array; tableDim: number } {
+  const base = fullTable(shared, sharedTable, features, p.dim, p.featureLambda, { counts, weight: p.featurePrior });
+  if (p.tagDims <= 0 || features.indices.length === 0) return { table: base, tableDim: p.dim };
+  return { table: withTagColumns(base, p.dim, tagEmbedding(features, p.tagDims), p.tagDims, p.tagWeight), tableDim: p.dim + p.tagDims };
 }

@@ -2,7 +2,7 @@ import { Rng, type ItemFeatures } from '@mixtape/model';
 import { addItemStepStats, countContribution, gram, itemStepStats, type Listens } from './node-step.js';
 import { initialTable, selectShared, sharedRows, solveItems } from './hub-step.js';
 import { noisePlan, type NoisePlan, type PrivateAlsParams } from './params.js';
-import { fullTable } from './tail.js';
+import { publishedTable } from './tail.js';
 
 /** What private ALS produced: the shared items, their factors, and factors for the whole vocabulary. */
 export interface PrivateAlsModel {
@@ -13,8 +13,9 @@ export interface PrivateAlsModel {
   /** The noisy selection counts of the shared items. */
   counts: Float32Array;
   sharedTable: Float32Array;
-  /** vocabulary x dim: shared rows learned, the rest from public features. */
+  /** vocabulary x tableDim: shared rows learned, the rest from public features, then the tag columns. */
   table: Float32Array;
+  tableDim: number;
 }
 
 /** L2 sensitivity of one node's round update: ‖w‖ ≤ clip for the rhs, and again for the per-item Gramian when shared, plus 1 for û ûᵀ. */
@@ -56,5 +57,5 @@ export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: I
     }
     table = solveItems({ rhs, userGram, nodes: nodes.length, ...(itemGram ? { itemGram } : {}) }, sharedCounts, p);
   }
-  return { params: p, noise, shared, counts: sharedCounts, sharedTable: table, table: fullTable(shared, table, features, k, p.featureLambda, { counts: sharedCounts, weight: p.featurePrior }) };
+  return { params: p, noise, shared, counts: sharedCounts, sharedTable: table, ...publishedTable(shared, table, sharedCounts, features, p) };
 }

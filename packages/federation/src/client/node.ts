@@ -180,9 +180,13 @@ export async function loadInstalledModel(opts: { dir?: string } = {}): Promise<G
     if (!config.params || m.header.stage !== 'factors' || m.header.vocabVersion !== vocab.version) return undefined;
     const k = m.header.dim;
     // Without public features at the hub only the shared items have factors; the rest stay zero.
-    const table = m.table ?? new Float32Array(vocab.keys.length * k);
-    if (!m.table) m.shared.forEach((i, r) => table.set(m.sharedTable.subarray(r * k, (r + 1) * k), i * k));
-    return { version: m.header.version, dim: k, keys: vocab.keys, names: vocab.names, table, shared: m.shared, als: config.params.als };
+    let table = m.table;
+    if (!table) {
+      const t = new Float32Array(vocab.keys.length * k);
+      m.shared.forEach((i, r) => t.set(m.sharedTable.subarray(r * k, (r + 1) * k), i * k));
+      table = t;
+    }
+    return { version: m.header.version, dim: m.table ? m.header.tableDim : k, keys: vocab.keys, names: vocab.names, table, shared: m.shared, als: config.params.als };
   } catch {
     return undefined;
   }

@@ -125,7 +125,7 @@ export class Hub {
     await store.closeRound(round);
     const prev = round > 1 ? await this.version(round - 1) : undefined;
     const res = await aggregateRound(this.params, (visit) => store.forEachPayload(round, visit), round, prev ? decodeModel(prev.body) : undefined, this.opts.features);
-    const header = this.header(round, res.stage, res.shared.length, res.accepted, res.table !== undefined);
+    const header = this.header(round, res.stage, res.shared.length, res.accepted, res.table !== undefined, res.tableDim);
     await store.saveVersion(round, this.sign(header, encodeModel(header, res)));
     const ms = performance.now() - t0;
     this.roundTimesMs.push(ms);
@@ -137,9 +137,9 @@ export class Hub {
     return { published: { header, sha256, signature: signMessage(this.opts.key, modelMessage(header.version, sha256)) }, body };
   }
 
-  private header(version: number, stage: ModelHeader['stage'], shared: number, accepted: number, fullTable: boolean): ModelHeader {
+  private header(version: number, stage: ModelHeader['stage'], shared: number, accepted: number, fullTable: boolean, tableDim = this.params.als.dim): ModelHeader {
     const p = this.params;
-    return { version, scheme: p.scheme, vocabVersion: p.vocabVersion, vocabSize: p.vocabSize, dim: p.als.dim, shared, stage, accepted, fullTable };
+    return { version, scheme: p.scheme, vocabVersion: p.vocabVersion, vocabSize: p.vocabSize, dim: p.als.dim, shared, stage, accepted, fullTable, tableDim };
   }
 
   /** The public vocabulary as served at /v1/vocabulary (built once). */

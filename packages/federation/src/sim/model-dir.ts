@@ -14,9 +14,9 @@ import type { UserRows } from './interactions.js';
  */
 export function writeModelDir(
   dir: string,
-  m: { itemIds: string[]; table: Float32Array; userFactors: Float32Array; history: Interactions; features: ItemFeatures; als: PrivateAlsParams; version: PublishedModel; epsilon: number },
+  m: { itemIds: string[]; table: Float32Array; k: number; userFactors: Float32Array; history: Interactions; features: ItemFeatures; als: PrivateAlsParams; version: PublishedModel; epsilon: number },
 ): Manifest {
-  const k = m.als.dim;
+  const k = m.k;
   return saveModel(dir, {
     model: {
       version: 1,
@@ -26,7 +26,8 @@ export function writeModelDir(
       userFactors: m.userFactors,
       itemFactors: m.table,
       featureTable: new Float32Array(0),
-      featureSlots: 0,
+      // The content part reads the public features; there is no feature table (the tail is in itemFactors).
+      featureSlots: m.features.slots,
       features: m.features,
       params: { ...HYBRID_DEFAULTS, factors: k, lambda: m.als.lambda, lambdaPerObs: 0, contentBeta: m.als.contentBeta, contentIdfPower: 3 },
     },

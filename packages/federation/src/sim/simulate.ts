@@ -122,13 +122,13 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       aggregationMs.push(performance.now() - ta);
     }
     const final = await fetchModel(hub.url, (await fetchFederation(hub.url)).hubPublicKey, 'latest');
-    const k = params.als.dim;
-    const table = final.table ?? scatter(final.shared, final.sharedTable, itemIds.length, k);
+    const table = final.table ?? scatter(final.shared, final.sharedTable, itemIds.length, params.als.dim);
+    const k = final.table ? final.published.header.tableDim : params.als.dim;
     const history = toInteractions(train, itemIds);
     // Each listener's vector from their own history only, as their machine computes it.
     const userFactors = listenerVectors(table, k, history, params.als);
     await mkdir(dirname(o.out), { recursive: true });
-    writeModelDir(o.out, { itemIds, table, userFactors, history, features, als: params.als, version: final.published, epsilon: params.epsilon });
+    writeModelDir(o.out, { itemIds, table, k, userFactors, history, features, als: params.als, version: final.published, epsilon: params.epsilon });
     await writeSplit(o.out, train, test);
     let comparison: Comparison | undefined;
     if (test.size > 0) {

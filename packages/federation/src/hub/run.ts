@@ -7,7 +7,7 @@ import { vocabulary } from '../vocab.js';
 import { FileStore } from './file-store.js';
 import { Hub } from './hub.js';
 import { PgStore } from './pg-store.js';
-import { listen } from './server.js';
+import { listen, type ServeOptions } from './server.js';
 import type { HubStore } from './store.js';
 
 /** Parameters of a new federation, with defaults sized for a real catalogue. */
@@ -57,6 +57,8 @@ export async function startHub(opts: {
   burst?: number;
   perMinute?: number;
   log?: (line: string) => void;
+  /** Connection limits and timeouts of the HTTP server (defaults suit the public internet). */
+  serve?: Omit<ServeOptions, 'host'>;
 }): Promise<RunningHub> {
   const params = { ...opts.params };
   if (!params.maxBodyBytes) params.maxBodyBytes = params.rows * (params.dim + 1) * 4 + 8192;
@@ -72,7 +74,7 @@ export async function startHub(opts: {
   }
   const hub = new Hub({ params, store, key, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.perMinute ? { perMinute: opts.perMinute } : {}), ...(opts.log ? { log: opts.log } : {}) });
   hub.start();
-  const { server, url } = await listen(hub, opts.port, opts.host);
+  const { server, url } = await listen(hub, opts.port, { ...opts.serve, ...(opts.host ? { host: opts.host } : {}) });
   return {
     url,
     hub,

@@ -20,6 +20,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
     epsilon: Flags.string({ default: '8', description: 'Per-node epsilon over --rounds rounds, used to size the noise' }),
     rounds: Flags.integer({ default: 3, description: 'Rounds the epsilon is spread over' }),
     trim: Flags.string({ default: '0.02', description: 'Fraction of contributions farthest from the mean dropped each round' }),
+    'max-connections-per-client': Flags.integer({ default: 32, min: 1, description: 'Open connections one address may hold; its longest-idle one is closed to make room' }),
   };
 
   async run(): Promise<{ url: string }> {
@@ -32,7 +33,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
       noiseMultiplier: noiseMultiplierFor(Number(f.epsilon), 1e-5, f.rounds),
       trimFraction: Number(f.trim),
     });
-    const hub = await startHub({ port: f.port, host: f.host, dir, params, ...(f.db ? { db: f.db } : {}), log: (l) => process.stderr.write(`${l}\n`) });
+    const hub = await startHub({ port: f.port, host: f.host, dir, params, ...(f.db ? { db: f.db } : {}), serve: { maxConnectionsPerClient: f['max-connections-per-client'] }, log: (l) => process.stderr.write(`${l}\n`) });
     this.log(`hub listening on ${hub.url} (OpenAPI at ${hub.url}/v1/openapi.json)`);
     await new Promise<void>((resolve) => {
       const stop = () => void hub.stop().then(resolve);

@@ -20,7 +20,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
     epsilon: Flags.string({ default: '8', description: 'Per-node epsilon over --rounds rounds, used to size the noise' }),
     rounds: Flags.integer({ default: 3, description: 'Rounds the epsilon is spread over' }),
     trim: Flags.string({ default: '0.02', description: 'Fraction of contributions farthest from the mean dropped each round' }),
-    'max-connections-per-client': Flags.integer({ default: 32, min: 1, description: 'Open connections one address may hold; its longest-idle one is closed to make room' }),
+    'max-connections-per-client': Flags.integer({ default: 32, min: 1, description: 'Connections served at once per address; more wait for a slot' }),
   };
 
   async run(): Promise<{ url: string }> {

@@ -1,5 +1,5 @@
 import Bottleneck from 'bottleneck';
-import { MixtapeError, redact } from '@mixtape/core';
+import { MixtapeError, redact, userAgent } from '@mixtape/core';
 import { decideRetry, type Outcome, type RetryPolicy } from './retry.js';
 import type { Rate } from './rate.js';
 
@@ -205,7 +205,7 @@ export class HttpClient {
 
   private async send(url: string, method: string): Promise<{ outcome: Outcome; token?: string | undefined }> {
     this.stats.requests++;
-    const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent(), ...this.options.headers };
     let token: string | undefined;
     try {
       if (this.options.auth) {

@@ -1,3 +1,4 @@
+import { userAgent } from '@mixtape/core';
 import { HttpClient, type HttpEvent } from '../http/client.js';
 import { rateFromEnv } from '../http/rate.js';
 import type { BodyVerdict } from '../http/retry.js';
@@ -10,9 +11,9 @@ export function musicbrainzBodyVerdict(status: number): BodyVerdict {
   return status === 503 ? 'rate_limited' : 'ok';
 }
 
-/** The User-Agent MusicBrainz asks for: application, version and a contact (MIXTAPE_CONTACT). */
+/** The User-Agent MusicBrainz asks for (application, version, contact): Mixtape's, plus MIXTAPE_CONTACT when set. */
 export function musicbrainzUserAgent(env: NodeJS.ProcessEnv = process.env): string {
-  return `Mixtape/0.1.0 ( ${env.MIXTAPE_CONTACT || 'https://github.com/mixtape-music/mixtape'} )`;
+  return userAgent(env.MIXTAPE_CONTACT || undefined);
 }
 
 /** The one MusicBrainz client: 1 request per second by default (MIXTAPE_MUSICBRAINZ_RATE). */

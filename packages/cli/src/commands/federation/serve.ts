@@ -23,6 +23,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
     rounds: Flags.integer({ default: 3, description: 'ALS rounds after the selection round' }),
     dim: Flags.integer({ default: 8, description: 'Factors per item' }),
     'shared-items': Flags.integer({ default: 1000, description: 'Items the shared model learns from listeners (chosen by noisy counts)' }),
+    'max-connections-per-client': Flags.integer({ default: 32, min: 1, description: 'Connections served at once per address; more wait for a slot' }),
   };
 
   async run(): Promise<{ url: string }> {
@@ -44,6 +45,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
       vocabulary,
       ...(f['item-features'] ? { itemFeaturesPath: f['item-features'] } : {}),
       ...(f.db ? { db: f.db } : {}),
+      serve: { maxConnectionsPerClient: f['max-connections-per-client'] },
       log: (l) => process.stderr.write(`${l}\n`),
     });
     this.log(`hub listening on ${hub.url} (OpenAPI at ${hub.url}/v1/openapi.json): ${vocabulary.keys.length} items, epsilon ${params.epsilon} per listener over ${1 + params.als.rounds} rounds`);

@@ -25,7 +25,7 @@ const nodes: Listens[] = train.userIds.map((_, u) => ({
   items: train.indices.slice(train.indptr[u]!, train.indptr[u + 1]!),
   plays: Float64Array.from(train.values.subarray(train.indptr[u]!, train.indptr[u + 1]!)),
 }));
-const content = buildContentIndex(ds.features, 3);
+const content = buildContentIndex(ds.features, Number(process.env.IDF ?? 3));
 const nItems = train.itemIds.length;
 async function ndcg(score: Parameters<typeof evaluateScorer>[0], tr: Interactions = train) {
   return (await evaluateScorer(score, tr, test)).ndcg;
@@ -43,7 +43,7 @@ for (const o of Array.isArray(over) ? over : [over]) {
   const t0 = performance.now();
   const m = trainPrivateAls(nodes, nItems, ds.features, p, eps);
   let table = m.table;
-  let dim = p.dim;
+  let dim = m.tableDim;
   const tagDims = Number(process.env.TAGDIMS ?? 0);
   if (tagDims > 0) {
     const { tagEmbedding, withTagColumns } = await import('../packages/federation/src/als/tag-embedding.js');

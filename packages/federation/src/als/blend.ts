@@ -6,10 +6,11 @@ import type { PrivateAlsParams } from './params.js';
 export const BLEND_GRID = [0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 1];
 
 /**
- * Each listener's blend weight, tuned on their own held-out plays on their own machine: a seeded
- * fifth of their items is held out, their vector is solved from the rest, and the weight that ranks
- * the held-out items best (NDCG@10, excluding the rest) wins; ties, and listeners with fewer than
- * `minItems` items, keep the default. Nothing about it leaves the machine.
+ * Each listener's blend weight, tuned on their own held-out plays on their own machine: their items
+ * are dealt into `folds` seeded folds; for each, the vector is solved from the other folds and every
+ * weight is scored by how well it ranks the held-out fold (NDCG@10, the rest excluded). A weight
+ * replaces the default only when its mean beats the default's by `margin` (a few held-out items are
+ * a noisy judge); listeners with fewer than `minItems` items keep the default. Nothing leaves the machine.
  */
 export function tuneBlend(
   table: Float32Array,
@@ -17,10 +18,10 @@ export function tuneBlend(
   history: Interactions,
   content: ContentIndex | undefined,
   p: Pick<PrivateAlsParams, 'alpha' | 'maxConfidence' | 'lambda' | 'contentBeta'>,
-  options: { minItems?: number; seed?: number; grid?: number[] } = {},
+  options: { minItems?: number; seed?: number; grid?: number[]; folds?: number; margin?: number } = {},
 ): Float32Array {
   const grid = options.grid ?? BLEND_GRID;
-  const minItems = options.minItems ?? 10;
+  const minItems = options.minItems ?? 30;
   const n = table.length / k;
   const g = gram(table, n, k);
   const out = new Float32Array(history.userIds.length).fill(p.contentBeta);
@@ -28,41 +29,45 @@ export function tuneBlend(
   const factor = new Float32Array(n);
   const cs = new Float32Array(n);
   const mixed = new Float32Array(n);
+  const folds = options.folds ?? 3;
+  const margin = options.margin ?? 0.05;
+  const sum = new Float64Array(grid.length);
   for (let u = 0; u < history.userIds.length; u++) {
     const s = history.indptr[u]!;
     const e = history.indptr[u + 1]!;
     if (e - s < minItems) continue;
     const rng = new Rng((options.seed ?? 11) + u);
     const order = rng.shuffle(Int32Array.from({ length: e - s }, (_, j) => s + j));
-    const nHeld = Math.max(1, Math.round((e - s) / 5));
-    const held = new Set(Array.from(order.subarray(0, nHeld), (q) => history.indices[q]!));
-    const fit = order.subarray(nHeld);
-    const items = Int32Array.from(fit, (q) => history.indices[q]!);
-    const conf = confidences({ items, plays: Float64Array.from(fit, (q) => history.values[q]!) }, p);
-    const seen = Int32Array.from(items).sort();
-    const vec = solveUser(table, g, k, items, conf, p.lambda);
-    for (let i = 0; i < n; i++) {
-      let v = 0;
-      for (let a = 0; a < k; a++) v += vec[a]! * table[i * k + a]!;
-      factor[i] = v;
-    }
-    contentScores(content, contentProfile(content, items), cs, 0);
-    let best = -1;
-    let bestBeta = p.contentBeta;
-    for (const beta of grid) {
-      if (beta >= 1) mixed.set(cs);
-      else {
-        mixed.set(factor);
-        blendScores(mixed, cs, beta, 0, n);
+    sum.fill(0);
+    for (let f = 0; f < folds; f++) {
+      const held = new Set<number>();
+      const fit: number[] = [];
+      order.forEach((q, j) => (j % folds === f ? held.add(history.indices[q]!) : fit.push(q)));
+      const items = Int32Array.from(fit, (q) => history.indices[q]!);
+      const conf = confidences({ items, plays: Float64Array.from(fit, (q) => history.values[q]!) }, p);
+      const seen = Int32Array.from(items).sort();
+      const vec = solveUser(table, g, k, items, conf, p.lambda);
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        for (let a = 0; a < k; a++) v += vec[a]! * table[i * k + a]!;
+        factor[i] = v;
       }
-      const score = ndcgAtK(topK(mixed, 10, seen, 0, n), held, 10);
-      const closer = Math.abs(beta - p.contentBeta) < Math.abs(bestBeta - p.contentBeta);
-      if (score > best + 1e-12 || (Math.abs(score - best) <= 1e-12 && closer)) {
-        best = score;
-        bestBeta = beta;
-      }
+      contentScores(content, contentProfile(content, items), cs, 0);
+      grid.forEach((beta, b) => {
+        if (beta >= 1) mixed.set(cs);
+        else {
+          mixed.set(factor);
+          blendScores(mixed, cs, beta, 0, n);
+        }
+        sum[b]! += ndcgAtK(topK(mixed, 10, seen, 0, n), held, 10) / folds;
+      });
     }
-    out[u] = bestBeta;
+    const base = grid.indexOf(p.contentBeta);
+    let best = base >= 0 ? base : 0;
+    grid.forEach((_, b) => {
+      if (sum[b]! > sum[best]! + (b === base || best !== base ? 0 : margin)) best = b;
+    });
+    out[u] = grid[best]!;
   }
   return out;
 }

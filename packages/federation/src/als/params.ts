@@ -59,7 +59,7 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   featurePrior: 0,
   tagDims: 32,
   tagWeight: 1,
-  contentBeta: 0.6,
+  contentBeta: 0.5,
   seed: 1,
 };
 

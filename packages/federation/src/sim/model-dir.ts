@@ -10,11 +10,11 @@ import type { UserRows } from './interactions.js';
  * `mixtape model recommend --model DIR` serves it exactly as a listener's machine would: item
  * factors are the pulled table (shared items learned, the tail from public features), each user's
  * vector is solved from that user's own history only, and the score blends in the content (public
- * tag) score of the user's own history at the tuned weight.
+ * tag) score of the user's own history at that user's tuned weight.
  */
 export function writeModelDir(
   dir: string,
-  m: { itemIds: string[]; table: Float32Array; k: number; userFactors: Float32Array; history: Interactions; features: ItemFeatures; als: PrivateAlsParams; version: PublishedModel; epsilon: number },
+  m: { itemIds: string[]; table: Float32Array; k: number; userFactors: Float32Array; userBlend?: Float32Array; history: Interactions; features: ItemFeatures; als: PrivateAlsParams; version: PublishedModel; epsilon: number },
 ): Manifest {
   const k = m.k;
   return saveModel(dir, {
@@ -32,6 +32,7 @@ export function writeModelDir(
       params: { ...HYBRID_DEFAULTS, factors: k, lambda: m.als.lambda, lambdaPerObs: 0, contentBeta: m.als.contentBeta, contentIdfPower: 3 },
     },
     history: m.history,
+    ...(m.userBlend ? { userBlend: m.userBlend } : {}),
     extra: { federation: { version: m.version.header.version, sha256: m.version.sha256, vocabVersion: m.version.header.vocabVersion, shared: m.version.header.shared, epsilon: m.epsilon, als: m.als } },
   });
 }

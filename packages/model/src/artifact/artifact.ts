@@ -32,6 +32,8 @@ export interface ModelArtifact {
   int8?: Int8Table;
   /** Training interactions (for --exclude-seen, content profiles and fold-in). */
   history: Interactions;
+  /** Each user's own share of the content score (a federated model's listeners tune theirs). */
+  userBlend?: Float32Array;
   extra?: Record<string, unknown>;
 }
 
@@ -65,6 +67,7 @@ export function saveModel(dir: string, a: ModelArtifact, options: { dtype?: 'flo
   put('history-indptr.i32', a.history.indptr);
   put('history-indices.i32', a.history.indices);
   put('history-values.f32', a.history.values);
+  if (a.userBlend) put('user-blend.f32', a.userBlend);
   writeFileSync(join(tmp, 'users.json'), JSON.stringify(m.userIds));
   writeFileSync(join(tmp, 'items.json'), JSON.stringify(m.itemIds));
   const manifest: Manifest = {
@@ -157,5 +160,6 @@ export function loadModel(dir: string): ModelArtifact & { manifest: Manifest } {
     indices: read('history-indices.i32', Int32Array),
     values: read('history-values.f32', Float32Array),
   };
-  return { manifest, model, history, ...(int8 ? { int8 } : {}), ...(manifest.extra ? { extra: manifest.extra } : {}) };
+  const userBlend = manifest.files['user-blend.f32'] ? read('user-blend.f32', Float32Array) : undefined;
+  return { manifest, model, history, ...(userBlend ? { userBlend } : {}), ...(int8 ? { int8 } : {}), ...(manifest.extra ? { extra: manifest.extra } : {}) };
 }

@@ -19,6 +19,8 @@ export interface Listener {
   positives: Int32Array;
   /** Item indices never to recommend (bans, or all seen items). */
   exclude: Int32Array;
+  /** This listener's own share of the content score, where they tuned one (else the model's contentBeta). */
+  blend?: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export class Recommender {
   private constructor(
     readonly model: HybridModel,
     readonly history: ModelArtifact['history'],
+    private readonly userBlend: Float32Array | undefined,
     readonly index: ItemIndex,
     readonly content: ContentIndex,
     readonly dtype: 'float32' | 'int8',
@@ -50,7 +53,7 @@ export class Recommender {
     const dtype = options.dtype ?? (a.int8 ? 'int8' : 'float32');
     const table = dtype === 'int8' ? a.int8 ?? quantizeRows(m.itemFactors, m.itemIds.length, m.k) : m.itemFactors;
     const index = await ItemIndex.create(table, m.itemIds.length, m.k);
-    return new Recommender(m, a.history, index, buildContentIndex(m.features, m.params.contentIdfPower), dtype);
+    return new Recommender(m, a.history, a.userBlend, index, buildContentIndex(m.features, m.params.contentIdfPower), dtype);
   }
 
   /** Dense index of an item id, or undefined. */
@@ -68,7 +71,9 @@ export class Recommender {
     }
     const k = this.model.k;
     const positives = this.history.indices.slice(this.history.indptr[u]!, this.history.indptr[u + 1]!);
-    return { vector: this.model.userFactors.slice(u * k, (u + 1) * k), positives, exclude: options.excludeSeen ? positives : new Int32Array(0) };
+    const l: Listener = { vector: this.model.userFactors.slice(u * k, (u + 1) * k), positives, exclude: options.excludeSeen ? positives : new Int32Array(0) };
+    if (this.userBlend) l.blend = this.userBlend[u]!;
+    return l;
   }
 
   /**
@@ -118,7 +123,7 @@ export class Recommender {
   /** Scores of every item for a listener: factor part on the tensor engine plus the content blend. */
   async scores(l: Listener): Promise<Float32Array> {
     const s = await this.index.scoreBatch(l.vector, 1);
-    const beta = this.model.params.contentBeta;
+    const beta = Math.min(0.999, l.blend ?? this.model.params.contentBeta);
     if (beta > 0 && l.positives.length > 0) {
       const cs = new Float32Array(s.length);
       contentScores(this.content, contentProfile(this.content, l.positives), cs, 0);
@@ -129,7 +134,7 @@ export class Recommender {
 
   /** The n best items for a listener, skipping their excluded items. */
   async recommend(l: Listener, n: number): Promise<Recommendation[]> {
-    const beta = this.model.params.contentBeta;
+    const beta = Math.min(0.999, l.blend ?? this.model.params.contentBeta);
     let content: { scores: Float32Array; weight: number } | undefined;
     if (beta > 0 && l.positives.length > 0) {
       const cs = (this.contentBuf ??= new Float32Array(this.index.rows));

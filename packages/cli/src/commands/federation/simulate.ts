@@ -48,6 +48,7 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
     if (c) {
       const row = (name: string, m: { ndcg: number; recall: number; coverage: number }) => `${name.padEnd(22)} NDCG@10 ${m.ndcg.toFixed(4)}  Recall@10 ${m.recall.toFixed(4)}  coverage ${m.coverage.toFixed(4)}`;
       this.log(row('listeners get', c.listeners));
+      this.log(row('  at the default blend', c.listenersDefaultBlend));
       this.log(row('federated factors only', c.federatedFactors));
       this.log(row('central hybrid', c.central));
       this.log(row('listener alone', c.alone));

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { federationDir, publish, type PlayedTrack } from '@mixtape/federation';
+import { federationDir, publish } from '@mixtape/federation';
 import { MixtapeError } from '@mixtape/core';
+import { playedTracks } from '../recommend/played-tracks.js';
 import { withStore, type OpenOptions } from '../store/store.js';
 
 /** Reads the node config written by `mixtape federation join`, or says how to join. */
@@ -20,14 +21,7 @@ export async function nodeConfig(stateDir?: string): Promise<{ hub: string; voca
  */
 export async function publishFromStore(o: { store: OpenOptions; stateDir?: string | undefined }): Promise<Awaited<ReturnType<typeof publish>> & { tracks: number }> {
   await nodeConfig(o.stateDir);
-  const tracks = await withStore(o.store, async (store) =>
-    store.all<PlayedTrack>(
-      `SELECT t.isrc, t.mbid, t.artist_name AS artist, t.title, count(*)::DOUBLE AS plays
-       FROM plays p JOIN tracks t USING (track_id)
-       WHERE p.kind = 'track' AND coalesce(p.skipped, FALSE) = FALSE
-       GROUP BY ALL`,
-    ),
-  );
+  const tracks = await withStore(o.store, playedTracks);
   const res = await publish({ ...(o.stateDir ? { dir: o.stateDir } : {}), tracks });
   return { ...res, tracks: tracks.length };
 }

@@ -1,16 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itemKeyString } from '@mixtape/federation';
 import { resolveTracks } from '../identity/resolve.js';
 import { withStore, type Store } from '../store/store.js';
-import { installGlobalModel } from '../test/global-model.js';
+import { installGlobalModel, tasteModel } from '../test/global-model.js';
 import { demoDataDir, tempDir } from '../test/helpers.js';
 import { blend, holdOut, tuneWeight, zScores } from './blend-weight.js';
 import { recommendPersonal } from './recommend.js';
 import { trainPersonal } from './train.js';
 
 const NEW_ARTIST = 'Glass Harbour';
+const globalItems = (artists: string[]) => tasteModel(artists, NEW_ARTIST);
 
 /** Adds catalogue tracks (never played) through identity resolution, as an import would. */
 async function addCatalogue(store: Store, artist: string, titles: string[]): Promise<void> {
@@ -26,20 +26,6 @@ async function playedArtists(dir: string): Promise<string[]> {
   return withStore({ dataDir: dir }, async (store) =>
     (await store.all<{ a: string }>("SELECT t.artist_name AS a FROM plays p JOIN tracks t USING (track_id) WHERE p.kind = 'track' AND coalesce(p.skipped, FALSE) = FALSE GROUP BY 1 ORDER BY count(*) DESC, 1")).map((r) => r.a),
   );
-}
-
-/**
- * A global model in which the listener's artists and NEW_ARTIST (whom they never played) share one
- * direction, and a crowd of unrelated artists point elsewhere: what the federation learns when
- * listeners with this taste also play NEW_ARTIST.
- */
-function globalItems(artists: string[]): Array<{ key: string; name: string; factors: number[] }> {
-  const key = (name: string) => itemKeyString({ kind: 'artist', name });
-  return [
-    ...artists.map((a) => ({ key: key(a), name: a, factors: [1, 0.1, 0, 0] })),
-    { key: key(NEW_ARTIST), name: NEW_ARTIST, factors: [2, 0, 0, 0] },
-    ...Array.from({ length: 20 }, (_, i) => ({ key: key(`Unrelated ${i}`), name: `Unrelated ${i}`, factors: [0, i % 2, (i + 1) % 2, 0.5] })),
-  ];
 }
 
 describe('recommend blends the pulled global model', () => {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { defaultParams, encodeModel, vocabulary, type ModelHeader, type NodeConfig } from '@mixtape/federation';
+import { defaultParams, encodeModel, itemKeyString, vocabulary, type ModelHeader, type NodeConfig } from '@mixtape/federation';
 
 /**
  * Leaves in `dir` what `federation join` and `pull` leave on a listener's machine: node.json (with
@@ -21,4 +21,18 @@ export async function installGlobalModel(dir: string, items: Array<{ key: string
   await writeFile(join(dir, 'vocabulary.json'), JSON.stringify({ version: v.version, keys: v.keys, names: v.names }));
   await writeFile(join(dir, 'global', 'model.bin'), body);
   await writeFile(join(dir, 'global', 'model.json'), JSON.stringify({ header, sha256: createHash('sha256').update(body).digest('hex'), signature: '' }));
+}
+
+/**
+ * Vocabulary items of a global model in which the listener's `artists` and `newArtist` (whom they
+ * never played) share one direction, and a crowd of unrelated artists point elsewhere: what the
+ * federation learns when listeners with this taste also play `newArtist`.
+ */
+export function tasteModel(artists: string[], newArtist: string): Array<{ key: string; name: string; factors: number[] }> {
+  const key = (name: string) => itemKeyString({ kind: 'artist', name });
+  return [
+    ...artists.map((a) => ({ key: key(a), name: a, factors: [1, 0.1, 0, 0] })),
+    { key: key(newArtist), name: newArtist, factors: [2, 0, 0, 0] },
+    ...Array.from({ length: 20 }, (_, i) => ({ key: key(`Unrelated ${i}`), name: `Unrelated ${i}`, factors: [0, i % 2, (i + 1) % 2, 0.5] })),
+  ];
 }

@@ -44,10 +44,10 @@ type CatalogueTrack = Omit<StoreTrack, 'plays'>;
  * The blend weight is tuned on a seeded share of the listener's played items. Undefined when no
  * usable model is installed; a model that fails in any way is reported, never thrown.
  */
-export async function federatedSide(store: Store, m: LoadedModel, o: { stateDir?: string | undefined; seed?: number }): Promise<FederatedSide | FederationSkipped | undefined> {
+export async function federatedSide(store: Store, m: LoadedModel, stateDir: string | undefined): Promise<FederatedSide | FederationSkipped | undefined> {
   let model: GlobalModel | undefined;
   try {
-    model = await loadInstalledModel(o.stateDir ? { dir: o.stateDir } : {});
+    model = await loadInstalledModel(stateDir ? { dir: stateDir } : {});
   } catch {
     model = undefined;
   }
@@ -72,7 +72,7 @@ export async function federatedSide(store: Store, m: LoadedModel, o: { stateDir?
     }
     const base = { version: model.version, playedItems: listens.items.length };
     let blend: FederationBlend = { ...base, weight: DEFAULT_BLEND, weightFrom: 'default', heldOutItems: 0, ndcgAt10: [] };
-    if (listens.items.length >= MIN_TUNING_ITEMS) blend = (await tuneOnHeldOut(m, model, index, played, listens, trackItems, o.seed ?? 1)) ?? blend;
+    if (listens.items.length >= MIN_TUNING_ITEMS) blend = (await tuneOnHeldOut(m, model, index, played, listens, trackItems)) ?? blend;
     return { blend, tracks, played: new Set(played.map((t) => t.track_id)), model };
   } catch (e) {
     return { skipped: `global model version ${model.version} could not be used (${e instanceof Error ? e.message : String(e)})` };
@@ -93,9 +93,9 @@ async function tuneOnHeldOut(
   played: StoreTrack[],
   listens: Listens,
   trackItems: Map<string, number[]>,
-  seed: number,
 ): Promise<FederationBlend | undefined> {
-  const held = holdOut(listens.items, seed);
+  // A fixed seed: the same plays give the same weight on every run, whatever the exploration seed.
+  const held = holdOut(listens.items, 1);
   const covers = (t: Omit<StoreTrack, 'plays'>) => trackKeys(t).some((k) => held.has(index.get(k) ?? -1));
   const rest = listensFromPlays(index, played.filter((t) => !covers(t)));
   if (rest.items.length === 0) return undefined;

@@ -91,7 +91,7 @@ export async function recommendPersonal(o: RecommendOptions): Promise<RecommendR
     const itemIds = m.artifact.model.itemIds;
     const ids = Array.from(pool, (i) => itemIds[i]!);
     // A radio is about its seed, not the listener's taste: only the listener's own picks are blended.
-    const side = seeded ? undefined : await federatedSide(store, m, { stateDir: o.stateDir, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+    const side = seeded ? undefined : await federatedSide(store, m, o.stateDir);
     const fed = side && 'blend' in side ? side : undefined;
     // Tracks the federation ranks high that the personal pool lacks, catalogue tracks never played included.
     const banned = async () => (await store.all<{ track_id: string }>("SELECT DISTINCT track_id FROM feedback WHERE kind = 'ban'")).map((r) => r.track_id);

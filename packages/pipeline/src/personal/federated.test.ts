@@ -80,14 +80,14 @@ describe('recommend blends the pulled global model', () => {
     // Everything else keeps today's reasons.
     for (const t of r.tracks.filter((x) => x.source === 'personal')) expect(t.reason).not.toMatch(/listeners with your taste/);
     expect(r.tracks).toHaveLength(25);
-    // A radio stays about its seed.
-    const radio = await recommendPersonal({ store: { dataDir: dir }, count: 10, seed: 5, seedArtist: artists[0]!, stateDir: few });
-    expect(radio.federation).toBeNull();
-    expect(radio.tracks.every((t) => t.source === 'personal')).toBe(true);
     await withStore({ dataDir: dir }, async (store) => {
       const saved = await store.all<{ reason: string }>("SELECT reason FROM recommendations WHERE playlist_id = 'mixtape-recommendations' AND reason LIKE 'listeners with your taste%'");
       expect(saved.length).toBe(r.tracks.filter((t) => t.source === 'federation').length);
     });
+    // A radio stays about its seed.
+    const radio = await recommendPersonal({ store: { dataDir: dir }, count: 10, seed: 5, seedArtist: artists[0]!, stateDir: few });
+    expect(radio.federation).toBeNull();
+    expect(radio.tracks.every((t) => t.source === 'personal')).toBe(true);
   });
 
   it('tunes the weight on the listener\'s own held-out plays when they have enough', async () => {

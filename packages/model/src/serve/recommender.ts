@@ -80,13 +80,16 @@ export class Recommender {
    * A listener from evidence (fold-in): the user step of implicit ALS against the fixed item table,
    * no retraining. With `baseUser`, that user's training history counts too, so this is how new
    * feedback updates a known listener. Skips and bans are negative evidence; bans are never recommended.
+   * `omit` drops items of the base user's history (a held-out split scored against the rest).
    */
   listenerFromFeedback(
     events: ReadonlyArray<{ item: string; kind: FeedbackKind; weight?: number }>,
-    options: { excludeSeen?: boolean; baseUser?: string } = {},
+    options: { excludeSeen?: boolean; baseUser?: string; omit?: ReadonlySet<string> } = {},
   ): Listener {
     this.foldCtx ??= foldInContext(this.model.itemFactors, this.model.itemIds.length, this.model.k, this.model.params.lambda, this.model.params.lambdaPerObs);
-    const evidence: Evidence[] = options.baseUser === undefined ? [] : this.historyEvidence(options.baseUser);
+    let evidence: Evidence[] = options.baseUser === undefined ? [] : this.historyEvidence(options.baseUser);
+    const omit = options.omit;
+    if (omit?.size) evidence = evidence.filter((e) => !omit.has(this.model.itemIds[e.item]!));
     const positives = new Set<number>(evidence.map((e) => e.item));
     const banned = new Set<number>();
     for (const e of events) {

@@ -137,6 +137,20 @@ describe('fold-in and feedback', () => {
     rec.dispose();
   });
 
+  it('omits held-out items of the base user\'s history from the fold-in', async () => {
+    const rec = await Recommender.create(await fitted);
+    const full = rec.listenerFromFeedback([], { baseUser: 'u3' });
+    const held = rec.model.itemIds[full.positives[0]!]!;
+    const rest = rec.listenerFromFeedback([], { baseUser: 'u3', omit: new Set([held]) });
+    expect(Array.from(rest.positives)).not.toContain(full.positives[0]);
+    expect(rest.positives.length).toBe(full.positives.length - 1);
+    expect(Array.from(rest.vector)).not.toEqual(Array.from(full.vector));
+    const none = rec.listenerFromFeedback([], { baseUser: 'u3', omit: new Set(Array.from(full.positives, (i) => rec.model.itemIds[i]!)) });
+    expect(none.positives.length).toBe(0);
+    expect(Array.from(none.vector).every((x) => x === 0)).toBe(true);
+    rec.dispose();
+  });
+
   it('likes pull an item group up, bans remove the item, skips push it down', async () => {
     const a = await fitted;
     const rec = await Recommender.create(quantizeModel(a));

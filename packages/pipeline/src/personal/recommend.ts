@@ -1,6 +1,8 @@
 import { becauseOf, explore, topK, type ArmStats, type Candidate, type FeedbackKind, type Listener } from '@mixtape/model';
 import { noProgress, type ProgressFn } from '@mixtape/core';
 import { withStore, type OpenOptions, type Store } from '../store/store.js';
+import { blend, zScale } from './blend-weight.js';
+import { federatedPool, federatedReason, federatedSide, type FederatedSide, type FederationBlend } from './federated.js';
 import { currentListener, findTrack, loadPersonalModel, type LoadedModel } from './model-state.js';
 
 export const RECOMMENDATION_PLAYLIST = 'mixtape-recommendations';
@@ -14,6 +16,8 @@ export interface RecommendOptions {
   /** Tracks played within this long of the newest play are not recommended. Default 2 days. */
   recentMs?: number;
   seed?: number;
+  /** The federation state folder (default `federationDir()`): its installed global model is blended in. */
+  stateDir?: string | undefined;
   onProgress?: ProgressFn;
 }
 
@@ -26,6 +30,8 @@ export interface RecommendedTrack {
   arm: 'favourite' | 'new';
   reason: string;
   score: number;
+  /** Which side ranked it: the personal model, or the federation's model solved for this listener. */
+  source: 'personal' | 'federation';
 }
 
 export interface RecommendResult {
@@ -33,6 +39,10 @@ export interface RecommendResult {
   modelId: string;
   seed: string | null;
   tracks: RecommendedTrack[];
+  /** How the installed global model was blended in; null without one (or for a seeded radio). */
+  federation: FederationBlend | null;
+  /** Why an installed global model was left out, when it was. */
+  federationSkipped?: string;
 }
 
 async function seedListener(store: Store, m: LoadedModel, o: RecommendOptions): Promise<{ listener: Listener; label: string } | undefined> {
@@ -76,9 +86,17 @@ export async function recommendPersonal(o: RecommendOptions): Promise<RecommendR
     const base = await currentListener(store, m);
     const listener = seeded?.listener ?? base;
     const scores = await m.recommender.scores(listener);
-    const pool = topK(scores, Math.min(scores.length, Math.max(200, o.count * 5)), Int32Array.from(listener.exclude).sort());
+    const poolSize = Math.max(200, o.count * 5);
+    const pool = topK(scores, Math.min(scores.length, poolSize), Int32Array.from(listener.exclude).sort());
     const itemIds = m.artifact.model.itemIds;
     const ids = Array.from(pool, (i) => itemIds[i]!);
+    // A radio is about its seed, not the listener's taste: only the listener's own picks are blended.
+    const side = seeded ? undefined : await federatedSide(store, m, o.stateDir);
+    const fed = side && 'blend' in side ? side : undefined;
+    // Tracks the federation ranks high that the personal pool lacks, catalogue tracks never played included.
+    const banned = async () => (await store.all<{ track_id: string }>("SELECT DISTINCT track_id FROM feedback WHERE kind = 'ban'")).map((r) => r.track_id);
+    const extra = fed && fed.blend.weight > 0 ? federatedPool(fed, poolSize, new Set([...ids, ...(await banned())])) : [];
+    ids.push(...extra);
     await store.run('CREATE OR REPLACE TEMP TABLE _rec_ids AS SELECT unnest($1::VARCHAR[]) AS track_id', [JSON.stringify(ids)]);
     const meta = new Map(
       (await store.all<{ track_id: string; title: string; artist_name: string | null; spotify_uri: string | null; tag: string | null }>(`
@@ -91,24 +109,29 @@ FROM tracks t SEMI JOIN _rec_ids USING (track_id)`)).map((r) => [r.track_id, r])
     )).map((r) => r.track_id));
     // Known: heard before, or liked since.
     const known = new Set(Array.from(base.positives));
+    const liked = new Set<string>();
     for (const f of await store.all<{ track_id: string }>("SELECT DISTINCT track_id FROM feedback WHERE kind IN ('like', 'played')")) {
+      liked.add(f.track_id);
       const i = m.recommender.item(f.track_id);
       if (i !== undefined) known.add(i);
     }
     const table = m.artifact.model.itemFactors;
     const k = m.artifact.model.k;
-    const candidates: Candidate[] = Array.from(pool, (i) => {
-      const id = itemIds[i]!;
+    // The federation's extra tracks may be outside the personal model (catalogue added since training).
+    const candidates: Candidate[] = ids.map((id) => {
+      const i = m.recommender.item(id);
       const t = meta.get(id);
-      const b = becauseOf(i, base.positives, table, k);
+      const b = i === undefined ? undefined : becauseOf(i, base.positives, table, k);
       const bt = b === undefined ? undefined : meta.get(itemIds[b]!) ?? undefined;
       const because: Candidate['because'] = {};
       if (b !== undefined) because.item = bt ? label(bt) : itemIds[b]!;
       if (t?.tag) because.tag = t.tag;
-      const c: Candidate = { item: id, score: scores[i]!, known: known.has(i), because };
+      const heard = i === undefined ? (fed?.played.has(id) ?? false) || liked.has(id) : known.has(i);
+      const c: Candidate = { item: id, score: i === undefined ? 0 : scores[i]!, known: heard, because };
       if (t?.artist_name) c.artist = t.artist_name;
       return c;
     });
+    const sources = fed ? blendFederated(candidates, fed, scores, m) : new Map<string, 'federation'>();
     // Name the "because" tracks that fell outside the candidate pool.
     const missing = [...new Set(candidates.map((c) => c.because?.item).filter((x): x is string => !!x && /^t[0-9a-f]{15}$/.test(x)))];
     if (missing.length) {
@@ -120,12 +143,34 @@ FROM tracks t SEMI JOIN _rec_ids USING (track_id)`)).map((r) => [r.track_id, r])
     progress({ unit: 'steps', done: 2, total: 3, message: `${picks.length} picks` });
     const tracks: RecommendedTrack[] = picks.map((p, n) => {
       const t = meta.get(p.item);
-      return { position: n, track_id: p.item, title: t?.title ?? p.item, artist: t?.artist_name ?? null, spotify_uri: t?.spotify_uri ?? null, arm: p.arm, reason: p.reason, score: Math.round(p.score * 1e4) / 1e4 };
+      const source = sources.get(p.item) ?? 'personal';
+      const reason = source === 'federation' ? federatedReason(fed!, p.item, t?.artist_name ?? null) : p.reason;
+      return { position: n, track_id: p.item, title: t?.title ?? p.item, artist: t?.artist_name ?? null, spotify_uri: t?.spotify_uri ?? null, arm: p.arm, reason, score: Math.round(p.score * 1e4) / 1e4, source };
     });
     await saveRecommendations(store, m.modelId, tracks, seeded?.label ?? null);
     progress({ unit: 'steps', done: 3, total: 3 });
-    return { playlistId: RECOMMENDATION_PLAYLIST, modelId: m.modelId, seed: seeded?.label ?? null, tracks };
+    const result: RecommendResult = { playlistId: RECOMMENDATION_PLAYLIST, modelId: m.modelId, seed: seeded?.label ?? null, tracks, federation: fed?.blend ?? null };
+    if (side && 'skipped' in side) result.federationSkipped = side.skipped;
+    return result;
   });
+}
+
+/**
+ * Rescores every candidate as the blend of its personal and federated z-scores, and says which
+ * side pushed it up more: the federation's picks are the ones the listener's own model ranked lower.
+ */
+function blendFederated(candidates: Candidate[], fed: FederatedSide, scores: Float32Array, m: LoadedModel): Map<string, 'federation'> {
+  const w = fed.blend.weight;
+  const scale = zScale(scores);
+  const sources = new Map<string, 'federation'>();
+  for (const c of candidates) {
+    const i = m.recommender.item(c.item);
+    const zp = i === undefined ? 0 : (scores[i]! - scale.mean) / scale.std;
+    const zf = fed.tracks.get(c.item)?.z ?? 0;
+    c.score = blend(zp, zf, w);
+    if (w * zf > 0 && w * zf > (1 - w) * zp) sources.set(c.item, 'federation');
+  }
+  return sources;
 }
 
 function label(t: { title: string; artist_name: string | null }): string {

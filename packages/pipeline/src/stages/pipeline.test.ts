@@ -17,7 +17,7 @@ function fakeStages(calls: string[], failOnce: Set<string>, blocked = new Set<st
       return { rowsIn: n, rowsOut: n * 2, detail: `${p} ok` };
     },
   });
-  return { export: make('export', 1), enrich: make('enrich', 2), train: make('train', 3), publish: make('publish', 4), push: make('push', 5) };
+  return { export: make('export', 1), enrich: make('enrich', 2), train: make('train', 3), publish: make('publish', 4), pull: make('pull', 6), push: make('push', 5) };
 }
 
 describe('mixtape run', () => {
@@ -28,6 +28,7 @@ describe('mixtape run', () => {
 
   it('orders phases and refuses unknown ones', () => {
     expect(parsePhases('train,export')).toEqual(['export', 'train']);
+    expect(parsePhases('push,pull,publish')).toEqual(['publish', 'pull', 'push']);
     expect(() => parsePhases('export,dance')).toThrow(expect.objectContaining({ code: 'unknown_phase' }));
   });
 

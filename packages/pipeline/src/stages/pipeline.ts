@@ -3,7 +3,8 @@ import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { finishRun, startRun } from '../runner/runs.js';
 import { withStore, type OpenOptions } from '../store/store.js';
 
-export const PHASES = ['export', 'enrich', 'train', 'publish', 'push'] as const;
+// pull comes after publish (the round just sent may close) and before push, which recommends.
+export const PHASES = ['export', 'enrich', 'train', 'publish', 'pull', 'push'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface StageContext {

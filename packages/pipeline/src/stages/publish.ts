@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { federationDir, publish, type PlayedTrack } from '@mixtape/federation';
-import { MixtapeError } from '@mixtape/core';
+import { federationDir, publish, pull } from '@mixtape/federation';
+import { isMixtapeError, MixtapeError, type ProgressFn } from '@mixtape/core';
+import { playedTracks } from '../recommend/played-tracks.js';
 import { withStore, type OpenOptions } from '../store/store.js';
 
 /** Reads the node config written by `mixtape federation join`, or says how to join. */
@@ -20,14 +21,28 @@ export async function nodeConfig(stateDir?: string): Promise<{ hub: string; voca
  */
 export async function publishFromStore(o: { store: OpenOptions; stateDir?: string | undefined }): Promise<Awaited<ReturnType<typeof publish>> & { tracks: number }> {
   await nodeConfig(o.stateDir);
-  const tracks = await withStore(o.store, async (store) =>
-    store.all<PlayedTrack>(
-      `SELECT t.isrc, t.mbid, t.artist_name AS artist, t.title, count(*)::DOUBLE AS plays
-       FROM plays p JOIN tracks t USING (track_id)
-       WHERE p.kind = 'track' AND coalesce(p.skipped, FALSE) = FALSE
-       GROUP BY ALL`,
-    ),
-  );
+  const tracks = await withStore(o.store, playedTracks);
   const res = await publish({ ...(o.stateDir ? { dir: o.stateDir } : {}), tracks });
   return { ...res, tracks: tracks.length };
+}
+
+/**
+ * The pull phase of `mixtape run`: installs the hub's latest global model when this node has joined
+ * a federation. Not joined, or a pull that fails (hub down), is reported in the stage's detail and
+ * does not fail the run: recommend then uses the model installed before, if any, or none.
+ */
+export async function pullStage(stateDir: string | undefined, onProgress: ProgressFn): Promise<{ rowsIn: number; rowsOut: number; detail: string }> {
+  try {
+    await nodeConfig(stateDir);
+  } catch {
+    return { rowsIn: 0, rowsOut: 0, detail: 'not in a federation: nothing to pull' };
+  }
+  try {
+    const r = await pull(stateDir ? { dir: stateDir } : {});
+    onProgress({ unit: 'models', done: 1, total: 1, message: `global model version ${r.version}` });
+    return { rowsIn: 1, rowsOut: r.changed ? 1 : 0, detail: `${r.changed ? 'installed' : 'already had'} global model version ${r.version} (${r.stage})` };
+  } catch (e) {
+    const why = isMixtapeError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    return { rowsIn: 0, rowsOut: 0, detail: `pull failed, recommending with the model installed before, if any (${why})` };
+  }
 }

@@ -3,8 +3,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoExport } from '@mixtape/fixtures';
+import { defaultParams, join as joinFederation, startHub, vocabulary } from '@mixtape/federation';
 import { importSpotifyExport } from '../import/spotify-export.js';
 import { withStore } from '../store/store.js';
+import { installGlobalModel, tasteModel } from '../test/global-model.js';
 import { demoDataDir, tempDir } from '../test/helpers.js';
 import { parsePhases, runPipeline } from './pipeline.js';
 import { pipelineStages } from './registry.js';
@@ -25,6 +27,46 @@ describe('mixtape run with the real stages', () => {
     expect(r.stages[1]).toMatchObject({ rowsIn: 20, rowsOut: 40 });
     expect(existsSync(join(dir, 'playlists', 'mixtape-picks.m3u8'))).toBe(true);
     expect(existsSync(join(dir, 'playlists', 'mixtape-picks.jspf'))).toBe(true);
+  });
+
+  it('pulls before pushing: nothing to do outside a federation, and a hub that is down does not fail the run', async () => {
+    const fed = await tempDir('mixtape-fed-state-');
+    try {
+      const stages = pipelineStages({ pushTo: ['m3u8'], count: 10, env: {}, stateDir: fed.dir });
+      const alone = await runPipeline(parsePhases('pull,push'), stages, { store: { dataDir: dir } });
+      expect(alone.ok).toBe(true);
+      expect(alone.stages[0]).toMatchObject({ stage: 'pull', status: 'ok', rowsOut: 0, detail: 'not in a federation: nothing to pull' });
+      expect(alone.stages[1]!.detail).toBe(`10 picks to ${join(dir, 'playlists', 'mixtape-picks.m3u8')}`);
+      // Joined, with a model pulled earlier, and the hub gone (node.json names a closed port).
+      await installGlobalModel(fed.dir, tasteModel(['Velvet Parade', 'Silver Foxes'], 'Glass Harbour'));
+      const down = await runPipeline(parsePhases('pull,push'), stages, { store: { dataDir: dir } });
+      expect(down.ok).toBe(true);
+      expect(down.stages[0]).toMatchObject({ stage: 'pull', status: 'ok', rowsOut: 0 });
+      expect(down.stages[0]!.detail).toMatch(/^pull failed, recommending with the model installed before, if any \(hub_unreachable: /);
+      expect(down.stages[1]!.detail).toMatch(/^10 picks, \d+ from the federation \(weight 0\.5\) to /);
+    } finally {
+      await fed.cleanup();
+    }
+  });
+
+  it('installs the hub\'s latest model in the pull phase once joined', async () => {
+    const v = vocabulary(['artist:velvet parade', 'artist:silver foxes']);
+    const hubDir = await tempDir('mixtape-hub-');
+    const node = await tempDir('mixtape-fed-state-');
+    const hub = await startHub({ port: 0, dir: hubDir.dir, vocabulary: v, params: defaultParams({ vocabVersion: v.version, vocabSize: 2, minContributors: 1, als: { dim: 2, sharedItems: 2, itemsPerNode: 2, rounds: 1 } }) });
+    try {
+      await joinFederation({ hub: hub.url, dir: node.dir });
+      const stages = pipelineStages({ pushTo: [], count: 5, env: {}, stateDir: node.dir });
+      const first = await runPipeline(parsePhases('pull'), stages, { store: { dataDir: dir } });
+      expect(first.stages[0]).toMatchObject({ status: 'ok', rowsIn: 1, rowsOut: 1, detail: 'installed global model version 0 (initial)' });
+      expect(existsSync(join(node.dir, 'global', 'model.bin'))).toBe(true);
+      const again = await runPipeline(parsePhases('pull'), stages, { store: { dataDir: dir } });
+      expect(again.stages[0]).toMatchObject({ status: 'ok', rowsOut: 0, detail: 'already had global model version 0 (initial)' });
+    } finally {
+      await hub.stop();
+      await hubDir.cleanup();
+      await node.cleanup();
+    }
   });
 
   it('refuses the plan up front without a Spotify login, a federation or a known target', async () => {

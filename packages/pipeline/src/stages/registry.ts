@@ -9,7 +9,7 @@ import { FILE_FORMATS, PUSH_TARGETS, pushPlaylist, type PushTargetName } from '.
 import { dataDir } from '../store/paths.js';
 import { withStore } from '../store/store.js';
 import type { Phase, Stage } from './pipeline.js';
-import { nodeConfig, publishFromStore } from './publish.js';
+import { nodeConfig, publishFromStore, pullStage } from './publish.js';
 
 export interface RunSettings {
   /** Where the push phase sends the recommendations (files land in the data dir's playlists/). */
@@ -17,6 +17,8 @@ export interface RunSettings {
   /** How many tracks the push phase recommends. */
   count: number;
   env?: NodeJS.ProcessEnv;
+  /** The federation state folder (default `federationDir()`), for publish, pull and the push phase's recommendations. */
+  stateDir?: string;
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -65,15 +67,23 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
       reads: ['plays', 'tracks', 'federation hub'],
       writes: ['federation ledger'],
       check: async () => {
-        await nodeConfig();
+        await nodeConfig(settings.stateDir);
       },
       run: async (ctx) => {
-        const r = await publishFromStore({ store: ctx.store });
+        const r = await publishFromStore({ store: ctx.store, stateDir: settings.stateDir });
         return { rowsIn: r.tracks, rowsOut: 1, detail: `round ${r.round}: ${r.accepted}/${r.needed} contributions; epsilon ${r.privacy.epsilon.toFixed(2)} of ${r.privacy.budget}` };
       },
     },
+    // A later `daily` command runs pull before recommending too: it should reuse this stage.
+    pull: {
+      reads: ['federation hub'],
+      writes: ['federation model'],
+      // Never refuses the plan: without a federation, or with its hub down, recommendations work as before.
+      check: async () => {},
+      run: (ctx) => pullStage(settings.stateDir, ctx.onProgress),
+    },
     push: {
-      reads: ['models', 'playlists'],
+      reads: ['models', 'playlists', 'federation model'],
       writes: ['recommendations', 'playlist_pushes'],
       check: async () => {
         for (const t of settings.pushTo) {
@@ -81,7 +91,7 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
         }
       },
       run: async (ctx) => {
-        const r = await recommendPersonal({ store: ctx.store, count: settings.count, onProgress: ctx.onProgress });
+        const r = await recommendPersonal({ store: ctx.store, count: settings.count, stateDir: settings.stateDir, onProgress: ctx.onProgress });
         const done: string[] = [];
         for (const to of settings.pushTo) {
           const file = (FILE_FORMATS as readonly string[]).includes(to);
@@ -89,7 +99,8 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
           await withStore(ctx.store, (store) => pushPlaylist(store, { playlist: RECOMMENDATION_PLAYLIST, to, out, env }));
           done.push(out ?? to);
         }
-        return { rowsIn: r.tracks.length, rowsOut: r.tracks.length * done.length, detail: `${r.tracks.length} picks to ${done.join(', ')}` };
+        const fed = r.federation ? `, ${r.tracks.filter((t) => t.source === 'federation').length} from the federation (weight ${r.federation.weight})` : '';
+        return { rowsIn: r.tracks.length, rowsOut: r.tracks.length * done.length, detail: `${r.tracks.length} picks${fed} to ${done.join(', ')}` };
       },
     },
   };

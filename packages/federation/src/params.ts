@@ -99,6 +99,7 @@ export function paramProblems(p: FederationParams): string[] {
   for (const k of ['alpha', 'maxConfidence', 'clip', 'lambda', 'lambdaItem', 'popularityPenalty', 'featureLambda', 'featurePrior', 'tagDims', 'tagWeight'] as const) num(`als.${k}`, a[k], 0, 1e6);
   num('als.countShare', a.countShare, 0.001, 0.999);
   num('als.contentBeta', a.contentBeta, 0, 1);
+  num('als.contentIdfPower', a.contentIdfPower, 0, 10);
   num('epsilon', p.epsilon, 0, Number.POSITIVE_INFINITY);
   num('delta', p.delta, 0, 0.1);
   num('countNoise', p.countNoise, 0, 1e6);

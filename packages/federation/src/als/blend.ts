@@ -3,7 +3,7 @@ import { confidences, gram, solveUser } from './node-step.js';
 import type { PrivateAlsParams } from './params.js';
 
 /** Blend weights a listener tries: the share of the content (own tags) score against the federated factors. */
-export const BLEND_GRID = [0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 1];
+export const BLEND_GRID = [0, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 1];
 
 /**
  * Each listener's blend weight, tuned on their own held-out plays on their own machine: their items

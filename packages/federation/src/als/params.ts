@@ -39,6 +39,8 @@ export interface PrivateAlsParams {
   featurePrior: number;
   /** Share of the content (public tag) score in the listener's blend; tuned per listener where they have held-out plays. */
   contentBeta: number;
+  /** IDF exponent of that content score (tag profile match). */
+  contentIdfPower: number;
   seed: number;
 }
 
@@ -59,7 +61,8 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   featurePrior: 0,
   tagDims: 32,
   tagWeight: 1,
-  contentBeta: 0.5,
+  contentBeta: 0.8,
+  contentIdfPower: 1,
   seed: 1,
 };
 

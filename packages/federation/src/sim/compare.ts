@@ -47,9 +47,10 @@ export async function compareWithCentral(
   features: ItemFeatures,
   userBlend: Float32Array,
   defaultBlend: number,
+  contentIdfPower: number,
   central?: Metrics,
 ): Promise<Comparison> {
-  const content = features.indices.length > 0 ? buildContentIndex(features, 3) : undefined;
+  const content = features.indices.length > 0 ? buildContentIndex(features, contentIdfPower) : undefined;
   const n = train.itemIds.length;
   const federatedFactors = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, () => 0), train, test));
   const listeners = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, (u) => userBlend[u]!), train, test));

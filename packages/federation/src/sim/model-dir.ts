@@ -29,7 +29,7 @@ export function writeModelDir(
       // The content part reads the public features; there is no feature table (the tail is in itemFactors).
       featureSlots: m.features.slots,
       features: m.features,
-      params: { ...HYBRID_DEFAULTS, factors: k, lambda: m.als.lambda, lambdaPerObs: 0, contentBeta: m.als.contentBeta, contentIdfPower: 3 },
+      params: { ...HYBRID_DEFAULTS, factors: k, lambda: m.als.lambda, lambdaPerObs: 0, contentBeta: m.als.contentBeta, contentIdfPower: m.als.contentIdfPower },
     },
     history: m.history,
     ...(m.userBlend ? { userBlend: m.userBlend } : {}),

@@ -130,7 +130,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     // Each listener's vector from their own history only, as their machine computes it.
     const userFactors = listenerVectors(table, k, history, params.als);
     // And each listener's blend weight, tuned on their own held-out plays.
-    const content = features.indices.length > 0 ? buildContentIndex(features, 3) : undefined;
+    const content = features.indices.length > 0 ? buildContentIndex(features, params.als.contentIdfPower) : undefined;
     const userBlend = tuneBlend(table, k, history, content, params.als);
     await mkdir(dirname(o.out), { recursive: true });
     writeModelDir(o.out, { itemIds, table, k, userFactors, userBlend, history, features, als: params.als, version: final.published, epsilon: params.epsilon });
@@ -139,7 +139,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     if (test.size > 0) {
       progress({ unit: 'models', done: 0, total: 1, message: 'scoring against the central hybrid and the listener alone' });
       const testRows = train.map((u) => ({ user: u.user, items: [...(test.get(u.user) ?? [])], counts: [...(test.get(u.user) ?? [])].map(() => 1) }));
-      comparison = await compareWithCentral(table, k, userFactors, history, toInteractions(testRows, itemIds), features, userBlend, params.als.contentBeta);
+      comparison = await compareWithCentral(table, k, userFactors, history, toInteractions(testRows, itemIds), features, userBlend, params.als.contentBeta, params.als.contentIdfPower);
     }
     return {
       nodes: nNodes,

@@ -12,6 +12,7 @@ import { recommendPersonal, type RecommendedTrack } from '../personal/recommend.
 import { trainPersonal } from '../personal/train.js';
 import { writeRecommendations } from '../personal/write-out.js';
 import { ensurePrivateDir } from '../store/private-dir.js';
+import { runDemoFederation } from './federation.js';
 import { withStore } from '../store/store.js';
 
 export interface DemoStep {
@@ -29,6 +30,8 @@ export interface DemoResult {
   plays: number;
   tracks: number;
   recommendations: RecommendedTrack[];
+  /** Picks after joining the demo's federation, pulling its model and recommending again. */
+  federated: { listeners: number; epsilon: number; epsilonVsHub: number; weight: number | null; picks: RecommendedTrack[] };
   files: string[];
 }
 
@@ -122,8 +125,15 @@ GROUP BY 1 ORDER BY plays DESC LIMIT 5`);
   const banned = first.tracks[0]!;
   await time('feedback', async () => recordFeedback({ store, track: banned.track_id, kind: 'ban' }),
     (f) => `banned "${f.title}": vector updated in ${f.updateMs} ms without retraining`);
-  const picks = await time('recommend again', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7, stateDir }),
+  await time('recommend again', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7, stateDir }),
     (r) => `${r.tracks.some((t) => t.track_id === banned.track_id) ? 'STILL has' : 'no longer has'} the banned track`);
+  const fed = await time('federation', () => runDemoFederation(dir),
+    (f) => `${f.listeners} listeners (you and ${f.listeners - 1} made-up ones) over ${f.rounds} rounds on a loopback hub; you spent epsilon ${f.epsilon.toFixed(2)} (against the hub itself ${f.epsilonVsHub.toFixed(0)}: no secure aggregation yet)`);
+  const withFed = await time('recommend with the federation', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7, stateDir: fed.stateDir }),
+    (r) => {
+      const from = r.tracks.filter((t) => t.source === 'federation');
+      return `${from.length} of ${r.tracks.length} picks from listeners with your taste (blend weight ${r.federation?.weight ?? '-'})${from[0] ? `, e.g. ${from[0].artist ?? '?'} - ${from[0].title}: ${from[0].reason}` : ''}`;
+    });
   const files = await time('write playlists', async () => {
     const out: string[] = [];
     for (const ext of ['m3u8', 'xspf', 'jspf', 'csv']) {
@@ -133,5 +143,6 @@ GROUP BY 1 ORDER BY plays DESC LIMIT 5`);
     }
     return out;
   }, (f) => f.map((x) => x.slice(dir.length + 1)).join(', '));
-  return { dataDir: dir, kept, steps, ...summary, recommendations: picks.tracks, files };
+  const federated = { listeners: fed.listeners, epsilon: fed.epsilon, epsilonVsHub: fed.epsilonVsHub, weight: withFed.federation?.weight ?? null, picks: withFed.tracks.filter((t) => t.source === 'federation') };
+  return { dataDir: dir, kept, steps, ...summary, recommendations: withFed.tracks, federated, files };
 }

@@ -14,7 +14,7 @@ export async function installGlobalModel(dir: string, items: Array<{ key: string
   const params = defaultParams({ vocabVersion: v.version, vocabSize: items.length, minContributors: 1, als: { dim, sharedItems: items.length } });
   const config: NodeConfig = { hub: 'http://127.0.0.1:9', hubPublicKey: 'test', vocabVersion: v.version, budget: 8, delta: 1e-5, ledger: [], params };
   const table = Float32Array.from(items.flatMap((i) => i.factors));
-  const header: ModelHeader = { version, scheme: 'private-als-1', vocabVersion: v.version, vocabSize: items.length, dim, shared: items.length, stage: 'factors', accepted: 5, fullTable: true };
+  const header: ModelHeader = { version, scheme: 'private-als-1', vocabVersion: v.version, vocabSize: items.length, dim, shared: items.length, stage: 'factors', accepted: 5, fullTable: true, tableDim: dim };
   const body = encodeModel(header, { shared: Int32Array.from(items, (_, i) => i), counts: new Float32Array(items.length).fill(5), sharedTable: table, table });
   await mkdir(join(dir, 'global'), { recursive: true });
   await writeFile(join(dir, 'node.json'), JSON.stringify(config, null, 2));

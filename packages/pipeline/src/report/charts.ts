@@ -93,7 +93,7 @@ function tops(a: ListeningAggregates): Section {
 }
 
 function heatmap(a: ListeningAggregates): Section {
-  const rows: Rows = a.heatmap.map((r) => ({ ...r, day: WEEKDAYS[Number(r.weekday) - 1] ?? String(r.weekday) }));
+  const rows: Rows = a.heatmap.map((r) => ({ day: WEEKDAYS[Number(r.weekday) - 1] ?? String(r.weekday), hour: r.hour ?? null, plays: r.plays ?? null }));
   const peak = [...rows].sort((x, y) => Number(y.plays) - Number(x.plays))[0];
   return {
     id: 'when', title: 'When you listen',

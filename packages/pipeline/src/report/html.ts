@@ -29,8 +29,12 @@ function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function cell(v: unknown): string {
-  return typeof v === 'number' ? `<td class="num">${esc(v.toLocaleString('en-US'))}</td>` : `<td>${esc(v)}</td>`;
+// Years and positions are labels, not amounts: no thousands separator.
+const LABELS = new Set(['year', 'position', 'weekday', 'hour']);
+
+function cell(col: string, v: unknown): string {
+  if (typeof v !== 'number') return `<td>${esc(v)}</td>`;
+  return `<td class="num">${esc(LABELS.has(col) ? String(v) : v.toLocaleString('en-US'))}</td>`;
 }
 
 function table(id: string, caption: string, rows: Rows): string {
@@ -38,7 +42,7 @@ function table(id: string, caption: string, rows: Rows): string {
   const cols = Object.keys(rows[0]!);
   return `<div class="table" tabindex="0"><table id="t-${esc(id)}"><caption>${esc(caption)}</caption>
 <thead><tr>${cols.map((c) => `<th scope="col">${esc(c.replace(/_/g, ' '))}</th>`).join('')}</tr></thead>
-<tbody>${rows.map((r) => `<tr>${cols.map((c) => cell(r[c])).join('')}</tr>`).join('\n')}</tbody></table></div>`;
+<tbody>${rows.map((r) => `<tr>${cols.map((c) => cell(c, r[c])).join('')}</tr>`).join('\n')}</tbody></table></div>`;
 }
 
 function chartBlock(c: Chart): string {

@@ -51,8 +51,10 @@ export const RENDER_SCRIPT = `
       views.push(view);
       return view.runAsync();
     });
-    Promise.all(runs).then(function () { document.body.setAttribute('data-rendered', String(runs.length)); },
-      function (e) { console.error('chart failed: ' + e); });
+    Promise.all(runs).then(function () {
+      document.body.setAttribute('data-rendered-ms', String(Math.round(performance.now())));
+      document.body.setAttribute('data-rendered', String(runs.length));
+    }, function (e) { console.error('chart failed: ' + e); });
   }
   draw();
   media.addEventListener('change', draw);

@@ -19,7 +19,7 @@ export interface FilePushSummary {
 }
 
 /** Writes a file whole or not at all: to a temporary name first, then renamed into place. */
-function writeAtomic(path: string, text: string): void {
+export function writeAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text, 'utf8');

@@ -81,3 +81,21 @@ export function runCli(args: string[], env: Record<string, string>, kill?: numbe
     });
   });
 }
+
+/**
+ * Fills a store with `n` synthetic music plays over eight years (20,000 tracks by 2,000 artists,
+ * some skipped, short or incognito) straight in SQL: a big history in seconds, for the report's
+ * size and speed checks.
+ */
+export async function syntheticHistory(store: Store, n: number): Promise<void> {
+  await store.run(`INSERT INTO artists SELECT 'a' || i, 'Artist ' || i, 'artist ' || i, NULL, NULL, NULL FROM range(2000) r(i)`);
+  await store.run(`INSERT INTO tracks (track_id, kind, title, artist_name, album_name, duration_ms, artist_id)
+    SELECT 't' || i, 'track', 'Song ' || i, 'Artist ' || (i % 2000), 'Album ' || (i % 5000), 200000, 'a' || (i % 2000) FROM range(20000) r(i)`);
+  await store.run(`INSERT INTO artist_tags SELECT 'a' || i, ['rock', 'jazz', 'pop', 'folk', 'house', 'soul'][1 + i % 6], 1, 'lastfm' FROM range(2000) r(i)`);
+  // Skewed track choice (i*i mod a prime) so that tops are not all ties; one play every ~4 minutes.
+  await store.run(`INSERT INTO plays (played_at, track_id, kind, ms_played, source, skipped, reason_end, incognito)
+    SELECT TIMESTAMP '2018-01-01' + to_seconds(i * 250 + (i * 7919) % 97), 't' || ((i * i) % 19997 % 20000 * (1 + i % 3) % 20000), 'track',
+      CASE WHEN i % 11 = 0 THEN 12000 ELSE 150000 + i % 90000 END, CASE WHEN i % 5 = 0 THEN 'lastfm' ELSE 'spotify' END,
+      i % 11 = 0, CASE WHEN i % 11 = 0 THEN 'fwdbtn' ELSE 'trackdone' END, i % 97 = 0
+    FROM range($1::BIGINT) r(i)`, [n]);
+}

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withStore } from '../store/store.js';
+import { demoDataDir } from '../test/helpers.js';
+import { listeningAggregates } from './aggregates.js';
+
+describe('listening aggregates over the demo listener', () => {
+  let demo: Awaited<ReturnType<typeof demoDataDir>>;
+  beforeAll(async () => { demo = await demoDataDir(); });
+  afterAll(() => demo.cleanup());
+
+  it('totals, top artist and per-month plays equal plain SQL over the same store', async () => {
+    await withStore({ dataDir: demo.dir }, async (store) => {
+      const a = await listeningAggregates(store);
+      const plays = Number(await store.scalar("SELECT count(*) FROM plays WHERE kind = 'track'"));
+      expect(plays).toBeGreaterThan(100);
+      expect(a.totals.plays).toBe(plays);
+      const top = (await store.one<{ artist: string; n: number }>(
+        "SELECT t.artist_name AS artist, count(*)::BIGINT AS n FROM plays p JOIN tracks t USING (track_id) WHERE p.kind = 'track' GROUP BY 1 ORDER BY n DESC, sum(p.ms_played) DESC LIMIT 1"))!;
+      expect(a.top.artists.byPlays[0]).toMatchObject({ artist: top.artist, plays: top.n });
+      expect(a.perMonth.reduce((s, r) => s + Number(r.plays), 0)).toBe(plays);
+      expect(a.heatmap.reduce((s, r) => s + Number(r.plays), 0)).toBe(plays);
+      expect(a.discovery.reduce((s, r) => s + Number(r.new_artists), 0)).toBe(a.totals.artists);
+      expect(a.sources.reduce((s, r) => s + Number(r.plays), 0)).toBe(Number(await store.scalar('SELECT count(*) FROM plays')));
+      expect(a.sessions.length).toBeGreaterThan(0);
+      expect(a.imports).toHaveLength(1);
+    });
+  });
+
+  it('--year narrows every section to that year', async () => {
+    await withStore({ dataDir: demo.dir }, async (store) => {
+      const year = Number(await store.scalar("SELECT year(max(played_at)) FROM plays WHERE kind = 'track'"));
+      const a = await listeningAggregates(store, year);
+      expect(a.totals.plays).toBe(Number(await store.scalar("SELECT count(*) FROM plays WHERE kind = 'track' AND year(played_at) = $1", [year])));
+      expect(a.perMonth.every((r) => String(r.month).startsWith(`${year}-`))).toBe(true);
+      expect(a.topByYear.every((r) => r.year === year)).toBe(true);
+    });
+  });
+
+  it('an empty store gives zero totals and empty sections', async () => {
+    await withStore({ dataDir: ':memory:' }, async (store) => {
+      const a = await listeningAggregates(store);
+      expect(a.totals).toMatchObject({ plays: 0, hours: 0, first: null });
+      expect(a.perWeek).toEqual([]);
+      expect(a.top.artists.byPlays).toEqual([]);
+    });
+  });
+});

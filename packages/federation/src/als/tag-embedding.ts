@@ -18,7 +18,7 @@ export function tagEmbedding(features: ItemFeatures, r: number, seed = 1): Float
   const omega = new Float64Array(c.slots * l);
   for (let i = 0; i < omega.length; i++) omega[i] = rng.normal();
   // Y = A Ω (n x l), then two power iterations (A Aᵀ) Y for a sharper spectrum.
-  let y = new Float64Array(n * l);
+  const y = new Float64Array(n * l);
   const times = (x: Float64Array, out: Float64Array) => {
     out.fill(0);
     for (let i = 0; i < n; i++)

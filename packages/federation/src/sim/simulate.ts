@@ -19,6 +19,7 @@ import { readItemFeatures, toInteractions } from './dataset.js';
 import { spawnHub } from './hub-process.js';
 import { readInteractions, splitUsers } from './interactions.js';
 import { writeModelDir, writeSplit } from './model-dir.js';
+import { pool } from './pool.js';
 
 /** Options of a simulated federation over one interactions file. */
 export interface SimulateOptions {
@@ -54,13 +55,6 @@ export interface SimulateResult {
   aggregationMsPerRound: number[];
   seconds: number;
   out: string;
-}
-
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
 }
 
 /**

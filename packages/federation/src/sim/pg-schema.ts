@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** A fresh schema on a PostgreSQL server and a URL whose connections use it, so benchmark runs never see each other's tables. */
+export async function freshPgSchema(url: string): Promise<{ schema: string; url: string }> {
+  const schema = `fed_${randomBytes(6).toString('hex')}`;
+  await withClient(url, (c) => c.query(`CREATE SCHEMA ${schema}`));
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return { schema, url: u.toString() };
+}
+
+/** Drops a schema made by freshPgSchema with everything in it. */
+export async function dropPgSchema(url: string, schema: string): Promise<void> {
+  if (!/^fed_[0-9a-f]{12}$/.test(schema)) throw new RangeError(`${schema} is not a schema made by freshPgSchema`);
+  await withClient(url, (c) => c.query(`DROP SCHEMA ${schema} CASCADE`));
+}
+
+async function withClient(url: string, fn: (c: pg.Client) => Promise<unknown>): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await fn(c);
+  } finally {
+    await c.end();
+  }
+}

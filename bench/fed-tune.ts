@@ -15,7 +15,7 @@ import {
 } from '../packages/model/src/index.js';
 import { PRIVATE_ALS_DEFAULTS, type PrivateAlsParams } from '../packages/federation/src/als/params.js';
 import { trainPrivateAls } from '../packages/federation/src/als/train.js';
-import { blendedScorer, listenerVectors } from '../packages/federation/src/als/serve.js';
+import { blendedScorer, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
 import { tuneBlend } from '../packages/federation/src/als/blend.js';
 import type { Listens } from '../packages/federation/src/als/node-step.js';
 
@@ -47,13 +47,14 @@ for (const o of runs) {
   const content = buildContentIndex(ds.features, p.contentIdfPower);
   const m = trainPrivateAls(nodes, nItems, ds.features, p, eps);
   const users = listenerVectors(m.table, m.tableDim, train, p);
+  const prior = { z: popularityPrior(m.shared, m.counts, nItems), weight: p.popularityBoost };
   const res: string[] = [];
   for (const beta of (process.env.BETAS ?? `0,${p.contentBeta}`).split(',').map(Number)) {
-    res.push(`${beta}:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, () => beta))).toFixed(4)}`);
+    res.push(`${beta}:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, () => beta, prior))).toFixed(4)}`);
   }
   if (process.env.PERUSER) {
     const betas = tuneBlend(m.table, m.tableDim, train, content, p);
-    res.push(`per-listener:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, (u) => betas[u]!))).toFixed(4)}`);
+    res.push(`per-listener:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, (u) => betas[u]!, prior))).toFixed(4)}`);
   }
   console.log(`validation, epsilon ${eps}, ${JSON.stringify(o)}: NDCG@10 by blend weight ${res.join(' ')} (round noise multiplier ${m.noise.roundNoise.toFixed(2)}, ${secs(t0)})`);
 }

@@ -23,7 +23,7 @@ import {
 } from '../packages/model/src/index.js';
 import { PRIVATE_ALS_DEFAULTS as P } from '../packages/federation/src/als/params.js';
 import { trainPrivateAls } from '../packages/federation/src/als/train.js';
-import { blendedScorer, listenerVectors } from '../packages/federation/src/als/serve.js';
+import { blendedScorer, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
 import type { Listens } from '../packages/federation/src/als/node-step.js';
 import { compareWithCentral } from '../packages/federation/src/sim/compare.js';
 import { drawPopulation, fitPopulation, popularityProfile, type PopularityProfile } from '../packages/federation/src/sim/population.js';
@@ -65,11 +65,12 @@ function sampleTest(test: Interactions, n: number, seed: number): Interactions {
 }
 
 /** NDCG@10 of what listeners get from private ALS at ε: the shared table, their own vector, their content blend. */
-async function listenersGet(nodes: Listens[], train: Interactions, test: Interactions, features: ItemFeatures, content: ContentIndex, eps: number): Promise<{ ndcg: number; table: Float32Array; k: number; users: Float32Array }> {
+async function listenersGet(nodes: Listens[], train: Interactions, test: Interactions, features: ItemFeatures, content: ContentIndex, eps: number): Promise<{ ndcg: number; table: Float32Array; k: number; users: Float32Array; prior: { z: Float32Array; weight: number } }> {
   const m = trainPrivateAls(nodes, train.itemIds.length, features, P, eps);
   const users = listenerVectors(m.table, m.tableDim, train, P);
-  const r = await evaluateScorer(blendedScorer(m.table, m.tableDim, users, train, content, () => P.contentBeta), train, test);
-  return { ndcg: r.ndcg, table: m.table, k: m.tableDim, users };
+  const prior = { z: popularityPrior(m.shared, m.counts, train.itemIds.length), weight: P.popularityBoost };
+  const r = await evaluateScorer(blendedScorer(m.table, m.tableDim, users, train, content, () => P.contentBeta, prior), train, test);
+  return { ndcg: r.ndcg, table: m.table, k: m.tableDim, users, prior };
 }
 
 /** Everyone at the default blend weight here (per-listener tuning is in `simulate`; it changed NDCG by under 1 %). */
@@ -89,7 +90,7 @@ for (const seed of [42, 1, 7]) {
   const fed = new Map<number, number>();
   for (const eps of EPS.filter((e) => e !== 8)) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, content, eps)).ndcg);
   const e8 = await listenersGet(nodes, train, test, ds.features, content, 8);
-  const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length), P.contentBeta, P.contentIdfPower);
+  const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length), P.contentBeta, P.contentIdfPower, e8.prior);
   fed.set(8, c.listeners.ndcg);
   const ials = await factorScorer(await trainIals(train, { seed: 42 }));
   const ialsNdcg = (await evaluateScorer(ials, train, test)).ndcg;
@@ -126,7 +127,7 @@ for (const n of sizes) {
   const fed = new Map<number, number>();
   for (const eps of [1, 4]) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, content, eps)).ndcg);
   const e8 = await listenersGet(nodes, train, test, ds.features, content, 8);
-  const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length), P.contentBeta, P.contentIdfPower);
+  const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length), P.contentBeta, P.contentIdfPower, e8.prior);
   const r = [1, 4].map((e) => fed.get(e)!);
   console.log(`${n} | ${c.central.users} | ${f4(c.central.ndcg)} | ${f4(c.alone.ndcg)} | ${f4(c.popularity.ndcg)} | ${r.map(f4).join(' | ')} | ${f4(c.listeners.ndcg)} | ${r.map((x) => (x / c.central.ndcg).toFixed(3)).join(' | ')} | ${c.vsCentral.toFixed(3)} | ${c.vsAlone.toFixed(3)} | ${secs(t)}`);
 }

@@ -96,7 +96,7 @@ export function paramProblems(p: FederationParams): string[] {
   int('als.rounds', a.rounds, 100);
   int('als.sharedItems', a.sharedItems, 1 << 20);
   int('als.itemsPerNode', a.itemsPerNode, 10_000);
-  for (const k of ['alpha', 'maxConfidence', 'clip', 'lambda', 'lambdaItem', 'popularityPenalty', 'featureLambda', 'featurePrior', 'tagDims', 'tagWeight'] as const) num(`als.${k}`, a[k], 0, 1e6);
+  for (const k of ['alpha', 'maxConfidence', 'clip', 'lambda', 'lambdaItem', 'popularityPenalty', 'featureLambda', 'featurePrior', 'tagDims', 'tagWeight', 'popularityBoost'] as const) num(`als.${k}`, a[k], 0, 1e6);
   num('als.countShare', a.countShare, 0.001, 0.999);
   num('als.contentBeta', a.contentBeta, 0, 1);
   num('als.contentIdfPower', a.contentIdfPower, 0, 10);

@@ -41,6 +41,8 @@ export interface PrivateAlsParams {
   contentBeta: number;
   /** IDF exponent of that content score (tag profile match). */
   contentIdfPower: number;
+  /** Weight of the public popularity (the released counts) added to a listener's blended scores. */
+  popularityBoost: number;
   seed: number;
 }
 
@@ -63,6 +65,7 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   tagWeight: 1,
   contentBeta: 0.8,
   contentIdfPower: 1,
+  popularityBoost: 0.5,
   seed: 1,
 };
 

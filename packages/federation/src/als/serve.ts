@@ -1,4 +1,4 @@
-import { blendScores, contentProfile, contentScores, type BatchScorer, type ContentIndex, type Interactions } from '@mixtape/model';
+import { addPrior, blendScores, contentProfile, contentScores, type BatchScorer, type ContentIndex, type Interactions } from '@mixtape/model';
 import { confidences, gram, solveUser } from './node-step.js';
 import type { PrivateAlsParams } from './params.js';
 
@@ -22,8 +22,36 @@ export function listenerVectors(table: Float32Array, k: number, history: Interac
   return out;
 }
 
-/** Scores (factor part blended with content part at weight beta per user) for evaluation and serving. */
-export function blendedScorer(table: Float32Array, k: number, users: Float32Array, history: Interactions, content: ContentIndex | undefined, beta: (u: number) => number): BatchScorer {
+/**
+ * The public popularity prior of a vocabulary: log(1 + released noisy count) for the shared items,
+ * 0 for the rest, z-scored over the vocabulary. Released counts only: no privacy cost.
+ */
+export function popularityPrior(shared: Int32Array, counts: Float32Array, vocabSize: number): Float32Array {
+  const p = new Float32Array(vocabSize);
+  shared.forEach((i, r) => (p[i] = Math.log1p(Math.max(0, counts[r]!))));
+  let m = 0;
+  for (const v of p) m += v;
+  m /= vocabSize;
+  let s = 0;
+  for (const v of p) s += (v - m) ** 2;
+  s = Math.sqrt(s / vocabSize) || 1;
+  for (let i = 0; i < vocabSize; i++) p[i] = (p[i]! - m) / s;
+  return p;
+}
+
+/**
+ * Scores (factor part blended with content part at weight beta per user, then the popularity prior
+ * when given) for evaluation; the model package's Recommender serves the same sum.
+ */
+export function blendedScorer(
+  table: Float32Array,
+  k: number,
+  users: Float32Array,
+  history: Interactions,
+  content: ContentIndex | undefined,
+  beta: (u: number) => number,
+  prior?: { z: Float32Array; weight: number },
+): BatchScorer {
   const n = table.length / k;
   return (batch: Int32Array) => {
     const out = new Float32Array(batch.length * n);
@@ -36,11 +64,13 @@ export function blendedScorer(table: Float32Array, k: number, users: Float32Arra
         out[o + i] = s;
       }
       const b = beta(u);
-      if (!content || b <= 0) return;
-      const profile = contentProfile(content, history.indices.subarray(history.indptr[u]!, history.indptr[u + 1]!));
-      contentScores(content, profile, cs, 0);
-      if (b >= 1) out.set(cs, o);
-      else blendScores(out, cs, b, o, n);
+      if (content && b > 0) {
+        const profile = contentProfile(content, history.indices.subarray(history.indptr[u]!, history.indptr[u + 1]!));
+        contentScores(content, profile, cs, 0);
+        if (b >= 1) out.set(cs, o);
+        else blendScores(out, cs, Math.min(0.999, b), o, n);
+      }
+      if (prior) addPrior(out, prior.z, prior.weight, o, n);
     });
     return out;
   };

@@ -15,7 +15,7 @@ import { blendedScorer } from '../als/serve.js';
 export interface Comparison {
   /** The federated factors alone (the user solved locally, no content blend). */
   federatedFactors: Metrics;
-  /** What listeners get: federated factors blended with their own content score at their own tuned weight. */
+  /** What listeners get: federated factors blended with their own content score at their own tuned weight, plus the public popularity prior. */
   listeners: Metrics;
   /** The same with every listener at the default weight (tuned on a validation split). */
   listenersDefaultBlend: Metrics;
@@ -48,13 +48,14 @@ export async function compareWithCentral(
   userBlend: Float32Array,
   defaultBlend: number,
   contentIdfPower: number,
+  prior?: { z: Float32Array; weight: number },
   central?: Metrics,
 ): Promise<Comparison> {
   const content = features.indices.length > 0 ? buildContentIndex(features, contentIdfPower) : undefined;
   const n = train.itemIds.length;
   const federatedFactors = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, () => 0), train, test));
-  const listeners = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, (u) => userBlend[u]!), train, test));
-  const listenersDefaultBlend = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, () => defaultBlend), train, test));
+  const listeners = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, (u) => userBlend[u]!, prior), train, test));
+  const listenersDefaultBlend = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, () => defaultBlend, prior), train, test));
   const popularity = await strip(evaluateScorer(popularityScorer(train), train, test));
   const aloneContent = features.indices.length > 0 ? buildContentIndex(features, 0) : undefined;
   const alone = aloneContent ? await strip(evaluateScorer(blendedScorer(new Float32Array(n), 1, new Float32Array(train.userIds.length), train, aloneContent, () => 1), train, test)) : popularity;

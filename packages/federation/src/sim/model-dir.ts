@@ -14,7 +14,7 @@ import type { UserRows } from './interactions.js';
  */
 export function writeModelDir(
   dir: string,
-  m: { itemIds: string[]; table: Float32Array; k: number; userFactors: Float32Array; userBlend?: Float32Array; history: Interactions; features: ItemFeatures; als: PrivateAlsParams; version: PublishedModel; epsilon: number },
+  m: { itemIds: string[]; table: Float32Array; k: number; userFactors: Float32Array; userBlend?: Float32Array; itemPopularity?: Float32Array; history: Interactions; features: ItemFeatures; als: PrivateAlsParams; version: PublishedModel; epsilon: number },
 ): Manifest {
   const k = m.k;
   return saveModel(dir, {
@@ -29,10 +29,11 @@ export function writeModelDir(
       // The content part reads the public features; there is no feature table (the tail is in itemFactors).
       featureSlots: m.features.slots,
       features: m.features,
-      params: { ...HYBRID_DEFAULTS, factors: k, lambda: m.als.lambda, lambdaPerObs: 0, contentBeta: m.als.contentBeta, contentIdfPower: m.als.contentIdfPower },
+      params: { ...HYBRID_DEFAULTS, factors: k, lambda: m.als.lambda, lambdaPerObs: 0, contentBeta: m.als.contentBeta, contentIdfPower: m.als.contentIdfPower, popularityBoost: m.itemPopularity ? m.als.popularityBoost : 0 },
     },
     history: m.history,
     ...(m.userBlend ? { userBlend: m.userBlend } : {}),
+    ...(m.itemPopularity ? { itemPopularity: m.itemPopularity } : {}),
     extra: { federation: { version: m.version.header.version, sha256: m.version.sha256, vocabVersion: m.version.header.vocabVersion, shared: m.version.header.shared, epsilon: m.epsilon, als: m.als } },
   });
 }

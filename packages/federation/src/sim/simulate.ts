@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { noProgress, type ProgressFn } from '@mixtape/core';
 import { emptyFeatures, type ItemFeatures } from '@mixtape/model';
 import { Accountant, type PrivacyReport } from '../accountant.js';
-import { listenerVectors } from '../als/serve.js';
+import { listenerVectors, popularityPrior } from '../als/serve.js';
 import { tuneBlend } from '../als/blend.js';
 import { buildContentIndex } from '@mixtape/model';
 import type { Listens } from '../als/node-step.js';
@@ -126,14 +126,16 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     // And each listener's blend weight, tuned on their own held-out plays.
     const content = features.indices.length > 0 ? buildContentIndex(features, params.als.contentIdfPower) : undefined;
     const userBlend = tuneBlend(table, k, history, content, params.als);
+    const itemPopularity = popularityPrior(final.shared, final.counts, itemIds.length);
+    const prior = { z: itemPopularity, weight: params.als.popularityBoost };
     await mkdir(dirname(o.out), { recursive: true });
-    writeModelDir(o.out, { itemIds, table, k, userFactors, userBlend, history, features, als: params.als, version: final.published, epsilon: params.epsilon });
+    writeModelDir(o.out, { itemIds, table, k, userFactors, userBlend, itemPopularity, history, features, als: params.als, version: final.published, epsilon: params.epsilon });
     await writeSplit(o.out, train, test);
     let comparison: Comparison | undefined;
     if (test.size > 0) {
       progress({ unit: 'models', done: 0, total: 1, message: 'scoring against the central hybrid and the listener alone' });
       const testRows = train.map((u) => ({ user: u.user, items: [...(test.get(u.user) ?? [])], counts: [...(test.get(u.user) ?? [])].map(() => 1) }));
-      comparison = await compareWithCentral(table, k, userFactors, history, toInteractions(testRows, itemIds), features, userBlend, params.als.contentBeta, params.als.contentIdfPower);
+      comparison = await compareWithCentral(table, k, userFactors, history, toInteractions(testRows, itemIds), features, userBlend, params.als.contentBeta, params.als.contentIdfPower, prior);
     }
     return {
       nodes: nNodes,

@@ -34,6 +34,8 @@ export interface ModelArtifact {
   history: Interactions;
   /** Each user's own share of the content score (a federated model's listeners tune theirs). */
   userBlend?: Float32Array;
+  /** A public prior per item (z-scored), added at params.popularityBoost to served scores. */
+  itemPopularity?: Float32Array;
   extra?: Record<string, unknown>;
 }
 
@@ -68,6 +70,7 @@ export function saveModel(dir: string, a: ModelArtifact, options: { dtype?: 'flo
   put('history-indices.i32', a.history.indices);
   put('history-values.f32', a.history.values);
   if (a.userBlend) put('user-blend.f32', a.userBlend);
+  if (a.itemPopularity) put('item-popularity.f32', a.itemPopularity);
   writeFileSync(join(tmp, 'users.json'), JSON.stringify(m.userIds));
   writeFileSync(join(tmp, 'items.json'), JSON.stringify(m.itemIds));
   const manifest: Manifest = {
@@ -161,5 +164,6 @@ export function loadModel(dir: string): ModelArtifact & { manifest: Manifest } {
     values: read('history-values.f32', Float32Array),
   };
   const userBlend = manifest.files['user-blend.f32'] ? read('user-blend.f32', Float32Array) : undefined;
-  return { manifest, model, history, ...(userBlend ? { userBlend } : {}), ...(int8 ? { int8 } : {}), ...(manifest.extra ? { extra: manifest.extra } : {}) };
+  const itemPopularity = manifest.files['item-popularity.f32'] ? read('item-popularity.f32', Float32Array) : undefined;
+  return { manifest, model, history, ...(userBlend ? { userBlend } : {}), ...(itemPopularity ? { itemPopularity } : {}), ...(int8 ? { int8 } : {}), ...(manifest.extra ? { extra: manifest.extra } : {}) };
 }

@@ -75,6 +75,17 @@ export function blendScores(factor: Float32Array, content: Float32Array, beta: n
   for (let i = 0; i < n; i++) factor[offset + i]! += g * content[i]!;
 }
 
+/**
+ * Adds a public item prior (e.g. z-scored popularity) at `weight` times the spread of the scores
+ * it is added to: final = score + weight · σ_score · prior, per listener, so the weight means the
+ * same whatever the scale of the scores.
+ */
+export function addPrior(scores: Float32Array, prior: Float32Array, weight: number, offset: number, n: number): void {
+  if (weight <= 0) return;
+  const g = weight * std(scores, offset, n);
+  for (let i = 0; i < n; i++) scores[offset + i]! += g * prior[i]!;
+}
+
 function std(a: Float32Array, offset: number, n: number): number {
   let s = 0;
   let s2 = 0;

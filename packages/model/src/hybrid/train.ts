@@ -23,6 +23,8 @@ export interface HybridOptions extends IalsOptions {
   negativeExponent?: number;
   /** Confidence relative to each user's median weight, so heavy and light listeners count alike. */
   perUserScale?: number;
+  /** Weight of a public item prior (ModelArtifact.itemPopularity) added to served scores; 0 for none. */
+  popularityBoost?: number;
 }
 
 export const HYBRID_DEFAULTS = {
@@ -39,6 +41,7 @@ export const HYBRID_DEFAULTS = {
   contentIdfPower: 3,
   negativeExponent: 0,
   perUserScale: 0.03,
+  popularityBoost: 0,
   seed: 1,
 };
 

@@ -1,6 +1,7 @@
 import { MixtapeError } from '@mixtape/core';
 import type { ModelArtifact } from '../artifact/artifact.js';
-import { blendScores, buildContentIndex, contentProfile, contentScores, type ContentIndex } from '../hybrid/content.js';
+import { addPrior, blendScores, buildContentIndex, contentProfile, contentScores, type ContentIndex } from '../hybrid/content.js';
+import { topK } from '../metrics/top-k.js';
 import type { HybridModel } from '../hybrid/model.js';
 import { FEEDBACK_EVIDENCE, foldIn, foldInContext, type Evidence, type FeedbackKind, type FoldInContext } from './fold-in.js';
 import { ItemIndex } from './item-index.js';
@@ -39,6 +40,7 @@ export class Recommender {
     readonly model: HybridModel,
     readonly history: ModelArtifact['history'],
     private readonly userBlend: Float32Array | undefined,
+    private readonly popularity: Float32Array | undefined,
     readonly index: ItemIndex,
     readonly content: ContentIndex,
     readonly dtype: 'float32' | 'int8',
@@ -53,7 +55,7 @@ export class Recommender {
     const dtype = options.dtype ?? (a.int8 ? 'int8' : 'float32');
     const table = dtype === 'int8' ? a.int8 ?? quantizeRows(m.itemFactors, m.itemIds.length, m.k) : m.itemFactors;
     const index = await ItemIndex.create(table, m.itemIds.length, m.k);
-    return new Recommender(m, a.history, a.userBlend, index, buildContentIndex(m.features, m.params.contentIdfPower), dtype);
+    return new Recommender(m, a.history, a.userBlend, a.itemPopularity, index, buildContentIndex(m.features, m.params.contentIdfPower), dtype);
   }
 
   /** Dense index of an item id, or undefined. */
@@ -132,11 +134,18 @@ export class Recommender {
       contentScores(this.content, contentProfile(this.content, l.positives), cs, 0);
       blendScores(s, cs, beta, 0, s.length);
     }
+    if (this.popularity) addPrior(s, this.popularity, this.model.params.popularityBoost, 0, s.length);
     return s;
   }
 
   /** The n best items for a listener, skipping their excluded items. */
   async recommend(l: Listener, n: number): Promise<Recommendation[]> {
+    if (this.popularity && this.model.params.popularityBoost > 0) {
+      // The prior is added after the content blend, so the whole score is formed here, not on the tensor engine.
+      const s = await this.scores(l);
+      const items = topK(s, n, Int32Array.from(l.exclude).sort());
+      return Array.from(items, (i) => ({ item: this.model.itemIds[i]!, score: s[i]! }));
+    }
     const beta = Math.min(0.999, l.blend ?? this.model.params.contentBeta);
     let content: { scores: Float32Array; weight: number } | undefined;
     if (beta > 0 && l.positives.length > 0) {

@@ -195,3 +195,31 @@ describe('playlists', () => {
   });
 });
 
+
+describe('a public item prior in served scores', () => {
+  it('adds the prior after the content blend, saves and loads it, and recommends the same top items it scores', async () => {
+    const m = (await fitted).model;
+    const n = m.itemIds.length;
+    // A prior that strongly favours the last 30 items.
+    const prior = Float32Array.from({ length: n }, (_, i) => (i >= n - 30 ? 3 : -0.3));
+    const out = join(dir, 'with-prior');
+    saveModel(out, { model: { ...m, params: { ...m.params, popularityBoost: 2 } }, history: train, itemPopularity: prior });
+    const loaded = loadModel(out);
+    expect(loaded.itemPopularity).toEqual(prior);
+    const rec = await Recommender.create(loaded);
+    const plain = await Recommender.create({ model: m, history: train });
+    try {
+      const user = m.userIds[3]!;
+      const l = rec.listener(user, { excludeSeen: true });
+      const with_ = await rec.scores(l);
+      const without = await plain.scores(plain.listener(user));
+      const top = await rec.recommend(l, 10);
+      expect(top.map((t) => t.item)).toEqual(Array.from(topK(with_, 10, Int32Array.from(l.exclude).sort()), (i) => m.itemIds[i]!));
+      expect(top.filter((t) => m.itemIds.indexOf(t.item) >= n - 30).length).toBeGreaterThan(5);
+      expect(with_[n - 1]! - without[n - 1]!).toBeGreaterThan(0);
+    } finally {
+      rec.dispose();
+      plain.dispose();
+    }
+  });
+});

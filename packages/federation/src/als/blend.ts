@@ -1,4 +1,4 @@
-import { blendScores, contentProfile, contentScores, ndcgAtK, Rng, topK, type ContentIndex, type Interactions } from '@mixtape/model';
+import { addPrior, blendScores, contentProfile, contentScores, ndcgAtK, Rng, topK, type ContentIndex, type Interactions } from '@mixtape/model';
 import { confidences, gram, solveUser } from './node-step.js';
 import type { PrivateAlsParams } from './params.js';
 
@@ -18,7 +18,7 @@ export function tuneBlend(
   history: Interactions,
   content: ContentIndex | undefined,
   p: Pick<PrivateAlsParams, 'alpha' | 'maxConfidence' | 'lambda' | 'contentBeta'>,
-  options: { minItems?: number; seed?: number; grid?: number[]; folds?: number; margin?: number } = {},
+  options: { minItems?: number; seed?: number; grid?: number[]; folds?: number; margin?: number; prior?: { z: Float32Array; weight: number } } = {},
 ): Float32Array {
   const grid = options.grid ?? BLEND_GRID;
   const minItems = options.minItems ?? 30;
@@ -59,6 +59,7 @@ export function tuneBlend(
           mixed.set(factor);
           blendScores(mixed, cs, beta, 0, n);
         }
+        if (options.prior) addPrior(mixed, options.prior.z, options.prior.weight, 0, n);
         sum[b]! += ndcgAtK(topK(mixed, 10, seen, 0, n), held, 10) / folds;
       });
     }

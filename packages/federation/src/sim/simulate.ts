@@ -125,9 +125,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     const userFactors = listenerVectors(table, k, history, params.als);
     // And each listener's blend weight, tuned on their own held-out plays.
     const content = features.indices.length > 0 ? buildContentIndex(features, params.als.contentIdfPower) : undefined;
-    const userBlend = tuneBlend(table, k, history, content, params.als);
     const itemPopularity = popularityPrior(final.shared, final.counts, itemIds.length);
     const prior = { z: itemPopularity, weight: params.als.popularityBoost };
+    const userBlend = tuneBlend(table, k, history, content, params.als, { prior });
     await mkdir(dirname(o.out), { recursive: true });
     writeModelDir(o.out, { itemIds, table, k, userFactors, userBlend, itemPopularity, history, features, als: params.als, version: final.published, epsilon: params.epsilon });
     await writeSplit(o.out, train, test);

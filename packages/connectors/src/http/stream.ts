@@ -8,6 +8,8 @@ export interface StreamPage<R, C> {
   /** Stable key of this page within its stream (offset, cursor, URL): raw pages are kept under it. */
   key: string;
   url?: string;
+  /** Index of the page's first record in the stream, where the paginator counts by offset. */
+  offset?: number;
   next: C | undefined;
   total?: number;
   /** A per-stream status worth reporting (e.g. 'forbidden' for a playlist the user cannot read). */

@@ -1,6 +1,5 @@
 import type { HttpClient } from '../http/client.js';
-import { cursorPages, offsetPages } from '../http/paging.js';
-import type { Stream, StreamPage } from '../http/stream.js';
+import { declareStream, type DeclaredStream, type Paginator } from '../http/declare.js';
 
 type Json = Record<string, unknown>;
 interface Paging {
@@ -14,60 +13,53 @@ export interface OffsetCheckpoint {
   offset: number;
 }
 
+/** Cursor checkpoint for followed artists. */
+export interface CursorCheckpoint {
+  after: string;
+}
+
 /** The saved-item kinds of `/me/{kind}`. */
 export type SavedKind = 'tracks' | 'albums' | 'shows' | 'episodes';
 
-/**
- * Saved items, newest first (https://developer.spotify.com/documentation/web-api/reference/get-users-saved-tracks).
- * With `stopBefore` (the previous run's newest added_at) paging stops at the first older item:
- * a later run fetches only what was saved since.
- */
-export function savedItems(client: HttpClient, kind: SavedKind, opts: { stopBefore?: string | undefined } = {}): Stream<Json, OffsetCheckpoint> {
+/** An offset-paged Spotify list (`items`, `total`, `next`) at `path`. */
+function offsetList(client: HttpClient, path: string, limit: number, extra: Record<string, string> = {}): Paginator<Json> {
   return {
-    name: `saved_${kind}`,
-    async *read(from) {
-      const pages = offsetPages<Json>(async (offset, limit) => {
-        const r = await client.get<Paging>(`/me/${kind}`, { params: { offset, limit } });
-        return { items: r.body.items ?? [], total: r.body.total, raw: r.body, hasNext: Boolean(r.body.next) };
-      }, { limit: 50, start: from?.offset ?? 0 });
-      for await (const p of pages) {
-        const stop = opts.stopBefore;
-        const fresh = stop === undefined ? p.items : p.items.filter((it) => String(it.added_at ?? '') >= stop);
-        const reachedOld = fresh.length < p.items.length;
-        const page: StreamPage<Json, OffsetCheckpoint> = { records: fresh, raw: p.raw, key: `offset=${p.at}`, next: reachedOld || p.next === undefined ? undefined : { offset: p.next } };
-        if (p.total !== undefined) page.total = p.total;
-        yield page;
-        if (page.next === undefined) return;
-      }
+    kind: 'offset',
+    limit,
+    fetch: async (offset, lim) => {
+      const r = await client.get<Paging>(path, { params: { ...extra, offset, limit: lim } });
+      return { items: r.body.items ?? [], total: r.body.total, raw: r.body, hasNext: Boolean(r.body.next) };
     },
   };
+}
+
+/** The object a saved row holds (`track`, `album`, `show`, `episode`). */
+const SAVED_OBJECT: Record<SavedKind, string> = { tracks: 'track', albums: 'album', shows: 'show', episodes: 'episode' };
+
+/**
+ * Saved items, newest first (https://developer.spotify.com/documentation/web-api/reference/get-users-saved-tracks).
+ * With `since` (the previous run's newest added_at) the pass ends at the first older item:
+ * a later run fetches only what was saved since.
+ */
+export function savedItems(client: HttpClient, kind: SavedKind, opts: { since?: string | undefined } = {}): DeclaredStream<Json> {
+  return declareStream<Json>({
+    name: `saved_${kind}`,
+    paginator: offsetList(client, `/me/${kind}`, 50),
+    writeMode: 'merge',
+    primaryKey: `${SAVED_OBJECT[kind]}.uri`,
+    highWater: { field: 'added_at', as: 'iso' },
+    since: opts.since,
+  });
 }
 
 /** The user's playlists, owned and followed (https://developer.spotify.com/documentation/web-api/reference/get-a-list-of-current-users-playlists). */
-export function playlists(client: HttpClient): Stream<Json, OffsetCheckpoint> {
-  return offsetStream(client, 'playlists', '/me/playlists', 50);
+export function playlists(client: HttpClient): DeclaredStream<Json> {
+  return declareStream<Json>({ name: 'playlists', paginator: offsetList(client, '/me/playlists', 50), writeMode: 'merge', primaryKey: 'id' });
 }
 
 /** Top artists or tracks for a time range (https://developer.spotify.com/documentation/web-api/reference/get-users-top-artists-and-tracks). */
-export function topItems(client: HttpClient, kind: 'artists' | 'tracks', range: 'short_term' | 'medium_term' | 'long_term'): Stream<Json, OffsetCheckpoint> {
-  return offsetStream(client, `top_${kind}_${range}`, `/me/top/${kind}`, 50, { time_range: range });
-}
-
-function offsetStream(client: HttpClient, name: string, path: string, limit: number, extra: Record<string, string> = {}): Stream<Json, OffsetCheckpoint> {
-  return {
-    name,
-    async *read(from) {
-      const pages = offsetPages<Json>(async (offset, lim) => {
-        const r = await client.get<Paging>(path, { params: { ...extra, offset, limit: lim } });
-        return { items: r.body.items ?? [], total: r.body.total, raw: r.body, hasNext: Boolean(r.body.next) };
-      }, { limit, start: from?.offset ?? 0 });
-      for await (const p of pages) {
-        const page: StreamPage<Json, OffsetCheckpoint> = { records: p.items, raw: p.raw, key: `offset=${p.at}`, next: p.next === undefined ? undefined : { offset: p.next } };
-        if (p.total !== undefined) page.total = p.total;
-        yield page;
-      }
-    },
-  };
+export function topItems(client: HttpClient, kind: 'artists' | 'tracks', range: 'short_term' | 'medium_term' | 'long_term'): DeclaredStream<Json> {
+  return declareStream<Json>({ name: `top_${kind}_${range}`, paginator: offsetList(client, `/me/top/${kind}`, 50, { time_range: range }), writeMode: 'replace', primaryKey: 'uri' });
 }
 
 /** Which endpoint serves playlist contents on this server; `/tracks` only where `/items` is missing. */
@@ -79,12 +71,14 @@ export interface PlaylistItemsMode {
  * Items of one playlist in order, 100 a page (https://developer.spotify.com/documentation/web-api/reference/get-playlists-items).
  * A playlist the user neither owns nor collaborates on answers 403: one page with status 'forbidden'.
  */
-export function playlistItems(client: HttpClient, playlistId: string, mode: PlaylistItemsMode): Stream<Json, OffsetCheckpoint> {
-  return {
+export function playlistItems(client: HttpClient, playlistId: string, mode: PlaylistItemsMode): DeclaredStream<Json> {
+  return declareStream<Json>({
     name: `playlist_items:${playlistId}`,
-    async *read(from) {
-      let status: string | undefined;
-      const pages = offsetPages<Json>(async (offset, limit) => {
+    writeMode: 'replace',
+    paginator: {
+      kind: 'offset',
+      limit: 100,
+      fetch: async (offset, limit) => {
         const get = () => client.get<Paging>(`/playlists/${encodeURIComponent(playlistId)}/${mode.endpoint}`, { params: { offset, limit, additional_types: 'track,episode' }, accept: [403] });
         let r = await get();
         if (r.outcome === 'not_found' && mode.endpoint === 'items') {
@@ -92,66 +86,64 @@ export function playlistItems(client: HttpClient, playlistId: string, mode: Play
           mode.endpoint = 'tracks';
           r = await get();
         }
-        if (r.status === 403) status = 'forbidden';
-        if (r.outcome === 'not_found') status = 'not_found';
-        if (status) return { items: [], raw: r.body, hasNext: false };
+        const status = r.status === 403 ? 'forbidden' : r.outcome === 'not_found' ? 'not_found' : undefined;
+        if (status) return { items: [], raw: r.body, status };
         return { items: r.body.items ?? [], total: r.body.total, raw: r.body, hasNext: Boolean(r.body.next) };
-      }, { limit: 100, start: from?.offset ?? 0 });
-      for await (const p of pages) {
-        const page: StreamPage<Json, OffsetCheckpoint> = { records: p.items, raw: p.raw, key: `offset=${p.at}`, next: p.next === undefined ? undefined : { offset: p.next } };
-        if (p.total !== undefined) page.total = p.total;
-        if (status) page.status = status;
-        yield page;
-      }
+      },
     },
-  };
-}
-
-/** Cursor checkpoint for followed artists. */
-export interface CursorCheckpoint {
-  after: string;
+  });
 }
 
 /** Followed artists, cursor-paged (https://developer.spotify.com/documentation/web-api/reference/get-followed). */
-export function followedArtists(client: HttpClient): Stream<Json, CursorCheckpoint> {
-  return {
+export function followedArtists(client: HttpClient): DeclaredStream<Json> {
+  return declareStream<Json>({
     name: 'followed_artists',
-    async *read(from) {
-      const pages = cursorPages<Json>(async (after) => {
+    writeMode: 'merge',
+    primaryKey: 'uri',
+    paginator: {
+      kind: 'cursor',
+      fetch: async (after) => {
         const r = await client.get<{ artists: Paging & { cursors?: { after?: string | null } } }>('/me/following', { params: { type: 'artist', limit: 50, after } });
         const a = r.body.artists;
         return { items: a.items ?? [], next: a.next ? (a.cursors?.after ?? undefined) : undefined, raw: r.body, total: a.total };
-      }, { start: from?.after });
-      for await (const p of pages) {
-        const page: StreamPage<Json, CursorCheckpoint> = { records: p.items, raw: p.raw, key: `after=${p.at ?? ''}`, next: p.next === undefined ? undefined : { after: p.next } };
-        if (p.total !== undefined) page.total = p.total;
-        yield page;
-      }
+      },
     },
-  };
+  });
 }
 
 /**
  * Recently played, newer than `after` (epoch ms) (https://developer.spotify.com/documentation/web-api/reference/get-recently-played).
  * Spotify keeps only the last 50 plays, so one page is all there is.
  */
-export function recentlyPlayed(client: HttpClient, opts: { after?: number | undefined } = {}): Stream<Json, never> {
-  return {
+export function recentlyPlayed(client: HttpClient, opts: { after?: number | undefined } = {}): DeclaredStream<Json> {
+  return declareStream<Json>({
     name: 'recently_played',
-    async *read() {
-      const r = await client.get<Paging>('/me/player/recently-played', { params: { limit: 50, after: opts.after } });
-      yield { records: r.body.items ?? [], raw: r.body, key: `after=${opts.after ?? 0}`, next: undefined };
+    writeMode: 'append',
+    highWater: { field: 'played_at', as: 'epoch_ms' },
+    paginator: {
+      kind: 'single',
+      key: String(opts.after ?? 0),
+      fetch: async () => {
+        const r = await client.get<Paging>('/me/player/recently-played', { params: { limit: 50, after: opts.after } });
+        return { items: r.body.items ?? [], raw: r.body };
+      },
     },
-  };
+  });
 }
 
 /** The current user's profile (https://developer.spotify.com/documentation/web-api/reference/get-current-users-profile). */
-export function profile(client: HttpClient): Stream<Json, never> {
-  return {
+export function profile(client: HttpClient): DeclaredStream<Json> {
+  return declareStream<Json>({
     name: 'profile',
-    async *read() {
-      const r = await client.get<Json>('/me');
-      yield { records: [r.body], raw: r.body, key: 'me', next: undefined };
+    writeMode: 'replace',
+    primaryKey: 'id',
+    paginator: {
+      kind: 'single',
+      key: 'me',
+      fetch: async () => {
+        const r = await client.get<Json>('/me');
+        return { items: [r.body], raw: r.body };
+      },
     },
-  };
+  });
 }

@@ -74,20 +74,42 @@ async function resolveStaged(store: Store, stream: string): Promise<void> {
 }
 
 /** Saved tracks or episodes, once the stream is complete: staged rows into `library`. */
-export async function finishSavedPlayables(store: Store, stream: string, kind: 'track' | 'episode', removeMissing = false): Promise<number> {
+export async function finishSavedPlayables(store: Store, stream: string, kind: 'track' | 'episode'): Promise<void> {
   await resolveStaged(store, stream);
   await store.run(`INSERT OR REPLACE INTO library (source, kind, item_id, name, artist_name, uri, added_at)
     SELECT DISTINCT ON (r.track_id) '${SOURCE}', $2, r.track_id, s.title, s.artist, s.uri, s.added_at
     FROM spotify_stage s JOIN sp_stage_resolved r USING (seq) WHERE s.stream = $1 ORDER BY r.track_id, s.added_at DESC`, [stream, kind]);
-  let removed = 0;
-  if (removeMissing) {
-    // A full pass saw every saved item: what it did not see was removed from the library on Spotify.
-    const before = Number(await store.scalar(`SELECT count(*) FROM library WHERE source = '${SOURCE}' AND kind = $1`, [kind]));
-    await store.run(`DELETE FROM library WHERE source = '${SOURCE}' AND kind = $1 AND item_id NOT IN (SELECT track_id FROM sp_stage_resolved)`, [kind]);
-    removed = before - Number(await store.scalar(`SELECT count(*) FROM library WHERE source = '${SOURCE}' AND kind = $1`, [kind]));
-  }
   await store.run('DELETE FROM spotify_stage WHERE stream = $1', [stream]);
-  return removed;
+}
+
+/** Loads the keys a full pass saw into `sp_seen(key)` (the runner hands them to a sweep). */
+async function seenKeys(store: Store, keys: string[]): Promise<void> {
+  await appendTempTable(store, 'sp_seen', [['key', 'VARCHAR']], keys.map((k) => [k]));
+}
+
+/**
+ * After a full pass of saved tracks, episodes, albums, shows or followed artists: library rows of
+ * that kind whose Spotify URI the pass did not see were removed on Spotify. Returns how many went.
+ */
+export async function sweepLibrary(store: Store, kind: 'track' | 'episode' | 'album' | 'show' | 'artist', uris: string[]): Promise<number> {
+  await seenKeys(store, uris);
+  const where = `source = '${SOURCE}' AND kind = $1 AND uri IS NOT NULL AND uri NOT IN (SELECT key FROM sp_seen)`;
+  const gone = Number(await store.scalar(`SELECT count(*) FROM library WHERE ${where}`, [kind]));
+  await store.run(`DELETE FROM library WHERE ${where}`, [kind]);
+  return gone;
+}
+
+/**
+ * After a full pass of the playlists list: Spotify playlists the pass did not see (deleted or
+ * unfollowed) go, with their items and their item checkpoints. Returns how many playlists went.
+ */
+export async function sweepPlaylists(store: Store, ids: string[]): Promise<number> {
+  await seenKeys(store, ids.map(playlistKey));
+  await store.run(`CREATE OR REPLACE TEMP TABLE sp_gone AS SELECT playlist_id FROM playlists WHERE source = '${SOURCE}' AND playlist_id NOT IN (SELECT key FROM sp_seen)`);
+  await store.run('DELETE FROM playlist_items WHERE playlist_id IN (SELECT playlist_id FROM sp_gone)');
+  await store.run('DELETE FROM playlists WHERE playlist_id IN (SELECT playlist_id FROM sp_gone)');
+  await store.run(`DELETE FROM checkpoints WHERE stream IN (SELECT 'spotify.playlist_items:' || replace(playlist_id, 'spotify:playlist:', '') FROM sp_gone)`);
+  return Number(await store.scalar('SELECT count(*) FROM sp_gone'));
 }
 
 /** A playlist's items, once all pages are staged: they replace the old contents, in order. */

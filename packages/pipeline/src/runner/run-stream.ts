@@ -1,4 +1,4 @@
-import { MAX_PAGES, type Stream, type StreamPage } from '@mixtape/connectors';
+import { highWaterOf, keyOf, MAX_PAGES, type DeclaredStream, type Stream, type StreamPage } from '@mixtape/connectors';
 import type { Store } from '../store/store.js';
 import { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
 
@@ -22,8 +22,18 @@ export interface StreamJob<R, C, H> {
   stream: (hwm: H | null, pending: H | null) => Stream<R, C>;
   /** Writes one page's records; runs inside the page's transaction. */
   write: (page: StreamPage<R, C>, ctx: PageContext<H>) => Promise<number>;
-  /** Folds a page into the high-water mark being built. */
+  /**
+   * Folds a page into the high-water mark being built. A declared stream needs none: its
+   * `highWater` field gives the mark, its `window` is the mark of the pass.
+   */
   mark?: (page: StreamPage<R, C>, pending: H | null) => H | null;
+  /**
+   * A full pass (`--full`): once a declared stream with a primary key (not `append`) has been read
+   * whole in this process, `sweep` gets every key it saw, in the last page's transaction, and
+   * removes the stream's rows that are not among them. Returns how many it removed.
+   */
+  full?: boolean;
+  sweep?: (keys: string[]) => Promise<number>;
   /** True when an unfinished run's cursor must be dropped (e.g. the playlist changed since). */
   restart?: (state: CheckpointState<C, H>) => boolean;
   keepRaw?: boolean;
@@ -36,7 +46,23 @@ export interface StreamResult {
   records: number;
   written: number;
   resumed: boolean;
+  /** Rows a full pass removed because the service no longer has them. */
+  removed: number;
   status?: string;
+}
+
+/** The declaration of a declared stream, or undefined for a hand-built one. */
+const declarationOf = <R, C>(s: Stream<R, C>) => (s as Partial<DeclaredStream<R>>).declaration;
+
+/** The mark a declaration implies: the largest high-water value, or the pass's fixed window. */
+function declaredMark<R, C, H>(s: Stream<R, C>): ((page: StreamPage<R, C>, pending: H | null) => H | null) | undefined {
+  const d = declarationOf(s);
+  if (d?.window) {
+    const w = d.window;
+    return (_p, pending) => pending ?? (w as H);
+  }
+  if (d?.highWater) return (p, pending) => highWaterOf(d, p.records, pending as string | number | null) as H | null;
+  return undefined;
 }
 
 /**
@@ -51,8 +77,13 @@ export async function runStream<R, C, H>(store: Store, job: StreamJob<R, C, H>):
   const resumed = state.cursor !== null && !restart;
   let pending: H | null = resumed ? state.pending : null;
   const pass = (resumed ? state.pass : null) ?? new Date().toISOString();
-  const result: StreamResult = { key: job.key, pages: 0, records: 0, written: 0, resumed };
+  const result: StreamResult = { key: job.key, pages: 0, records: 0, written: 0, resumed, removed: 0 };
   const stream = job.stream(state.hwm, pending);
+  const mark = job.mark ?? declaredMark<R, C, H>(stream);
+  const decl = declarationOf(stream);
+  // Only a pass read whole here may sweep: a resumed one never saw its earlier pages' keys.
+  let sweep = job.full && job.sweep && !resumed && decl?.primaryKey !== undefined && decl.writeMode !== 'append' && decl.since === undefined ? job.sweep : undefined;
+  const seen = new Set<string>();
   const pages = stream.read(resumed ? (state.cursor as C) : undefined);
   let first = !resumed;
   // The prefetch may fail while a page is being written: mark it handled; awaiting it still throws.
@@ -69,10 +100,17 @@ export async function runStream<R, C, H>(store: Store, job: StreamJob<R, C, H>):
     const page = item.value;
     const last = page.next === undefined;
     if (!last) ahead = prefetch();
-    pending = job.mark ? job.mark(page, pending) : pending;
+    pending = mark ? mark(page, pending) : pending;
+    // A page with a status (forbidden, gone) did not list the set: nothing may be swept after it.
+    if (page.status) sweep = undefined;
+    if (sweep && decl) for (const r of page.records) {
+      const k = keyOf(decl, r);
+      if (k !== undefined) seen.add(k);
+    }
     const next: CheckpointState = last ? { v: 1, cursor: null, pending: null, hwm: pending ?? state.hwm, pass: null } : { v: 1, cursor: page.next, pending, hwm: state.hwm, pass };
     const written = await store.transaction(async () => {
         const n = await job.write(page, { first, last, pending, pass });
+        if (last && sweep) result.removed = await sweep([...seen]);
         if (job.keepRaw !== false) {
           await store.run(
             `INSERT OR REPLACE INTO raw_pages (source, stream, page_key, url, fetched_at, body) VALUES ($1, $2, $3, $4, current_timestamp, $5)`,

@@ -1,5 +1,5 @@
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
-import { implausiblePlay, lastfm, pageNumberPages, type HttpClient, type Stream } from '@mixtape/connectors';
+import { implausiblePlay, lastfm, type HttpClient } from '@mixtape/connectors';
 import { resolveTracks } from '../identity/resolve.js';
 import { dropScrobblesHeardOnSpotify, mergePlays } from '../import/merge-plays.js';
 import { runStream } from '../runner/run-stream.js';
@@ -59,9 +59,19 @@ async function writeScrobbles(store: Store, page: lastfm.Scrobble[], rejected: R
   return { inserted: m.inserted, duplicates: m.duplicates, spotify };
 }
 
+/** One page of loved tracks into the library (source lastfm), keyed by the resolved track. */
+async function writeLoved(store: Store, loved: lastfm.Scrobble[]): Promise<number> {
+  if (loved.length === 0) return 0;
+  await resolveScrobbles(store, loved);
+  await appendTempTable(store, 'lf_loved', [['row_id', 'BIGINT'], ['added_at', 'TIMESTAMP'], ['title', 'VARCHAR'], ['artist', 'VARCHAR']], loved.map((s, i) => [i, s.uts * 1000, s.title, s.artist]));
+  await store.run(`INSERT OR REPLACE INTO library (source, kind, item_id, name, artist_name, uri, added_at)
+    SELECT DISTINCT ON (r.track_id) 'lastfm', 'track', r.track_id, l.title, l.artist, NULL, l.added_at FROM lf_loved l JOIN lf_items_resolved r USING (row_id)`);
+  return loved.length;
+}
+
 /**
  * `mixtape import lastfm --user NAME`: scrobbles newer than the newest stored one, pages of 200,
- * each page with its checkpoint in one transaction; then loved tracks into the library.
+ * each page with its checkpoint in one transaction; then loved tracks into the library, the same way.
  */
 export async function syncLastfm(o: { store: Store; user: string; client: HttpClient; apiKey: string; onProgress?: ProgressFn }): Promise<LastfmSyncSummary> {
   const { store, user, client, apiKey } = o;
@@ -70,26 +80,15 @@ export async function syncLastfm(o: { store: Store; user: string; client: HttpCl
   const summary: LastfmSyncSummary = { user, scrobbles: 0, inserted: 0, duplicates: 0, alreadyFromSpotify: 0, rejected: {}, loved: 0, pages: 0, requests: 0, resumed: false, from: null };
   return recordRun(store, `import lastfm ${user}`, async () => {
     const newest = await store.scalar<string | null>(`SELECT max(played_at)::VARCHAR FROM plays WHERE source = 'lastfm'`);
-    let passMark: SyncMark | undefined;
-    const r = await runStream<lastfm.Scrobble, number, SyncMark>(store, {
+    const r = await runStream<lastfm.Scrobble, unknown, SyncMark>(store, {
       key: `lastfm.recent:${user.toLowerCase()}`,
       source: 'lastfm',
-      stream: (_hwm, pending): Stream<lastfm.Scrobble, number> => {
-        // A resumed pass keeps its window, so page numbers mean the same rows.
-        const mark: SyncMark = (passMark = pending ?? { from: newest ? Math.floor(Date.parse(`${newest}Z`) / 1000) + 1 : 0, to: Math.floor(Date.now() / 1000) });
-        summary.from = mark.from ? new Date(mark.from * 1000).toISOString() : null;
-        return {
-          name: `recent:${user.toLowerCase()}`,
-          async *read(from) {
-            const pages = pageNumberPages<lastfm.Scrobble>(async (page) => {
-              const p = await lastfm.recentTracks(client, apiKey, { user, page, from: mark.from || undefined, to: mark.to });
-              return { items: p.scrobbles, totalPages: p.totalPages, total: p.total, raw: p.raw };
-            }, { start: from ?? 1 });
-            for await (const p of pages) yield { records: p.items, raw: p.raw, key: `page=${p.at}`, next: p.next, ...(p.total !== undefined ? { total: p.total } : {}) };
-          },
-        };
+      stream: (_hwm, pending) => {
+        // A resumed pass keeps its window; a fresh one runs from the newest stored scrobble to now.
+        const window: SyncMark = pending ?? { from: newest ? Math.floor(Date.parse(`${newest}Z`) / 1000) + 1 : 0, to: Math.floor(Date.now() / 1000) };
+        summary.from = window.from ? new Date(window.from * 1000).toISOString() : null;
+        return lastfm.recentTracksStream(client, apiKey, { user, window });
       },
-      mark: (_p, pending) => pending ?? passMark ?? null,
       write: async (page) => {
         const w = await writeScrobbles(store, page.records, summary.rejected);
         summary.inserted += w.inserted;
@@ -102,20 +101,13 @@ export async function syncLastfm(o: { store: Store; user: string; client: HttpCl
     });
     summary.pages = r.pages;
     summary.resumed = r.resumed;
-    // Loved tracks: a small list, read whole each time (https://www.last.fm/api/show/user.getLovedTracks).
-    const loved: lastfm.Scrobble[] = [];
-    for await (const p of pageNumberPages(async (page) => {
-      const x = await lastfm.lovedTracks(client, apiKey, { user, page });
-      return { items: x.scrobbles, totalPages: x.totalPages, raw: x.raw };
-    })) loved.push(...p.items);
-    await store.transaction(async () => {
-      if (loved.length === 0) return;
-      await resolveScrobbles(store, loved);
-      await appendTempTable(store, 'lf_loved', [['row_id', 'BIGINT'], ['added_at', 'TIMESTAMP'], ['title', 'VARCHAR'], ['artist', 'VARCHAR']], loved.map((s, i) => [i, s.uts * 1000, s.title, s.artist]));
-      await store.run(`INSERT OR REPLACE INTO library (source, kind, item_id, name, artist_name, uri, added_at)
-        SELECT DISTINCT ON (r.track_id) 'lastfm', 'track', r.track_id, l.title, l.artist, NULL, l.added_at FROM lf_loved l JOIN lf_items_resolved r USING (row_id)`);
+    const loved = await runStream<lastfm.Scrobble, unknown, null>(store, {
+      key: `lastfm.loved:${user.toLowerCase()}`,
+      source: 'lastfm',
+      stream: () => lastfm.lovedTracksStream(client, apiKey, { user }),
+      write: (page) => writeLoved(store, page.records),
     });
-    summary.loved = loved.length;
+    summary.loved = loved.records;
     summary.requests = client.stats.requests;
     return summary;
   });

@@ -1,6 +1,7 @@
 import { MixtapeError } from '@mixtape/core';
 import type { HttpClient, HttpEvent } from '../http/client.js';
 import { deezerClient } from '../deezer/client.js';
+import { declareStream, readAll, type DeclaredStream } from '../http/declare.js';
 import { requestJson } from '../spotify/json-request.js';
 
 /** Deezer playlists are capped like Spotify's; tracks are added 100 per request here. */
@@ -61,16 +62,27 @@ export class DeezerPlaylistWriter {
     return res.outcome === 'not_found' ? undefined : Number(res.body.nb_tracks);
   }
 
-  /** Track ids in order, paged 1000 at a time. GET /playlist/{id}/tracks */
+  /** A playlist's tracks in order, 1000 a page (https://developers.deezer.com/api/playlist/tracks). */
+  tracks(id: string): DeclaredStream<{ id: number }> {
+    return declareStream<{ id: number }>({
+      name: `playlist_tracks:${id}`,
+      writeMode: 'replace',
+      primaryKey: 'id',
+      checkpoint: 'index',
+      paginator: {
+        kind: 'offset',
+        limit: 1000,
+        fetch: async (index, limit) => {
+          const res = await requestJson<{ data?: { id: number }[] }>(this.http, { method: 'GET', path: `playlist/${id}/tracks`, params: { access_token: this.token, index, limit }, failOn: deezerAuthError });
+          return { items: res.body?.data ?? [], raw: res.body };
+        },
+      },
+    });
+  }
+
+  /** Track ids in order. */
   async trackIds(id: string): Promise<string[]> {
-    const out: string[] = [];
-    for (let index = 0; index < 1_000_000; index += 1000) {
-      const res = await requestJson<{ data: { id: number }[] }>(this.http, { method: 'GET', path: `playlist/${id}/tracks`, params: { access_token: this.token, index, limit: 1000 }, failOn: deezerAuthError });
-      const data = res.body?.data ?? [];
-      out.push(...data.map((t) => String(t.id)));
-      if (data.length < 1000) break;
-    }
-    return out;
+    return (await readAll(this.tracks(id))).map((t) => String(t.id));
   }
 
   /** Appends tracks. POST /playlist/{id}/tracks?songs=1,2,3 */

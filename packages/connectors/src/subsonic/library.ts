@@ -1,5 +1,6 @@
 import { MATCH_THRESHOLD, matchScore, nameKey, normalizeArtist } from '../playlist-files/normalize.js';
 import type { PlaylistTrack } from '../playlist-files/types.js';
+import { declareStream, readAll, type DeclaredStream } from '../http/declare.js';
 import { list, one, type SubsonicClient } from './client.js';
 
 /** A song in the server's library, as search3 gives it. */
@@ -21,48 +22,70 @@ function toSong(raw: Record<string, unknown>): SubsonicSong {
   if (raw.album !== undefined) s.album = String(raw.album);
   if (raw.duration !== undefined) s.duration = Number(raw.duration);
   if (raw.musicBrainzId) s.musicBrainzId = String(raw.musicBrainzId).toLowerCase();
-  // OpenSubsonic sends isrc as a list of strings (JSON) or of text elements (XML, not read).
+  // OpenSubsonic sends isrc as a list of strings (JSON) or of text elements (XML).
   const isrc = list<unknown>(raw.isrc).filter((x): x is string => typeof x === 'string' && x !== '');
   if (isrc.length > 0) s.isrc = isrc.map((x) => x.toUpperCase());
   return s;
 }
 
 const PAGE = 500;
+type Raw = Record<string, unknown>;
 
 /**
  * Every song on the server, by search3 with an empty query paged by songOffset
  * (http://www.subsonic.org/pages/api.jsp#search3; Navidrome and OpenSubsonic servers list all songs
- * this way). Returns an empty list on servers that answer nothing to an empty query.
+ * this way). A server that answers nothing to an empty query gives an empty stream.
  */
+export function librarySongs(client: SubsonicClient): DeclaredStream<SubsonicSong> {
+  return declareStream<Raw, SubsonicSong>({
+    name: 'songs',
+    writeMode: 'replace',
+    primaryKey: 'id',
+    map: toSong,
+    paginator: {
+      kind: 'offset',
+      limit: PAGE,
+      fetch: async (songOffset, songCount) => {
+        const a = await client.call('search3', { query: '', songCount, songOffset, artistCount: 0, albumCount: 0 });
+        return { items: list<Raw>(one<Raw>(a.searchResult3)?.song), raw: a };
+      },
+    },
+  });
+}
+
+/** Every album, alphabetical, 500 a page (http://www.subsonic.org/pages/api.jsp#getAlbumList2). */
+export function libraryAlbums(client: SubsonicClient): DeclaredStream<Raw> {
+  return declareStream<Raw>({
+    name: 'albums',
+    writeMode: 'replace',
+    primaryKey: 'id',
+    paginator: {
+      kind: 'offset',
+      limit: PAGE,
+      fetch: async (offset, size) => {
+        const a = await client.call('getAlbumList2', { type: 'alphabeticalByName', size, offset });
+        return { items: list<Raw>(one<Raw>(a.albumList2)?.album), raw: a };
+      },
+    },
+  });
+}
+
+/** Every song, as the songs stream lists them; empty on servers that answer nothing to an empty query. */
 export async function loadLibrary(client: SubsonicClient, onPage?: (songs: number) => void): Promise<SubsonicSong[]> {
-  const songs: SubsonicSong[] = [];
-  for (let offset = 0; offset < 10_000_000; offset += PAGE) {
-    const a = await client.call('search3', { query: '', songCount: PAGE, songOffset: offset, artistCount: 0, albumCount: 0 });
-    const page = list<Record<string, unknown>>(one<Record<string, unknown>>(a.searchResult3)?.song).map(toSong);
-    songs.push(...page);
-    onPage?.(songs.length);
-    if (page.length < PAGE) break;
-  }
-  return songs;
+  return readAll(librarySongs(client), onPage);
 }
 
 /**
- * Every song, album by album: getAlbumList2 (alphabeticalByName, 500 a page) then getAlbum for each
- * (http://www.subsonic.org/pages/api.jsp#getAlbumList2): the listing every Subsonic server has,
- * for those that answer nothing to an empty search3.
+ * Every song, album by album: the albums stream, then getAlbum for each
+ * (http://www.subsonic.org/pages/api.jsp#getAlbum): the listing every Subsonic server has, for
+ * those that answer nothing to an empty search3.
  */
 export async function loadLibraryByAlbum(client: SubsonicClient, onPage?: (songs: number) => void): Promise<SubsonicSong[]> {
-  const albums: string[] = [];
-  for (let offset = 0; offset < 10_000_000; offset += PAGE) {
-    const a = await client.call('getAlbumList2', { type: 'alphabeticalByName', size: PAGE, offset });
-    const page = list<Record<string, unknown>>(one<Record<string, unknown>>(a.albumList2)?.album);
-    albums.push(...page.map((x) => String(x.id)));
-    if (page.length < PAGE) break;
-  }
+  const albums = await readAll(libraryAlbums(client));
   const songs: SubsonicSong[] = [];
-  for (const id of albums) {
-    const a = await client.call('getAlbum', { id });
-    songs.push(...list<Record<string, unknown>>(one<Record<string, unknown>>(a.album)?.song).map(toSong));
+  for (const album of albums) {
+    const a = await client.call('getAlbum', { id: String(album.id) });
+    songs.push(...list<Raw>(one<Raw>(a.album)?.song).map(toSong));
     onPage?.(songs.length);
   }
   return songs;

@@ -1,39 +1,45 @@
-/** An XML element read into plain data: attributes as properties, children as arrays by name. */
-export type XmlObject = { [k: string]: string | XmlObject[] };
-
-const decode = (s: string) =>
-  s.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-f]+);/gi, (_, e: string) => {
-    const m: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-    return m[e.toLowerCase()] ?? _;
-  });
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /**
- * Reads Subsonic's XML answers (attributes carry the data; text content is ignored) into the
- * same shape as their JSON form, but with every child as an array. Enough for servers that do
- * not answer `f=json`.
+ * An XML element read into plain data: attributes as properties, child elements as arrays by name
+ * (a child with only text, like OpenSubsonic's `<isrc>`, is its text).
+ */
+export type XmlObject = { [k: string]: string | (XmlObject | string)[] };
+
+// Attributes carry Subsonic's data; every child element is a list, as one can repeat.
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
+  parseTagValue: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  htmlEntities: true,
+  // Text beside attributes (`<genre songCount="3">Rock</genre>`) is `value`, as in the JSON form.
+  textNodeName: 'value',
+  isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
+});
+
+/** An empty element (`<x></x>`) is an object with nothing in it, as in the JSON form. */
+function tidy(v: unknown): XmlObject | string {
+  if (v === '') return {};
+  if (typeof v !== 'object' || v === null) return String(v);
+  const out: XmlObject = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = Array.isArray(x) ? x.map(tidy) : String(x);
+  return out;
+}
+
+/**
+ * Reads a Subsonic XML answer (http://www.subsonic.org/pages/api.jsp) with fast-xml-parser into the
+ * shape of its JSON form, except that every child is a list. Undefined when the text is not
+ * well-formed XML or has no root element.
  */
 export function parseSubsonicXml(text: string): { name: string; value: XmlObject } | undefined {
-  const stack: { name: string; value: XmlObject }[] = [];
-  let root: { name: string; value: XmlObject } | undefined;
-  const tag = /<(\/?)([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<\?[^>]*\?>|<!--[\s\S]*?-->/g;
-  for (const m of text.matchAll(tag)) {
-    if (m[2] === undefined) continue;
-    const [, close, name, attrs, selfClose] = m;
-    if (close) {
-      stack.pop();
-      continue;
-    }
-    const value: XmlObject = {};
-    for (const a of (attrs ?? '').matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) value[a[1]!] = decode(a[2] ?? a[3] ?? '');
-    const node = { name: name!, value };
-    const parent = stack[stack.length - 1];
-    if (parent) {
-      const list = (parent.value[name!] as XmlObject[] | undefined) ?? [];
-      list.push(value);
-      parent.value[name!] = list;
-    } else root ??= node;
-    if (!selfClose) stack.push(node);
-  }
-  return root;
+  if (XMLValidator.validate(text) !== true) return undefined;
+  const doc = parser.parse(text) as Record<string, unknown[]>;
+  const name = Object.keys(doc)[0];
+  const root = name === undefined ? undefined : doc[name]?.[0];
+  if (name === undefined || root === undefined) return undefined;
+  const value = tidy(root);
+  return { name, value: typeof value === 'string' ? {} : value };
 }

@@ -10,7 +10,7 @@ export default class ExportSpotify extends MixtapeCommand<typeof ExportSpotify> 
   static override examples = ['<%= config.bin %> export spotify', '<%= config.bin %> export spotify --streams saved_tracks,playlists --json'];
   static override flags = {
     streams: Flags.string({ description: `comma-separated subset of: ${SPOTIFY_STREAMS.join(', ')}` }),
-    full: Flags.boolean({ default: false, description: 'read saved tracks and episodes whole and drop those no longer saved (later runs otherwise stop at the last one seen)' }),
+    full: Flags.boolean({ default: false, description: 'read every stream whole and drop what Spotify no longer has: saved items, followed artists, playlists (later runs otherwise stop at the last saved item seen)' }),
   };
 
   async run(): Promise<SpotifyExportSummary> {

@@ -41,7 +41,7 @@ export async function aggregateRound(
   if (round === 1) {
     const counts = Float32Array.from(sum);
     const shared = selectShared(counts, sharedCount(params));
-    return { stage: 'selection', accepted: n, tableDim: k, shared, counts: Float32Array.from(shared, (i) => counts[i]!), sharedTable: initialTable(shared.length, k, a.seed) };
+    return { stage: 'selection', accepted: n, tableDim: k, shared, counts: Float32Array.from(shared, (i) => counts[i]!), sharedTable: a.initFromTags && features ? initialTable(shared, k, a.seed, features) : initialTable(shared.length, k, a.seed) };
   }
   if (!previous) throw new Error(`round ${round} needs version ${round - 1}`);
   const s = previous.shared.length;

@@ -1,6 +1,7 @@
-import { choleskySolve, Rng } from '@mixtape/model';
+import { choleskySolve, Rng, type ItemFeatures } from '@mixtape/model';
 import type { PrivateAlsParams } from './params.js';
 import { projectPsd } from './psd.js';
+import { tagEmbedding } from './tag-embedding.js';
 
 /**
  * The shared items: the `sharedItems` largest noisy counts (ties by index), in ascending
@@ -18,11 +19,21 @@ export function sharedRows(shared: Int32Array, vocabSize: number): Int32Array {
   return rows;
 }
 
-/** The public initial table: seeded normal entries scaled so rows have norm about 1. */
-export function initialTable(shared: number, dim: number, seed: number): Float32Array {
+/**
+ * The public initial table: seeded normal entries scaled so rows have norm about 1. With public
+ * features, a shared item that has any starts from its unit-norm tag embedding instead, so the
+ * first item step already refines a meaningful table (public data: no privacy cost).
+ */
+export function initialTable(shared: Int32Array | number, dim: number, seed: number, features?: ItemFeatures): Float32Array {
+  const rows = typeof shared === 'number' ? shared : shared.length;
   const rng = new Rng(seed);
-  const t = new Float32Array(shared * dim);
+  const t = new Float32Array(rows * dim);
   for (let i = 0; i < t.length; i++) t[i] = rng.normal() / Math.sqrt(dim);
+  if (!features || typeof shared === 'number' || features.indices.length === 0) return t;
+  const emb = tagEmbedding(features, dim);
+  shared.forEach((item, r) => {
+    if (features.indptr[item + 1]! > features.indptr[item]!) t.set(emb.subarray(item * dim, (item + 1) * dim), r * dim);
+  });
   return t;
 }
 

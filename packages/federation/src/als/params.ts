@@ -28,6 +28,8 @@ export interface PrivateAlsParams {
   popularityPenalty: number;
   /** Share each item's Gramian Σ (w − 1) û ûᵀ too (exact iALS item step; costs sqrt(2) more noise). */
   itemGram: boolean;
+  /** Start the shared table from the public tag embedding instead of random numbers. */
+  initFromTags: boolean;
   /** Share of the privacy budget (in zCDP rho) spent on the selection counts. */
   countShare: number;
   /** Ridge of the public-feature regression that gives tail items their factors. */
@@ -62,6 +64,7 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   lambdaItem: 1,
   popularityPenalty: 0.1,
   itemGram: false,
+  initFromTags: false,
   countShare: 0.1,
   featureLambda: 100,
   featurePrior: 0,

@@ -42,7 +42,7 @@ export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: I
   const rows = sharedRows(shared, vocabSize);
   const sharedCounts = Float32Array.from(shared, (i) => counts[i]!);
   const k = p.dim;
-  let table = initialTable(shared.length, k, p.seed);
+  let table = p.initFromTags ? initialTable(shared, k, p.seed, features) : initialTable(shared.length, k, p.seed);
   const std = noise.roundNoise * roundSensitivity(p);
   for (let t = 0; t < p.rounds; t++) {
     const g = gram(table, shared.length, k);

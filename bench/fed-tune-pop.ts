@@ -1,0 +1,56 @@
+// Tuning harness for private ALS on a synthetic population (sim/population.ts): the population is
+// drawn with a different seed from bench/federation.ts (2024) and scored on a validation split cut
+// from its training part, so the settings chosen here are never tuned on the benchmark's test split.
+//   npx tsx bench/fed-tune-pop.ts N '[{"dim":16},{"sharedItems":3000}]' 8 [--baselines]
+// Scores 1,000 validation users; every model trains on all N listeners' training part.
+import { buildContentIndex, evaluateScorer, hybridScorer, ItemIndex, loadHetrecLastfm, Rng, splitPerUser, trainHybrid, type Interactions } from '../packages/model/src/index.js';
+import { PRIVATE_ALS_DEFAULTS, type PrivateAlsParams } from '../packages/federation/src/als/params.js';
+import { trainPrivateAls } from '../packages/federation/src/als/train.js';
+import { blendedScorer, listenerVectors } from '../packages/federation/src/als/serve.js';
+import { drawPopulation, fitPopulation } from '../packages/federation/src/sim/population.js';
+import type { Listens } from '../packages/federation/src/als/node-step.js';
+
+const n = Number(process.argv[2] ?? 10_000);
+const runs = [JSON.parse(process.argv[3] ?? '{}') as Partial<PrivateAlsParams> | Array<Partial<PrivateAlsParams>>].flat();
+const eps = Number(process.argv[4] ?? 8);
+const ds = loadHetrecLastfm('../shared/data/hetrec-lastfm-2k');
+const syn = drawPopulation(await fitPopulation(ds.interactions), n, 99);
+const { train, test: full } = splitPerUser(splitPerUser(syn, { seed: 42 }).train, { seed: 7 });
+const test = firstUsers(full, 1000, 5);
+const nodes: Listens[] = train.userIds.map((_, u) => ({ items: train.indices.slice(train.indptr[u]!, train.indptr[u + 1]!), plays: Float64Array.from(train.values.subarray(train.indptr[u]!, train.indptr[u + 1]!)) }));
+const nItems = train.itemIds.length;
+const ndcg = async (score: Parameters<typeof evaluateScorer>[0]) => (await evaluateScorer(score, train, test)).ndcg;
+const secs = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+
+/** The test rows of a seeded random sample of m users, the others emptied (they are not scored). */
+function firstUsers(x: Interactions, m: number, seed: number): Interactions {
+  const keep = new Uint8Array(x.userIds.length);
+  new Rng(seed).shuffle(Int32Array.from({ length: x.userIds.length }, (_, u) => u)).subarray(0, m).forEach((u) => (keep[u] = 1));
+  const indptr = new Int32Array(x.userIds.length + 1);
+  const idx: number[] = [];
+  const val: number[] = [];
+  for (let u = 0; u < x.userIds.length; u++) {
+    if (keep[u]) for (let p = x.indptr[u]!; p < x.indptr[u + 1]!; p++) (idx.push(x.indices[p]!), val.push(x.values[p]!));
+    indptr[u + 1] = idx.length;
+  }
+  return { ...x, indptr, indices: Int32Array.from(idx), values: Float32Array.from(val) };
+}
+
+if (process.argv.includes('--baselines')) {
+  const t0 = performance.now();
+  const h = await trainHybrid(train, ds.features, { seed: 42 });
+  const idx = await ItemIndex.create(h.itemFactors, nItems, h.k);
+  console.log(`N ${n}: central hybrid ${(await ndcg(hybridScorer(h.userFactors, h.k, idx, train, buildContentIndex(h.features, h.params.contentIdfPower), h.params.contentBeta))).toFixed(4)} (${secs(t0)})`);
+}
+for (const o of runs) {
+  const p = { ...PRIVATE_ALS_DEFAULTS, ...o };
+  const t0 = performance.now();
+  const content = buildContentIndex(ds.features, p.contentIdfPower);
+  const m = trainPrivateAls(nodes, nItems, ds.features, p, eps);
+  const users = listenerVectors(m.table, m.tableDim, train, p);
+  const res: string[] = [];
+  for (const beta of (process.env.BETAS ?? `0,${p.contentBeta}`).split(',').map(Number)) {
+    res.push(`${beta}:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, () => beta))).toFixed(4)}`);
+  }
+  console.log(`N ${n} validation, epsilon ${eps}, ${JSON.stringify(o)}: NDCG@10 by blend weight ${res.join(' ')} (${secs(t0)})`);
+}

@@ -13,7 +13,7 @@ function fakeStages(calls: string[], failOnce: Set<string>, blocked = new Set<st
     },
     run: async () => {
       calls.push(p);
-      if (failOnce.delete(p)) throw new MixtapeError('server_down', `${p} failed`);
+      if (failOnce.delete(p)) throw new MixtapeError('service_unavailable', `${p} failed`);
       return { rowsIn: n, rowsOut: n * 2, detail: `${p} ok` };
     },
   });
@@ -39,7 +39,7 @@ describe('mixtape run', () => {
     const first = await runPipeline(phases, stages, { store: { dataDir: dir } });
     expect(first.ok).toBe(false);
     expect(first.stages.map((s) => s.status)).toEqual(['ok', 'ok', 'failed', 'skipped']);
-    expect(first.stages[2]!.detail).toBe('server_down: train failed');
+    expect(first.stages[2]!.detail).toBe('service_unavailable: train failed');
     const second = await runPipeline(phases, stages, { store: { dataDir: dir } });
     expect(second).toMatchObject({ ok: true, resumed: true, pipelineId: first.pipelineId });
     expect(second.stages.map((s) => [s.stage, s.status, s.rowsOut])).toEqual([

@@ -109,6 +109,8 @@ export const ERROR_CATALOGUE = {
   service_unavailable: { title: 'The service kept failing', suggestion: 'check your network or the service status, then run the same command again: it resumes where it stopped' },
   spotify_scope_missing: { title: 'The Spotify login lacks a scope', suggestion: 'log in again with `mixtape auth spotify`' },
   stage_failed: { title: 'A stage of the run failed', suggestion: 'fix the cause and run the same command again: it resumes at that stage' },
+  stage_undeclared_write: { title: 'A stage wrote a table it does not declare', suggestion: 'this is a bug in mixtape: report it (what the stage wrote is kept)' },
+  stage_unknown_table: { title: 'A stage declares a table the store does not have', suggestion: 'this is a bug in mixtape: report it' },
   store_locked: { title: 'The database is in use by another mixtape process', suggestion: 'wait for the other command (or `mixtape daemon`) to finish, then run this again' },
   store_open_failed: { title: 'The database cannot be opened', suggestion: 'check that the data dir is writable (set MIXTAPE_DATA_DIR or --data-dir)' },
   subsonic_auth_failed: { title: 'The Subsonic server refused the user', suggestion: 'check SUBSONIC_USER and SUBSONIC_PASSWORD' },

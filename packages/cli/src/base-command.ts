@@ -1,5 +1,5 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { isMixtapeError, noProgress, redact, storageError, type ProgressFn } from '@mixtape/core';
+import { errorReport, isMixtapeError, noProgress, redact, storageError, suggestionFor, type ProgressFn } from '@mixtape/core';
 import type { OpenOptions } from '@mixtape/pipeline';
 import { ProgressLine } from './progress-line.js';
 
@@ -70,11 +70,12 @@ export abstract class MixtapeCommand<T extends typeof Command> extends Command {
     // A full disk or a file-size limit is the machine's state, not a bug, wherever it surfaced.
     const known = isMixtapeError(err) ? err : storageError(err);
     if (known) {
+      const report = errorReport(known);
       if (this.jsonEnabled()) {
-        this.logJson({ error: known.toJSON() });
+        this.logJson({ error: report });
       } else {
-        process.stderr.write(`Error: ${redact(known.message)}\n`);
-        if (known.suggestion) process.stderr.write(`Try: ${known.suggestion}\n`);
+        process.stderr.write(`Error: ${redact(report.message)}\n`);
+        if (report.suggestion) process.stderr.write(`Try: ${report.suggestion}\n`);
         if (process.env.DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
       }
       process.exitCode = known.exitCode;
@@ -84,7 +85,7 @@ export abstract class MixtapeCommand<T extends typeof Command> extends Command {
     if ((err as { oclif?: unknown }).oclif !== undefined) return super.catch(err);
     process.stderr.write(`Error: internal_error: ${redact(err.message)}\n`);
     if (process.env.DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
-    else process.stderr.write('Try: run again with DEBUG=1 for details, and report it if it persists\n');
+    else process.stderr.write(`Try: ${suggestionFor('internal_error')}\n`);
     process.exitCode = 2;
     this.exit(2);
   }

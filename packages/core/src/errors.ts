@@ -1,15 +1,19 @@
+import { suggestionFor, type ErrorCode } from './error-codes.js';
+
 /**
  * The one error family for expected failures. The CLI prints `message` and `suggestion` on one
  * line each and exits non-zero; anything that is not a MixtapeError is reported as `internal_error`.
+ * The code is one of the catalogue's (`ERROR_CATALOGUE`), which also holds the suggestion the CLI
+ * falls back on when the throw site gives none.
  */
 export class MixtapeError extends Error {
   override readonly name = 'MixtapeError';
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly suggestion: string | undefined;
   readonly exitCode: number;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: { suggestion?: string; cause?: unknown; exitCode?: number } = {},
   ) {
@@ -19,11 +23,20 @@ export class MixtapeError extends Error {
     this.exitCode = options.exitCode ?? 1;
   }
 
-  toJSON(): { code: string; message: string; suggestion?: string } {
+  toJSON(): { code: ErrorCode; message: string; suggestion?: string } {
     return this.suggestion === undefined
       ? { code: this.code, message: this.message }
       : { code: this.code, message: this.message, suggestion: this.suggestion };
   }
+}
+
+/**
+ * What the CLI shows for an expected failure: the throw site's suggestion, else the catalogue's for
+ * the code. Takes a plain shape so that an error from another copy of this module works too.
+ */
+export function errorReport(err: { code: string; message: string; suggestion?: string | undefined }): { code: string; message: string; suggestion?: string } {
+  const suggestion = err.suggestion ?? suggestionFor(err.code);
+  return suggestion === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, suggestion };
 }
 
 /** True for MixtapeError instances, including ones from another copy of this module. */

@@ -1,4 +1,4 @@
-import { MixtapeError } from '@mixtape/core';
+import { MixtapeError, type ErrorCode } from '@mixtape/core';
 
 /** What one attempt produced: a response (status, headers, parsed body) or a thrown error. */
 export type Outcome =
@@ -67,7 +67,7 @@ function networkReason(error: unknown): string {
  */
 export function decideRetry(outcome: Outcome, attempt: number, policy: RetryPolicy): RetryDecision {
   const last = attempt >= policy.maxAttempts;
-  const giveUp = (reason: string, code = 'service_unavailable'): RetryDecision => ({
+  const giveUp = (reason: string, code: ErrorCode = 'service_unavailable'): RetryDecision => ({
     retry: false,
     reason,
     waitMs: 0,

@@ -1,4 +1,4 @@
-import { MixtapeError, userAgent } from '@mixtape/core';
+import { isErrorCode, MixtapeError, userAgent } from '@mixtape/core';
 
 /** A hub's answer: status and body (JSON parsed when it is JSON). */
 export interface HubResponse {
@@ -53,7 +53,9 @@ export async function hubRequest(
 /** The error a hub refusal becomes on the client side. */
 export function refusalError(what: string, r: HubResponse): MixtapeError {
   const e = (r.json as { error?: { code?: string; message?: string } } | undefined)?.error;
-  return new MixtapeError(`hub_${e?.code ?? `http_${r.status}`}`, `The hub refused ${what}: ${e?.message ?? `HTTP ${r.status}`}`, {
+  // A refusal code this node does not know (a newer hub, or no JSON at all) keeps the generic one.
+  const code = `hub_${e?.code}`;
+  return new MixtapeError(isErrorCode(code) ? code : 'hub_refused', `The hub refused ${what}: ${e?.message ?? `HTTP ${r.status}`}`, {
     suggestion: r.status === 429 ? 'wait and publish again later' : r.status === 409 ? 'run `mixtape federation pull`, then publish again' : 'check that this node and the hub run compatible versions',
   });
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConnectionGuard } from './connections.js';
 import type { Hub } from './hub.js';
 import { openApiDocument } from './openapi.js';
+import type { HubRefusalCode } from './validate.js';
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   const data = Buffer.from(JSON.stringify(body));
@@ -10,7 +11,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   res.end(data);
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+function sendError(res: ServerResponse, status: number, code: HubRefusalCode, message: string, extra: Record<string, string> = {}): void {
   sendJson(res, status, { error: { code, message } }, extra);
 }
 

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
+import type { ErrorCode } from '@mixtape/core';
 import { contributionMessage, decodeContribution, payloadFloats, type ContributionHeader } from '../codec.js';
 import { nodeIdOf, publicKeyFrom, verifyMessage } from '../identity.js';
 import { nodeNoiseStd, payloadLength, sensitivity, type FederationParams } from '../params.js';
 
+/**
+ * A stable code the hub answers with. The client reports a refusal as the catalogue's `hub_<code>`,
+ * so the compiler keeps every code the hub sends in the catalogue.
+ */
+export type HubRefusalCode = { [K in ErrorCode]: K extends `hub_${infer C}` ? C : never }[ErrorCode];
+
 /** Why a contribution was refused: an HTTP status, a stable code and a sentence for the sender. */
 export interface Refusal {
   status: number;
-  code: string;
+  code: HubRefusalCode;
   message: string;
 }
 
@@ -17,7 +24,7 @@ export interface ValidContribution {
   payload: Buffer;
 }
 
-const refuse = (status: number, code: string, message: string): { ok: false; refusal: Refusal } => ({
+const refuse = (status: number, code: HubRefusalCode, message: string): { ok: false; refusal: Refusal } => ({
   ok: false,
   refusal: { status, code, message },
 });
@@ -69,7 +76,7 @@ export function validateContribution(
     return refuse(401, 'bad_signature', 'the signature does not verify with the given public key');
   // From here on the sender is known, so refusals carry its id (for the rate limiter).
   const nodeId = nodeIdOf(header.publicKey);
-  const signed = (status: number, code: string, message: string) => ({ ...refuse(status, code, message), nodeId });
+  const signed = (status: number, code: HubRefusalCode, message: string) => ({ ...refuse(status, code, message), nodeId });
   const values = payloadFloats(d.payload);
   let n2 = 0;
   for (let i = 0; i < values.length; i++) {

@@ -77,4 +77,16 @@ describe('enrichTracks', () => {
     expect(dz.count()).toBeGreaterThan(n);
     store.close();
   });
+
+  it('takes at most --limit tracks a source has not answered, the limit bound as a parameter', async () => {
+    const store = await Store.open({ dataDir: ':memory:' });
+    await seedCatalogue(store, 10);
+    const first = await enrichTracks({ store, env, clients: clients(), sources: ['deezer'], limit: 4.9 });
+    expect(first.sources.deezer!.tracks).toBe(4);
+    const rest = await enrichTracks({ store, env, clients: clients(), sources: ['deezer'], limit: 100 });
+    expect(rest.sources.deezer!.tracks).toBe(6);
+    expect((await enrichTracks({ store, env, clients: clients(), sources: ['deezer'], refresh: true, limit: 0 })).sources.deezer!.tracks).toBe(0);
+    store.close();
+  });
 });
+

@@ -1,6 +1,7 @@
 import { listValue } from '@duckdb/node-api';
 import { isMixtapeError, MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { deezer, lastfm, musicbrainz, type HttpClient } from '@mixtape/connectors';
+import pLimit from 'p-limit';
 import { CachedGetter } from '../http-cache/cache.js';
 import { DbLock } from '../http-cache/lock.js';
 import { recordRun } from '../runner/runs.js';
@@ -52,13 +53,14 @@ export interface EnrichSummary {
  * yet; earlier failures are tried again. With `refresh`, all of them.
  */
 async function workList(store: Store, source: string, refresh: boolean, limit: number | undefined): Promise<EnrichTrack[]> {
+  // Values are bound: $1 the limit (NULL: none), $2 the source.
   return store.all<EnrichTrack>(
     `SELECT t.track_id, t.title, t.artist_name, t.artist_id, t.isrc, t.duration_ms FROM tracks t
      WHERE t.kind = 'track' AND t.title IS NOT NULL
        AND t.track_id IN (SELECT track_id FROM plays UNION SELECT item_id FROM library WHERE kind = 'track' UNION SELECT track_id FROM playlist_items WHERE track_id IS NOT NULL)
-       ${refresh ? '' : `AND NOT EXISTS (SELECT 1 FROM enrich_state e WHERE e.item_id = t.track_id AND e.source = $1 AND e.status <> 'failed')`}
-     ORDER BY t.track_id ${limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
-    refresh ? [] : [source],
+       ${refresh ? '' : `AND NOT EXISTS (SELECT 1 FROM enrich_state e WHERE e.item_id = t.track_id AND e.source = $2 AND e.status <> 'failed')`}
+     ORDER BY t.track_id LIMIT $1::BIGINT`,
+    [limit === undefined ? null : Math.max(0, Math.floor(limit)), ...(refresh ? [] : [source])],
   );
 }
 
@@ -135,11 +137,9 @@ export async function enrichTracks(o: EnrichOptions): Promise<EnrichSummary> {
       summary.sources[src.name] = sum;
       const list = lists.get(src.name)!;
       sum.tracks = list.length;
-      // A pool of workers pulling the next track: the service's limiter paces their requests.
-      let next = 0;
-      const worker = async () => {
-        for (let t = list[next++]; t !== undefined; t = list[next++]) await one(t);
-      };
+      // `concurrency` tracks in flight at a time; the service's limiter paces their requests.
+      const pool = pLimit(src.concurrency);
+      const enrichAll = (tracks: EnrichTrack[]) => Promise.all(tracks.map((t) => pool(() => one(t))));
       const one = async (t: EnrichTrack) => {
         if (stop) return;
         let outcome;
@@ -163,17 +163,14 @@ export async function enrichTracks(o: EnrichOptions): Promise<EnrichSummary> {
       };
       // MusicBrainz looks tracks up by ISRC: those without one wait for Deezer, which may find it.
       const later = src.name === 'musicbrainz' && deezerDone ? list.filter((t) => !t.isrc) : [];
-      if (later.length > 0) list.splice(0, list.length, ...list.filter((t) => t.isrc));
-      await Promise.all(Array.from({ length: src.concurrency }, worker));
+      await enrichAll(later.length > 0 ? list.filter((t) => t.isrc) : list);
       if (later.length > 0) {
         await deezerDone;
         await commit();
         const isrcs = new Map((await lock.run(() => store.all<{ track_id: string; isrc: string | null }>(
           `SELECT track_id, isrc FROM tracks WHERE isrc IS NOT NULL AND track_id IN (SELECT unnest($1::VARCHAR[]))`, [listValue(later.map((t) => t.track_id))])))
           .map((r) => [r.track_id, r.isrc]));
-        list.splice(0, list.length, ...later.map((t) => ({ ...t, isrc: isrcs.get(t.track_id) ?? null })));
-        next = 0;
-        await Promise.all(Array.from({ length: src.concurrency }, worker));
+        await enrichAll(later.map((t) => ({ ...t, isrc: isrcs.get(t.track_id) ?? null })));
       }
       sum.requests = getters[i]!.client.stats.requests;
       sum.cacheHits = getters[i]!.hits;

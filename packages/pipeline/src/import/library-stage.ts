@@ -72,9 +72,12 @@ export async function writePlaylists(store: Store, playlists: ExportPlaylist[], 
   await appendTempTable(store, 'imp_pli', [['playlist_id', 'VARCHAR'], ['position', 'BIGINT'], ['row_id', 'BIGINT'], ['kind', 'VARCHAR'], ['added_at', 'TIMESTAMP'], ['is_local', 'BOOLEAN']], items);
   await store.run(`
 DELETE FROM playlist_items WHERE playlist_id IN (SELECT playlist_id FROM imp_pl);
-DELETE FROM playlists WHERE playlist_id IN (SELECT playlist_id FROM imp_pl);
+DELETE FROM playlists WHERE playlist_id IN (SELECT playlist_id FROM imp_pl);`);
+  // Its own statement: a bound parameter cannot go into a multi-statement run.
+  await store.run(`
 INSERT INTO playlists (playlist_id, source, name, owner, description, snapshot, modified_at, followers, item_count, items_status)
-SELECT playlist_id, '${source}', name, NULL, description, NULL, modified_at, followers, item_count, 'complete' FROM imp_pl;
+SELECT playlist_id, $1, name, NULL, description, NULL, modified_at, followers, item_count, 'complete' FROM imp_pl`, [source]);
+  await store.run(`
 INSERT INTO playlist_items (playlist_id, position, track_id, kind, added_at, added_by, is_local)
 SELECT i.playlist_id, i.position, r.track_id, i.kind, i.added_at, NULL, i.is_local
 FROM imp_pli i LEFT JOIN imp_items_resolved r USING (row_id);`);

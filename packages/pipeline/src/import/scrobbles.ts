@@ -56,10 +56,10 @@ export async function importScrobbles(
     await appendTempTable(store, 'imp_scr', [['row_id', 'BIGINT'], ['played_at', 'TIMESTAMP'], ['skipped', 'BOOLEAN']], plays);
     await store.run(`
 CREATE OR REPLACE TEMP TABLE imp_plays AS
-SELECT s.played_at, r.track_id, 'track' AS kind, NULL::BIGINT AS ms_played, '${source}' AS source, 1 AS precision_s, s.skipped,
+SELECT s.played_at, r.track_id, 'track' AS kind, NULL::BIGINT AS ms_played, $1::VARCHAR AS source, 1 AS precision_s, s.skipped,
   NULL::VARCHAR AS reason_start, NULL::VARCHAR AS reason_end, NULL::BOOLEAN AS shuffle, NULL::BOOLEAN AS offline, NULL::TIMESTAMP AS offline_at,
   NULL::BOOLEAN AS incognito, NULL::VARCHAR AS platform, NULL::VARCHAR AS conn_country, s.row_id AS ord
-FROM imp_scr s JOIN imp_items_resolved r USING (row_id);`);
+FROM imp_scr s JOIN imp_items_resolved r USING (row_id)`, [source]);
     // Spotify scrobbling to Last.fm gives each listen twice: keep the Spotify copy.
     const heardOnSpotify = await dropScrobblesHeardOnSpotify(store);
     const merged = await mergePlays(store, importId);

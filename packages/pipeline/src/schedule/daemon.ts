@@ -84,10 +84,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ ran: number; 
     while (!options.signal.aborted) {
       const s = queue.shift();
       if (!s) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          options.signal.addEventListener('abort', () => resolve(), { once: true });
-        });
+        await idle(options.signal, (resolve) => (wake = resolve));
         wake = undefined;
         continue;
       }
@@ -117,4 +114,21 @@ export async function runDaemon(options: DaemonOptions): Promise<{ ran: number; 
     emit({ event: 'stopped' });
   }
   return { ran, failed };
+}
+
+/**
+ * Waits until `register`'s callback is called (a job was queued) or the signal aborts. The abort
+ * listener is removed either way: the daemon idles many times on one signal, and a listener left
+ * behind per wait would pile up for as long as it runs.
+ */
+export function idle(signal: AbortSignal, register: (wake: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    register(done);
+  });
 }

@@ -1,7 +1,8 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withStore } from '../store/store.js';
 import { tempDir } from '../test/helpers.js';
-import { runDaemon, type DaemonEvent } from './daemon.js';
+import { idle, runDaemon, type DaemonEvent } from './daemon.js';
 import { addSchedule, jobArgs, listSchedules, missedRuns, removeSchedule } from './schedules.js';
 
 describe('schedules', () => {
@@ -40,12 +41,15 @@ describe('schedules', () => {
     let running = 0;
     let maxRunning = 0;
     const calls: string[][] = [];
+    // The worker idles before each job: no abort listener may outlive its wait.
+    const listeners: number[] = [];
     const result = runDaemon({
       store: { dataDir: dir },
       signal: controller.signal,
       onEvent: (e) => events.push(e),
       runJob: async (args) => {
         calls.push(args);
+        listeners.push(getEventListeners(controller.signal, 'abort').length);
         running++;
         maxRunning = Math.max(maxRunning, running);
         await new Promise((r) => setTimeout(r, 1500));
@@ -57,6 +61,7 @@ describe('schedules', () => {
     controller.abort();
     const { ran, failed } = await result;
     expect(maxRunning).toBe(1);
+    expect(listeners).toEqual(calls.map(() => 0));
     expect(calls[0]).toEqual(['run', '--phases', 'train']);
     expect(ran + failed).toBe(calls.length);
     expect(failed).toBe(1);
@@ -71,4 +76,17 @@ describe('schedules', () => {
       expect((await listSchedules(store))[0]!.last_run_at).not.toBeNull();
     });
   });
+
+  it('idles any number of times on one signal without piling up abort listeners', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 50; i++) await idle(controller.signal, (wake) => setImmediate(wake));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    const waiting = idle(controller.signal, () => {});
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    await waiting;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    await idle(controller.signal, () => {});
+  });
 });
+

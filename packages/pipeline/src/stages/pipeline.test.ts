@@ -13,7 +13,7 @@ function fakeStages(calls: string[], failOnce: Set<string>, blocked = new Set<st
     },
     run: async () => {
       calls.push(p);
-      if (failOnce.delete(p)) throw new MixtapeError('server_down', `${p} failed`);
+      if (failOnce.delete(p)) throw new MixtapeError('service_unavailable', `${p} failed`);
       return { rowsIn: n, rowsOut: n * 2, detail: `${p} ok` };
     },
   });
@@ -39,7 +39,7 @@ describe('mixtape run', () => {
     const first = await runPipeline(phases, stages, { store: { dataDir: dir } });
     expect(first.ok).toBe(false);
     expect(first.stages.map((s) => s.status)).toEqual(['ok', 'ok', 'failed', 'skipped']);
-    expect(first.stages[2]!.detail).toBe('server_down: train failed');
+    expect(first.stages[2]!.detail).toBe('service_unavailable: train failed');
     const second = await runPipeline(phases, stages, { store: { dataDir: dir } });
     expect(second).toMatchObject({ ok: true, resumed: true, pipelineId: first.pipelineId });
     expect(second.stages.map((s) => [s.stage, s.status, s.rowsOut])).toEqual([
@@ -59,5 +59,33 @@ describe('mixtape run', () => {
     await expect(runPipeline(parsePhases('export,push'), fakeStages(calls, new Set(), new Set(['push'])), { store: { dataDir: dir } }))
       .rejects.toMatchObject({ code: 'not_logged_in' });
     expect(calls).toEqual([]);
+  });
+
+  it('fails a stage that writes a table it does not declare, and refuses a plan naming a table the store lacks', async () => {
+    const calls: string[] = [];
+    const stages = fakeStages(calls, new Set());
+    // Push writes a schedule: a table it does not declare.
+    const sneaky: Stage = {
+      ...stages.push,
+      writes: ['recommendations'],
+      run: async () => {
+        await withStore({ dataDir: dir }, (store) => store.run(`INSERT INTO schedules (schedule_id, cron, job) VALUES (7, '@daily', 'run')`));
+        return { rowsIn: 1, rowsOut: 1, detail: 'done' };
+      },
+    };
+    const r = await runPipeline(parsePhases('train,push'), { ...stages, push: sneaky }, { store: { dataDir: dir } });
+    expect(r.ok).toBe(false);
+    expect(r.stages.map((s) => [s.stage, s.status, s.detail])).toEqual([
+      ['train', 'ok', 'train ok'],
+      ['push', 'failed', 'stage_undeclared_write: The push stage wrote schedules, which it does not declare'],
+    ]);
+    // Declared, the same write passes (the retried stage writes the row again, under another id).
+    const honest: Stage = { ...sneaky, writes: ['recommendations', 'schedules'], run: async () => {
+      await withStore({ dataDir: dir }, (store) => store.run(`INSERT INTO schedules (schedule_id, cron, job) VALUES (8, '@daily', 'run')`));
+      return { rowsIn: 1, rowsOut: 1, detail: 'done' };
+    } };
+    expect((await runPipeline(parsePhases('train,push'), { ...stages, push: honest }, { store: { dataDir: dir } })).ok).toBe(true);
+    await expect(runPipeline(parsePhases('push'), { ...stages, push: { ...honest, reads: ['plays', 'playz'] } }, { store: { dataDir: dir } }))
+      .rejects.toMatchObject({ code: 'stage_unknown_table', message: 'The push stage declares playz, which the store does not have' });
   });
 });

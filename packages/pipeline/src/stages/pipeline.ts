@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { finishRun, startRun } from '../runner/runs.js';
-import { withStore, type OpenOptions } from '../store/store.js';
+import { changedTables, fingerprint } from '../store/fingerprint.js';
+import { withStore, type OpenOptions, type Store } from '../store/store.js';
 
 // pull comes after publish (the round just sent may close) and before push, which recommends.
 export const PHASES = ['export', 'enrich', 'train', 'publish', 'pull', 'push'] as const;
@@ -18,7 +19,11 @@ export interface StageOutcome {
   detail: string;
 }
 
-/** A stage of `mixtape run`: what it reads and writes, a precondition, and the work. */
+/**
+ * A stage of `mixtape run`: what it reads and writes, a precondition, and the work. Names in
+ * snake_case are tables of the store (others name services or files): they must exist, and after the
+ * stage ran every table it did not declare in `writes` must hold what it held before.
+ */
 export interface Stage {
   reads: string[];
   writes: string[];
@@ -71,6 +76,7 @@ export async function runPipeline(
   const key = phases.join(',');
 
   const { pipelineId, done, resumed } = await withStore(options.store, async (store) => {
+    await checkDeclaredTables(store, phases, stages);
     const last = await store.one<{ pipeline_id: string }>(
       `SELECT pipeline_id FROM pipeline_stages GROUP BY pipeline_id
        HAVING string_agg(stage, ',' ORDER BY position) = $1 AND bool_or(status IN ('failed', 'running')) ORDER BY max(started_at) DESC LIMIT 1`,
@@ -98,9 +104,11 @@ export async function runPipeline(
       reports.push({ stage: p, status: 'skipped', rowsIn: null, rowsOut: null, seconds: null, detail: 'not run: an earlier stage failed' });
       continue;
     }
-    const runId = await withStore(options.store, async (store) => {
+    const except = stages[p].writes;
+    const { runId, before } = await withStore(options.store, async (store) => {
       await store.run(`UPDATE pipeline_stages SET status = 'running', started_at = current_timestamp WHERE pipeline_id = $1 AND position = $2`, [pipelineId, i]);
-      return startRun(store, `run ${p}`);
+      const runId = await startRun(store, `run ${p}`);
+      return { runId, before: await fingerprint(store, { except }) };
     });
     const t = Date.now();
     let outcome: StageOutcome | undefined;
@@ -112,6 +120,11 @@ export async function runPipeline(
       error = e;
     }
     const seconds = (Date.now() - t) / 1000;
+    const wrote = await withStore(options.store, async (store) => changedTables(before, await fingerprint(store, { except })));
+    if (wrote.length > 0 && outcome) {
+      outcome = undefined;
+      error = new MixtapeError('stage_undeclared_write', `The ${p} stage wrote ${wrote.join(', ')}, which it does not declare`);
+    }
     const msg = error instanceof Error ? `${(error as { code?: string }).code ?? 'internal_error'}: ${error.message}` : String(error);
     await withStore(options.store, async (store) => {
       await store.run(
@@ -127,4 +140,13 @@ export async function runPipeline(
     }
   }
   return { pipelineId, resumed, stages: reports, ok: !failed };
+}
+
+/** Refuses a plan whose stages name a table (a snake_case read or write) that the store does not have. */
+async function checkDeclaredTables(store: Store, phases: Phase[], stages: Record<Phase, Stage>): Promise<void> {
+  const tables = new Set((await store.all<{ name: string }>(`SELECT table_name AS name FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database()`)).map((r) => r.name));
+  for (const p of phases) {
+    const unknown = [...stages[p].reads, ...stages[p].writes].filter((n) => /^[a-z][a-z0-9_]*$/.test(n) && !tables.has(n));
+    if (unknown.length > 0) throw new MixtapeError('stage_unknown_table', `The ${p} stage declares ${unknown.join(', ')}, which the store does not have`);
+  }
 }

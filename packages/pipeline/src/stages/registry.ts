@@ -29,7 +29,7 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
   return {
     export: {
       reads: ['Spotify Web API'],
-      writes: ['tracks', 'library', 'playlists', 'playlist_items', 'raw_pages', 'checkpoints'],
+      writes: ['tracks', 'artists', 'track_artists', 'track_keys', 'library', 'plays', 'playlists', 'playlist_items', 'spotify_catalog', 'spotify_profile', 'spotify_top', 'raw_pages', 'checkpoints', 'runs'],
       check: async () => {
         if (!spotifyAuthStatus(env).spotify.loggedIn) {
           throw new MixtapeError('not_logged_in', 'The export phase needs a Spotify login', { suggestion: 'run `mixtape auth spotify`, set SPOTIFY_ACCESS_TOKEN, or leave export out of --phases' });
@@ -43,7 +43,7 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
     },
     enrich: {
       reads: ['tracks', 'Deezer', 'Last.fm', 'MusicBrainz'],
-      writes: ['tracks', 'track_tags', 'artist_tags', 'similar', 'http_cache'],
+      writes: ['tracks', 'artists', 'track_keys', 'tags', 'track_tags', 'artist_tags', 'similar', 'deezer_tracks', 'enrich_state', 'http_cache', 'http_cache_stats', 'runs'],
       check: async () => {},
       run: async (ctx) => {
         // Last.fm needs a key; without one the other two sources still run.
@@ -56,7 +56,7 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
     },
     train: {
       reads: ['plays', 'library', 'playlist_items', 'track_tags', 'artist_tags', 'similar'],
-      writes: ['models'],
+      writes: ['models', 'runs'],
       check: async () => {},
       run: async (ctx) => {
         const s = await trainPersonal({ store: ctx.store, dataDir: dataDir(ctx.store.dataDir), onProgress: ctx.onProgress });
@@ -84,7 +84,7 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
     },
     push: {
       reads: ['models', 'playlists', 'federation model'],
-      writes: ['recommendations', 'playlist_pushes'],
+      writes: ['recommendations', 'playlists', 'playlist_items', 'playlist_pushes', 'runs'],
       check: async () => {
         for (const t of settings.pushTo) {
           if (!(PUSH_TARGETS as readonly string[]).includes(t)) throw new MixtapeError('invalid_target', `Unknown push target "${t}"`, { suggestion: `use ${PUSH_TARGETS.join(', ')}` });

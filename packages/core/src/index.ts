@@ -1,4 +1,5 @@
 export { MixtapeError, isMixtapeError, storageError } from './errors.js';
 export { noProgress, type ProgressEvent, type ProgressFn } from './progress.js';
 export { redact, redactValues } from './redact.js';
+export { foldName, nameSql, normalizeArtist, normalizeName, normalizeTitle } from './names.js';
 export { MIXTAPE_VERSION, PROJECT_URL, userAgent } from './user-agent.js';

@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import { normalizeName } from '@mixtape/core';
+
+/** Names are keyed by the project's one normalizer; re-exported for the vocabulary's users. */
+export { normalizeName };
 
 /** How an item is keyed: open ids first, a normalized name last. */
 export type ItemKey =
@@ -20,8 +24,12 @@ export interface Vocabulary {
   names: string[];
 }
 
-/** The scheme of the vocabulary version string; bump it when `itemKeyString` changes. */
-export const VOCAB_SCHEME = 'mxv2';
+/**
+ * The scheme of the vocabulary version string; bump it when `itemKeyString` changes (and so when
+ * `normalizeName` does). mxv3: names keyed by the shared normalizer of @mixtape/core (apostrophes
+ * join, accents stripped as DuckDB strips them).
+ */
+export const VOCAB_SCHEME = 'mxv3';
 
 /** A vocabulary from keys (canonical key strings) and display names (the key when none is given). */
 export function vocabulary(keys: string[], names?: string[]): Vocabulary {
@@ -37,19 +45,6 @@ export function vocabulary(keys: string[], names?: string[]): Vocabulary {
 /** key -> index of a vocabulary. */
 export function vocabIndex(v: Vocabulary): Map<string, number> {
   return new Map(v.keys.map((k, i) => [k, i]));
-}
-
-/** Lower case, accents folded, punctuation and "the " dropped, spaces collapsed. */
-export function normalizeName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()
-    .replace(/^the /, '')
-    .replace(/\s+/g, ' ');
 }
 
 /** The canonical string of a key, as vocabularies list it. */

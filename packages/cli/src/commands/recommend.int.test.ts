@@ -8,7 +8,8 @@ import { installGlobalModel, tasteModel } from '../../../pipeline/src/test/globa
 import { mixtape } from '../test/run-cli.js';
 
 interface Picks {
-  tracks: Array<{ artist: string | null; source: string; reason: string }>;
+  seed: string | null;
+  tracks: Array<{ track_id: string; artist: string | null; source: string; reason: string; arm: 'favourite' | 'new' }>;
   federation: { weight: number; weightFrom: string; version: number } | null;
 }
 
@@ -36,6 +37,41 @@ describe('mixtape recommend with a pulled global model (built CLI)', () => {
     const p = JSON.parse(r.stdout) as Picks;
     expect(p.federation).toBeNull();
     expect(p.tracks.every((t) => t.source === 'personal')).toBe(true);
+  });
+
+  it('builds the playlist with the model package builder: favourites and new music, varied artists, reasons, nothing recent', async () => {
+    const r = await mixtape(['recommend', '--count', '25', '--seed', '1', '--explore', '0.3', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as Picks;
+    expect(p.tracks).toHaveLength(25);
+    expect(new Set(p.tracks.map((t) => t.track_id)).size).toBe(25);
+    expect(new Set(p.tracks.map((t) => t.arm))).toEqual(new Set(['favourite', 'new']));
+    // No artist twice in a row, none more than twice.
+    const artists = p.tracks.map((t) => t.artist);
+    for (let i = 1; i < artists.length; i++) expect(artists[i]).not.toBe(artists[i - 1]);
+    for (const a of new Set(artists)) expect(artists.filter((x) => x === a).length).toBeLessThanOrEqual(2);
+    await withStore({ dataDir: env.MIXTAPE_DATA_DIR! }, async (store) => {
+      const played = new Set((await store.all<{ track_id: string }>('SELECT DISTINCT track_id FROM plays')).map((x) => x.track_id));
+      const recent = await store.all<{ track_id: string }>('SELECT DISTINCT track_id FROM plays WHERE played_at >= (SELECT max(played_at) FROM plays) - INTERVAL 2 DAY');
+      expect(recent.length).toBeGreaterThan(0);
+      for (const t of recent) expect(p.tracks.map((x) => x.track_id)).not.toContain(t.track_id);
+      // A favourite is a track the listener played, and says so; new music (to the model: not among
+      // their favourites, as the demo listener has played most of the catalogue) says why it was picked.
+      for (const t of p.tracks) {
+        if (t.arm === 'favourite') expect(played.has(t.track_id)).toBe(true);
+        expect(t.reason).toMatch(t.arm === 'favourite' ? /^one of your favourites(, like .+ by .+)?$/ : /^(because you played .+ by .+|new to you.*)$/);
+      }
+      const saved = await store.all<{ track_id: string }>("SELECT track_id FROM playlist_items WHERE playlist_id = 'mixtape-recommendations' ORDER BY position");
+      expect(saved.map((x) => x.track_id)).toEqual(p.tracks.map((t) => t.track_id));
+    });
+  });
+
+  it("finds a radio's seed artist however it is spelled, by the shared name normalizer", async () => {
+    const r = await mixtape(['recommend', '--seed-artist', 'velvet-PARADE', '--count', '5', '--seed', '2', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout) as Picks;
+    expect(p.seed).toBe('Velvet Parade');
+    expect(p.tracks).toHaveLength(5);
   });
 
   it('blends the installed model: picks say their source, and the weight is reported', async () => {

@@ -1,3 +1,5 @@
+import { normalizeArtist, normalizeTitle } from '@mixtape/core';
+
 /** What we know of a track we are looking for. */
 export interface MatchQuery {
   artist: string;
@@ -14,20 +16,11 @@ export interface Candidate {
   album?: { id: number; title: string };
 }
 
-/** Lower case, accents and punctuation removed, "feat." parts and bracketed versions dropped. */
-export function normalize(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/\s*[([][^)\]]*(feat|with|remaster|version|edit)[^)\]]*[)\]]/g, '')
-    .replace(/\s+(feat\.?|ft\.?|featuring)\s.*$/, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-/** Similarity of two names in [0, 1]: 1 when equal after normalizing, else token overlap (Dice). */
-export function nameSimilarity(a: string, b: string): number {
+/**
+ * Similarity of two names in [0, 1], after reducing both with `normalize` (titles by default):
+ * 1 when equal, else token overlap (Dice).
+ */
+export function nameSimilarity(a: string, b: string, normalize: (s: string) => string = normalizeTitle): number {
   const x = normalize(a);
   const y = normalize(b);
   if (x === y) return 1;
@@ -41,7 +34,7 @@ export function nameSimilarity(a: string, b: string): number {
 /** Score of a candidate: title 0.5, artist 0.35, duration 0.15 (full within 3 s, none past 30 s). */
 export function matchScore(q: MatchQuery, c: Candidate): number {
   const title = nameSimilarity(q.title, c.title);
-  const artist = nameSimilarity(q.artist, c.artist.name);
+  const artist = nameSimilarity(q.artist, c.artist.name, normalizeArtist);
   let duration = 0.5;
   if (q.durationMs) {
     const diff = Math.abs(q.durationMs / 1000 - c.duration);

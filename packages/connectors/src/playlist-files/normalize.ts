@@ -1,31 +1,7 @@
-/**
- * Names reduced to what identifies a recording across catalogues: case, accents, punctuation,
- * "feat." credits, bracketed and dash-suffixed version notes ("Remastered 2011") removed.
- */
-export function normalizeTitle(s: string | undefined): string {
-  if (!s) return '';
-  let t = fold(s);
-  t = t.replace(/\s*[([][^)\]]*(feat|ft\.|with|remaster|live|version|edit|mix|mono|stereo|deluxe|bonus)[^)\]]*[)\]]/g, ' ');
-  t = t.replace(/\s+-\s+.*(remaster|live|version|edit|mix|mono|stereo).*$/g, ' ');
-  t = t.replace(/\s(feat\.?|ft\.?)\s.*$/g, ' ');
-  return squash(t);
-}
+import { normalizeArtist, normalizeTitle } from '@mixtape/core';
 
-/** Artist names: the first credited artist, folded; "The" dropped, "&" read as "and". */
-export function normalizeArtist(s: string | undefined): string {
-  if (!s) return '';
-  let t = fold(s).split(/\s*(?:;|,|\/|\sfeat\.?\s|\sft\.?\s|\sx\s)\s*/)[0] ?? '';
-  t = t.replace(/^the\s+/, '');
-  return squash(t);
-}
-
-function fold(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().replace(/&/g, ' and ').replace(/[’'`]/g, '');
-}
-
-function squash(t: string): string {
-  return t.replace(/[^\p{L}\p{N}]+/gu, ' ').trim().replace(/\s+/g, ' ');
-}
+/** Titles and artists are reduced by the project's one normalizer (@mixtape/core). */
+export { normalizeArtist, normalizeTitle };
 
 /** Similarity of two normalized strings in [0, 1] (Dice coefficient over character bigrams). */
 export function similarity(a: string, b: string): number {

@@ -76,7 +76,7 @@ describe('a hub under hostile input', () => {
   });
 
   it('refuses wrong shapes and vocabularies', async () => {
-    await expectRefused(contributionBody(params, 1, { vocabVersion: 'mxv2-99-0' }), 422, 'wrong_vocabulary');
+    await expectRefused(contributionBody(params, 1, { vocabVersion: 'mxv3-99-0' }), 422, 'wrong_vocabulary');
     const wide = testParams({ vocabVersion: vocab.version, vocabSize: 4096, als: { dim: 5 } });
     await expectRefused(contributionBody(params, 1, { dim: 5, payload: honestPayload(wide) }), 422, 'wrong_shape');
     const longer = new Float32Array(honestPayload(params).length + 4);

@@ -8,6 +8,8 @@ export interface Candidate {
   artist?: string;
   /** Why the model likes it, filled by the caller (see `becauseOf`): a played item and a shared tag. */
   because?: { item?: string; tag?: string };
+  /** Which model ranked it higher, when the caller blended several (see `buildPlaylist`'s `rescore`). */
+  source?: string;
 }
 
 /** A chosen item, which arm it came from, and a short reason in the listener's words. */

@@ -1,3 +1,4 @@
+import { topK } from '../metrics/top-k.js';
 import { becauseOf, explore, type ArmStats, type Candidate, type Pick } from './explore.js';
 import type { Listener, Recommender } from './recommender.js';
 
@@ -5,45 +6,79 @@ import type { Listener, Recommender } from './recommender.js';
 export interface ItemInfo {
   name?: (item: string) => string | undefined;
   artist?: (item: string) => string | undefined;
+  /** The item's tags, strongest first. */
   tags?: (item: string) => readonly string[] | undefined;
 }
 
 /** Options for `buildPlaylist`. */
-export interface PlaylistOptions extends ItemInfo {
+export interface PlaylistOptions {
   count: number;
   /** Share of new music, 0..1 (default 0.2). */
   explore?: number;
+  /** At most this many picks by one artist (default 2). */
   maxPerArtist?: number;
   /** Items never to pick, e.g. played very recently. */
   skip?: Iterable<string>;
   stats?: ArmStats;
   seed?: number;
-  /** Candidates ranked per pick before re-ranking (default 5). */
-  poolFactor?: number;
+  /** Candidates the model ranks before re-ranking (default 5 per pick). */
+  pool?: number;
+  /**
+   * Whose plays make a pick known and explain it (default: the listener scored). A radio scores a
+   * listener made of its seed but explains its picks by the real listener's plays.
+   */
+  history?: Listener;
+  /** Items the listener knows beyond `history`: liked since training, or played but outside the model. */
+  heard?: ReadonlySet<string>;
+  /** More candidates beside the model's pool, given that pool; items outside the model score 0. */
+  extra?: (pool: readonly string[]) => readonly string[] | Promise<readonly string[]>;
+  /** Names, artists and tags of the items asked about: the candidates and the played items that explain them. */
+  describe?: (items: readonly string[]) => ItemInfo | Promise<ItemInfo>;
+  /** Changes candidate scores (and may set their `source`) before re-ranking, given the model's score of every item. */
+  rescore?: (candidates: Candidate[], scores: Float32Array) => void;
 }
 
 /**
- * A playlist for a listener: the model's top candidates (favourites and new items alike; bans stay
- * out), each with the played item it most resembles and a shared tag, re-ranked by `explore` into
- * a bandit-chosen mix of favourites and new music with varied artists and a short reason per pick.
+ * A playlist for a listener, the one builder every recommendation goes through: the model's top
+ * candidates (favourites and new items alike; excluded items stay out) and any extra ones, each
+ * with the played item it most resembles and a tag they share, re-ranked by `explore` into a
+ * bandit-chosen mix of favourites and new music with varied artists and a short reason per pick.
  */
 export async function buildPlaylist(rec: Recommender, listener: Listener, options: PlaylistOptions): Promise<Pick[]> {
-  const pool = Math.max(options.count, Math.ceil(options.count * (options.poolFactor ?? 5)));
-  const ranked = await rec.recommend(listener, pool);
-  const known = new Set(listener.positives);
-  const k = rec.model.k;
-  const candidates: Candidate[] = ranked.map((r) => {
-    const i = rec.item(r.item)!;
-    const near = becauseOf(i, listener.positives, rec.model.itemFactors, k);
-    const nearId = near === undefined ? undefined : rec.model.itemIds[near]!;
-    const tag = nearId === undefined ? undefined : sharedTag(options.tags?.(r.item), options.tags?.(nearId));
+  const scores = await rec.scores(listener);
+  const ids = rec.model.itemIds;
+  const size = Math.min(scores.length, Math.max(options.count, options.pool ?? options.count * 5));
+  const pool = Array.from(topK(scores, size, Int32Array.from(listener.exclude).sort()), (i) => ids[i]!);
+  const excluded = new Set(listener.exclude);
+  const items = [...pool];
+  const seen = new Set(pool);
+  for (const id of options.extra ? await options.extra(pool) : []) {
+    const i = rec.item(id);
+    if (seen.has(id) || (i !== undefined && excluded.has(i))) continue;
+    seen.add(id);
+    items.push(id);
+  }
+  const history = options.history ?? listener;
+  const positives = new Set(history.positives);
+  const near = new Map<string, string>();
+  for (const id of items) {
+    const i = rec.item(id);
+    const b = i === undefined ? undefined : becauseOf(i, history.positives, rec.model.itemFactors, rec.model.k);
+    if (b !== undefined) near.set(id, ids[b]!);
+  }
+  const info = options.describe ? await options.describe([...new Set([...items, ...near.values()])]) : {};
+  const candidates: Candidate[] = items.map((id) => {
+    const i = rec.item(id);
+    const nearId = near.get(id);
     const because: Candidate['because'] = {};
-    const nearName = nearId === undefined ? undefined : options.name?.(nearId) ?? nearId;
-    if (nearName !== undefined) because.item = nearName;
+    if (nearId !== undefined) because.item = info.name?.(nearId) ?? nearId;
+    const tag = nearId === undefined ? undefined : sharedTag(info.tags?.(id), info.tags?.(nearId));
     if (tag !== undefined) because.tag = tag;
-    const artist = options.artist?.(r.item);
-    return { item: r.item, score: r.score, known: known.has(i), ...(artist !== undefined ? { artist } : {}), because };
+    const artist = info.artist?.(id);
+    const known = (i !== undefined && positives.has(i)) || (options.heard?.has(id) ?? false);
+    return { item: id, score: i === undefined ? 0 : scores[i]!, known, ...(artist !== undefined ? { artist } : {}), because };
   });
+  options.rescore?.(candidates, scores);
   return explore(candidates, {
     count: options.count,
     ...(options.explore !== undefined ? { explore: options.explore } : {}),
@@ -54,6 +89,7 @@ export async function buildPlaylist(rec: Recommender, listener: Listener, option
   });
 }
 
+/** The first of the candidate's tags (strongest first) that the played item shares. */
 function sharedTag(a: readonly string[] | undefined, b: readonly string[] | undefined): string | undefined {
   if (!a || !b) return undefined;
   const other = new Set(b);

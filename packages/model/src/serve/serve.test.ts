@@ -180,9 +180,11 @@ describe('playlists', () => {
       count: 15,
       explore: 0.4,
       seed: 2,
-      name: (id) => `Track ${id}`,
-      artist: (id) => `artist-${Number(id.slice(1)) % 7}`,
-      tags: (id) => [`group-${group(id)}`],
+      describe: () => ({
+        name: (id) => `Track ${id}`,
+        artist: (id) => `artist-${Number(id.slice(1)) % 7}`,
+        tags: (id) => [`group-${group(id)}`],
+      }),
       skip: [a.model.itemIds[listener.positives[0]!]!],
     });
     expect(picks).toHaveLength(15);

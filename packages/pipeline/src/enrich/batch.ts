@@ -1,8 +1,6 @@
 import { appendTempTable, type Cell } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
-
-/** The Mixtape id of an artist by name: the same rule identity resolution uses. */
-export const ARTIST_ID_SQL = (expr: string) => `'a' || substr(md5(mt_norm(${expr})), 1, 15)`;
+import { artistIdSql } from '../identity/artist-id.js';
 
 /**
  * Results of many tracks, written together: every table by appender plus a few set-based
@@ -37,8 +35,8 @@ export class EnrichBatch {
     for (const a of list) this.similarArtists.push([from, source, a.name, a.weight, a.mbid ?? null, a.deezerId ?? null]);
   }
 
-  addSimilarTracks(from: string, source: string, list: { name: string; artist: string; weight: number }[]): void {
-    for (const t of list) this.similarTracks.push([from, source, t.name, t.artist, t.weight]);
+  addSimilarTracks(from: string, source: string, list: { name: string; artist: string; weight: number; mbid?: string | undefined }[]): void {
+    for (const t of list) this.similarTracks.push([from, source, t.name, t.artist, t.weight, t.mbid ?? null]);
   }
 
   /** Ids learned for a track (null leaves a known one as it is). */
@@ -74,24 +72,39 @@ INSERT OR REPLACE INTO artist_tags (artist_id, tag, weight, source) SELECT DISTI
     }
     if (this.similarArtists.length) {
       await appendTempTable(store, '_eb_sa', [['from_id', V], ['source', V], ['n', V], ['w', D], ['m', V], ['d', B]], this.similarArtists);
+      // Targets by their ids first (MusicBrainz, Deezer), then by normalized name, as identity resolution does.
       await store.run(`
-CREATE OR REPLACE TEMP TABLE _eb_sa2 AS SELECT ${ARTIST_ID_SQL('n')} AS to_id, * FROM _eb_sa WHERE mt_norm(n) <> '';
+CREATE OR REPLACE TEMP TABLE _eb_sa1 AS SELECT * REPLACE (nullif(lower(trim(m)), '') AS m) FROM _eb_sa WHERE mt_norm(n) <> '';
+CREATE OR REPLACE TEMP TABLE _eb_sa2 AS SELECT coalesce(
+    (SELECT min(ka.artist_id) FROM artists ka WHERE ka.mbid = s.m),
+    (SELECT min(ka.artist_id) FROM artists ka WHERE ka.deezer_id = s.d),
+    ${artistIdSql('s.n')}) AS to_id, s.* FROM _eb_sa1 s;
+UPDATE artists SET mbid = coalesce(artists.mbid, x.m), deezer_id = coalesce(artists.deezer_id, x.d)
+  FROM (SELECT to_id, max(m) AS m, max(d) AS d FROM _eb_sa2 GROUP BY to_id) x
+  WHERE artists.artist_id = x.to_id AND ((artists.mbid IS NULL AND x.m IS NOT NULL) OR (artists.deezer_id IS NULL AND x.d IS NOT NULL));
 INSERT OR IGNORE INTO artists (artist_id, name, name_key, mbid, deezer_id)
   SELECT DISTINCT ON (to_id) to_id, n, mt_norm(n), m, d FROM _eb_sa2 WHERE to_id NOT IN (SELECT artist_id FROM artists);
 INSERT OR REPLACE INTO "similar" (from_id, to_id, kind, weight, source)
   SELECT DISTINCT ON (from_id, to_id, source) from_id, to_id, 'artist', w, source FROM _eb_sa2 WHERE to_id <> from_id ORDER BY from_id, to_id, source, w DESC;`);
     }
     if (this.similarTracks.length) {
-      // Targets by normalized name; unknown ones become name-only tracks with the id identity
-      // resolution would give them ('t' + md5('name:' + key)).
-      await appendTempTable(store, '_eb_st', [['from_id', V], ['source', V], ['t', V], ['a', V], ['w', D]], this.similarTracks);
+      // Targets by MusicBrainz id first, then by normalized name unless the named track holds another
+      // MusicBrainz id (identity resolution's rule); unknown ones become tracks with the id resolution
+      // would give them ('t' + md5 of 'mbid:' + id, else of 'name:' + key).
+      await appendTempTable(store, '_eb_st', [['from_id', V], ['source', V], ['t', V], ['a', V], ['w', D], ['m', V]], this.similarTracks);
       await store.run(`
-CREATE OR REPLACE TEMP TABLE _eb_st2 AS SELECT *, mt_name_key('track', a, t) AS k, NULL::VARCHAR AS to_id FROM _eb_st WHERE mt_name_key('track', a, t) IS NOT NULL;
-UPDATE _eb_st2 SET to_id = tk.track_id FROM track_keys tk WHERE tk.key_type = 'name' AND tk.key = _eb_st2.k;
-UPDATE _eb_st2 SET to_id = 't' || substr(md5('name:' || k), 1, 15) WHERE to_id IS NULL;
-INSERT OR IGNORE INTO tracks (track_id, kind, title, artist_name, artist_id, name_key)
-  SELECT DISTINCT ON (to_id) to_id, 'track', t, a, ${ARTIST_ID_SQL('a')}, k FROM _eb_st2 WHERE to_id NOT IN (SELECT track_id FROM tracks);
-INSERT OR IGNORE INTO track_keys SELECT DISTINCT 'name', k, to_id FROM _eb_st2;
+CREATE OR REPLACE TEMP TABLE _eb_st2 AS SELECT * REPLACE (nullif(lower(trim(m)), '') AS m), mt_name_key('track', a, t) AS k, NULL::VARCHAR AS to_id
+  FROM _eb_st WHERE mt_name_key('track', a, t) IS NOT NULL;
+UPDATE _eb_st2 SET to_id = tk.track_id FROM track_keys tk WHERE tk.key_type = 'mbid' AND tk.key = _eb_st2.m;
+UPDATE _eb_st2 SET to_id = tk.track_id FROM track_keys tk
+  WHERE _eb_st2.to_id IS NULL AND tk.key_type = 'name' AND tk.key = _eb_st2.k
+    AND NOT EXISTS (SELECT 1 FROM track_keys o WHERE o.track_id = tk.track_id AND o.key_type = 'mbid' AND o.key <> _eb_st2.m);
+UPDATE _eb_st2 SET to_id = 't' || substr(md5(CASE WHEN m IS NULL THEN 'name:' || k ELSE 'mbid:' || m END), 1, 15) WHERE to_id IS NULL;
+INSERT OR IGNORE INTO tracks (track_id, kind, title, artist_name, artist_id, name_key, mbid)
+  SELECT to_id, 'track', t, a, ${artistIdSql('a')}, k, m FROM (SELECT DISTINCT ON (to_id) * FROM _eb_st2 WHERE to_id NOT IN (SELECT track_id FROM tracks));
+UPDATE tracks SET mbid = x.m FROM (SELECT to_id, min(m) AS m FROM _eb_st2 WHERE m IS NOT NULL GROUP BY to_id) x WHERE tracks.track_id = x.to_id AND tracks.mbid IS NULL;
+INSERT OR IGNORE INTO track_keys SELECT DISTINCT ON (m) 'mbid', m, to_id FROM _eb_st2 WHERE m IS NOT NULL;
+INSERT OR IGNORE INTO track_keys SELECT DISTINCT ON (k) 'name', k, to_id FROM _eb_st2;
 INSERT OR REPLACE INTO "similar" (from_id, to_id, kind, weight, source)
   SELECT DISTINCT ON (from_id, to_id, source) from_id, to_id, 'track', w, source FROM _eb_st2 WHERE to_id <> from_id ORDER BY from_id, to_id, source, w DESC;`);
     }

@@ -30,7 +30,7 @@ export function lastfmSource(api: JsonGetter, apiKey: string, artistsDone: Set<s
         status: 'enriched',
         write: (batch) => {
           batch.setTags('track', t.track_id, 'lastfm', tags);
-          batch.addSimilarTracks(t.track_id, 'lastfm', (similar ?? []).map((s) => ({ name: s.name, artist: s.artist ?? '', weight: s.weight })));
+          batch.addSimilarTracks(t.track_id, 'lastfm', (similar ?? []).map((s) => ({ name: s.name, artist: s.artist ?? '', weight: s.weight, mbid: s.mbid })));
           writeArtist(batch);
         },
       };

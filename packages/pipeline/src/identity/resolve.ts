@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.js';
+import { artistIdSql } from './artist-id.js';
 
 /**
  * Identity resolution, set-based in SQL. The input table has one row per item seen in a source:
@@ -79,13 +80,14 @@ SELECT r.row_id, x.track_id FROM _rrow r JOIN _rd d USING (h) JOIN _rres x ON x.
 
 -- New tracks, with the metadata of the first row that named them.
 INSERT INTO tracks (track_id, kind, title, artist_name, album_name, duration_ms, spotify_uri, isrc, mbid, artist_id, name_key)
-SELECT r.track_id, arg_min(i.kind, i.row_id), arg_min(i.title, i.row_id), arg_min(i.artist, i.row_id), arg_min(i.album, i.row_id),
-       max(i.duration_ms), min(i.uri), min(i.isrc), min(i.mbid),
-       CASE WHEN mt_norm(arg_min(i.artist, i.row_id)) = '' THEN NULL ELSE 'a' || substr(md5(mt_norm(arg_min(i.artist, i.row_id))), 1, 15) END,
-       arg_min(i.name_key, i.row_id)
-FROM _rres r JOIN _ri i USING (row_id)
-WHERE r.track_id NOT IN (SELECT track_id FROM tracks)
-GROUP BY r.track_id;
+SELECT track_id, kind, title, artist, album, duration_ms, uri, isrc, mbid, ${artistIdSql('artist')}, name_key FROM (
+  SELECT r.track_id, arg_min(i.kind, i.row_id) AS kind, arg_min(i.title, i.row_id) AS title, arg_min(i.artist, i.row_id) AS artist,
+         arg_min(i.album, i.row_id) AS album, max(i.duration_ms) AS duration_ms, min(i.uri) AS uri, min(i.isrc) AS isrc, min(i.mbid) AS mbid,
+         arg_min(i.name_key, i.row_id) AS name_key
+  FROM _rres r JOIN _ri i USING (row_id)
+  WHERE r.track_id NOT IN (SELECT track_id FROM tracks)
+  GROUP BY r.track_id
+);
 
 -- Known tracks learn the ids and details they lacked.
 UPDATE tracks SET spotify_uri = coalesce(tracks.spotify_uri, f.uri), isrc = coalesce(tracks.isrc, f.isrc),

@@ -1,4 +1,4 @@
-import { becauseOf, explore, topK, type ArmStats, type Candidate, type FeedbackKind, type Listener } from '@mixtape/model';
+import { buildPlaylist, type ArmStats, type Candidate, type FeedbackKind, type Listener } from '@mixtape/model';
 import { noProgress, type ProgressFn } from '@mixtape/core';
 import { withStore, type OpenOptions, type Store } from '../store/store.js';
 import { blend, zScale } from './blend-weight.js';
@@ -73,9 +73,10 @@ async function seedListener(store: Store, m: LoadedModel, o: RecommendOptions): 
 }
 
 /**
- * A playlist of any length from the personal model: candidates by score, re-ranked by the
- * exploration bandit (favourites vs new music, arm stats from feedback), varied by artist, without
- * tracks heard very recently, each with a reason. Saved as the playlist `mixtape-recommendations`.
+ * A playlist of any length from the personal model, built by the model package's one playlist
+ * builder: candidates by score, re-ranked by the exploration bandit (favourites vs new music, arm
+ * stats from feedback), varied by artist, without tracks heard very recently, each with a reason.
+ * Saved as the playlist `mixtape-recommendations`.
  */
 export async function recommendPersonal(o: RecommendOptions): Promise<RecommendResult> {
   const progress = o.onProgress ?? noProgress;
@@ -84,93 +85,88 @@ export async function recommendPersonal(o: RecommendOptions): Promise<RecommendR
     progress({ unit: 'steps', done: 1, total: 3, message: `model ${m.modelId}` });
     const seeded = await seedListener(store, m, o);
     const base = await currentListener(store, m);
-    const listener = seeded?.listener ?? base;
-    const scores = await m.recommender.scores(listener);
-    const poolSize = Math.max(200, o.count * 5);
-    const pool = topK(scores, Math.min(scores.length, poolSize), Int32Array.from(listener.exclude).sort());
-    const itemIds = m.artifact.model.itemIds;
-    const ids = Array.from(pool, (i) => itemIds[i]!);
     // A radio is about its seed, not the listener's taste: only the listener's own picks are blended.
     const side = seeded ? undefined : await federatedSide(store, m, o.stateDir);
     const fed = side && 'blend' in side ? side : undefined;
-    // Tracks the federation ranks high that the personal pool lacks, catalogue tracks never played included.
-    const banned = async () => (await store.all<{ track_id: string }>("SELECT DISTINCT track_id FROM feedback WHERE kind = 'ban'")).map((r) => r.track_id);
-    const extra = fed && fed.blend.weight > 0 ? federatedPool(fed, poolSize, new Set([...ids, ...(await banned())])) : [];
-    ids.push(...extra);
-    await store.run('CREATE OR REPLACE TEMP TABLE _rec_ids AS SELECT unnest($1::VARCHAR[]) AS track_id', [JSON.stringify(ids)]);
-    const meta = new Map(
-      (await store.all<{ track_id: string; title: string; artist_name: string | null; spotify_uri: string | null; tag: string | null }>(`
-SELECT t.track_id, t.title, t.artist_name, t.spotify_uri,
-  (SELECT tag FROM (SELECT tag, weight FROM track_tags WHERE track_id = t.track_id UNION ALL SELECT tag, weight FROM artist_tags WHERE artist_id = t.artist_id) ORDER BY weight DESC NULLS LAST LIMIT 1) AS tag
-FROM tracks t SEMI JOIN _rec_ids USING (track_id)`)).map((r) => [r.track_id, r]),
-    );
-    const recent = new Set((await store.all<{ track_id: string }>(
-      `SELECT DISTINCT track_id FROM plays WHERE played_at >= (SELECT max(played_at) FROM plays) - to_milliseconds($1::BIGINT)`, [o.recentMs ?? 2 * 86_400_000],
-    )).map((r) => r.track_id));
-    // Known: heard before, or liked since.
-    const known = new Set(Array.from(base.positives));
-    const liked = new Set<string>();
-    for (const f of await store.all<{ track_id: string }>("SELECT DISTINCT track_id FROM feedback WHERE kind IN ('like', 'played')")) {
-      liked.add(f.track_id);
-      const i = m.recommender.item(f.track_id);
-      if (i !== undefined) known.add(i);
-    }
-    const table = m.artifact.model.itemFactors;
-    const k = m.artifact.model.k;
-    // The federation's extra tracks may be outside the personal model (catalogue added since training).
-    const candidates: Candidate[] = ids.map((id) => {
-      const i = m.recommender.item(id);
-      const t = meta.get(id);
-      const b = i === undefined ? undefined : becauseOf(i, base.positives, table, k);
-      const bt = b === undefined ? undefined : meta.get(itemIds[b]!) ?? undefined;
-      const because: Candidate['because'] = {};
-      if (b !== undefined) because.item = bt ? label(bt) : itemIds[b]!;
-      if (t?.tag) because.tag = t.tag;
-      const heard = i === undefined ? (fed?.played.has(id) ?? false) || liked.has(id) : known.has(i);
-      const c: Candidate = { item: id, score: i === undefined ? 0 : scores[i]!, known: heard, because };
-      if (t?.artist_name) c.artist = t.artist_name;
-      return c;
+    const poolSize = Math.max(200, o.count * 5);
+    // Known beyond the model's history: liked or played since, and (outside the model) played at all.
+    const heard = new Set((await store.all<{ track_id: string }>("SELECT DISTINCT track_id FROM feedback WHERE kind IN ('like', 'played')")).map((r) => r.track_id));
+    for (const id of fed?.played ?? []) if (m.recommender.item(id) === undefined) heard.add(id);
+    const tracks = new Map<string, TrackInfo>();
+    const picks = await buildPlaylist(m.recommender, seeded?.listener ?? base, {
+      count: o.count,
+      explore: o.explore ?? 0.2,
+      seed: o.seed ?? Date.now() % 100000,
+      pool: poolSize,
+      history: base,
+      heard,
+      skip: await recentTracks(store, o.recentMs ?? 2 * 86_400_000),
+      stats: await armStats(store),
+      describe: async (ids) => {
+        for (const t of await describeTracks(store, ids)) tracks.set(t.track_id, t);
+        return { name: (id) => (tracks.has(id) ? label(tracks.get(id)!) : undefined), artist: (id) => tracks.get(id)?.artist_name ?? undefined, tags: (id) => tracks.get(id)?.tags ?? undefined };
+      },
+      // Tracks the federation ranks high that the personal pool lacks, catalogue tracks never played included.
+      ...(fed && fed.blend.weight > 0 ? { extra: async (pool: readonly string[]) => federatedPool(fed, poolSize, new Set([...pool, ...(await banned(store))])) } : {}),
+      ...(fed ? { rescore: (c: Candidate[], scores: Float32Array) => blendFederated(c, fed, scores, m) } : {}),
     });
-    const sources = fed ? blendFederated(candidates, fed, scores, m) : new Map<string, 'federation'>();
-    // Name the "because" tracks that fell outside the candidate pool.
-    const missing = [...new Set(candidates.map((c) => c.because?.item).filter((x): x is string => !!x && /^t[0-9a-f]{15}$/.test(x)))];
-    if (missing.length) {
-      const names = new Map((await store.all<{ track_id: string; title: string; artist_name: string | null }>('SELECT track_id, title, artist_name FROM tracks WHERE list_contains($1::VARCHAR[], track_id)', [JSON.stringify(missing)])).map((r) => [r.track_id, label(r)]));
-      for (const c of candidates) if (c.because?.item && names.has(c.because.item)) c.because.item = names.get(c.because.item)!;
-    }
-    const stats = await armStats(store);
-    const picks = explore(candidates, { count: o.count, explore: o.explore ?? 0.2, skip: recent, stats, seed: o.seed ?? Date.now() % 100000 });
     progress({ unit: 'steps', done: 2, total: 3, message: `${picks.length} picks` });
-    const tracks: RecommendedTrack[] = picks.map((p, n) => {
-      const t = meta.get(p.item);
-      const source = sources.get(p.item) ?? 'personal';
+    const out: RecommendedTrack[] = picks.map((p, n) => {
+      const t = tracks.get(p.item);
+      const source = p.source === 'federation' ? 'federation' : 'personal';
       const reason = source === 'federation' ? federatedReason(fed!, p.item, t?.artist_name ?? null) : p.reason;
       return { position: n, track_id: p.item, title: t?.title ?? p.item, artist: t?.artist_name ?? null, spotify_uri: t?.spotify_uri ?? null, arm: p.arm, reason, score: Math.round(p.score * 1e4) / 1e4, source };
     });
-    await saveRecommendations(store, m.modelId, tracks, seeded?.label ?? null);
+    await saveRecommendations(store, m.modelId, out, seeded?.label ?? null);
     progress({ unit: 'steps', done: 3, total: 3 });
-    const result: RecommendResult = { playlistId: RECOMMENDATION_PLAYLIST, modelId: m.modelId, seed: seeded?.label ?? null, tracks, federation: fed?.blend ?? null };
+    const result: RecommendResult = { playlistId: RECOMMENDATION_PLAYLIST, modelId: m.modelId, seed: seeded?.label ?? null, tracks: out, federation: fed?.blend ?? null };
     if (side && 'skipped' in side) result.federationSkipped = side.skipped;
     return result;
   });
+}
+
+interface TrackInfo {
+  track_id: string;
+  title: string;
+  artist_name: string | null;
+  spotify_uri: string | null;
+  /** The track's and its artist's strongest tags, strongest first. */
+  tags: string[] | null;
+}
+
+async function describeTracks(store: Store, ids: readonly string[]): Promise<TrackInfo[]> {
+  await store.run('CREATE OR REPLACE TEMP TABLE _rec_ids AS SELECT unnest($1::VARCHAR[]) AS track_id', [JSON.stringify(ids)]);
+  return store.all<TrackInfo>(`
+SELECT t.track_id, t.title, t.artist_name, t.spotify_uri,
+  (SELECT list(tag ORDER BY weight DESC NULLS LAST, tag)[1:5]
+   FROM (SELECT tag, weight FROM track_tags WHERE track_id = t.track_id UNION ALL SELECT tag, weight FROM artist_tags WHERE artist_id = t.artist_id)) AS tags
+FROM tracks t SEMI JOIN _rec_ids USING (track_id)`);
+}
+
+/** Tracks played within `ms` of the newest play. */
+async function recentTracks(store: Store, ms: number): Promise<Set<string>> {
+  const rows = await store.all<{ track_id: string }>(`SELECT DISTINCT track_id FROM plays WHERE played_at >= (SELECT max(played_at) FROM plays) - to_milliseconds($1::BIGINT)`, [ms]);
+  return new Set(rows.map((r) => r.track_id));
+}
+
+async function banned(store: Store): Promise<string[]> {
+  return (await store.all<{ track_id: string }>("SELECT DISTINCT track_id FROM feedback WHERE kind = 'ban'")).map((r) => r.track_id);
 }
 
 /**
  * Rescores every candidate as the blend of its personal and federated z-scores, and says which
  * side pushed it up more: the federation's picks are the ones the listener's own model ranked lower.
  */
-function blendFederated(candidates: Candidate[], fed: FederatedSide, scores: Float32Array, m: LoadedModel): Map<string, 'federation'> {
+function blendFederated(candidates: Candidate[], fed: FederatedSide, scores: Float32Array, m: LoadedModel): void {
   const w = fed.blend.weight;
   const scale = zScale(scores);
-  const sources = new Map<string, 'federation'>();
   for (const c of candidates) {
     const i = m.recommender.item(c.item);
     const zp = i === undefined ? 0 : (scores[i]! - scale.mean) / scale.std;
     const zf = fed.tracks.get(c.item)?.z ?? 0;
     c.score = blend(zp, zf, w);
-    if (w * zf > 0 && w * zf > (1 - w) * zp) sources.set(c.item, 'federation');
+    if (w * zf > 0 && w * zf > (1 - w) * zp) c.source = 'federation';
   }
-  return sources;
 }
 
 function label(t: { title: string; artist_name: string | null }): string {

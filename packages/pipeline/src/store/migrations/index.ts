@@ -1,5 +1,6 @@
 import { canonicalMigrations } from './001-canonical.js';
 import { identityMigrations } from './002-identity.js';
+import { nameKeyMigrations } from './003-name-keys.js';
 import { spotifyExportMigrations } from './010-spotify-export.js';
 import { enrichmentMigrations } from './020-enrichment.js';
 import { scheduleMigrations } from './055-schedule.js';
@@ -14,7 +15,7 @@ export type { Migration } from './types.js';
  * one. Id ranges: 1-9 canonical store and imports, 10-19 Spotify export, 20-29 enrichment,
  * 30-39 model, 40-49 federation, 50-59 playlists and scheduling.
  */
-export const migrations: Migration[] = [...canonicalMigrations, ...identityMigrations, ...spotifyExportMigrations, ...enrichmentMigrations, ...scheduleMigrations, ...playlistPushMigrations, ...personalMigrations].sort((a, b) => a.id - b.id);
+export const migrations: Migration[] = [...canonicalMigrations, ...identityMigrations, ...nameKeyMigrations, ...spotifyExportMigrations, ...enrichmentMigrations, ...scheduleMigrations, ...playlistPushMigrations, ...personalMigrations].sort((a, b) => a.id - b.id);
 
 const ids = new Set<number>();
 for (const m of migrations) {

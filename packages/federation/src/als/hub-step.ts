@@ -1,4 +1,5 @@
-import { choleskySolve, Rng } from '@mixtape/model';
+import { Rng } from '@mixtape/core';
+import { choleskySolve } from '@mixtape/model';
 import type { PrivateAlsParams } from './params.js';
 import { projectPsd } from './psd.js';
 

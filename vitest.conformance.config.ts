@@ -5,7 +5,7 @@ import { alias } from './vitest.config.js';
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['packages/*/src/**/*.conformance.test.ts'],
+    include: ['packages/*/src/**/*.conformance.test.ts', 'fixtures/src/**/*.conformance.test.ts'],
     env: { TZ: 'UTC' },
     testTimeout: 300_000,
     hookTimeout: 300_000,

@@ -14,13 +14,13 @@ import {
   evaluateScorer,
   factorScorer,
   loadHetrecLastfm,
-  Rng,
   splitPerUser,
   trainIals,
   type ContentIndex,
   type Interactions,
   type ItemFeatures,
 } from '../packages/model/src/index.js';
+import { Rng } from '../packages/core/src/index.js';
 import { PRIVATE_ALS_DEFAULTS as P } from '../packages/federation/src/als/params.js';
 import { trainPrivateAls } from '../packages/federation/src/als/train.js';
 import { blendedScorer, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';

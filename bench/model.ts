@@ -12,12 +12,12 @@ import {
   loadHetrecLastfm,
   quantizeModel,
   Recommender,
-  Rng,
   splitPerUser,
   tensorEngine,
   type HybridModel,
   type ModelArtifact,
 } from '../packages/model/src/index.js';
+import { Rng } from '../packages/core/src/index.js';
 
 const dir = process.argv[2] ?? '../shared/data/hetrec-lastfm-2k';
 const seed = 42;

@@ -4,3 +4,4 @@ export { noProgress, type ProgressEvent, type ProgressFn } from './progress.js';
 export { redact, redactValues } from './redact.js';
 export { foldName, nameSql, normalizeArtist, normalizeName, normalizeTitle } from './names.js';
 export { MIXTAPE_VERSION, PROJECT_URL, userAgent } from './user-agent.js';
+export { Rng, seededRandom } from './rng.js';

@@ -1,5 +1,4 @@
 import { randomFillSync } from 'node:crypto';
-import { Rng } from '@mixtape/model';
 
 const CHUNK = 1 << 16;
 
@@ -25,12 +24,6 @@ export function addGaussianNoise(out: Float32Array, sigma: number): void {
     out[i] = out[i]! + r * Math.cos(t);
     if (i + 1 < out.length) out[i + 1] = out[i + 1]! + r * Math.sin(t);
   }
-}
-
-/** The model package's seeded generator as a function, for reproducible splits and public initial tables. */
-export function seededRandom(seed: number): () => number {
-  const rng = new Rng(seed);
-  return () => rng.next();
 }
 
 /** A standard normal draw from a seeded uniform source. */

@@ -1,4 +1,4 @@
-export { Rng, hashString } from './data/rng.js';
+export { hashString } from './data/hash.js';
 export {
   IdIndex,
   buildInteractions,

@@ -1,18 +1,22 @@
+import { fileURLToPath } from 'node:url';
 import { Flags } from '@oclif/core';
 import { runDemo, type DemoResult } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../base-command.js';
 import { renderTable } from '../render.js';
 
+/** Where the build writes the demo listener (fixtures/src/write-demo-assets.ts): the package's assets/demo. */
+export const DEMO_ASSETS = fileURLToPath(new URL('../../assets/demo/', import.meta.url));
+
 export default class Demo extends MixtapeCommand<typeof Demo> {
   static override summary = 'Run the whole pipeline offline on a bundled demo listener, in a temporary data dir (removed afterwards)';
-  static override description = 'Makes a demo Spotify export and Last.fm export, imports them, and shows what came out. Touches neither the network nor your own data dir.';
+  static override description = 'Imports the Spotify export and Last.fm export of a demo listener that ships with the CLI, and shows what came out. Touches neither the network nor your own data dir.';
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --keep ./demo-data --json'];
   static override flags = {
     keep: Flags.string({ description: 'use this folder as the data dir (kept afterwards) instead of a temporary one' }),
   };
 
   async run(): Promise<DemoResult> {
-    const result = await runDemo({ ...(this.flags.keep ? { dataDir: this.flags.keep } : {}), onProgress: this.progress() });
+    const result = await runDemo({ assets: DEMO_ASSETS, ...(this.flags.keep ? { dataDir: this.flags.keep } : {}), onProgress: this.progress() });
     if (!this.jsonEnabled()) {
       this.log(renderTable(result.steps.map((s) => ({ step: s.step, 'time (s)': (s.ms / 1000).toFixed(2), result: s.detail })), undefined, 110));
       this.log('');

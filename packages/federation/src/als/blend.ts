@@ -1,4 +1,5 @@
-import { addPrior, blendScores, contentProfile, contentScores, ndcgAtK, Rng, topK, type ContentIndex, type Interactions } from '@mixtape/model';
+import { Rng } from '@mixtape/core';
+import { addPrior, blendScores, contentProfile, contentScores, ndcgAtK, topK, type ContentIndex, type Interactions } from '@mixtape/model';
 import { confidences, gram, solveUser } from './node-step.js';
 import type { PrivateAlsParams } from './params.js';
 

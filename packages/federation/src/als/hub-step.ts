@@ -1,4 +1,5 @@
-import { choleskySolve, Rng, type ItemFeatures } from '@mixtape/model';
+import { Rng } from '@mixtape/core';
+import { choleskySolve, type ItemFeatures } from '@mixtape/model';
 import type { PrivateAlsParams } from './params.js';
 import { projectPsd } from './psd.js';
 import { tagEmbedding } from './tag-embedding.js';

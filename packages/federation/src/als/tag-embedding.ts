@@ -1,4 +1,5 @@
-import { buildContentIndex, Rng, type ItemFeatures } from '@mixtape/model';
+import { Rng } from '@mixtape/core';
+import { buildContentIndex, type ItemFeatures } from '@mixtape/model';
 import { symmetricEigen } from './psd.js';
 
 /**

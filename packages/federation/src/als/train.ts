@@ -1,4 +1,5 @@
-import { Rng, type ItemFeatures } from '@mixtape/model';
+import { Rng } from '@mixtape/core';
+import type { ItemFeatures } from '@mixtape/model';
 import { addItemStepStats, countContribution, gram, itemStepStats, type Listens } from './node-step.js';
 import { initialTable, selectShared, sharedRows, solveItems } from './hub-step.js';
 import { noisePlan, type NoisePlan, type PrivateAlsParams } from './params.js';

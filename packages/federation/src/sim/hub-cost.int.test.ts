@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '@mixtape/model';
+import { Rng } from '@mixtape/core';
 import type { Listens } from '../als/node-step.js';
 import { payloadLength } from '../params.js';
 import { testParams, testVocabulary } from '../test-support.js';

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { MixtapeError } from '@mixtape/core';
-import { seededRandom } from '../gaussian.js';
+import { MixtapeError, seededRandom } from '@mixtape/core';
 
 /** One user's interactions in the file's own item ids. */
 export interface UserRows {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromTriples, itemCounts, Rng, type Interactions } from '@mixtape/model';
+import { Rng } from '@mixtape/core';
+import { fromTriples, itemCounts, type Interactions } from '@mixtape/model';
 import { drawPopulation, fitPopulation, popularityProfile } from './population.js';
 
 /** 160 users in 4 taste groups over 200 items, popularity skewed inside each group, lengths 5..30. */

@@ -1,4 +1,5 @@
-import { itemCounts, Rng, trainIals, type FactorModel, type Interactions } from '@mixtape/model';
+import { Rng } from '@mixtape/core';
+import { itemCounts, trainIals, type FactorModel, type Interactions } from '@mixtape/model';
 
 /** How synthetic listeners are drawn from a real data set. */
 export interface PopulationOptions {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom } from '../gaussian.js';
+import { seededRandom } from '@mixtape/core';
 import { simulate } from './simulate.js';
 
 /** 120 users in 4 taste groups over 200 items: enough structure for a ranking to be learnt. */

@@ -1,6 +1,6 @@
 import { noProgress, type ProgressFn } from '@mixtape/core';
 import { mapValues, transpose, type Interactions } from '../data/interactions.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '@mixtape/core';
 import { alsHalfStepBatched } from '../hybrid/als-batched.js';
 import { initFactors, type FactorModel } from '../hybrid/factors.js';
 

@@ -1,4 +1,4 @@
-import { hashString } from './rng.js';
+import { hashString } from './hash.js';
 
 /**
  * Item side information as CSR over hashed feature slots: item i has features

@@ -1,6 +1,6 @@
 import { MixtapeError } from '@mixtape/core';
 import { fromTriples, type Interactions } from './interactions.js';
-import { Rng } from './rng.js';
+import { Rng } from '@mixtape/core';
 
 /** A train/test pair over the same user and item index maps. */
 export interface Split {

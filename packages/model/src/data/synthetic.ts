@@ -1,6 +1,6 @@
 import { buildInteractions, IdIndex, type Interactions } from './interactions.js';
 import { buildItemFeatures, type ItemFeatures } from './item-features.js';
-import { Rng } from './rng.js';
+import { Rng } from '@mixtape/core';
 
 /** A made-up listening world with taste groups, for tests and benchmarks. */
 export interface SyntheticData {

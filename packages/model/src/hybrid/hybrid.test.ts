@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { popularityScorer } from '../baselines/popularity.js';
 import { trainIals } from '../baselines/ials.js';
 import { mapValues } from '../data/interactions.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '@mixtape/core';
 import { splitPerUser } from '../data/split.js';
 import { syntheticData } from '../data/synthetic.js';
 import { evaluateScorer } from '../metrics/evaluate.js';

@@ -1,7 +1,7 @@
 import { noProgress } from '@mixtape/core';
 import { itemCounts, mapValues, transpose, type Interactions } from '../data/interactions.js';
 import { emptyFeatures, type ItemFeatures } from '../data/item-features.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '@mixtape/core';
 import { alsHalfStepBatched } from './als-batched.js';
 import { featureItems, featurePart, featureSweep } from './features-step.js';
 import { initFactors } from './factors.js';

@@ -1,4 +1,4 @@
-import { Rng } from '../data/rng.js';
+import { Rng } from '@mixtape/core';
 
 /** A scored candidate for a playlist; `known` when the listener has played it before. */
 export interface Candidate {

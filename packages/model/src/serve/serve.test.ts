@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel, saveModel } from '../artifact/artifact.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '@mixtape/core';
 import { splitPerUser } from '../data/split.js';
 import { syntheticData } from '../data/synthetic.js';
 import { fitModel, quantizeModel } from '../fit.js';

@@ -1,9 +1,8 @@
 import { rmSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noProgress, type ProgressFn } from '@mixtape/core';
-import { demoExport, startDemoLastfm } from '@mixtape/fixtures';
 import { enrichTracks } from '../enrich/enrich.js';
 import { importScrobbles } from '../import/scrobbles.js';
 import { importSpotifyExport } from '../import/spotify-export.js';
@@ -12,7 +11,9 @@ import { recommendPersonal, type RecommendedTrack } from '../personal/recommend.
 import { trainPersonal } from '../personal/train.js';
 import { writeRecommendations } from '../personal/write-out.js';
 import { ensurePrivateDir } from '../store/private-dir.js';
+import { loadDemoAssets, type DemoAssets } from './assets.js';
 import { runDemoFederation } from './federation.js';
+import { RecordedLastfm } from './recorded-lastfm.js';
 import { withStore } from '../store/store.js';
 
 export interface DemoStep {
@@ -61,18 +62,19 @@ async function inTemporaryDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
 }
 
 /**
- * The whole pipeline, offline, on the demo listener made by fixtures/: writes their Spotify export
- * zip and Last.fm CSV into a fresh data dir, imports both, and reports what came out. A temporary
- * data dir is removed at the end; one given as `dataDir` (`--keep`) stays.
+ * The whole pipeline, offline, on the demo listener the build ships (`assets`, see assets.ts):
+ * copies their Spotify export zip and Last.fm CSV into a fresh data dir, imports both, and reports
+ * what came out. A temporary data dir is removed at the end; one given as `dataDir` (`--keep`) stays.
  */
-export async function runDemo(options: { dataDir?: string; onProgress?: ProgressFn } = {}): Promise<DemoResult> {
+export async function runDemo(options: { assets: string; dataDir?: string; onProgress?: ProgressFn }): Promise<DemoResult> {
   const progress = options.onProgress ?? noProgress;
-  if (options.dataDir === undefined) return inTemporaryDir((dir) => demoIn(dir, progress, false));
+  const assets = loadDemoAssets(options.assets);
+  if (options.dataDir === undefined) return inTemporaryDir((dir) => demoIn(dir, assets, progress, false));
   ensurePrivateDir(options.dataDir);
-  return demoIn(options.dataDir, progress, true);
+  return demoIn(options.dataDir, assets, progress, true);
 }
 
-async function demoIn(dir: string, progress: ProgressFn, kept: boolean): Promise<DemoResult> {
+async function demoIn(dir: string, assets: DemoAssets, progress: ProgressFn, kept: boolean): Promise<DemoResult> {
   const steps: DemoStep[] = [];
   const time = async <T>(step: string, fn: () => Promise<T>, detail: (v: T) => string): Promise<T> => {
     progress({ unit: 'steps', done: steps.length, message: step });
@@ -82,11 +84,10 @@ async function demoIn(dir: string, progress: ProgressFn, kept: boolean): Promise
     return v;
   };
   await time('make demo export', async () => {
-    const d = demoExport();
-    await writeFile(join(dir, 'my_spotify_data.zip'), d.zip);
-    await writeFile(join(dir, 'lastfm-export.csv'), d.scrobblesCsv);
-    return d;
-  }, (d) => `my_spotify_data.zip (${(d.zip.length / 1024).toFixed(0)} KiB) and lastfm-export.csv in ${dir}`);
+    await copyFile(assets.exportZip, join(dir, 'my_spotify_data.zip'));
+    await copyFile(assets.scrobblesCsv, join(dir, 'lastfm-export.csv'));
+    return stat(assets.exportZip);
+  }, (z) => `my_spotify_data.zip (${(z.size / 1024).toFixed(0)} KiB) and lastfm-export.csv in ${dir}`);
 
   const summary = await withStore({ dataDir: dir }, async (store) => {
     await time('import spotify-export', () => importSpotifyExport(store, join(dir, 'my_spotify_data.zip')),
@@ -95,18 +96,14 @@ async function demoIn(dir: string, progress: ProgressFn, kept: boolean): Promise
       (s) => `${s.rowsRead} scrobbles (${s.format}): ${s.inserted} plays`);
     await time('import spotify-export again', () => importSpotifyExport(store, join(dir, 'my_spotify_data.zip')),
       (s) => `${s.inserted} new plays (nothing twice)`);
-    // Enrichment answers come from the demo's own Last.fm-shaped server on loopback; they are cached
-    // like any other, so the second pass asks nothing.
-    const answers = await startDemoLastfm();
-    try {
-      const env = { LASTFM_API_KEY: 'demo', MIXTAPE_LASTFM_API_URL: answers.url, MIXTAPE_LASTFM_RATE: '500/1s' };
-      await time('enrich (Last.fm tags, similar)', () => enrichTracks({ store, env, sources: ['lastfm'] }),
-        (e) => `${e.sources.lastfm?.enriched ?? 0} of ${e.sources.lastfm?.tracks ?? 0} tracks, ${answers.requests()} requests`);
-      const before = answers.requests();
-      await time('enrich again', () => enrichTracks({ store, env, sources: ['lastfm'] }), () => `${answers.requests() - before} requests (all cached)`);
-    } finally {
-      await answers.close();
-    }
+    // Enrichment answers come from Last.fm's recorded answers about the demo catalogue; they are
+    // cached like any other, so the second pass asks nothing.
+    const answers = new RecordedLastfm(assets.lastfmAnswers);
+    const env = { LASTFM_API_KEY: 'demo' };
+    await time('enrich (Last.fm tags, similar)', () => enrichTracks({ store, env, sources: ['lastfm'], clients: { lastfm: answers } }),
+      (e) => `${e.sources.lastfm?.enriched ?? 0} of ${e.sources.lastfm?.tracks ?? 0} tracks, ${answers.stats.requests} requests`);
+    const before = answers.stats.requests;
+    await time('enrich again', () => enrichTracks({ store, env, sources: ['lastfm'], clients: { lastfm: answers } }), () => `${answers.stats.requests - before} requests (all cached)`);
     const topArtists = await store.all<{ artist: string; plays: number; hours: number }>(`
 SELECT t.artist_name AS artist, count(*) AS plays, round(sum(coalesce(p.ms_played, t.duration_ms, 0)) / 3600000.0, 1) AS hours
 FROM plays p JOIN tracks t USING (track_id) WHERE p.kind = 'track' AND NOT coalesce(p.skipped, false)
@@ -127,7 +124,7 @@ GROUP BY 1 ORDER BY plays DESC LIMIT 5`);
     (f) => `banned "${f.title}": vector updated in ${f.updateMs} ms without retraining`);
   await time('recommend again', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7, stateDir }),
     (r) => `${r.tracks.some((t) => t.track_id === banned.track_id) ? 'STILL has' : 'no longer has'} the banned track`);
-  const fed = await time('federation', () => runDemoFederation(dir),
+  const fed = await time('federation', () => runDemoFederation(dir, assets.federation),
     (f) => `${f.listeners} listeners (you and ${f.listeners - 1} made-up ones) over ${f.rounds} rounds on a loopback hub; you spent epsilon ${f.epsilon.toFixed(2)} (against the hub itself ${f.epsilonVsHub.toFixed(0)}: no secure aggregation yet)`);
   const withFed = await time('recommend with the federation', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7, stateDir: fed.stateDir }),
     (r) => {

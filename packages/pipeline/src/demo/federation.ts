@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { demoFederation } from '@mixtape/fixtures';
 import {
   buildContribution,
   defaultParams,
@@ -17,6 +16,7 @@ import {
 } from '@mixtape/federation';
 import { buildItemFeatures } from '@mixtape/model';
 import { publishFromStore } from '../stages/publish.js';
+import type { DemoAssets } from './assets.js';
 
 /** What the demo's federation did. */
 export interface DemoFederationResult {
@@ -30,12 +30,12 @@ export interface DemoFederationResult {
 
 /**
  * A federation on loopback for the demo: a hub whose vocabulary is the demo catalogue's artists
- * (their genre tags as public features), `others` made-up listeners as nodes, and the demo listener
+ * (their genre tags as public features), the made-up listeners the build ships as nodes, and the demo listener
  * itself as one more node publishing from its own store, every round, through the real protocol.
  * Its state (identity, ledger, pulled model) lives in the demo's data dir, never the user's own.
  */
-export async function runDemoFederation(dataDir: string, others = 240): Promise<DemoFederationResult> {
-  const fed = demoFederation(others);
+export async function runDemoFederation(dataDir: string, fed: DemoAssets['federation']): Promise<DemoFederationResult> {
+  const others = fed.listeners.length;
   const keys = fed.artists.map((a) => itemKeyString({ kind: 'artist', name: a.name }));
   const vocab = vocabulary(keys, fed.artists.map((a) => a.name));
   const features = buildItemFeatures(keys, { items: fed.artists.flatMap((a, i) => a.tags.map(() => keys[i]!)), features: fed.artists.flatMap((a) => a.tags.map((t) => `tag:${t}`)) });

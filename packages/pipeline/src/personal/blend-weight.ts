@@ -1,4 +1,5 @@
-import { ndcgAtK, Rng, topK } from '@mixtape/model';
+import { Rng } from '@mixtape/core';
+import { ndcgAtK, topK } from '@mixtape/model';
 
 /** Weights of the federated side tried on the listener's held-out plays. */
 export const BLEND_GRID = [0, 0.25, 0.5, 0.75, 1] as const;

@@ -19,7 +19,11 @@ export interface DaemonOptions {
   onEvent?: (e: DaemonEvent) => void;
   /** How often to re-read the schedules table (ms). */
   reloadMs?: number;
+  /** Starts the timer of one schedule (croner by default); tests fire schedules by hand instead of waiting for the clock. */
+  startTimer?: (cron: string, fire: () => void) => { stop(): void };
 }
+
+const cronTimer = (cron: string, fire: () => void) => new Cron(cron, { protect: true }, fire);
 
 /**
  * The scheduler: one croner timer per schedule, and one worker that runs due jobs one after the
@@ -28,7 +32,8 @@ export interface DaemonOptions {
  */
 export async function runDaemon(options: DaemonOptions): Promise<{ ran: number; failed: number }> {
   const emit = (e: Omit<DaemonEvent, 'at'>) => options.onEvent?.({ at: new Date().toISOString(), ...e });
-  const timers = new Map<number, { cron: string; job: string; timer: Cron }>();
+  const timers = new Map<number, { cron: string; job: string; timer: { stop(): void } }>();
+  const startTimer = options.startTimer ?? cronTimer;
   const queue: Schedule[] = [];
   const busy = new Set<number>();
   let ran = 0;
@@ -72,7 +77,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ ran: number; 
     }
     for (const s of schedules) {
       if (timers.has(s.schedule_id)) continue;
-      const timer = new Cron(s.cron, { protect: true }, () => enqueue(s));
+      const timer = startTimer(s.cron, () => enqueue(s));
       timers.set(s.schedule_id, { cron: s.cron, job: s.job, timer });
     }
     emit({ event: first ? 'started' : 'reloaded', detail: `${schedules.length} schedule(s)` });

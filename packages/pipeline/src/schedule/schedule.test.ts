@@ -35,44 +35,74 @@ describe('schedules', () => {
       await addSchedule(store, '* * * * * *', 'run --phases train');
       await addSchedule(store, '0 * * * *', 'enrich');
       await store.run("UPDATE schedules SET created_at = current_timestamp - INTERVAL 3 HOUR WHERE schedule_id = 2");
+      // Schedule 1 fires every second: dated ahead, so none of its runs is missed before the daemon starts, however slow the machine.
+      await store.run("UPDATE schedules SET created_at = current_timestamp + INTERVAL 1 HOUR WHERE schedule_id = 1");
     });
+    // No clock: the test fires schedule 1 itself and decides when each job ends.
     const events: DaemonEvent[] = [];
+    const waiting: Array<{ until: () => boolean; resolve: () => void }> = [];
+    const until = (cond: () => boolean) => new Promise<void>((resolve) => (cond() ? resolve() : waiting.push({ until: cond, resolve })));
+    const settle = () => {
+      for (const w of [...waiting]) if (w.until()) waiting.splice(waiting.indexOf(w), 1) && w.resolve();
+    };
+    const count = (event: DaemonEvent['event']) => events.filter((e) => e.event === event).length;
+    const fire = new Map<string, () => void>();
     const controller = new AbortController();
     let running = 0;
     let maxRunning = 0;
     const calls: string[][] = [];
     // The worker idles before each job: no abort listener may outlive its wait.
     const listeners: number[] = [];
+    const finish: Array<(code: number) => void> = [];
     const result = runDaemon({
       store: { dataDir: dir },
       signal: controller.signal,
-      onEvent: (e) => events.push(e),
-      runJob: async (args) => {
+      onEvent: (e) => {
+        events.push(e);
+        settle();
+      },
+      startTimer: (cron, f) => {
+        fire.set(cron, f);
+        return { stop: () => fire.delete(cron) };
+      },
+      runJob: (args) => new Promise((resolve) => {
         calls.push(args);
         listeners.push(getEventListeners(controller.signal, 'abort').length);
         running++;
         maxRunning = Math.max(maxRunning, running);
-        await new Promise((r) => setTimeout(r, 1500));
-        running--;
-        return { code: calls.length === 2 ? 3 : 0, output: 'done' };
-      },
+        finish.push((code) => {
+          running--;
+          resolve({ code, output: 'done' });
+        });
+        settle();
+      }),
     });
-    await new Promise((r) => setTimeout(r, 4200));
+    await until(() => count('started') === 1);
+    fire.get('* * * * * *')!();
+    await until(() => calls.length === 1);
+    // Due again while still running: not queued a second time.
+    fire.get('* * * * * *')!();
+    expect(count('skipped')).toBe(1);
+    finish[0]!(0);
+    await until(() => count('finished') === 1);
+    fire.get('* * * * * *')!();
+    await until(() => calls.length === 2);
+    finish[1]!(3);
+    await until(() => count('failed') === 1);
     controller.abort();
     const { ran, failed } = await result;
-    expect(maxRunning).toBe(1);
+    expect({ ran, failed, maxRunning }).toEqual({ ran: 1, failed: 1, maxRunning: 1 });
+    expect(calls).toEqual([['run', '--phases', 'train'], ['run', '--phases', 'train']]);
+    expect(fire.size).toBe(0);
+    expect(events.filter((e) => e.event === 'missed')).toEqual([expect.objectContaining({ scheduleId: 2, detail: expect.stringMatching(/^3 run\(s\) missed/) })]);
     expect(listeners).toEqual(calls.map(() => 0));
-    expect(calls[0]).toEqual(['run', '--phases', 'train']);
-    expect(ran + failed).toBe(calls.length);
-    expect(failed).toBe(1);
-    expect(events.some((e) => e.event === 'skipped')).toBe(true);
-    expect(events.find((e) => e.event === 'missed')).toMatchObject({ scheduleId: 2, detail: expect.stringMatching(/^[23] run\(s\) missed/) });
     await withStore({ dataDir: dir }, async (store) => {
       const runs = await store.all<{ job: string; status: string }>('SELECT job, status FROM runs ORDER BY run_id');
-      expect(runs[0]).toEqual({ job: 'schedule 2: enrich', status: 'stopped' });
-      expect(runs.filter((r) => r.job === 'schedule 1: run --phases train').map((r) => r.status).sort()).toEqual(
-        [...Array(calls.length - 1).fill('ok'), 'failed'].sort(),
-      );
+      expect(runs).toEqual([
+        { job: 'schedule 2: enrich', status: 'stopped' },
+        { job: 'schedule 1: run --phases train', status: 'ok' },
+        { job: 'schedule 1: run --phases train', status: 'failed' },
+      ]);
       expect((await listSchedules(store))[0]!.last_run_at).not.toBeNull();
     });
   });

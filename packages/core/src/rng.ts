@@ -1,4 +1,8 @@
-/** A small seeded PRNG (mulberry32): deterministic across runs and platforms, unlike Math.random. */
+/**
+ * The project's one seeded PRNG (mulberry32): deterministic across runs and platforms, unlike
+ * Math.random. Models, simulations, the demo listener and tests all draw from it, so a seed means
+ * the same thing everywhere. Not for secrets or privacy noise: those use node:crypto.
+ */
 export class Rng {
   private state: number;
 
@@ -39,12 +43,8 @@ export class Rng {
   }
 }
 
-/** A stable 32-bit FNV-1a hash of a string, used for hashing tags into a fixed table. */
-export function hashString(s: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+/** The same generator as a plain function, for code that takes `() => number`. */
+export function seededRandom(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.next();
 }

@@ -1,4 +1,4 @@
-import { PRIVATE_ALS_DEFAULTS, noisePlan, type PrivateAlsParams } from './als/params.js';
+import { noisePlan, privateAlsFor, type PrivateAlsParams } from './als/params.js';
 import { roundSensitivity } from './als/train.js';
 
 /**
@@ -24,10 +24,15 @@ export interface FederationParams {
   maxBodyBytes: number;
 }
 
-/** Parameters of a new federation over a vocabulary, at a per-listener epsilon (0 or Infinity: no noise). */
-export function defaultParams(over: Partial<Omit<FederationParams, 'als'>> & { als?: Partial<PrivateAlsParams> } & Pick<FederationParams, 'vocabVersion' | 'vocabSize'>): FederationParams {
-  const als = { ...PRIVATE_ALS_DEFAULTS, ...over.als };
+/**
+ * Parameters of a new federation over a vocabulary, at a per-listener epsilon (0 or Infinity: no
+ * noise), sized for about `listeners` listeners (default: minContributors) unless `als` says otherwise.
+ */
+export function defaultParams(
+  over: Partial<Omit<FederationParams, 'als'>> & { als?: Partial<PrivateAlsParams>; listeners?: number } & Pick<FederationParams, 'vocabVersion' | 'vocabSize'>,
+): FederationParams {
   const epsilon = over.epsilon ?? 8;
+  const als = { ...privateAlsFor(over.listeners ?? over.minContributors ?? 100, epsilon), ...over.als };
   const delta = over.delta ?? 1e-5;
   const plan = noisePlan(als, epsilon > 0 ? epsilon : Number.POSITIVE_INFINITY, delta);
   const p: FederationParams = {

@@ -53,8 +53,8 @@ export interface PrivateAlsParams {
 }
 
 export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
-  dim: 8,
-  rounds: 3,
+  dim: 16,
+  rounds: 1,
   sharedItems: 1000,
   itemsPerNode: 40,
   alpha: 1,
@@ -64,7 +64,7 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   lambdaItem: 1,
   popularityPenalty: 0.1,
   itemGram: false,
-  initFromTags: false,
+  initFromTags: true,
   countShare: 0.1,
   featureLambda: 100,
   featurePrior: 0,
@@ -75,6 +75,26 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   popularityBoost: 0,
   seed: 1,
 };
+
+/**
+ * How much model a federation's noise supports, by its size and budget: a larger federation (or
+ * none of the noise) can afford more shared items, more factors, more rounds and each item's own
+ * Gramian. Each tier was chosen on a validation split (bench/fed-tune.ts on HetRec,
+ * bench/fed-tune-pop.ts on a synthetic population), never on a benchmark's test split.
+ */
+export const PRIVATE_ALS_TIERS: ReadonlyArray<{ listeners: number; noisy: boolean; als: Partial<PrivateAlsParams> }> = [
+  // No noise: the clip only bounds a sensitivity nobody is charged for, so it is lifted.
+  { listeners: 0, noisy: false, als: { dim: 32, rounds: 8, sharedItems: 6000, itemsPerNode: 50, clip: 1000, itemGram: true, contentBeta: 0.7 } },
+  { listeners: 5000, noisy: true, als: { rounds: 2, sharedItems: 3000 } },
+  { listeners: 0, noisy: true, als: {} },
+];
+
+/** The settings for a federation of about `listeners` at a per-listener epsilon (0 or Infinity: no noise). */
+export function privateAlsFor(listeners: number, epsilon: number): PrivateAlsParams {
+  const noisy = epsilon > 0 && Number.isFinite(epsilon);
+  const tier = PRIVATE_ALS_TIERS.find((t) => t.noisy === noisy && listeners >= t.listeners)!;
+  return { ...PRIVATE_ALS_DEFAULTS, ...tier.als };
+}
 
 /** Noise multipliers (noise std / sensitivity) of the counts and of each round for a budget. */
 export interface NoisePlan {

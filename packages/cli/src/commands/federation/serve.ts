@@ -20,9 +20,10 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
     'item-features': Flags.string({ description: 'Public item features ("item<TAB>tag[<TAB>weight]"): factors for items outside the shared set' }),
     'min-contributors': Flags.integer({ default: 100, description: 'Contributions that close a round (the noise is split among this many)' }),
     epsilon: Flags.string({ default: '8', description: 'Per-listener epsilon over the whole training (the counts and every round); 0 = no noise' }),
-    rounds: Flags.integer({ default: 3, description: 'ALS rounds after the selection round' }),
-    dim: Flags.integer({ default: 8, description: 'Factors per item' }),
-    'shared-items': Flags.integer({ default: 1000, description: 'Items the shared model learns from listeners (chosen by noisy counts)' }),
+    listeners: Flags.integer({ min: 1, description: 'Listeners you expect (default: --min-contributors): sizes the model to what the noise supports' }),
+    rounds: Flags.integer({ description: 'ALS rounds after the selection round (default: sized by --listeners and --epsilon)' }),
+    dim: Flags.integer({ description: 'Factors per item (default: sized by --listeners and --epsilon)' }),
+    'shared-items': Flags.integer({ description: 'Items the shared model learns from listeners, chosen by noisy counts (default: sized by --listeners and --epsilon)' }),
     'max-connections-per-client': Flags.integer({ default: 32, min: 1, description: 'Connections served at once per address; more wait for a slot' }),
   };
 
@@ -35,7 +36,8 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
       vocabSize: vocabulary.keys.length,
       minContributors: f['min-contributors'],
       epsilon: Number(f.epsilon),
-      als: { rounds: f.rounds, dim: f.dim, sharedItems: f['shared-items'] },
+      ...(f.listeners ? { listeners: f.listeners } : {}),
+      als: { ...(f.rounds ? { rounds: f.rounds } : {}), ...(f.dim ? { dim: f.dim } : {}), ...(f['shared-items'] ? { sharedItems: f['shared-items'] } : {}) },
     });
     const hub = await startHub({
       port: f.port,

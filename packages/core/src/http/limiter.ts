@@ -81,11 +81,6 @@ export class ServiceLimiter {
     return { count: this.count, perMs: this.options.rate.perMs };
   }
 
-  /** Until when every request waits (0 when none does). */
-  get pausedUntilMs(): number {
-    return this.pausedUntil;
-  }
-
   /**
    * Admits a request at `now` or says how long to wait. A request reached the server after it left
    * and before its answer came back, so one answered more than a window ago can no longer be in the
@@ -172,7 +167,7 @@ export class LimiterRegistry {
   private readonly limiters = new Map<string, ServiceLimiter>();
 
   for(service: string, baseUrl: string, options: LimiterOptions): ServiceLimiter {
-    const key = `${service} ${new URL(baseUrl).origin}`;
+    const key = `${service} ${URL.canParse(baseUrl) ? new URL(baseUrl).origin : baseUrl}`;
     let limiter = this.limiters.get(key);
     if (!limiter) {
       limiter = new ServiceLimiter(options);

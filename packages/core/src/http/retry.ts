@@ -92,8 +92,8 @@ function networkReason(error: unknown): string {
 
 /**
  * The one retry rule, a pure function of an attempt's outcome and its number (1-based).
- * 429 honours Retry-After (else X-RateLimit-Reset) and pauses the whole service; errors inside a 200 that mean "slow down"
- * count as 429; 5xx and network errors back off; 401 refreshes the token once; a quota stops with
+ * 429 honours Retry-After (else the X-RateLimit reset) and pauses the whole service; errors inside
+ * a 200 that mean "slow down" count as 429; 5xx and network errors back off; 401 refreshes the token once; a quota stops with
  * a message that says when to resume; not-found is an answer.
  */
 export function decideRetry(outcome: Outcome, attempt: number, policy: RetryPolicy): RetryDecision {

@@ -58,11 +58,14 @@ describe('one limiter per service, for reads and writes', () => {
     const url = await server.start();
     // Two clients, as the playlist push and the export each build their own: one service, one limiter.
     const options = { service: 'Shared', baseUrl: url, rate: { count: 100, perMs: 1000 }, concurrency: 4, policy };
-    const writer = new HttpClient(options);
+    let paused!: () => void;
+    const pause = new Promise<void>((r) => (paused = r));
+    const writer = new HttpClient({ ...options, onEvent: (e) => e.type === 'pause' && paused() });
     const reader = new HttpClient(options);
     expect(reader.limiter).toBe(writer.limiter);
     const write = writer.request({ method: 'POST', path: 'playlists/1/items', body: { uris: ['a'] } });
-    while (!server.seen.some((r) => r.status === 429)) await new Promise((r) => setTimeout(r, 5));
+    // The read starts once the writer has its 429 in hand.
+    await pause;
     await reader.get('me/tracks');
     await write;
     const t429 = server.seen.find((r) => r.status === 429)!.at;

@@ -87,7 +87,7 @@ describe('ServiceLimiter adaptive rate', () => {
     expect(l.rate().count).toBe(23);
   });
 
-  it('climbs back one step per quiet period, never above the configured rate', () => {
+  it('climbs back in big steps after an unexplained 429, never above the configured rate', () => {
     const { clock, l } = limiter(100, 1000, { quietMs: 2000, recoverStep: 10 });
     l.backOff({ start: 0, end: 0 });
     // A request that left after that back-off and was refused too.
@@ -97,10 +97,27 @@ describe('ServiceLimiter adaptive rate', () => {
     expect(l.rate().count).toBe(25);
     clock.t = 2000;
     expect(l.rate().count).toBe(35);
-    clock.t = 7000;
-    expect(l.rate().count).toBe(55);
-    clock.t = 60_000;
+    clock.t = 5000;
+    expect(l.rate().count).toBe(45);
+    // Back to the 50 it had before the second 429 fast, then one request per quiet period.
+    clock.t = 6000;
+    expect(l.rate().count).toBe(50);
+    clock.t = 8000;
+    expect(l.rate().count).toBe(51);
+    clock.t = 1_000_000;
     expect(l.rate()).toEqual({ count: 100, perMs: 1000 });
+  });
+
+  it('probes above a limit the server showed one request at a time', () => {
+    const { clock, l } = limiter(30, 1000, { quietMs: 2000, recoverStep: 5 });
+    const slots = Array.from({ length: 25 }, () => slotOf(l.admit()));
+    clock.t = 50;
+    l.backOff(slots[24]!);
+    expect(l.rate().count).toBe(23);
+    clock.t = 2050;
+    expect(l.rate().count).toBe(24);
+    clock.t = 6050;
+    expect(l.rate().count).toBe(26);
   });
 
   it('never goes below one request per window', () => {

@@ -39,7 +39,7 @@ export type Admission = { slot: Slot } | { wait: number | undefined };
 /**
  * The limiter of one service, shared by its reads and writes. A window log makes sure no rolling
  * window holds more than the rate allows; a pause set by a 429 or a used-up window holds every
- * request; the rate is adaptive (AIMD): a 429 multiplies it down, each quiet period adds a step
+ * request; the rate is adaptive (AIMD): a 429 multiplies it down, each quiet period adds some
  * back, up to the configured ceiling, so a guessed rate corrects itself in both directions.
  */
 export class ServiceLimiter {
@@ -47,6 +47,8 @@ export class ServiceLimiter {
   private count: number;
   /** When the rate last changed: recovery counts quiet periods from here. */
   private changedAt: number;
+  /** Up to here the rate climbs back in big steps; above it, where the server refused, one request at a time. */
+  private probeFrom: number;
   /** Requests that left before the last back-off were sent at the old rate: their 429s do not count again. */
   private backedOffAt = Number.NEGATIVE_INFINITY;
   private pausedUntil = 0;
@@ -58,6 +60,7 @@ export class ServiceLimiter {
   constructor(readonly options: LimiterOptions) {
     this.clock = options.clock ?? systemClock;
     this.count = options.rate.count;
+    this.probeFrom = options.rate.count;
     this.changedAt = this.clock.now();
   }
 
@@ -69,14 +72,20 @@ export class ServiceLimiter {
     return this.options.quietMs ?? 2 * this.options.rate.perMs;
   }
 
-  /** The rate in force at `now`: lowered by 429s, raised one step per quiet period up to the ceiling. */
+  /**
+   * The rate in force at `now`: lowered by 429s; each quiet period adds a step (a tenth of the
+   * ceiling) while below `probeFrom`, then one request, so a limit the server showed is probed
+   * gently instead of being crossed again every few windows.
+   */
   rate(now = this.clock.now()): Rate {
     const ceiling = this.options.rate.count;
-    if (this.count < ceiling && now - this.changedAt >= this.quietMs) {
-      const steps = Math.floor((now - this.changedAt) / this.quietMs);
+    const periods = Math.floor((now - this.changedAt) / this.quietMs);
+    if (this.count < ceiling && periods > 0) {
       const step = this.options.recoverStep ?? Math.max(1, Math.ceil(ceiling / 10));
-      this.count = Math.min(ceiling, this.count + steps * step);
-      this.changedAt += steps * this.quietMs;
+      const big = Math.min(periods, Math.max(0, Math.ceil((this.probeFrom - this.count) / step)));
+      const climbed = big > 0 ? Math.max(this.count, Math.min(this.probeFrom, this.count + big * step)) : this.count;
+      this.count = Math.min(ceiling, climbed + (periods - big));
+      this.changedAt += periods * this.quietMs;
     }
     return { count: this.count, perMs: this.options.rate.perMs };
   }
@@ -113,7 +122,7 @@ export class ServiceLimiter {
     wake?.();
   }
 
-  /** Waits for admission, first come first served; resolves with the slot and how long it waited. */
+  /** Waits for admission, first come first served; `waitedMs` counts rate and pause waits, not the queue. */
   acquire(): Promise<{ slot: Slot; waitedMs: number }> {
     const turn = this.queue.then(() => this.waitForAdmission());
     this.queue = turn.catch(() => undefined);
@@ -121,13 +130,16 @@ export class ServiceLimiter {
   }
 
   private async waitForAdmission(): Promise<{ slot: Slot; waitedMs: number }> {
-    const started = this.clock.now();
+    let waitedMs = 0;
     // Bounded in practice by releases and pauses; each pass either admits or waits.
     while (true) {
       const a = this.admit();
-      if ('slot' in a) return { slot: a.slot, waitedMs: this.clock.now() - started };
+      if ('slot' in a) return { slot: a.slot, waitedMs };
       if (a.wait === undefined) await new Promise<void>((resolve) => (this.wake = resolve));
-      else await this.clock.sleep(a.wait);
+      else {
+        waitedMs += a.wait;
+        await this.clock.sleep(a.wait);
+      }
     }
   }
 
@@ -145,8 +157,12 @@ export class ServiceLimiter {
     if (slot.start <= this.backedOffAt) return;
     const current = this.rate(now).count;
     const inWindow = this.slots.filter((x) => x.start > now - this.options.rate.perMs).length;
-    const factor = this.options.backoffFactor ?? 0.5;
-    this.count = Math.max(1, Math.floor(current * factor), Math.min(current - 1, inWindow - 2));
+    const halved = Math.max(1, Math.floor(current * (this.options.backoffFactor ?? 0.5)));
+    const shown = Math.min(current - 1, inWindow - 2);
+    this.count = Math.max(halved, shown);
+    // A 429 our own window explains marks the server's limit: probe above it gently. One it does not
+    // explain (another client of the same account) leaves the old rate worth climbing back to.
+    this.probeFrom = shown >= halved ? this.count : current;
     this.changedAt = now;
     this.backedOffAt = now;
   }

@@ -6,7 +6,6 @@ export * as subsonic from './subsonic/index.js';
 export * as listenbrainz from './listenbrainz/index.js';
 export * as deezerWrite from './deezer-write/index.js';
 export { SpotifyPlaylistWriter, SPOTIFY_PLAYLIST_CAP, SPOTIFY_ITEMS_PER_REQUEST } from './spotify/playlist-write.js';
-export { requestJson, WRITE_UNCERTAIN, type JsonRequest } from './spotify/json-request.js';
 export * as deezer from './deezer/index.js';
 export * as lastfm from './lastfm/index.js';
 export * as musicbrainz from './musicbrainz/index.js';

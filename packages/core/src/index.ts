@@ -5,3 +5,4 @@ export { redact, redactValues } from './redact.js';
 export { foldName, nameSql, normalizeArtist, normalizeName, normalizeTitle } from './names.js';
 export { MIXTAPE_VERSION, PROJECT_URL, userAgent } from './user-agent.js';
 export { Rng, seededRandom } from './rng.js';
+export * from './http/index.js';

@@ -2,7 +2,6 @@ import { MixtapeError } from '@mixtape/core';
 import type { HttpClient, HttpEvent } from '../http/client.js';
 import { deezerClient } from '../deezer/client.js';
 import { declareStream, readAll, type DeclaredStream } from '../http/declare.js';
-import { requestJson } from '../spotify/json-request.js';
 
 /** Deezer playlists are capped like Spotify's; tracks are added 100 per request here. */
 export const DEEZER_PLAYLIST_CAP = 10_000;
@@ -45,7 +44,7 @@ export class DeezerPlaylistWriter {
   }
 
   private async write(method: 'POST' | 'DELETE', path: string, params: Record<string, string>, idempotent = false): Promise<unknown> {
-    const res = await requestJson(this.http, { method, path, params: { ...params, access_token: this.token }, idempotent, failOn: deezerAuthError });
+    const res = await this.http.request({ method, path, params: { ...params, access_token: this.token }, idempotent, failOn: deezerAuthError });
     if (res.outcome === 'not_found') throw new MixtapeError('deezer_not_found', `Deezer has no ${path}`, { suggestion: 'run the push again: it creates the playlist anew' });
     return res.body;
   }
@@ -58,7 +57,7 @@ export class DeezerPlaylistWriter {
 
   /** Tracks in the playlist, or undefined when it is gone. GET /playlist/{id} */
   async count(id: string): Promise<number | undefined> {
-    const res = await requestJson<{ nb_tracks: number }>(this.http, { method: 'GET', path: `playlist/${id}`, params: { access_token: this.token }, failOn: deezerAuthError });
+    const res = await this.http.request<{ nb_tracks: number }>({ method: 'GET', path: `playlist/${id}`, params: { access_token: this.token }, failOn: deezerAuthError });
     return res.outcome === 'not_found' ? undefined : Number(res.body.nb_tracks);
   }
 
@@ -73,7 +72,7 @@ export class DeezerPlaylistWriter {
         kind: 'offset',
         limit: 1000,
         fetch: async (index, limit) => {
-          const res = await requestJson<{ data?: { id: number }[] }>(this.http, { method: 'GET', path: `playlist/${id}/tracks`, params: { access_token: this.token, index, limit }, failOn: deezerAuthError });
+          const res = await this.http.request<{ data?: { id: number }[] }>({ method: 'GET', path: `playlist/${id}/tracks`, params: { access_token: this.token, index, limit }, failOn: deezerAuthError });
           return { items: res.body?.data ?? [], raw: res.body };
         },
       },

@@ -9,7 +9,6 @@ import { ListenBrainzPlaylists } from '../listenbrainz/client.js';
 import { musicbrainzClient, recordingsByIsrc } from '../musicbrainz/client.js';
 import { refreshTokens } from '../spotify/auth.js';
 import { spotifyClient } from '../spotify/client.js';
-import { requestJson } from '../spotify/json-request.js';
 import { staticToken } from '../spotify/auth.js';
 import { SubsonicClient } from '../subsonic/client.js';
 
@@ -44,7 +43,7 @@ describe('the User-Agent of every request', () => {
     const s = await started(new FakeSpotify());
     const client = spotifyClient({ auth: staticToken(s.issueAccessToken()), apiUrl: `${s.url}/v1`, env: {} });
     expect((await client.get('me')).status).toBe(200);
-    expect((await requestJson(client, { method: 'GET', path: 'me' })).status).toBe(200);
+    expect((await client.request({ method: 'GET', path: 'me' })).status).toBe(200);
     // A refresh token the server does not know: refused, but the request went out and was seen.
     await expect(refreshTokens(s.url, { client_id: 'c', refresh_token: 'rt-unknown', access_token: 'x', expires_at: 0 })).rejects.toMatchObject({ code: 'auth_failed' });
     expect(s.seen.map((r) => r.path)).toEqual(['/v1/me', '/v1/me', '/api/token']);

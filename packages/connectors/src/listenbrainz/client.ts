@@ -1,7 +1,6 @@
 import { MixtapeError } from '@mixtape/core';
 import { HttpClient, type HttpEvent } from '../http/client.js';
 import { rateFromEnv } from '../http/rate.js';
-import { requestJson } from '../spotify/json-request.js';
 import { JSPF_PLAYLIST_EXT, RECORDING_URL } from '../playlist-files/jspf.js';
 
 export const LISTENBRAINZ_API_URL = 'https://api.listenbrainz.org';
@@ -46,35 +45,35 @@ export class ListenBrainzPlaylists {
   /** Creates a playlist of recording MBIDs (at most 100 here); returns its MBID. POST /1/playlist/create */
   async create(title: string, annotation: string, mbids: string[] = [], isPublic = false): Promise<string> {
     const body = { playlist: { title, annotation, track: mbids.map(track), extension: { [JSPF_PLAYLIST_EXT]: { public: isPublic } } } };
-    const res = await requestJson<{ playlist_mbid: string }>(this.http, { method: 'POST', path: '1/playlist/create', body, authScheme: 'Token' });
+    const res = await this.http.request<{ playlist_mbid: string }>({ method: 'POST', path: '1/playlist/create', body, authScheme: 'Token' });
     return res.body.playlist_mbid;
   }
 
   /** Recordings in the playlist, or undefined when it is gone. GET /1/playlist/{mbid} */
   async count(mbid: string): Promise<number | undefined> {
-    const res = await requestJson<{ playlist: { track: unknown[] } }>(this.http, { method: 'GET', path: `1/playlist/${mbid}`, params: { fetch_metadata: false }, authScheme: 'Token' });
+    const res = await this.http.request<{ playlist: { track: unknown[] } }>({ method: 'GET', path: `1/playlist/${mbid}`, params: { fetch_metadata: false }, authScheme: 'Token' });
     return res.outcome === 'not_found' ? undefined : res.body.playlist.track.length;
   }
 
   /** The recording MBIDs in order. */
   async recordings(mbid: string): Promise<string[]> {
-    const res = await requestJson<{ playlist: { track: { identifier: string | string[] }[] } }>(this.http, { method: 'GET', path: `1/playlist/${mbid}`, params: { fetch_metadata: false }, authScheme: 'Token' });
+    const res = await this.http.request<{ playlist: { track: { identifier: string | string[] }[] } }>({ method: 'GET', path: `1/playlist/${mbid}`, params: { fetch_metadata: false }, authScheme: 'Token' });
     return res.body.playlist.track.map((t) => [t.identifier].flat()[0]!.replace(RECORDING_URL, ''));
   }
 
   /** Appends up to 100 recordings. POST /1/playlist/{mbid}/item/add */
   async append(mbid: string, mbids: string[]): Promise<void> {
-    await requestJson(this.http, { method: 'POST', path: `1/playlist/${mbid}/item/add`, body: { playlist: { track: mbids.map(track) } }, authScheme: 'Token' });
+    await this.http.request({ method: 'POST', path: `1/playlist/${mbid}/item/add`, body: { playlist: { track: mbids.map(track) } }, authScheme: 'Token' });
   }
 
   /** Removes `count` recordings from `index` on. POST /1/playlist/{mbid}/item/delete */
   async remove(mbid: string, index: number, count: number): Promise<void> {
     if (count <= 0) return;
-    await requestJson(this.http, { method: 'POST', path: `1/playlist/${mbid}/item/delete`, body: { index, count }, authScheme: 'Token', idempotent: false });
+    await this.http.request({ method: 'POST', path: `1/playlist/${mbid}/item/delete`, body: { index, count }, authScheme: 'Token', idempotent: false });
   }
 
   /** Renames the playlist. POST /1/playlist/edit/{mbid} */
   async rename(mbid: string, title: string): Promise<void> {
-    await requestJson(this.http, { method: 'POST', path: `1/playlist/edit/${mbid}`, body: { playlist: { title } }, authScheme: 'Token', idempotent: true });
+    await this.http.request({ method: 'POST', path: `1/playlist/edit/${mbid}`, body: { playlist: { title } }, authScheme: 'Token', idempotent: true });
   }
 }

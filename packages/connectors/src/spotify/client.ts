@@ -26,8 +26,9 @@ export interface SpotifyClientOptions {
 }
 
 /**
- * The one Spotify client. Spotify's limit is a rolling 30 s window whose size it does not publish:
- * 180/30s by default (MIXTAPE_SPOTIFY_RATE overrides), lowered to what the server allowed after a 429.
+ * The one Spotify client, for reads and playlist writes alike. Spotify's limit is a rolling 30 s
+ * window whose size it does not publish: 180/30s at most (MIXTAPE_SPOTIFY_RATE overrides), lowered
+ * by the shared limiter to what the server allowed after a 429 and raised again after quiet windows.
  */
 export function spotifyClient(o: SpotifyClientOptions): HttpClient {
   const env = o.env ?? process.env;
@@ -35,7 +36,6 @@ export function spotifyClient(o: SpotifyClientOptions): HttpClient {
     service: 'Spotify',
     baseUrl: o.apiUrl ?? spotifyUrls(env).api,
     rate: rateFromEnv('spotify', '180/30s', env),
-    learnRate: true,
     concurrency: Number(env.MIXTAPE_SPOTIFY_CONCURRENCY ?? 4),
     auth: o.auth,
     policy: { maxAttempts: 6, baseBackoffMs: o.backoff?.baseMs ?? 500, maxBackoffMs: o.backoff?.maxMs ?? 30_000, defaultRetryAfterMs: 5_000, inspectBody: spotifyBodyVerdict },

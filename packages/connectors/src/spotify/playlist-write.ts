@@ -1,6 +1,5 @@
 import { MixtapeError } from '@mixtape/core';
 import type { HttpClient } from '../http/client.js';
-import { requestJson } from './json-request.js';
 
 /** Spotify's playlist size cap and its items-per-request limit. */
 export const SPOTIFY_PLAYLIST_CAP = 10_000;
@@ -15,7 +14,7 @@ export class SpotifyPlaylistWriter {
     // Spotify keeps names to 100 characters and descriptions to 300 on one line.
     description = description.replace(/\s+/g, ' ').slice(0, 300);
     name = fitName(name);
-    const res = await requestJson<{ id: string }>(this.client, { method: 'POST', path: 'me/playlists', body: { name, description, public: isPublic }, accept: [403] });
+    const res = await this.client.request<{ id: string }>({ method: 'POST', path: 'me/playlists', body: { name, description, public: isPublic }, accept: [403] });
     if (res.status === 403) {
       throw new MixtapeError('spotify_scope_missing', 'Spotify refused to create a playlist (403): the login lacks the playlist-modify scopes', {
         suggestion: 'log in again with `mixtape auth spotify` so the token carries playlist-modify-private and playlist-modify-public',
@@ -32,17 +31,17 @@ export class SpotifyPlaylistWriter {
 
   /** Replaces every item with these (at most 100; none empties it). https://developer.spotify.com/documentation/web-api/reference/reorder-or-replace-playlists-items */
   async replace(playlistId: string, uris: string[]): Promise<void> {
-    await requestJson(this.client, { method: 'PUT', path: `playlists/${encodeURIComponent(playlistId)}/items`, body: { uris } });
+    await this.client.request({ method: 'PUT', path: `playlists/${encodeURIComponent(playlistId)}/items`, body: { uris } });
   }
 
   /** Appends up to 100 items at the end. https://developer.spotify.com/documentation/web-api/reference/add-items-to-playlist */
   async append(playlistId: string, uris: string[]): Promise<void> {
-    await requestJson(this.client, { method: 'POST', path: `playlists/${encodeURIComponent(playlistId)}/items`, body: { uris } });
+    await this.client.request({ method: 'POST', path: `playlists/${encodeURIComponent(playlistId)}/items`, body: { uris } });
   }
 
   /** Renames a playlist. https://developer.spotify.com/documentation/web-api/reference/change-playlist-details */
   async rename(playlistId: string, name: string): Promise<void> {
-    await requestJson(this.client, { method: 'PUT', path: `playlists/${encodeURIComponent(playlistId)}`, body: { name: fitName(name) } });
+    await this.client.request({ method: 'PUT', path: `playlists/${encodeURIComponent(playlistId)}`, body: { name: fitName(name) } });
   }
 }
 

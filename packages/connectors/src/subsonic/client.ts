@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { MixtapeError } from '@mixtape/core';
 import { HttpClient, type HttpEvent } from '../http/client.js';
 import { rateFromEnv } from '../http/rate.js';
-import { requestJson } from '../spotify/json-request.js';
 import { parseSubsonicXml, type XmlObject } from './xml.js';
 
 /** Connection settings: SUBSONIC_URL, SUBSONIC_USER, SUBSONIC_PASSWORD. */
@@ -71,7 +70,7 @@ export class SubsonicClient {
     const path = `${endpoint}${q.size > 0 ? `?${q}` : ''}`;
     const all = { ...params, ...this.auth() };
     const res = o.write
-      ? await requestJson(this.http, { method: 'GET', path, params: all, idempotent: false })
+      ? await this.http.request({ method: 'GET', path, params: all, idempotent: false })
       : await this.http.get(path, { params: all, accept: [404] });
     if (res.status === 404) {
       throw new MixtapeError('subsonic_unreachable', `${this.config.url} has no Subsonic API (${endpoint} answered 404)`, { suggestion: 'check SUBSONIC_URL: it is the server root, e.g. http://localhost:4533' });

@@ -1,53 +1,57 @@
-import { isErrorCode, MixtapeError, userAgent } from '@mixtape/core';
+import { HttpClient, isErrorCode, isMixtapeError, MixtapeError, rateFromEnv } from '@mixtape/core';
 
 /** A hub's answer: status and body (JSON parsed when it is JSON). */
 export interface HubResponse {
   status: number;
   json: unknown;
   bytes: Buffer;
-  headers: Headers;
-  /** True when an earlier attempt failed in the network (the hub may have acted on it). */
+  headers: Record<string, string>;
+  /** True when an earlier attempt may have reached the hub without its answer reaching us (it may have acted on it). */
   retried: boolean;
 }
 
 /**
- * One request to a hub. Network errors and 5xx are retried with backoff (the hub may be
- * restarting); 4xx are answers and come back to the caller.
+ * The hub's client: the one HttpClient with the hub's limiter (shared by every request to that hub).
+ * The hub publishes no rate; it answers 429 with Retry-After when a node sends too much, and the
+ * limiter adapts from there. MIXTAPE_HUB_RATE caps it.
  */
-export async function hubRequest(
-  base: string,
-  path: string,
-  init: { method?: string; body?: Buffer; timeoutMs?: number; retries?: number } = {},
-): Promise<HubResponse> {
-  const url = new URL(path, base.endsWith('/') ? base : `${base}/`).toString();
-  const retries = init.retries ?? 3;
-  let last: unknown;
-  let retried = false;
-  for (let attempt = 0; attempt <= retries; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-    try {
-      const res = await fetch(url, {
-        method: init.method ?? 'GET',
-        headers: { 'user-agent': userAgent(), ...(init.body ? { 'content-type': 'application/octet-stream' } : {}) },
-        ...(init.body ? { body: init.body } : {}),
-        signal: AbortSignal.timeout(init.timeoutMs ?? 60_000),
-      });
-      const bytes = Buffer.from(await res.arrayBuffer());
-      if (res.status >= 500 && attempt < retries) {
-        last = new Error(`HTTP ${res.status}`);
-        continue;
-      }
-      const json = (res.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(bytes.toString('utf8')) as unknown) : undefined;
-      return { status: res.status, json, bytes, headers: res.headers, retried };
-    } catch (err) {
-      last = err;
-      retried = true;
-    }
-  }
-  throw new MixtapeError('hub_unreachable', `The federation hub at ${base} did not answer (${String((last as Error)?.message ?? last)})`, {
-    suggestion: 'check the hub URL and that the hub is running; your personal model keeps working meanwhile',
-    cause: last,
+function hubClient(base: string): HttpClient {
+  return new HttpClient({
+    service: 'Federation hub',
+    baseUrl: base,
+    rate: rateFromEnv('hub', '1000/1s'),
+    concurrency: 32,
+    // Network errors and 5xx are retried with backoff (the hub may be restarting).
+    policy: { maxAttempts: 4, baseBackoffMs: 400, maxBackoffMs: 1600, defaultRetryAfterMs: 2000 },
+    timeoutMs: 60_000,
   });
+}
+
+/**
+ * One request to a hub. Rate limits (429, Retry-After, X-RateLimit-*) are waited out, network
+ * errors and 5xx retried; other 4xx are answers and come back to the caller. Contributions are
+ * safe to resend: the hub refuses a duplicate, and `retried` tells the caller why it may see one.
+ */
+export async function hubRequest(base: string, path: string, init: { method?: string; body?: Buffer; timeoutMs?: number } = {}): Promise<HubResponse> {
+  try {
+    const r = await hubClient(base).request({
+      method: init.method ?? 'GET',
+      path,
+      ...(init.body ? { body: init.body } : {}),
+      ...(init.timeoutMs ? { timeoutMs: init.timeoutMs } : {}),
+      accept: (status) => status >= 400 && status < 500 && status !== 429,
+      idempotent: true,
+      keepBytes: true,
+    });
+    const json = (r.headers['content-type'] ?? '').includes('json') ? r.body : undefined;
+    return { status: r.status, json, bytes: r.bytes ?? Buffer.alloc(0), headers: r.headers, retried: r.retried === true };
+  } catch (err) {
+    if (!isMixtapeError(err) || err.code !== 'service_unavailable') throw err;
+    throw new MixtapeError('hub_unreachable', `The federation hub at ${base} did not answer: ${err.message}`, {
+      suggestion: 'check the hub URL and that the hub is running; your personal model keeps working meanwhile',
+      cause: err,
+    });
+  }
 }
 
 /** The error a hub refusal becomes on the client side. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRetry, parseRetryAfter, type Outcome, type RetryPolicy } from './retry.js';
+import { decideRetry, parseRetryAfter, rateLimitResetMs, windowUsedUpMs, type Outcome, type RetryPolicy } from './retry.js';
 import { parseRate, rateFromEnv } from './rate.js';
 
 const policy: RetryPolicy = {
@@ -22,6 +22,9 @@ describe('decideRetry', () => {
   });
   it('uses the default wait for a 429 without Retry-After', () => {
     expect(decideRetry(res(429), 2, policy).waitMs).toBe(5000);
+  });
+  it('waits for the window reset of a 429 without Retry-After (ListenBrainz)', () => {
+    expect(decideRetry(res(429, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-in': '3' }), 1, policy).waitMs).toBe(3000);
   });
   it('counts an error inside HTTP 200 as a 429', () => {
     const d = decideRetry(res(200, { error: { code: 4, message: 'Quota limit exceeded' } }), 1, policy);
@@ -71,6 +74,18 @@ describe('parseRetryAfter and rates', () => {
     expect(parseRetryAfter('2')).toBe(2000);
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
     expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+  it('reads X-RateLimit-Reset-In (seconds), X-RateLimit-Reset (UNIX seconds or seconds) and the draft RateLimit-* names', () => {
+    expect(rateLimitResetMs({ 'x-ratelimit-reset-in': '2.5', 'x-ratelimit-reset': '1700000009' }, 1_700_000_000_000)).toBe(2500);
+    expect(rateLimitResetMs({ 'x-ratelimit-reset': '1700000009' }, 1_700_000_000_000)).toBe(9000);
+    expect(rateLimitResetMs({ 'ratelimit-reset': '4' })).toBe(4000);
+    expect(rateLimitResetMs({ 'x-ratelimit-reset': 'soon' })).toBeUndefined();
+  });
+  it('says a window is used up only when Remaining is 0 and a reset is given', () => {
+    expect(windowUsedUpMs({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-in': '7' })).toBe(7000);
+    expect(windowUsedUpMs({ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset-in': '7' })).toBeUndefined();
+    expect(windowUsedUpMs({ 'x-ratelimit-remaining': '0' })).toBeUndefined();
+    expect(windowUsedUpMs({ 'x-ratelimit-reset-in': '7' })).toBeUndefined();
   });
   it('parses rates and env overrides', () => {
     expect(parseRate('50/5s')).toEqual({ count: 50, perMs: 5000 });

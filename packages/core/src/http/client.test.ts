@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeServer, RollingWindow } from '@mixtape/fixtures';
+import { FakeServer, RollingWindow } from '../../../../fixtures/src/servers/base.js';
 import { HttpClient } from './client.js';
-import { cursorPages, nextLinkPages, offsetPages } from './paging.js';
 
 let server: FakeServer | undefined;
 afterEach(async () => server?.stop());
@@ -52,24 +51,51 @@ describe('HttpClient limiter', () => {
   });
 });
 
-describe('paging strategies', () => {
-  it('offset paging stops at total and validates its inputs', async () => {
-    const data = Array.from({ length: 23 }, (_, i) => i);
-    const pages = [];
-    for await (const p of offsetPages(async (o, l) => ({ items: data.slice(o, o + l), total: data.length, raw: null }), { limit: 10 })) pages.push(p);
-    expect(pages.map((p) => [p.at, p.next, p.items.length])).toEqual([[0, 10, 10], [10, 20, 10], [20, undefined, 3]]);
-    await expect(offsetPages(async () => ({ items: [], raw: null }), { limit: 0 }).next()).rejects.toThrow(/limit/);
+describe('one limiter per service, for reads and writes', () => {
+  it('pauses the reads of a service after a 429 on one of its writes, and lowers its rate for both', async () => {
+    let writes = 0;
+    server = new FakeServer((req) => (req.method === 'POST' && ++writes === 1 ? { status: 429, body: {}, headers: { 'retry-after': '1' } } : { status: 200, body: { ok: true } }));
+    const url = await server.start();
+    // Two clients, as the playlist push and the export each build their own: one service, one limiter.
+    const options = { service: 'Shared', baseUrl: url, rate: { count: 100, perMs: 1000 }, concurrency: 4, policy };
+    let paused!: () => void;
+    const pause = new Promise<void>((r) => (paused = r));
+    const writer = new HttpClient({ ...options, onEvent: (e) => e.type === 'pause' && paused() });
+    const reader = new HttpClient(options);
+    expect(reader.limiter).toBe(writer.limiter);
+    const write = writer.request({ method: 'POST', path: 'playlists/1/items', body: { uris: ['a'] } });
+    // The read starts once the writer has its 429 in hand.
+    await pause;
+    await reader.get('me/tracks');
+    await write;
+    const t429 = server.seen.find((r) => r.status === 429)!.at;
+    const read = server.seen.find((r) => r.method === 'GET')!;
+    expect(read.at - t429).toBeGreaterThanOrEqual(950);
+    expect(server.seen.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 429', 'POST 200', 'GET 200']);
+    expect(reader.currentRate.count).toBe(50);
   });
-  it('cursor paging follows cursors and refuses a repeated one', async () => {
-    const seen: (string | undefined)[] = [];
-    for await (const p of cursorPages(async (c) => ({ items: [c ?? 'start'], next: c === undefined ? 'a' : c === 'a' ? 'b' : undefined, raw: null }))) seen.push(p.at);
-    expect(seen).toEqual([undefined, 'a', 'b']);
-    const loop = cursorPages(async () => ({ items: [1], next: 'x', raw: null }), { start: 'x' });
-    await expect(loop.next()).rejects.toThrow(/same cursor/);
+
+  it('waits out X-RateLimit-Remaining: 0 until X-RateLimit-Reset, for another client of the service too', async () => {
+    let n = 0;
+    const reset = String(Math.floor(Date.now() / 1000) + 2);
+    server = new FakeServer(() => (++n === 1 ? { status: 200, body: {}, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } } : { status: 200, body: {} }));
+    const url = await server.start();
+    const options = { service: 'Headers', baseUrl: url, rate: { count: 100, perMs: 1000 }, concurrency: 1, policy };
+    await new HttpClient(options).get('a');
+    await new HttpClient(options).request({ method: 'PUT', path: 'b', body: {} });
+    const [a, b] = server.seen;
+    // The reset is a UNIX second: the window ends at that second, whatever the milliseconds now.
+    expect(b!.at).toBeGreaterThanOrEqual(Number(reset) * 1000 - 5);
+    expect(b!.at - a!.at).toBeGreaterThanOrEqual(900);
   });
-  it('next-link paging follows links until null', async () => {
-    const urls: string[] = [];
-    for await (const p of nextLinkPages(async (u) => ({ items: [u], next: u === 'p1' ? 'p2' : null, raw: null }), { first: 'p1' })) urls.push(p.at);
-    expect(urls).toEqual(['p1', 'p2']);
+
+  it('honours a Retry-After given as an HTTP date', async () => {
+    let n = 0;
+    const until = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000);
+    server = new FakeServer(() => (++n === 1 ? { status: 429, body: {}, headers: { 'retry-after': until.toUTCString() } } : { status: 200, body: { ok: 1 } }));
+    const url = await server.start();
+    const client = new HttpClient({ service: 'Dates', baseUrl: url, rate: { count: 100, perMs: 1000 }, concurrency: 1, policy });
+    expect((await client.get('x')).body).toEqual({ ok: 1 });
+    expect(server.seen[1]!.at).toBeGreaterThanOrEqual(until.getTime() - 5);
   });
 });

@@ -3,7 +3,8 @@
 // from its training part, so the settings chosen here are never tuned on the benchmark's test split.
 //   npx tsx bench/fed-tune-pop.ts N '[{"dim":16},{"sharedItems":3000}]' 8 [--baselines]
 // Scores 1,000 validation users; every model trains on all N listeners' training part.
-import { buildContentIndex, evaluateScorer, hybridScorer, ItemIndex, loadHetrecLastfm, Rng, splitPerUser, trainHybrid, type Interactions } from '../packages/model/src/index.js';
+import { buildContentIndex, evaluateScorer, hybridScorer, ItemIndex, loadHetrecLastfm, splitPerUser, trainHybrid, type Interactions } from '../packages/model/src/index.js';
+import { Rng } from '../packages/core/src/index.js';
 import { PRIVATE_ALS_DEFAULTS, type PrivateAlsParams } from '../packages/federation/src/als/params.js';
 import { trainPrivateAls } from '../packages/federation/src/als/train.js';
 import { blendedScorer, listenerVectors } from '../packages/federation/src/als/serve.js';
@@ -30,7 +31,11 @@ function firstUsers(x: Interactions, m: number, seed: number): Interactions {
   const idx: number[] = [];
   const val: number[] = [];
   for (let u = 0; u < x.userIds.length; u++) {
-    if (keep[u]) for (let p = x.indptr[u]!; p < x.indptr[u + 1]!; p++) (idx.push(x.indices[p]!), val.push(x.values[p]!));
+    if (keep[u])
+      for (let p = x.indptr[u]!; p < x.indptr[u + 1]!; p++) {
+        idx.push(x.indices[p]!);
+        val.push(x.values[p]!);
+      }
     indptr[u + 1] = idx.length;
   }
   return { ...x, indptr, indices: Int32Array.from(idx), values: Float32Array.from(val) };

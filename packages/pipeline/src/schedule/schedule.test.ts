@@ -43,7 +43,11 @@ describe('schedules', () => {
     const waiting: Array<{ until: () => boolean; resolve: () => void }> = [];
     const until = (cond: () => boolean) => new Promise<void>((resolve) => (cond() ? resolve() : waiting.push({ until: cond, resolve })));
     const settle = () => {
-      for (const w of [...waiting]) if (w.until()) waiting.splice(waiting.indexOf(w), 1) && w.resolve();
+      for (const w of [...waiting]) {
+        if (!w.until()) continue;
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve();
+      }
     };
     const count = (event: DaemonEvent['event']) => events.filter((e) => e.event === event).length;
     const fire = new Map<string, () => void>();

@@ -21,7 +21,7 @@ import {
   type ItemFeatures,
 } from '../packages/model/src/index.js';
 import { Rng } from '../packages/core/src/index.js';
-import { PRIVATE_ALS_DEFAULTS as P } from '../packages/federation/src/als/params.js';
+import { PRIVATE_ALS_DEFAULTS as P, PRIVATE_ALS_TIERS, privateAlsFor } from '../packages/federation/src/als/params.js';
 import { trainPrivateAls } from '../packages/federation/src/als/train.js';
 import { blendedScorer, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
 import type { Listens } from '../packages/federation/src/als/node-step.js';
@@ -43,7 +43,7 @@ const secs = (t: number) => `${((performance.now() - t) / 1000).toFixed(0)} s`;
 const epsName = (e: number) => (Number.isFinite(e) ? `ε ${e}` : 'no noise');
 
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at start`);
-console.log(`private ALS: ${JSON.stringify(P)}; δ = 1e-5; the noise seed is P.seed\n`);
+console.log(`private ALS: ${JSON.stringify(P)}, sized by privateAlsFor(listeners, ε): ${JSON.stringify(PRIVATE_ALS_TIERS)}; δ = 1e-5; the noise seed is P.seed\n`);
 
 function nodesOf(x: Interactions): Listens[] {
   return x.userIds.map((_, u) => ({ items: x.indices.slice(x.indptr[u]!, x.indptr[u + 1]!), plays: Float64Array.from(x.values.subarray(x.indptr[u]!, x.indptr[u + 1]!)) }));
@@ -65,23 +65,31 @@ function sampleTest(test: Interactions, n: number, seed: number): Interactions {
 }
 
 /** NDCG@10 of what listeners get from private ALS at ε: the shared table, their own vector, their content blend. */
-async function listenersGet(nodes: Listens[], train: Interactions, test: Interactions, features: ItemFeatures, content: ContentIndex, eps: number): Promise<{ ndcg: number; table: Float32Array; k: number; users: Float32Array; prior: { z: Float32Array; weight: number } }> {
-  const m = trainPrivateAls(nodes, train.itemIds.length, features, P, eps);
-  const users = listenerVectors(m.table, m.tableDim, train, P);
-  const prior = { z: popularityPrior(m.shared, m.counts, train.itemIds.length), weight: P.popularityBoost };
-  const r = await evaluateScorer(blendedScorer(m.table, m.tableDim, users, train, content, () => P.contentBeta, prior), train, test);
+async function listenersGet(
+  nodes: Listens[],
+  train: Interactions,
+  test: Interactions,
+  features: ItemFeatures,
+  content: ContentIndex,
+  eps: number,
+  als = privateAlsFor(nodes.length, eps),
+): Promise<{ ndcg: number; table: Float32Array; k: number; users: Float32Array; prior: { z: Float32Array; weight: number } }> {
+  const m = trainPrivateAls(nodes, train.itemIds.length, features, als, eps);
+  const users = listenerVectors(m.table, m.tableDim, train, als);
+  const prior = { z: popularityPrior(m.shared, m.counts, train.itemIds.length), weight: als.popularityBoost };
+  const r = await evaluateScorer(blendedScorer(m.table, m.tableDim, users, train, content, () => als.contentBeta, prior), train, test);
   return { ndcg: r.ndcg, table: m.table, k: m.tableDim, users, prior };
 }
 
 /** Everyone at the default blend weight here (per-listener tuning is in `simulate`; it changed NDCG by under 1 %). */
-const defaultBlend = (users: number) => new Float32Array(users).fill(P.contentBeta);
+const defaultBlend = (users: number, beta = P.contentBeta) => new Float32Array(users).fill(beta);
 
 const ds = loadHetrecLastfm(DIR);
 const content = buildContentIndex(ds.features, P.contentIdfPower);
 
 // a. HetRec, every user a node.
 console.log('## a. HetRec Last.fm 2K, 1,892 nodes, per-user 80/20 split; NDCG@10 over all test users');
-console.log('seed | central hybrid | iALS | listener alone | popularity | ' + EPS.map(epsName).join(' | ') + ' | ε 8 ÷ central | ε 8 ÷ alone');
+console.log('seed | central hybrid | iALS | listener alone | popularity | ' + EPS.map(epsName).join(' | ') + ' | no noise, ε 8 settings | ε 8 ÷ central | ε 8 ÷ alone');
 const rowsA: number[][] = [];
 for (const seed of [42, 1, 7]) {
   const t = performance.now();
@@ -95,7 +103,8 @@ for (const seed of [42, 1, 7]) {
   const ials = await factorScorer(await trainIals(train, { seed: 42 }));
   const ialsNdcg = (await evaluateScorer(ials, train, test)).ndcg;
   ials.dispose();
-  const row = [c.central.ndcg, ialsNdcg, c.alone.ndcg, c.popularity.ndcg, ...EPS.map((e) => fed.get(e)!), c.vsCentral, c.vsAlone];
+  const same = (await listenersGet(nodes, train, test, ds.features, content, Number.POSITIVE_INFINITY, privateAlsFor(nodes.length, 8))).ndcg;
+  const row = [c.central.ndcg, ialsNdcg, c.alone.ndcg, c.popularity.ndcg, ...EPS.map((e) => fed.get(e)!), same, c.vsCentral, c.vsAlone];
   rowsA.push(row);
   console.log(`${seed} | ${row.map(f4).join(' | ')}   (${secs(t)})`);
 }
@@ -105,6 +114,7 @@ const spread = (j: number) => {
 };
 console.log(`mean (min–max) | ${rowsA[0]!.map((_, j) => spread(j)).join(' | ')}`);
 console.log(`ratios vs central hybrid, mean: ${EPS.map((e, i) => `${epsName(e)} ${(rowsA.reduce((a, r) => a + r[4 + i]! / r[0]!, 0) / rowsA.length).toFixed(3)}`).join(', ')}`);
+console.log(`no noise with the ε 8 settings ÷ central hybrid, mean: ${(rowsA.reduce((a, r) => a + r[4 + EPS.length]! / r[0]!, 0) / rowsA.length).toFixed(3)}`);
 console.log(`ratios vs listener alone, mean: ${EPS.map((e, i) => `${epsName(e)} ${(rowsA.reduce((a, r) => a + r[4 + i]! / r[2]!, 0) / rowsA.length).toFixed(3)}`).join(', ')}\n`);
 
 // b. Synthetic populations.
@@ -127,7 +137,7 @@ for (const n of sizes) {
   const fed = new Map<number, number>();
   for (const eps of [1, 4]) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, content, eps)).ndcg);
   const e8 = await listenersGet(nodes, train, test, ds.features, content, 8);
-  const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length), P.contentBeta, P.contentIdfPower, e8.prior);
+  const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length, privateAlsFor(n, 8).contentBeta), P.contentBeta, P.contentIdfPower, e8.prior);
   const r = [1, 4].map((e) => fed.get(e)!);
   console.log(`${n} | ${c.central.users} | ${f4(c.central.ndcg)} | ${f4(c.alone.ndcg)} | ${f4(c.popularity.ndcg)} | ${r.map(f4).join(' | ')} | ${f4(c.listeners.ndcg)} | ${r.map((x) => (x / c.central.ndcg).toFixed(3)).join(' | ')} | ${c.vsCentral.toFixed(3)} | ${c.vsAlone.toFixed(3)} | ${secs(t)}`);
 }

@@ -85,7 +85,7 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
 export const PRIVATE_ALS_TIERS: ReadonlyArray<{ listeners: number; noisy: boolean; als: Partial<PrivateAlsParams> }> = [
   // No noise: the clip only bounds a sensitivity nobody is charged for, so it is lifted.
   { listeners: 0, noisy: false, als: { dim: 32, rounds: 8, sharedItems: 6000, itemsPerNode: 50, clip: 1000, itemGram: true, contentBeta: 0.7 } },
-  { listeners: 5000, noisy: true, als: { rounds: 2, sharedItems: 3000 } },
+  { listeners: 5000, noisy: true, als: { rounds: 2, sharedItems: 3000, dim: 24 } },
   { listeners: 0, noisy: true, als: {} },
 ];
 

@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeServer, RollingWindow } from '../../../../fixtures/src/servers/base.js';
+import { seededRandom } from '../rng.js';
 import { HttpClient } from './client.js';
 
 let server: FakeServer | undefined;
 afterEach(async () => server?.stop());
 
-const policy = { maxAttempts: 4, baseBackoffMs: 20, maxBackoffMs: 200, defaultRetryAfterMs: 200 };
+// Seeded jitter, so every run waits the same (production draws it from Math.random).
+const policy = { maxAttempts: 4, baseBackoffMs: 20, maxBackoffMs: 200, defaultRetryAfterMs: 200, random: seededRandom(1) };
 
 describe('HttpClient limiter', () => {
   it('never lets a rolling window hold more than the allowed count, and reaches the rate', async () => {

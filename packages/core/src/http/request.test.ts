@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeServer, type Handler, type Reply } from '../../../../fixtures/src/servers/base.js';
+import { seededRandom } from '../rng.js';
 import { HttpClient } from './client.js';
 import { WRITE_UNCERTAIN } from './types.js';
 
@@ -11,7 +12,7 @@ async function serve(replies: Reply[] | Handler): Promise<HttpClient> {
   await server.start();
   return new HttpClient({
     service: 'Test', baseUrl: server.url, rate: { count: 1000, perMs: 1000 }, concurrency: 1,
-    policy: { maxAttempts: 4, baseBackoffMs: 1, maxBackoffMs: 2, defaultRetryAfterMs: 1 }, auth: { token: async () => 'secret-token' },
+    policy: { maxAttempts: 4, baseBackoffMs: 1, maxBackoffMs: 2, defaultRetryAfterMs: 1, random: seededRandom(1) }, auth: { token: async () => 'secret-token' },
   });
 }
 

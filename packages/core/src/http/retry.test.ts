@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../rng.js';
 import { decideRetry, parseRetryAfter, rateLimitResetMs, windowUsedUpMs, type Outcome, type RetryPolicy } from './retry.js';
 import { parseRate, rateFromEnv } from './rate.js';
 
@@ -36,6 +37,16 @@ describe('decideRetry', () => {
     const last = decideRetry(res(500), 4, policy);
     expect(last.retry).toBe(false);
     expect(last.stop?.code).toBe('service_unavailable');
+  });
+  it('adds up to 25% jitter to each backoff step, the same for the same seed', () => {
+    // Production draws the jitter from Math.random; a seeded draw makes the waits exact here.
+    const waits = (seed: number) => {
+      const p = { ...policy, random: seededRandom(seed) };
+      return [1, 2, 3].map((attempt) => decideRetry(res(503), attempt, p).waitMs);
+    };
+    expect(waits(42)).toEqual([115, 222, 485]);
+    expect(waits(42)).toEqual(waits(42));
+    expect(waits(7)).not.toEqual(waits(42));
   });
   it('backs off on network errors', () => {
     const d = decideRetry({ kind: 'error', error: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }, 2, policy);

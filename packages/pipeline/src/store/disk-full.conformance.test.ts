@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { tempDir } from '../test/helpers.js';
 import { withStore } from './store.js';
 
 const SHARED = process.env.MIXTAPE_SHARED_DATA ? join(process.env.MIXTAPE_SHARED_DATA, 'spotify-export') : join(process.cwd(), '..', 'shared', 'data', 'spotify-export');
+if (!existsSync(SHARED)) throw new Error(`${SHARED} is missing: the full-disk conformance tests need ../shared/data beside the repository (or MIXTAPE_SHARED_DATA)`);
 
 /** A small tmpfs (3 MB unless told): needs root (CI and this project's machines run as root); skipped elsewhere. */
 function mountSmallDisk(dir: string, size = '3m'): boolean {

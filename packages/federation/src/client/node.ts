@@ -3,13 +3,15 @@ import { homedir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { MixtapeError } from '@mixtape/core';
 import { Accountant, type LedgerEntry, type PrivacyReport } from '../accountant.js';
-import { loadOrCreateIdentity, writePrivateFile } from '../identity.js';
+import { loadOrCreateIdentity, writePrivateFile, type Identity } from '../identity.js';
+import type { Listens } from '../als/node-step.js';
+import { secureRound } from './secagg-publish.js';
 import type { GlobalModel } from '../als/listener.js';
 import { decodeModel, type PublishedModel } from '../model-file.js';
 import { lastRound, type FederationParams } from '../params.js';
 import { listensFromPlays, type PlayedTrack } from '../plays.js';
 import { vocabIndex, vocabulary, type Vocabulary } from '../vocab.js';
-import { buildContribution, fetchFederation, fetchModel, fetchVocabulary, roundCost, sendContribution } from './protocol.js';
+import { buildContribution, fetchFederation, fetchModel, fetchVocabulary, roundCost, sendContribution, type FederationInfo } from './protocol.js';
 
 /** Where a node keeps its identity, hub, ledger and installed global model: $MIXTAPE_CONFIG_DIR/federation. */
 export function federationDir(override?: string): string {
@@ -123,6 +125,7 @@ export async function publish(opts: { dir?: string; tracks: PlayedTrack[] }): Pr
     throw new MixtapeError('hub_key_changed', `The hub at ${config.hub} now signs with another key`, { suggestion: 'run `mixtape federation join` again if you trust the change' });
   const accountant = new Accountant(config.budget, config.delta, config.ledger);
   const cost = roundCost(config.hub, info.round, info.params);
+  if (info.params.secureAggregation) return publishSecure(dir, config, accountant, identity, info, listens);
   if (config.ledger.some((e) => e.hub === config.hub && e.round === info.round))
     throw new MixtapeError('already_published', `This node already published to round ${info.round}`, { suggestion: 'wait for the round to close, then pull and publish again' });
   if (!accountant.allows(cost)) {
@@ -138,6 +141,30 @@ export async function publish(opts: { dir?: string; tracks: PlayedTrack[] }): Pr
   await writeConfig(dir, { ...config, params: info.params, ledger: accountant.entries });
   const ack = await sendContribution(config.hub, info.round, body);
   return { ...ack, payloadBytes: body.length, privacy: accountant.report() };
+}
+
+/**
+ * Publishes through secure aggregation: the accountant spends (for this round and attempt) just
+ * before the masked input leaves. A node takes part in at most one attempt that got its input.
+ */
+async function publishSecure(dir: string, config: NodeConfig, accountant: Accountant, identity: Identity, info: FederationInfo, listens: Listens) {
+  const model = await fetchModel(config.hub, config.hubPublicKey, info.round - 1);
+  const r = await secureRound({
+    hub: config.hub,
+    identity,
+    info,
+    previous: model,
+    listens,
+    beforeInput: async (attempt) => {
+      const cost = roundCost(config.hub, info.round, info.params, attempt);
+      if (config.ledger.some((e) => e.hub === config.hub && e.round === info.round && e.attempt === attempt))
+        throw new MixtapeError('already_published', `This node already sent its input to round ${info.round}`, { suggestion: 'wait for the round to close, then pull and publish again' });
+      if (!accountant.allows(cost)) throw new MixtapeError('privacy_budget_exhausted', `Publishing to round ${info.round} would take you over your budget of ${config.budget}`, { suggestion: 'raise the budget with `mixtape federation join --hub URL --budget E` only if you accept the extra privacy loss' });
+      accountant.spend(cost);
+      await writeConfig(dir, { ...config, params: info.params, ledger: accountant.entries });
+    },
+  });
+  return { round: r.round, accepted: r.survivors, needed: info.params.minContributors, payloadBytes: r.bytesUp, privacy: accountant.report() };
 }
 
 /** Downloads the latest version, verifies hash and signature, and installs it atomically. */

@@ -9,6 +9,7 @@ import { decodeModel, modelMessage, sha256Hex, type ModelArrays, type PublishedM
 import { nodeNoiseStd, noiseMultiplier, paramProblems, payloadLength, type FederationParams } from '../params.js';
 import { addGaussianNoise } from '../gaussian.js';
 import { vocabulary, type Vocabulary } from '../vocab.js';
+import { secureRoundRho } from '../secagg/round-plan.js';
 import { hubRequest, refusalError } from './http.js';
 
 /** What a hub says about itself at /v1/federation. */
@@ -75,9 +76,15 @@ export async function fetchModel(hub: string, hubPublicKey: string, version: num
 /**
  * The privacy cost of one round for the accountant. Against anyone who sees the published sums the
  * round's noise multiplier z counts; against the hub, which sees this node's update with only its
- * own share of the noise (z / sqrt(minContributors)), far less protection is left.
+ * own share of the noise (z / sqrt(minContributors)), far less protection is left. Under secure
+ * aggregation the hub sees only the sum: both costs are the discrete Gaussian sum's.
  */
-export function roundCost(hub: string, round: number, p: FederationParams): LedgerEntry {
+export function roundCost(hub: string, round: number, p: FederationParams, attempt?: number): LedgerEntry {
+  // Securely aggregated: the hub sees only the sum, so both costs are the sum's.
+  if (p.secureAggregation) {
+    const rho = secureRoundRho(p, round);
+    return { hub, round, rho, rhoVsHub: rho, ...(attempt !== undefined ? { attempt } : {}) };
+  }
   const z = noiseMultiplier(p, round);
   return { hub, round, rho: rhoOfRound(z), rhoVsHub: rhoOfRound(z / Math.sqrt(p.minContributors)) };
 }

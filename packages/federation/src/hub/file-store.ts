@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { payloadFloats } from '../codec.js';
 import type { PublishedModel } from '../model-file.js';
-import { StoreConflict, type HubStore, type StoredVersion } from './store.js';
+import { StepLog } from './step-log.js';
+import { StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
 
 interface Pending {
   buf: Buffer;
@@ -48,6 +49,8 @@ export class FileStore implements HubStore {
   private flushing: Promise<void> | undefined;
   private closed = false;
   private aggregating = false;
+  /** The open round's secure-aggregation messages. */
+  private steps: StepLog | undefined;
 
   private constructor(private readonly dir: string) {}
 
@@ -67,13 +70,14 @@ export class FileStore implements HubStore {
     }
     this.round = this.latest + 1;
     for (const f of await readdir(join(this.dir, 'rounds'))) {
-      const m = /^(\d+)\.log$/.exec(f);
+      const m = /^(\d+)\.(?:secagg\.)?log$/.exec(f);
       if (m && Number(m[1]) < this.round) await rm(join(this.dir, 'rounds', f), { force: true });
     }
     await this.openLog();
   }
 
   private async openLog(): Promise<void> {
+    this.steps = await StepLog.open(join(this.dir, 'rounds', `${this.round}.secagg.log`));
     const path = join(this.dir, 'rounds', `${this.round}.log`);
     this.records.length = 0;
     this.ids.clear();
@@ -207,6 +211,7 @@ export class FileStore implements HubStore {
     await writeDurable(dir, `${round}.json`, Buffer.from(JSON.stringify(v.published)));
     await this.log?.close();
     await rm(join(this.dir, 'rounds', `${round}.log`), { force: true });
+    await this.steps?.dispose(true);
     this.round = round + 1;
     this.closed = false;
     await this.openLog();
@@ -221,7 +226,27 @@ export class FileStore implements HubStore {
     return { published, body: await readFile(join(dir, `${version}.bin`)) };
   }
 
+  async addStepMessage(k: StepKey, nodeId: string, body: Buffer): Promise<number> {
+    if (k.round !== this.round || !this.steps) throw new StoreConflict('round_closed', `round ${k.round} is not the open round ${this.round}`);
+    return this.steps.add(k, nodeId, body);
+  }
+
+  async stepMessages(k: StepKey): Promise<StepMessage[]> {
+    return k.round === this.round && this.steps ? this.steps.list(k) : [];
+  }
+
+  async closeStep(k: StepKey): Promise<number> {
+    if (k.round !== this.round || !this.steps) return 0;
+    return this.steps.close(k);
+  }
+
+  async stepClosedAt(k: StepKey): Promise<number | undefined> {
+    if (k.round < this.round) return 0;
+    return this.steps?.closedAt(k);
+  }
+
   async close(): Promise<void> {
+    await this.steps?.dispose(false);
     await this.flushing;
     await this.log?.close();
     this.log = undefined;

@@ -5,6 +5,7 @@ import { decodeModel, encodeModel, modelMessage, sha256Hex, type ModelHeader } f
 import { lastRound, payloadLength, type FederationParams } from '../params.js';
 import type { Vocabulary } from '../vocab.js';
 import { RateLimiter } from './rate-limit.js';
+import { SecAggRounds } from './secagg-rounds.js';
 import { StoreConflict, type HubStore, type StoredVersion } from './store.js';
 import { validateContribution, type Refusal } from './validate.js';
 
@@ -40,12 +41,25 @@ export class Hub {
   private timer: NodeJS.Timeout | undefined;
   /** Aggregation timings, newest last (for benchmarks and /v1/health). */
   readonly roundTimesMs: number[] = [];
+  /** The secure-aggregation steps, when the federation runs them. */
+  readonly secagg: SecAggRounds | undefined;
 
   constructor(private readonly opts: HubOptions) {
     this.params = opts.params;
     if (opts.vocabulary.version !== opts.params.vocabVersion || opts.vocabulary.keys.length !== opts.params.vocabSize)
       throw new Error(`vocabulary ${opts.vocabulary.version} is not the ${opts.params.vocabVersion} the parameters name`);
     this.limiter = new RateLimiter(opts.burst ?? 5, opts.perMinute ?? 30);
+    if (opts.params.secureAggregation) {
+      this.secagg = new SecAggRounds({
+        params: opts.params,
+        publicKey: opts.key.publicKeyB64,
+        store: opts.store,
+        openRound: () => this.openRound(),
+        limit: (id) => this.limiter.take(id),
+        publishSum: (round, sum, n) => this.publishSum(round, sum, n),
+        ...(opts.log ? { log: opts.log } : {}),
+      });
+    }
   }
 
   get publicKey(): string {
@@ -78,6 +92,8 @@ export class Hub {
     const round = await this.openRound();
     if (round > lastRound(this.params))
       return { status: 409, code: 'training_finished', message: `training finished at round ${lastRound(this.params)}; pull the final model` };
+    if (this.secagg)
+      return { status: 409, code: 'secure_aggregation_required', message: 'this federation takes updates only through secure aggregation (/v1/rounds/{round}/secagg)' };
     const v = validateContribution(body, this.params, round);
     const sender = v.ok ? v.value.nodeId : v.nodeId;
     // Only a verified signature spends a token, so nobody can drain another identity's bucket.
@@ -101,6 +117,11 @@ export class Hub {
   /** Aggregates the open round when it has enough contributions (one aggregation at a time). */
   async maybeAggregate(): Promise<void> {
     if (this.aggregating) return this.aggregating;
+    if (this.secagg) {
+      const tick = this.secagg.tick().finally(() => (this.aggregating = undefined));
+      this.aggregating = tick;
+      return tick;
+    }
     this.aggregating = (async () => {
       try {
         for (;;) {
@@ -130,6 +151,16 @@ export class Hub {
     const ms = performance.now() - t0;
     this.roundTimesMs.push(ms);
     this.opts.log?.(`round ${round}: ${res.accepted} contributions, ${res.shared.length} shared items, ${ms.toFixed(0)} ms`);
+  }
+
+  /** Publishes version `round` from an unmasked sum: the same aggregation as for plain contributions, fed one summed payload. */
+  private async publishSum(round: number, sum: Float32Array, contributors: number): Promise<void> {
+    const t0 = performance.now();
+    const prev = round > 1 ? await this.version(round - 1) : undefined;
+    const res = await aggregateRound(this.params, async (visit) => visit('sum', sum), round, prev ? decodeModel(prev.body) : undefined, this.opts.features, contributors);
+    const header = this.header(round, res.stage, res.shared.length, res.accepted, res.table !== undefined, res.tableDim);
+    await this.opts.store.saveVersion(round, this.sign(header, encodeModel(header, res)));
+    this.roundTimesMs.push(performance.now() - t0);
   }
 
   private sign(header: ModelHeader, body: Buffer): StoredVersion {

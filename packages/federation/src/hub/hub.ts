@@ -57,6 +57,7 @@ export class Hub {
         openRound: () => this.openRound(),
         limit: (id) => this.limiter.take(id),
         publishSum: (round, sum, n) => this.publishSum(round, sum, n),
+        kick: () => void this.maybeAggregate().catch((e) => this.opts.log?.(`secure aggregation failed: ${String(e)}`)),
         ...(opts.log ? { log: opts.log } : {}),
       });
     }

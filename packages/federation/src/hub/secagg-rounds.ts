@@ -18,6 +18,8 @@ export interface SecAggHost {
   limit(nodeId: string): number;
   /** Publishes version `round` from the decoded sum of `contributors` nodes. */
   publishSum(round: number, sum: Float32Array, contributors: number): Promise<void>;
+  /** Runs `tick` soon, one at a time. */
+  kick(): void;
   log?: (line: string) => void;
 }
 
@@ -34,9 +36,9 @@ export type StepResult = { status: 202; round: number; attempt: number; step: nu
 
 /**
  * The hub's side of secure aggregation, stateless apart from the store (closed steps are cached:
- * they never change). Step 0 closes when maxNodes advertised, or stepMs after the first advert
- * with at least minContributors; steps 1–3 close when every node of the step before answered or
- * stepMs after it closed. An attempt with fewer than minContributors sharers or survivors, or
+ * they never change). Step 0 closes when maxNodes advertised, or when minContributors did and no
+ * advert came for stepMs; steps 1–3 close when every node of the step before answered, or when no
+ * answer came for stepMs (at most ten step times after they opened). An attempt with fewer than minContributors sharers or survivors, or
  * whose sum cannot be unmasked, is abandoned: no model comes from it, and the round starts again.
  */
 export class SecAggRounds {
@@ -130,7 +132,7 @@ export class SecAggRounds {
     }
     try {
       const accepted = await this.host.store.addStepMessage(k, nodeId, payload);
-      void this.tick().catch((e) => this.host.log?.(`secure aggregation failed: ${String(e)}`));
+      this.host.kick();
       return { status: 202, ...k, accepted };
     } catch (err) {
       if (err instanceof StoreConflict) return { status: 409, code: err.code, message: err.message };
@@ -178,15 +180,18 @@ export class SecAggRounds {
     };
     if (step === 0) {
       const m = await store.stepMessages(k(0));
-      const first = Math.min(...m.map((x) => x.at));
-      if (m.length >= this.sa.maxNodes || (m.length >= p.minContributors && now >= first + this.sa.stepMs)) await store.closeStep(k(0));
+      const last = Math.max(...m.map((x) => x.at));
+      if (m.length >= this.sa.maxNodes || (m.length >= p.minContributors && now >= last + this.sa.stepMs)) await store.closeStep(k(0));
       return;
     }
     if (step <= 3) {
       const prev = step === 1 ? (await this.roster(round, attempt))!.adverts.length : step === 2 ? (await this.shares(round, attempt))!.sharers.length : (await this.sets(round, attempt))!.survivors.length;
-      const got = (await store.stepMessages(k(step))).length;
+      const msgs = await store.stepMessages(k(step));
+      const got = msgs.length;
       const opened = (await store.stepClosedAt(k(step - 1)))!;
-      if (got < prev && now < opened + this.sa.stepMs) return;
+      // Waits while answers keep coming (a slow node is not a vanished one), at most ten step times.
+      const quietSince = Math.max(opened, ...msgs.map((x) => x.at));
+      if (got < prev && now < quietSince + this.sa.stepMs && now < opened + 10 * this.sa.stepMs) return;
       // Abandoned before the step closes, so no node sees a closed step of a failed attempt.
       if (step === 1 && got < p.minContributors) return abandon(`${got} nodes shared keys, fewer than ${p.minContributors}`);
       if (step === 2 && got < p.minContributors) return abandon(`${got} nodes sent inputs, fewer than ${p.minContributors}`);

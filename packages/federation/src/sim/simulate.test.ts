@@ -59,4 +59,19 @@ describe('federation simulate', () => {
     expect(r.comparison).toBeUndefined();
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('runs every round through secure aggregation with 30 % of nodes vanishing: epsilon against the hub is epsilon', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixtape-sim-'));
+    const file = await clusteredFile(dir);
+    const r = await simulate({ interactions: file, clients: 40, epsilon: 8, out: join(dir, 'm'), als: { dim: 4, sharedItems: 100, rounds: 1 }, hubProcess: false, secureAggregation: true, dropout: 0.3, stepMs: 1000, testFraction: 0 });
+    expect(r.secure).toHaveLength(2);
+    // About a quarter vanish before their input is in; every round is summed over at least the minimum (28).
+    for (const s of r.secure!) expect(s.survivors).toBeGreaterThanOrEqual(28);
+    expect(r.privacy.rounds).toBe(2);
+    expect(r.privacy.epsilonVsHub).toBe(r.privacy.epsilon);
+    expect(r.privacy.epsilon).toBeLessThanOrEqual(8 + 1e-6);
+    expect(r.privacy.epsilon).toBeGreaterThan(7.9);
+    await expect(simulate({ interactions: file, clients: 10, epsilon: 8, out: join(dir, 'n'), dropout: 0.3, hubProcess: false })).rejects.toMatchObject({ code: 'simulate_bad_options' });
+    await rm(dir, { recursive: true, force: true });
+  }, 120_000);
 });

@@ -50,7 +50,9 @@ export async function runSecureRound(o: { hub: string; info: FederationInfo; pre
     );
     const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     // Wait until the hub publishes the round or abandons the attempt.
+    const deadline = Date.now() + 10 * (o.info.params.secureAggregation?.stepMs ?? 60_000) + 60_000;
     for (;;) {
+      if (Date.now() > deadline) throw new Error(`the hub neither published nor abandoned round ${round}`);
       const r = await hubRequest(o.hub, `v1/rounds/${round}/secagg`);
       if (r.status === 409) return { attempts: attempt, survivors: results[0]?.survivors ?? 0, results };
       const st = r.json as { attempt: number; step: number };

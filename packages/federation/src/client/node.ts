@@ -32,6 +32,8 @@ export interface NodeConfig {
   ledger: LedgerEntry[];
   /** The federation's parameters as last seen (for serving a pulled model offline). */
   params?: FederationParams;
+  /** The invitation the hub's operator gave, for hubs that admit invited identities only. */
+  invitation?: string;
 }
 
 const vocabPath = (dir: string) => joinPath(dir, 'vocabulary.json');
@@ -64,7 +66,7 @@ async function readConfig(dir: string): Promise<NodeConfig> {
 const writeConfig = (dir: string, c: NodeConfig) => writePrivateFile(joinPath(dir, 'node.json'), `${JSON.stringify(c, null, 2)}\n`);
 
 /** Joins a hub: makes (or reuses) the Ed25519 identity, pins the hub's key, saves the budget. */
-export async function join(opts: { hub: string; dir?: string; budget?: number; delta?: number }): Promise<{
+export async function join(opts: { hub: string; dir?: string; budget?: number; delta?: number; invitation?: string }): Promise<{
   nodeId: string;
   identityCreated: boolean;
   hub: string;
@@ -82,6 +84,7 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
     prev = undefined;
   }
   await localVocabulary(dir, opts.hub, info.params.vocabVersion);
+  const invitation = opts.invitation ?? prev?.invitation;
   const config: NodeConfig = {
     params: info.params,
     hub: opts.hub,
@@ -91,6 +94,7 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
     delta: opts.delta ?? prev?.delta ?? 1e-5,
     // Spending is per person, not per hub: the ledger survives re-joining.
     ledger: prev?.ledger ?? [],
+    ...(invitation ? { invitation } : {}),
   };
   await writeConfig(dir, config);
   const privacy = new Accountant(config.budget, config.delta, config.ledger).report();
@@ -135,7 +139,7 @@ export async function publish(opts: { dir?: string; tracks: PlayedTrack[] }): Pr
     });
   }
   const model = await fetchModel(config.hub, config.hubPublicKey, info.round - 1);
-  const body = buildContribution(identity, info, model, listens);
+  const body = buildContribution(identity, info, model, listens, config.invitation);
   // Spent before sending: once noise is released, the privacy is gone whether or not the hub keeps it.
   accountant.spend(cost);
   await writeConfig(dir, { ...config, params: info.params, ledger: accountant.entries });
@@ -155,6 +159,7 @@ async function publishSecure(dir: string, config: NodeConfig, accountant: Accoun
     info,
     previous: model,
     listens,
+    ...(config.invitation ? { invitation: config.invitation } : {}),
     beforeInput: async (attempt) => {
       const cost = roundCost(config.hub, info.round, info.params, attempt);
       if (config.ledger.some((e) => e.hub === config.hub && e.round === info.round && e.attempt === attempt))

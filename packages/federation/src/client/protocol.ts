@@ -18,6 +18,8 @@ export interface FederationInfo {
   round: number;
   latestVersion: number;
   hubPublicKey: string;
+  /** 'invitation' when the hub admits invited identities only. */
+  admission?: 'invitation' | 'open';
 }
 
 /** Reads and checks a hub's parameters. */
@@ -107,12 +109,12 @@ export function localPayload(p: FederationParams, round: number, previous: Model
 }
 
 /** Builds a node's contribution: its payload, its share of the Gaussian noise on every entry, signature. */
-export function buildContribution(identity: Identity, info: FederationInfo, previous: ModelArrays, x: Listens): Buffer {
+export function buildContribution(identity: Identity, info: FederationInfo, previous: ModelArrays, x: Listens, invitation?: string): Buffer {
   const p = info.params;
   const payload = localPayload(p, info.round, previous, x);
   addGaussianNoise(payload, nodeNoiseStd(p, info.round));
   const nonce = randomBytes(16).toString('hex');
-  return encodeContribution(identity, { vocabVersion: p.vocabVersion, round: info.round, nonce, rows: p.vocabSize, dim: p.als.dim }, payload);
+  return encodeContribution(identity, { vocabVersion: p.vocabVersion, round: info.round, nonce, rows: p.vocabSize, dim: p.als.dim, ...(invitation ? { invitation } : {}) }, payload);
 }
 
 /** Sends a contribution; resolves with the hub's 202 answer or throws its refusal. */

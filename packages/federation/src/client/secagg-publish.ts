@@ -32,6 +32,8 @@ export interface SecureRoundOptions {
   /** Called just before the masked input leaves (the accountant spends there: once sent, the noise is released). */
   beforeInput?: (attempt: number) => void | Promise<void>;
   vanishBefore?: 0 | 1 | 2 | 3;
+  /** The hub's invitation, when it admits invited identities only. */
+  invitation?: string;
   pollMs?: number;
 }
 
@@ -90,7 +92,7 @@ export async function secureRound(o: SecureRoundOptions): Promise<SecureRoundRes
     throw err;
   };
   try {
-    await post(0, Buffer.from(JSON.stringify(node.advert())));
+    await post(0, Buffer.from(JSON.stringify({ ...node.advert(), ...(o.invitation ? { invitation: o.invitation } : {}) })));
     await waitForStep(o, get, attempt, 1);
     const roster = await json<Roster>('roster');
     if (!roster.adverts.some((a) => a.id === o.identity.id)) throw new MixtapeError('round_closed', `Round ${round} started without this node`, { suggestion: 'publish again in the next round' });

@@ -49,6 +49,7 @@ export class FileStore implements HubStore {
   private flushing: Promise<void> | undefined;
   private closed = false;
   private aggregating = false;
+  private readonly admissions = new Map<string, Set<string>>();
   /** The open round's secure-aggregation messages. */
   private steps: StepLog | undefined;
 
@@ -69,6 +70,16 @@ export class FileStore implements HubStore {
       if (m) this.latest = Math.max(this.latest, Number(m[1]));
     }
     this.round = this.latest + 1;
+    try {
+      for (const line of (await readFile(join(this.dir, 'admissions.jsonl'), 'utf8')).split('\n')) {
+        // A torn last line (crash mid-write) is not an admission.
+        if (!line.endsWith('}')) continue;
+        const a = JSON.parse(line) as { invitation: string; nodeId: string };
+        this.admissions.set(a.invitation, (this.admissions.get(a.invitation) ?? new Set()).add(a.nodeId));
+      }
+    } catch {
+      // No admissions yet.
+    }
     for (const f of await readdir(join(this.dir, 'rounds'))) {
       const m = /^(\d+)\.(?:secagg\.)?log$/.exec(f);
       if (m && Number(m[1]) < this.round) await rm(join(this.dir, 'rounds', f), { force: true });
@@ -243,6 +254,22 @@ export class FileStore implements HubStore {
   async stepClosedAt(k: StepKey): Promise<number | undefined> {
     if (k.round < this.round) return 0;
     return this.steps?.closedAt(k);
+  }
+
+  async admit(invitation: string, nodeId: string, max: number): Promise<boolean> {
+    const held = this.admissions.get(invitation) ?? new Set<string>();
+    if (held.has(nodeId)) return true;
+    if (held.size >= max) return false;
+    // Taken before the write (one thread): a second identity cannot slip in while this one syncs.
+    this.admissions.set(invitation, held.add(nodeId));
+    const fh = await open(join(this.dir, 'admissions.jsonl'), 'a');
+    try {
+      await fh.appendFile(`${JSON.stringify({ invitation, nodeId })}\n`);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    return true;
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import { RateLimiter } from './rate-limit.js';
 import { SecAggRounds } from './secagg-rounds.js';
 import { StoreConflict, type HubStore, type StoredVersion } from './store.js';
 import { validateContribution, type Refusal } from './validate.js';
+import { readInvitation } from './invitation.js';
 
 /** An answer to a contribution: 202 with counts, or a refusal. */
 export type SubmitResult = { status: 202; round: number; accepted: number; needed: number } | Refusal;
@@ -24,6 +25,8 @@ export interface HubOptions {
   /** Per identity: contributions at once, and per minute after that. */
   burst?: number;
   perMinute?: number;
+  /** When set, only identities holding an invitation this hub signed may contribute, at most this many per invitation (the token may ask for fewer). */
+  admission?: { maxPerInvitation: number };
   log?: (line: string) => void;
 }
 
@@ -57,6 +60,7 @@ export class Hub {
         openRound: () => this.openRound(),
         limit: (id) => this.limiter.take(id),
         publishSum: (round, sum, n) => this.publishSum(round, sum, n),
+        admit: (id, token) => this.admit(id, token),
         kick: () => void this.maybeAggregate().catch((e) => this.opts.log?.(`secure aggregation failed: ${String(e)}`)),
         ...(opts.log ? { log: opts.log } : {}),
       });
@@ -103,6 +107,8 @@ export class Hub {
       if (wait > 0) return { status: 429, code: 'rate_limited', message: `too many contributions from this identity; retry in ${wait} s` };
     }
     if (!v.ok) return v.refusal;
+    const refused = await this.admit(v.value.nodeId, (v.value.header as { invitation?: unknown }).invitation);
+    if (refused) return refused;
     if (pathRound !== v.value.header.round)
       return { status: 400, code: 'round_mismatch', message: `path round ${pathRound} differs from header round ${v.value.header.round}` };
     try {
@@ -113,6 +119,22 @@ export class Hub {
       if (err instanceof StoreConflict) return { status: 409, code: err.code, message: err.message };
       throw err;
     }
+  }
+
+  /** Whether the hub asks for invitations. */
+  get admission(): 'invitation' | 'open' {
+    return this.opts.admission ? 'invitation' : 'open';
+  }
+
+  /** Admission control: undefined when `nodeId` may contribute, else the refusal. Open hubs admit everyone. */
+  async admit(nodeId: string, token: unknown): Promise<Refusal | undefined> {
+    const a = this.opts.admission;
+    if (!a) return undefined;
+    const r = readInvitation(token, this.publicKey);
+    if (!r.ok) return { status: 403, code: 'invitation_required', message: `this hub admits invited identities only: ${r.reason}` };
+    if (!(await this.opts.store.admit(r.invitation.id, nodeId, Math.min(r.invitation.max, a.maxPerInvitation))))
+      return { status: 403, code: 'invitation_used_up', message: 'this invitation already admitted as many identities as it allows' };
+    return undefined;
   }
 
   /** Aggregates the open round when it has enough contributions (one aggregation at a time). */

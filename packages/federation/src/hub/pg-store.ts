@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS mixtape_fed_secagg_messages (
   body BYTEA NOT NULL, at BIGINT NOT NULL,
   PRIMARY KEY (round, attempt, step, node_id)
 );
+CREATE TABLE IF NOT EXISTS mixtape_fed_admissions (invitation TEXT NOT NULL, node_id TEXT NOT NULL, PRIMARY KEY (invitation, node_id));
 CREATE TABLE IF NOT EXISTS mixtape_fed_secagg_steps (
   round INT NOT NULL, attempt INT NOT NULL, step INT NOT NULL, closed_at BIGINT NOT NULL,
   PRIMARY KEY (round, attempt, step)
@@ -217,6 +218,26 @@ export class PgStore implements HubStore {
   async stepClosedAt(k: StepKey): Promise<number | undefined> {
     const r = await this.pool.query('SELECT closed_at FROM mixtape_fed_secagg_steps WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
     return r.rows[0] ? Number(r.rows[0].closed_at) : undefined;
+  }
+
+  async admit(invitation: string, nodeId: string, max: number): Promise<boolean> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      // One admission per invitation at a time, across hub processes.
+      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STEP_LOCK_SPACE + 1, invitation]);
+      const r = await c.query('SELECT node_id FROM mixtape_fed_admissions WHERE invitation = $1', [invitation]);
+      const held = (r.rows as Array<{ node_id: string }>).map((x) => x.node_id);
+      const ok = held.includes(nodeId) || held.length < max;
+      if (ok && !held.includes(nodeId)) await c.query('INSERT INTO mixtape_fed_admissions (invitation, node_id) VALUES ($1, $2)', [invitation, nodeId]);
+      await c.query('COMMIT');
+      return ok;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      c.release();
+    }
   }
 
   async close(): Promise<void> {

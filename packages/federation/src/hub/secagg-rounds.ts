@@ -18,6 +18,8 @@ export interface SecAggHost {
   limit(nodeId: string): number;
   /** Publishes version `round` from the decoded sum of `contributors` nodes. */
   publishSum(round: number, sum: Float32Array, contributors: number): Promise<void>;
+  /** Admission control for a new member (its invitation token, if any); undefined when admitted. */
+  admit(nodeId: string, token: unknown): Promise<Refusal | undefined>;
   /** Runs `tick` soon, one at a time. */
   kick(): void;
   log?: (line: string) => void;
@@ -127,6 +129,8 @@ export class SecAggRounds {
     if (!checked.ok) return checked.refusal;
     const k = { round: path.round, attempt: path.attempt, step: path.step };
     if (path.step === 0) {
+      const refused = await this.host.admit(nodeId, (JSON.parse(payload.toString('utf8')) as { invitation?: unknown }).invitation);
+      if (refused) return refused;
       const n = (await this.host.store.stepMessages(k)).length;
       if (n >= this.sa.maxNodes) return { status: 409, code: 'round_full', message: `round ${path.round} already has ${n} nodes` };
     }

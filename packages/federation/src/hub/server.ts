@@ -62,7 +62,7 @@ const ROUTES: Route[] = [
     serve: async (hub, _req, res) => {
       const round = await hub.openRound();
       const accepted = await hub.acceptedInRound(round);
-      sendJson(res, 200, { params: hub.params, round, accepted, latestVersion: round - 1, hubPublicKey: hub.publicKey });
+      sendJson(res, 200, { params: hub.params, round, accepted, latestVersion: round - 1, hubPublicKey: hub.publicKey, admission: hub.admission });
     },
   },
   {

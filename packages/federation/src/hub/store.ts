@@ -59,5 +59,7 @@ export interface HubStore {
   /** Closes a step (the first close wins; messages in flight are in or refused) and resolves with when it closed. */
   closeStep(k: StepKey): Promise<number>;
   stepClosedAt(k: StepKey): Promise<number | undefined>;
+  /** Admission: records `nodeId` under an invitation unless `max` other identities hold it; true when admitted (again). */
+  admit(invitation: string, nodeId: string, max: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { FederationParams } from '../params.js';
-import { rosterGraph, SecAggAbort, type Advert, type RevealedShare, type Roster, type SealedShare } from '../secagg/messages.js';
+import { rosterFor, rosterGraph, SecAggAbort, toBitmap, type Advert, type RevealedShare, type Roster, type SealedShare } from '../secagg/messages.js';
 import { decodeSum } from '../secagg/encode.js';
 import { roundContext, roundPlan } from '../secagg/round-plan.js';
 import { commitmentsOf, shareProblem, unmaskSum } from '../secagg/unmask.js';
@@ -79,12 +79,25 @@ export class SecAggRounds {
     return v;
   }
 
-  /** The members of an attempt, once step 0 closed. */
-  roster(round: number, attempt: number): Promise<Roster | undefined> {
+  /** The members of an attempt once step 0 closed; for one node (`nodeId`), only its own and its neighbours' adverts (null: not a member). */
+  async roster(round: number, attempt: number, nodeId?: string): Promise<Roster | undefined | null> {
+    const r = await this.fullRoster(round, attempt);
+    if (!r || nodeId === undefined) return r;
+    return rosterFor(r, nodeId) ?? null;
+  }
+
+  /** Who shared and who sent a masked input, as bitmaps over the roster (what nodes download at step 3). */
+  async bitmaps(round: number, attempt: number): Promise<{ sharers: string; survivors: string } | undefined> {
+    const sets = await this.sets(round, attempt);
+    const r = await this.fullRoster(round, attempt);
+    return sets && r ? { sharers: toBitmap(r.ids, sets.sharers), survivors: toBitmap(r.ids, sets.survivors) } : undefined;
+  }
+
+  private fullRoster(round: number, attempt: number): Promise<Roster | undefined> {
     return this.closedOnce({ round, attempt, step: 0 }, async () => {
       const adverts = (await this.host.store.stepMessages({ round, attempt, step: 0 })).map((m) => JSON.parse(m.body.toString('utf8')) as Advert);
       adverts.sort((a, b) => (a.id < b.id ? -1 : 1));
-      return { context: this.context(round, attempt), minSurvivors: this.host.params.minContributors, dropout: this.sa.dropout, adverts };
+      return { context: this.context(round, attempt), minSurvivors: this.host.params.minContributors, dropout: this.sa.dropout, ids: adverts.map((a) => a.id), adverts };
     });
   }
 
@@ -146,12 +159,12 @@ export class SecAggRounds {
 
   private async checkPayload(k: { round: number; attempt: number; step: number }, nodeId: string, publicKey: string, payload: Buffer): Promise<Checked<unknown>> {
     if (k.step === 0) return checkAdvert(payload, this.context(k.round, k.attempt), nodeId, publicKey);
-    const roster = (await this.roster(k.round, k.attempt))!;
-    const index = roster.adverts.findIndex((a) => a.id === nodeId);
+    const roster = (await this.fullRoster(k.round, k.attempt))!;
+    const index = roster.ids.indexOf(nodeId);
     if (index < 0) return refuse(403, 'not_in_round', 'this identity did not advertise keys for this round', nodeId);
     if (k.step === 1) {
       const g = rosterGraph(roster);
-      return checkShares(payload, nodeId, new Set(g.neighbours(index).map((j) => roster.adverts[j]!.id)));
+      return checkShares(payload, nodeId, new Set(g.neighbours(index).map((j) => roster.ids[j]!)));
     }
     if (k.step === 2) {
       if (!(await this.shares(k.round, k.attempt))!.sharers.includes(nodeId)) return refuse(403, 'not_in_round', 'this identity did not share keys in this round', nodeId);
@@ -189,7 +202,7 @@ export class SecAggRounds {
       return;
     }
     if (step <= 3) {
-      const prev = step === 1 ? (await this.roster(round, attempt))!.adverts.length : step === 2 ? (await this.shares(round, attempt))!.sharers.length : (await this.sets(round, attempt))!.survivors.length;
+      const prev = step === 1 ? (await this.fullRoster(round, attempt))!.ids.length : step === 2 ? (await this.shares(round, attempt))!.sharers.length : (await this.sets(round, attempt))!.survivors.length;
       const msgs = await store.stepMessages(k(step));
       const got = msgs.length;
       const opened = (await store.stepClosedAt(k(step - 1)))!;
@@ -215,7 +228,7 @@ export class SecAggRounds {
 
   private async unmask(round: number, attempt: number): Promise<void> {
     const t0 = performance.now();
-    const roster = (await this.roster(round, attempt))!;
+    const roster = (await this.fullRoster(round, attempt))!;
     const sets = (await this.sets(round, attempt))!;
     const masked = new Map((await this.host.store.stepMessages({ round, attempt, step: 2 })).map((m) => [m.nodeId, bytesVector(m.body)]));
     const revealed = new Map((await this.host.store.stepMessages({ round, attempt, step: 3 })).map((m) => [m.nodeId, JSON.parse(m.body.toString('utf8')) as RevealedShare[]]));

@@ -4,7 +4,7 @@ import { nodeIdOf, publicKeyFrom, signMessage, verifyMessage, type Identity } fr
 import { addInto, subtractInto } from './encode.js';
 import { componentSize, type NeighbourGraph } from './graph.js';
 import { agreedKey, expandMask, newAgreementKey, open, seal, type AgreementKey } from './keys.js';
-import { advertMessage, commitShare, rosterGraph, rosterProblems, SecAggAbort, type Advert, type RevealedShare, type Roster, type SealedShare } from './messages.js';
+import { advertMessage, advertsById, commitShare, rosterGraph, rosterProblems, SecAggAbort, type Advert, type RevealedShare, type Roster, type SealedShare } from './messages.js';
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 const unb64 = (s: string) => Buffer.from(s, 'base64url');
@@ -44,19 +44,23 @@ export class SecAggNode {
     if (roster.context !== this.context) throw new SecAggAbort('bad_roster', 'the roster is for another round');
     const problems = rosterProblems(roster);
     if (problems.length > 0) throw new SecAggAbort(problems[0]!.includes('fewer') ? 'too_few_survivors' : 'bad_roster', problems.join('; '));
-    const me = roster.adverts.findIndex((a) => a.id === this.id);
-    const mine = roster.adverts[me];
+    const me = roster.ids.indexOf(this.id);
+    const byId = advertsById(roster);
+    const mine = byId.get(this.id);
     if (!mine || mine.cPk !== b64(this.c.publicRaw) || mine.sPk !== b64(this.s.publicRaw)) throw new SecAggAbort('bad_roster', 'the roster does not carry this node\'s keys');
     const g = rosterGraph(roster);
     const nb = g.neighbours(me);
-    for (const j of nb) if (!advertVerifies(roster.context, roster.adverts[j]!)) throw new SecAggAbort('bad_roster', `the advert of ${roster.adverts[j]!.id} does not verify`);
+    for (const j of nb) {
+      const a = byId.get(roster.ids[j]!);
+      if (!a || !advertVerifies(roster.context, a)) throw new SecAggAbort('bad_roster', `the advert of neighbour ${roster.ids[j]} is missing or does not verify`);
+    }
     this.roster = roster;
     this.graph = g;
     this.me = me;
     const bShares = await split(Uint8Array.from(this.b), nb.length, g.threshold);
     const sShares = await split(Uint8Array.from(this.s.privateRaw), nb.length, g.threshold);
     return nb.map((j, q) => {
-      const to = roster.adverts[j]!;
+      const to = byId.get(roster.ids[j]!)!;
       const key = agreedKey(this.c.privateKey, unb64(to.cPk), 'share', this.context);
       const sealed = seal(key, Buffer.concat([bShares[q]!, sShares[q]!]), `${this.context}\0${this.id}\0${to.id}`);
       return { from: this.id, to: to.id, sealed: b64(sealed), commitB: commitShare(this.context, this.id, to.id, 'b', bShares[q]!), commitS: commitShare(this.context, this.id, to.id, 's', sShares[q]!) };
@@ -70,7 +74,8 @@ export class SecAggNode {
   maskedInput(received: SealedShare[], input: Uint32Array): Uint32Array {
     const r = this.roster!;
     const g = this.graph!;
-    const neighbours = new Map(g.neighbours(this.me).map((j) => [r.adverts[j]!.id, r.adverts[j]!]));
+    const byId = advertsById(r);
+    const neighbours = new Map(g.neighbours(this.me).map((j) => [r.ids[j]!, byId.get(r.ids[j]!)!]));
     for (const m of received) {
       const from = neighbours.get(m.from);
       if (!from || m.to !== this.id || this.held.has(m.from)) throw new SecAggAbort('bad_share', `a share from ${m.from} is not from a neighbour, not for this node, or repeated`);
@@ -109,7 +114,7 @@ export class SecAggNode {
     if (alive.size !== survivors.length || [...alive].some((u) => !shared.has(u)) || !alive.has(this.id))
       throw new SecAggAbort('inconsistent_sets', 'the survivors are not a subset of the sharers that includes this node');
     if (alive.size < r.minSurvivors) throw new SecAggAbort('too_few_survivors', `${alive.size} nodes sent inputs, fewer than the minimum ${r.minSurvivors}`);
-    const index = new Map(r.adverts.map((a, i) => [a.id, i]));
+    const index = new Map(r.ids.map((id, i) => [id, i]));
     const aliveIdx = new Set([...alive].map((u) => index.get(u)!).filter((i) => i !== undefined));
     if (componentSize(g, aliveIdx, this.me) < r.minSurvivors)
       throw new SecAggAbort('too_few_survivors', 'the survivors joined to this node in the neighbour graph are fewer than the minimum');

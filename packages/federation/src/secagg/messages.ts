@@ -40,8 +40,43 @@ export interface Roster {
   minSurvivors: number;
   /** Dropout rate the neighbour degree is sized for. */
   dropout: number;
-  /** Sorted by id, no duplicates. */
+  /** Every member's id, sorted, no duplicates: the graph is derived from them. */
+  ids: string[];
+  /** Adverts by member: all of them at the hub; a node gets its own and its neighbours' (O(log n)). */
   adverts: Advert[];
+}
+
+const byIdCache = new WeakMap<Roster, Map<string, Advert>>();
+
+/** A roster's adverts by id (cached per roster object). */
+export function advertsById(r: Roster): Map<string, Advert> {
+  let m = byIdCache.get(r);
+  if (!m) byIdCache.set(r, (m = new Map(r.adverts.map((a) => [a.id, a]))));
+  return m;
+}
+
+/** What one node downloads: every id (the graph needs them), but only its own and its neighbours' adverts. */
+export function rosterFor(r: Roster, nodeId: string): Roster | undefined {
+  const i = r.ids.indexOf(nodeId);
+  if (i < 0) return undefined;
+  const all = advertsById(r);
+  return { ...r, adverts: [i, ...rosterGraph(r).neighbours(i)].map((j) => all.get(r.ids[j]!)!) };
+}
+
+/** A subset of the members as a bitmap over their index in `ids`, base64url (n/8 bytes instead of n ids). */
+export function toBitmap(ids: string[], members: Iterable<string>): string {
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const bits = Buffer.alloc(Math.ceil(ids.length / 8));
+  for (const m of members) {
+    const i = index.get(m);
+    if (i !== undefined) bits[i >> 3]! |= 1 << (i & 7);
+  }
+  return bits.toString('base64url');
+}
+
+export function fromBitmap(ids: string[], b64: string): string[] {
+  const bits = Buffer.from(b64, 'base64url');
+  return ids.filter((_, i) => ((bits[i >> 3] ?? 0) >> (i & 7)) & 1);
 }
 
 /** The exact text a node signs to advertise its keys. */
@@ -51,9 +86,8 @@ export function advertMessage(context: string, a: Omit<Advert, 'signature' | 'id
 
 /** The neighbour graph every node and the hub derive from a roster. */
 export function rosterGraph(r: Roster): NeighbourGraph {
-  const ids = r.adverts.map((a) => a.id);
-  const n = ids.length;
-  return harary(n, chooseDegree(n, r.dropout), graphSeed(r.context, ids));
+  const n = r.ids.length;
+  return harary(n, chooseDegree(n, r.dropout), graphSeed(r.context, r.ids));
 }
 
 /** Commitment to one share: binds it to round, dealer, holder and kind. */
@@ -64,8 +98,8 @@ export function commitShare(context: string, dealer: string, holder: string, kin
 /** Problems with a roster's shape (order, duplicates, size), empty when usable. */
 export function rosterProblems(r: Roster): string[] {
   const out: string[] = [];
-  if (r.adverts.length < Math.max(3, r.minSurvivors)) out.push(`${r.adverts.length} nodes advertised keys, fewer than the ${Math.max(3, r.minSurvivors)} a round needs`);
-  for (let i = 1; i < r.adverts.length; i++) if (!(r.adverts[i - 1]!.id < r.adverts[i]!.id)) out.push('adverts are not sorted by id without duplicates');
+  if (r.ids.length < Math.max(3, r.minSurvivors)) out.push(`${r.ids.length} nodes advertised keys, fewer than the ${Math.max(3, r.minSurvivors)} a round needs`);
+  for (let i = 1; i < r.ids.length; i++) if (!(r.ids[i - 1]! < r.ids[i]!)) out.push('member ids are not sorted without duplicates');
   return out;
 }
 

@@ -159,7 +159,8 @@ describe('secure aggregation round in memory', () => {
   it('never reveals both secrets of one neighbour, and a forged share does not verify', async () => {
     const ctx = 'two-secrets';
     const nodes = Array.from({ length: 5 }, () => new SecAggNode(newIdentity(), ctx));
-    const roster: Roster = { context: ctx, minSurvivors: 3, dropout: 0.3, adverts: nodes.map((n) => n.advert()).sort((a, b) => (a.id < b.id ? -1 : 1)) };
+    const adverts = nodes.map((n) => n.advert()).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const roster: Roster = { context: ctx, minSurvivors: 3, dropout: 0.3, ids: adverts.map((a) => a.id), adverts };
     const sent = (await Promise.all(nodes.map((n) => n.shareKeys(roster)))).flat();
     nodes.forEach((n) => n.maskedInput(sent.filter((m) => m.to === n.id), new Uint32Array(4)));
     const ids = roster.adverts.map((a) => a.id);

@@ -1,6 +1,6 @@
 import { newIdentity } from '../identity.js';
 import { SecAggNode } from './client.js';
-import { rosterGraph, SecAggAbort, type Advert, type RevealedShare, type Roster, type SealedShare } from './messages.js';
+import { rosterFor, rosterGraph, SecAggAbort, toBitmap, type Advert, type RevealedShare, type Roster, type SealedShare } from './messages.js';
 import { commitmentsOf, shareProblem, unmaskSum } from './unmask.js';
 
 /** The step a node vanishes before: 0 never advertises, 1 never shares, 2 never sends its input, 3 never reveals. */
@@ -45,16 +45,18 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
     adverts.push(a);
   });
   adverts.sort((a, b) => (a.id < b.id ? -1 : 1));
-  const roster: Roster = { context, minSurvivors: o.minSurvivors, dropout: o.dropout, adverts };
+  const roster: Roster = { context, minSurvivors: o.minSurvivors, dropout: o.dropout, ids: adverts.map((a) => a.id), adverts };
   const byId = new Map(nodes.map((n, i) => [n.id, i]));
   const step1: SealedShare[] = [];
   const sharers = new Set<string>();
   for (const a of adverts) {
     const i = byId.get(a.id)!;
-    cost[i]!.down += size(roster);
+    // Each node gets every id but only its own and its neighbours' adverts, as over HTTP.
+    const mine = rosterFor(roster, a.id)!;
+    cost[i]!.down += size(mine);
     if (!alive(i, 1)) continue;
     const t = performance.now();
-    const out = await nodes[i]!.shareKeys(roster);
+    const out = await nodes[i]!.shareKeys(mine);
     cost[i]!.cpuMs += performance.now() - t;
     cost[i]!.up += size(out);
     step1.push(...out);
@@ -78,7 +80,7 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
   const revealed = new Map<string, RevealedShare[]>();
   for (const id of survivors) {
     const i = byId.get(id)!;
-    cost[i]!.down += size(sharerList) + size(survivors);
+    cost[i]!.down += size({ sharers: toBitmap(roster.ids, sharerList), survivors: toBitmap(roster.ids, survivors) });
     if (!alive(i, 3)) continue;
     const r = timed(i, () => nodes[i]!.unmask(sharerList, survivors));
     cost[i]!.up += size(r);

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { combine } from 'shamir-secret-sharing';
 import { addInto, subtractInto } from './encode.js';
 import { agreedKey, expandMask } from './keys.js';
-import { commitShare, rosterGraph, SecAggAbort, type RevealedShare, type Roster, type SealedShare } from './messages.js';
+import { advertsById, commitShare, rosterGraph, SecAggAbort, type RevealedShare, type Roster, type SealedShare } from './messages.js';
 
 const unb64 = (s: string) => Buffer.from(s, 'base64url');
 // PKCS#8 prefix of a raw X25519 private key (RFC 8410).
@@ -50,7 +50,8 @@ export async function unmaskSum(x: UnmaskInput, dim: number): Promise<Uint32Arra
   const { roster, sharers, masked } = x;
   if (masked.size < roster.minSurvivors) throw new SecAggAbort('too_few_survivors', `${masked.size} masked inputs, fewer than the minimum ${roster.minSurvivors}`);
   const g = rosterGraph(roster);
-  const index = new Map(roster.adverts.map((a, i) => [a.id, i]));
+  const index = new Map(roster.ids.map((id, i) => [id, i]));
+  const byId = advertsById(roster);
   const byDealer = new Map<string, Uint8Array[]>();
   for (const list of x.revealed.values())
     for (const r of list) {
@@ -78,9 +79,9 @@ export async function unmaskSum(x: UnmaskInput, dim: number): Promise<Uint32Arra
     const raw = await secret(d);
     const priv = createPrivateKey({ key: Buffer.concat([X25519_PKCS8, raw]), format: 'der', type: 'pkcs8' });
     const pub = Buffer.from(createPublicKey(priv).export({ format: 'jwk' }).x!, 'base64url');
-    if (!pub.equals(unb64(roster.adverts[i]!.sPk))) throw new SecAggAbort('bad_share', `the rebuilt mask key of ${d} is not the one it advertised`);
+    if (!pub.equals(unb64(byId.get(d)!.sPk))) throw new SecAggAbort('bad_share', `the rebuilt mask key of ${d} is not the one it advertised`);
     for (const j of g.neighbours(i)) {
-      const u = roster.adverts[j]!;
+      const u = byId.get(roster.ids[j]!)!;
       if (!masked.has(u.id)) continue;
       // u added +mask when u < d, -mask otherwise: take it back.
       const mask = expandMask(agreedKey(priv, unb64(u.sPk), 'mask', roster.context), dim, roster.context);

@@ -8,6 +8,11 @@ import { roundContext } from '../secagg/round-plan.js';
 import { encodeStep } from '../secagg/wire.js';
 import { post, testHub, testParams } from '../test-support.js';
 import type { FederationParams } from '../params.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { join as joinHub, privacyStatus, publish, pull } from '../client/node.js';
+import { itemKeyString, vocabulary } from '../vocab.js';
 
 const listens = (i: number): Listens => {
   const items = Int32Array.from({ length: 10 }, (_, j) => (i * 7 + j * 5) % 64).sort();
@@ -110,4 +115,25 @@ describe('secure aggregation over HTTP', () => {
     // Plain contributions are refused when the federation runs secure aggregation.
     expect((await post(hub.url, '/v1/rounds/1/contributions', Buffer.from('MXC1'))).json.error?.code).toBe('secure_aggregation_required');
   });
+
+  it('publishes through `join` and `publish` of nodes with their own state, and their status shows one epsilon', async () => {
+    const names = Array.from({ length: 64 }, (_, i) => `Artist ${i}`);
+    const vocab = vocabulary(names.map((n) => itemKeyString({ kind: 'artist', name: n })), names);
+    hub = await testHub(secParams({ vocabVersion: vocab.version, epsilon: 8 }), { vocabulary: vocab, burst: 20, perMinute: 600 });
+    const dirs = await Promise.all(Array.from({ length: 5 }, () => mkdtemp(join(tmpdir(), 'mixtape-node-'))));
+    try {
+      for (const dir of dirs) await joinHub({ hub: hub.url, dir, budget: 20 });
+      const tracks = (i: number) => Array.from({ length: 6 }, (_, j) => ({ artist: `Artist ${(i * 11 + j * 3) % 64}`, title: `t${j}`, plays: 10 + j }));
+      const res = await Promise.all(dirs.map((dir, i) => publish({ dir, tracks: tracks(i) })));
+      expect(res.map((r) => r.accepted)).toEqual([5, 5, 5, 5, 5]);
+      await waitVersion(hub.url, 1);
+      const st = await privacyStatus({ dir: dirs[0]! });
+      expect(st.rounds).toBe(1);
+      expect(st.epsilonVsHub).toBe(st.epsilon);
+      expect(st.epsilon).toBeGreaterThan(0);
+      expect((await pull({ dir: dirs[0]! })).version).toBe(1);
+    } finally {
+      for (const d of dirs) await rm(d, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

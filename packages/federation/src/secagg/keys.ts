@@ -9,21 +9,21 @@ export interface AgreementKey {
 }
 
 export function newAgreementKey(): AgreementKey {
-  const { privateKey, publicKey } = generateKeyPairSync('x25519');
-  return fromPair(privateKey, publicKey);
+  return fromPair(generateKeyPairSync('x25519').privateKey);
 }
 
-function fromPair(privateKey: KeyObject, publicKey: KeyObject): AgreementKey {
-  const pub = publicKey.export({ format: 'jwk' });
+function fromPair(privateKey: KeyObject): AgreementKey {
+  // The private JWK carries both halves. (Exporting X25519 public keys as JWK stalled after a few
+  // thousand keys on Node 20.20 in one process; the private export does not.)
   const priv = privateKey.export({ format: 'jwk' });
-  return { privateKey, publicRaw: Buffer.from(pub.x!, 'base64url'), privateRaw: Buffer.from(priv.d!, 'base64url') };
+  return { privateKey, publicRaw: Buffer.from(priv.x!, 'base64url'), privateRaw: Buffer.from(priv.d!, 'base64url') };
 }
 
 /** The key pair from a raw private key (as rebuilt from Shamir shares). */
 export function agreementKeyFromRaw(privateRaw: Uint8Array, publicRaw: Uint8Array): AgreementKey {
   const x = Buffer.from(publicRaw).toString('base64url');
   const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: Buffer.from(privateRaw).toString('base64url'), x }, format: 'jwk' });
-  return fromPair(privateKey, createPublicKey(privateKey));
+  return fromPair(privateKey);
 }
 
 /** A raw X25519 public key as a key object, or undefined when it is not 32 bytes. */

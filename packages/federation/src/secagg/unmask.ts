@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { combine } from 'shamir-secret-sharing';
 import { addInto, subtractInto } from './encode.js';
 import { agreedKey, expandMask } from './keys.js';
@@ -78,7 +78,7 @@ export async function unmaskSum(x: UnmaskInput, dim: number): Promise<Uint32Arra
     if (i === undefined) continue;
     const raw = await secret(d);
     const priv = createPrivateKey({ key: Buffer.concat([X25519_PKCS8, raw]), format: 'der', type: 'pkcs8' });
-    const pub = Buffer.from(createPublicKey(priv).export({ format: 'jwk' }).x!, 'base64url');
+    const pub = Buffer.from(priv.export({ format: 'jwk' }).x!, 'base64url');
     if (!pub.equals(unb64(byId.get(d)!.sPk))) throw new SecAggAbort('bad_share', `the rebuilt mask key of ${d} is not the one it advertised`);
     for (const j of g.neighbours(i)) {
       const u = byId.get(roster.ids[j]!)!;

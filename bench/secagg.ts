@@ -9,7 +9,7 @@
 //      discrete Gaussian noise, the hub's decode) next to plain aggregation at the same noise and the
 //      same survivors. Masks cancel exactly (tested), so they are left out here; the summed discrete
 //      Gaussian is drawn once per entry with the survivors' total variance (what the hub's sum carries).
-//   npx tsc -b && npx tsx bench/secagg.ts [--quick] [--quality-only]
+//   npx tsc -b && npx tsx bench/secagg.ts [--quick] [--quality-only | --cost-only]
 import { cpus, loadavg } from 'node:os';
 import { buildContentIndex, evaluateScorer, loadHetrecLastfm, splitPerUser, type Interactions } from '../packages/model/src/index.js';
 import { aggregateRound, type AggregateResult } from '../packages/federation/src/aggregate.js';
@@ -99,7 +99,8 @@ for (const n of quick ? [10, 100] : [10, 100, 1000]) {
 }
 }
 
-// b. Quality.
+// b. Quality (--cost-only skips it).
+if (!process.argv.includes('--cost-only')) {
 console.log('\n## b. HetRec Last.fm 2K, 1,892 nodes, split seed 42, 30 % of nodes vanish each round (the same ones for both); NDCG@10 over all test users');
 const { train, test } = splitPerUser(ds.interactions, { seed: 42 });
 const nodes: Listens[] = train.userIds.map((_, u) => ({ items: train.indices.slice(train.indptr[u]!, train.indptr[u + 1]!), plays: Float64Array.from(train.values.subarray(train.indptr[u]!, train.indptr[u + 1]!)) }));
@@ -159,4 +160,5 @@ for (const eps of quick ? [0, 8] : [0, 8, 4]) {
   const m = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const show = (v: number[]) => `${m(v).toFixed(4)} (${Math.min(...v).toFixed(4)}–${Math.max(...v).toFixed(4)})`;
   console.log(`${eps || 'no noise'} | ${show(plain)} | ${show(secure)} | ${(m(secure) / m(plain)).toFixed(3)} | ${((performance.now() - t) / 1000).toFixed(0)} s`);
+}
 }

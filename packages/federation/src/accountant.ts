@@ -32,8 +32,10 @@ export interface LedgerEntry {
   round: number;
   /** Cost against anyone who sees the published models. */
   rho: number;
-  /** Cost against the hub itself, which sees this node's update with only the node's own noise. */
+  /** Cost against the hub itself: the node's own noise only, or the sum's under secure aggregation. */
   rhoVsHub: number;
+  /** The attempt of a securely aggregated round (an abandoned attempt is still charged: its input was sent). */
+  attempt?: number;
 }
 
 /** What the accountant says before or after a publish. */

@@ -27,6 +27,8 @@ export async function aggregateRound(
   round: number,
   previous: ModelArrays | undefined,
   features: ItemFeatures | undefined,
+  /** Nodes behind the payloads, when a payload is already a sum (secure aggregation). */
+  contributors?: number,
 ): Promise<AggregateResult> {
   const len = payloadLength(params, round);
   const sum = new Float64Array(len);
@@ -36,6 +38,7 @@ export async function aggregateRound(
     n++;
   });
   if (n === 0) throw new Error(`round ${round} has no contributions`);
+  if (contributors !== undefined) n = contributors;
   const a = params.als;
   const k = a.dim;
   if (round === 1) {

@@ -12,6 +12,8 @@ export interface ContributionHeader {
   dim: number;
   payloadSha256: string;
   signature: string;
+  /** An invitation token the hub signed (not covered by the node's signature: the hub's own signature makes it). */
+  invitation?: string;
 }
 
 const MAGIC = Buffer.from('MXC1');
@@ -26,7 +28,7 @@ export function contributionMessage(h: Omit<ContributionHeader, 'signature'>): s
 /** Serialises a signed contribution: magic, header length (u32 LE), header JSON, float32 LE payload. */
 export function encodeContribution(
   identity: Identity,
-  fields: { vocabVersion: string; round: number; nonce: string; rows: number; dim: number },
+  fields: { vocabVersion: string; round: number; nonce: string; rows: number; dim: number; invitation?: string },
   payload: Float32Array,
 ): Buffer {
   const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);

@@ -22,3 +22,6 @@ export { simulate, type SimulateOptions, type SimulateResult } from './sim/simul
 export type { Comparison } from './sim/compare.js';
 export { readInteractions, splitUsers } from './sim/interactions.js';
 export { listensFromPlays, trackKeys, type PlayedTrack } from './plays.js';
+export { createInvitation, inviteToHub, readInvitation, type Invitation } from './hub/invitation.js';
+export { secureRound, type SecureRoundResult } from './client/secagg-publish.js';
+export { SECURE_AGGREGATION_DEFAULTS, type SecureAggregationParams } from './params.js';

@@ -22,7 +22,22 @@ export interface FederationParams {
   minContributors: number;
   /** Largest request body the hub reads, in bytes. */
   maxBodyBytes: number;
+  /** When set, rounds run secure aggregation (`secagg/`): the hub sees only the noised sum; minContributors is the minimum of survivors. */
+  secureAggregation?: SecureAggregationParams;
 }
+
+/** The settings of secure aggregation, published with the federation's parameters. */
+export interface SecureAggregationParams {
+  /** Most nodes one round takes: sizes the integer encoding's headroom (more nodes, coarser integers). */
+  maxNodes: number;
+  /** Share of nodes the neighbour graph is sized to lose in a round (Bell et al.: more dropout, more neighbours). */
+  dropout: number;
+  /** Milliseconds each protocol step waits for nodes before it closes with those that answered. */
+  stepMs: number;
+}
+
+/** Secure aggregation defaults: 0.3 dropout, 60 s a step, rounds of at most 10,000 nodes. */
+export const SECURE_AGGREGATION_DEFAULTS: SecureAggregationParams = { maxNodes: 10_000, dropout: 0.3, stepMs: 60_000 };
 
 /**
  * Parameters of a new federation over a vocabulary, at a per-listener epsilon (0 or Infinity: no
@@ -46,6 +61,7 @@ export function defaultParams(
     roundNoise: plan.roundNoise,
     minContributors: over.minContributors ?? 100,
     maxBodyBytes: 0,
+    ...(over.secureAggregation ? { secureAggregation: { ...SECURE_AGGREGATION_DEFAULTS, ...over.secureAggregation } } : {}),
   };
   p.maxBodyBytes = over.maxBodyBytes ?? Math.max(...Array.from({ length: lastRound(p) }, (_, r) => payloadLength(p, r + 1))) * 4 + 8192;
   return p;
@@ -110,6 +126,14 @@ export function paramProblems(p: FederationParams): string[] {
   num('countNoise', p.countNoise, 0, 1e6);
   num('roundNoise', p.roundNoise, 0, 1e6);
   if (typeof p.vocabVersion !== 'string' || p.vocabVersion.length === 0) out.push('vocabVersion must be set');
+  const sa = p.secureAggregation;
+  if (sa !== undefined) {
+    int('secureAggregation.maxNodes', sa.maxNodes, 1_000_000);
+    num('secureAggregation.dropout', sa.dropout, 0, 0.9);
+    int('secureAggregation.stepMs', sa.stepMs, 3_600_000);
+    if (out.length === 0 && sa.maxNodes < p.minContributors) out.push('secureAggregation.maxNodes must be at least minContributors');
+    if (out.length === 0 && p.minContributors < 3) out.push('secure aggregation needs minContributors >= 3');
+  }
   if (out.length === 0 && a.dim * a.dim * sharedCount(p) > 1 << 28) out.push('als.sharedItems x als.dim is too large for one update');
   return out;
 }

@@ -23,6 +23,6 @@ export * from './personal/index.js';
 export { pipelineStages, type RunSettings } from './stages/registry.js';
 export { publishFromStore, nodeConfig } from './stages/publish.js';
 // The federation client and hub, for the CLI (which depends on the pipeline only).
-export { defaultParams, federationDir, join as joinFederation, privacyStatus, pull as pullFederation, readVocabularyFile, simulate, startHub, loadInstalledModel, type SimulateResult, type GlobalModel } from '@mixtape/federation';
+export { defaultParams, federationDir, join as joinFederation, privacyStatus, pull as pullFederation, readVocabularyFile, simulate, startHub, loadInstalledModel, inviteToHub, SECURE_AGGREGATION_DEFAULTS, type SimulateResult, type GlobalModel } from '@mixtape/federation';
 export { reportData, writeReport, type ReportOptions, type ReportSummary } from './report/report.js';
 export type { ReportData } from './report/charts.js';

@@ -3,13 +3,15 @@ import { homedir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { MixtapeError } from '@mixtape/core';
 import { Accountant, type LedgerEntry, type PrivacyReport } from '../accountant.js';
-import { loadOrCreateIdentity, writePrivateFile } from '../identity.js';
+import { loadOrCreateIdentity, writePrivateFile, type Identity } from '../identity.js';
+import type { Listens } from '../als/node-step.js';
+import { secureRound } from './secagg-publish.js';
 import type { GlobalModel } from '../als/listener.js';
 import { decodeModel, type PublishedModel } from '../model-file.js';
 import { lastRound, type FederationParams } from '../params.js';
 import { listensFromPlays, type PlayedTrack } from '../plays.js';
 import { vocabIndex, vocabulary, type Vocabulary } from '../vocab.js';
-import { buildContribution, fetchFederation, fetchModel, fetchVocabulary, roundCost, sendContribution } from './protocol.js';
+import { buildContribution, fetchFederation, fetchModel, fetchVocabulary, roundCost, sendContribution, type FederationInfo } from './protocol.js';
 
 /** Where a node keeps its identity, hub, ledger and installed global model: $MIXTAPE_CONFIG_DIR/federation. */
 export function federationDir(override?: string): string {
@@ -30,6 +32,8 @@ export interface NodeConfig {
   ledger: LedgerEntry[];
   /** The federation's parameters as last seen (for serving a pulled model offline). */
   params?: FederationParams;
+  /** The invitation the hub's operator gave, for hubs that admit invited identities only. */
+  invitation?: string;
 }
 
 const vocabPath = (dir: string) => joinPath(dir, 'vocabulary.json');
@@ -62,7 +66,7 @@ async function readConfig(dir: string): Promise<NodeConfig> {
 const writeConfig = (dir: string, c: NodeConfig) => writePrivateFile(joinPath(dir, 'node.json'), `${JSON.stringify(c, null, 2)}\n`);
 
 /** Joins a hub: makes (or reuses) the Ed25519 identity, pins the hub's key, saves the budget. */
-export async function join(opts: { hub: string; dir?: string; budget?: number; delta?: number }): Promise<{
+export async function join(opts: { hub: string; dir?: string; budget?: number; delta?: number; invitation?: string }): Promise<{
   nodeId: string;
   identityCreated: boolean;
   hub: string;
@@ -80,6 +84,7 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
     prev = undefined;
   }
   await localVocabulary(dir, opts.hub, info.params.vocabVersion);
+  const invitation = opts.invitation ?? prev?.invitation;
   const config: NodeConfig = {
     params: info.params,
     hub: opts.hub,
@@ -89,6 +94,7 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
     delta: opts.delta ?? prev?.delta ?? 1e-5,
     // Spending is per person, not per hub: the ledger survives re-joining.
     ledger: prev?.ledger ?? [],
+    ...(invitation ? { invitation } : {}),
   };
   await writeConfig(dir, config);
   const privacy = new Accountant(config.budget, config.delta, config.ledger).report();
@@ -123,6 +129,7 @@ export async function publish(opts: { dir?: string; tracks: PlayedTrack[] }): Pr
     throw new MixtapeError('hub_key_changed', `The hub at ${config.hub} now signs with another key`, { suggestion: 'run `mixtape federation join` again if you trust the change' });
   const accountant = new Accountant(config.budget, config.delta, config.ledger);
   const cost = roundCost(config.hub, info.round, info.params);
+  if (info.params.secureAggregation) return publishSecure(dir, config, accountant, identity, info, listens);
   if (config.ledger.some((e) => e.hub === config.hub && e.round === info.round))
     throw new MixtapeError('already_published', `This node already published to round ${info.round}`, { suggestion: 'wait for the round to close, then pull and publish again' });
   if (!accountant.allows(cost)) {
@@ -132,12 +139,37 @@ export async function publish(opts: { dir?: string; tracks: PlayedTrack[] }): Pr
     });
   }
   const model = await fetchModel(config.hub, config.hubPublicKey, info.round - 1);
-  const body = buildContribution(identity, info, model, listens);
+  const body = buildContribution(identity, info, model, listens, config.invitation);
   // Spent before sending: once noise is released, the privacy is gone whether or not the hub keeps it.
   accountant.spend(cost);
   await writeConfig(dir, { ...config, params: info.params, ledger: accountant.entries });
   const ack = await sendContribution(config.hub, info.round, body);
   return { ...ack, payloadBytes: body.length, privacy: accountant.report() };
+}
+
+/**
+ * Publishes through secure aggregation: the accountant spends (for this round and attempt) just
+ * before the masked input leaves. A node takes part in at most one attempt that got its input.
+ */
+async function publishSecure(dir: string, config: NodeConfig, accountant: Accountant, identity: Identity, info: FederationInfo, listens: Listens) {
+  const model = await fetchModel(config.hub, config.hubPublicKey, info.round - 1);
+  const r = await secureRound({
+    hub: config.hub,
+    identity,
+    info,
+    previous: model,
+    listens,
+    ...(config.invitation ? { invitation: config.invitation } : {}),
+    beforeInput: async (attempt) => {
+      const cost = roundCost(config.hub, info.round, info.params, attempt);
+      if (config.ledger.some((e) => e.hub === config.hub && e.round === info.round && e.attempt === attempt))
+        throw new MixtapeError('already_published', `This node already sent its input to round ${info.round}`, { suggestion: 'wait for the round to close, then pull and publish again' });
+      if (!accountant.allows(cost)) throw new MixtapeError('privacy_budget_exhausted', `Publishing to round ${info.round} would take you over your budget of ${config.budget}`, { suggestion: 'raise the budget with `mixtape federation join --hub URL --budget E` only if you accept the extra privacy loss' });
+      accountant.spend(cost);
+      await writeConfig(dir, { ...config, params: info.params, ledger: accountant.entries });
+    },
+  });
+  return { round: r.round, accepted: r.survivors, needed: info.params.minContributors, payloadBytes: r.bytesUp, privacy: accountant.report() };
 }
 
 /** Downloads the latest version, verifies hash and signature, and installs it atomically. */

@@ -9,6 +9,7 @@ import { decodeModel, modelMessage, sha256Hex, type ModelArrays, type PublishedM
 import { nodeNoiseStd, noiseMultiplier, paramProblems, payloadLength, type FederationParams } from '../params.js';
 import { addGaussianNoise } from '../gaussian.js';
 import { vocabulary, type Vocabulary } from '../vocab.js';
+import { secureRoundRho } from '../secagg/round-plan.js';
 import { hubRequest, refusalError } from './http.js';
 
 /** What a hub says about itself at /v1/federation. */
@@ -17,6 +18,8 @@ export interface FederationInfo {
   round: number;
   latestVersion: number;
   hubPublicKey: string;
+  /** 'invitation' when the hub admits invited identities only. */
+  admission?: 'invitation' | 'open';
 }
 
 /** Reads and checks a hub's parameters. */
@@ -75,9 +78,15 @@ export async function fetchModel(hub: string, hubPublicKey: string, version: num
 /**
  * The privacy cost of one round for the accountant. Against anyone who sees the published sums the
  * round's noise multiplier z counts; against the hub, which sees this node's update with only its
- * own share of the noise (z / sqrt(minContributors)), far less protection is left.
+ * own share of the noise (z / sqrt(minContributors)), far less protection is left. Under secure
+ * aggregation the hub sees only the sum: both costs are the discrete Gaussian sum's.
  */
-export function roundCost(hub: string, round: number, p: FederationParams): LedgerEntry {
+export function roundCost(hub: string, round: number, p: FederationParams, attempt?: number): LedgerEntry {
+  // Securely aggregated: the hub sees only the sum, so both costs are the sum's.
+  if (p.secureAggregation) {
+    const rho = secureRoundRho(p, round);
+    return { hub, round, rho, rhoVsHub: rho, ...(attempt !== undefined ? { attempt } : {}) };
+  }
   const z = noiseMultiplier(p, round);
   return { hub, round, rho: rhoOfRound(z), rhoVsHub: rhoOfRound(z / Math.sqrt(p.minContributors)) };
 }
@@ -100,12 +109,12 @@ export function localPayload(p: FederationParams, round: number, previous: Model
 }
 
 /** Builds a node's contribution: its payload, its share of the Gaussian noise on every entry, signature. */
-export function buildContribution(identity: Identity, info: FederationInfo, previous: ModelArrays, x: Listens): Buffer {
+export function buildContribution(identity: Identity, info: FederationInfo, previous: ModelArrays, x: Listens, invitation?: string): Buffer {
   const p = info.params;
   const payload = localPayload(p, info.round, previous, x);
   addGaussianNoise(payload, nodeNoiseStd(p, info.round));
   const nonce = randomBytes(16).toString('hex');
-  return encodeContribution(identity, { vocabVersion: p.vocabVersion, round: info.round, nonce, rows: p.vocabSize, dim: p.als.dim }, payload);
+  return encodeContribution(identity, { vocabVersion: p.vocabVersion, round: info.round, nonce, rows: p.vocabSize, dim: p.als.dim, ...(invitation ? { invitation } : {}) }, payload);
 }
 
 /** Sends a contribution; resolves with the hub's 202 answer or throws its refusal. */

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { payloadFloats } from '../codec.js';
 import type { PublishedModel } from '../model-file.js';
-import { StoreConflict, type HubStore, type StoredVersion } from './store.js';
+import { StepLog } from './step-log.js';
+import { StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
 
 interface Pending {
   buf: Buffer;
@@ -48,6 +49,9 @@ export class FileStore implements HubStore {
   private flushing: Promise<void> | undefined;
   private closed = false;
   private aggregating = false;
+  private readonly admissions = new Map<string, Set<string>>();
+  /** The open round's secure-aggregation messages. */
+  private steps: StepLog | undefined;
 
   private constructor(private readonly dir: string) {}
 
@@ -66,14 +70,25 @@ export class FileStore implements HubStore {
       if (m) this.latest = Math.max(this.latest, Number(m[1]));
     }
     this.round = this.latest + 1;
+    try {
+      for (const line of (await readFile(join(this.dir, 'admissions.jsonl'), 'utf8')).split('\n')) {
+        // A torn last line (crash mid-write) is not an admission.
+        if (!line.endsWith('}')) continue;
+        const a = JSON.parse(line) as { invitation: string; nodeId: string };
+        this.admissions.set(a.invitation, (this.admissions.get(a.invitation) ?? new Set()).add(a.nodeId));
+      }
+    } catch {
+      // No admissions yet.
+    }
     for (const f of await readdir(join(this.dir, 'rounds'))) {
-      const m = /^(\d+)\.log$/.exec(f);
+      const m = /^(\d+)\.(?:secagg\.)?log$/.exec(f);
       if (m && Number(m[1]) < this.round) await rm(join(this.dir, 'rounds', f), { force: true });
     }
     await this.openLog();
   }
 
   private async openLog(): Promise<void> {
+    this.steps = await StepLog.open(join(this.dir, 'rounds', `${this.round}.secagg.log`));
     const path = join(this.dir, 'rounds', `${this.round}.log`);
     this.records.length = 0;
     this.ids.clear();
@@ -207,6 +222,7 @@ export class FileStore implements HubStore {
     await writeDurable(dir, `${round}.json`, Buffer.from(JSON.stringify(v.published)));
     await this.log?.close();
     await rm(join(this.dir, 'rounds', `${round}.log`), { force: true });
+    await this.steps?.dispose(true);
     this.round = round + 1;
     this.closed = false;
     await this.openLog();
@@ -221,7 +237,43 @@ export class FileStore implements HubStore {
     return { published, body: await readFile(join(dir, `${version}.bin`)) };
   }
 
+  async addStepMessage(k: StepKey, nodeId: string, body: Buffer): Promise<number> {
+    if (k.round !== this.round || !this.steps) throw new StoreConflict('round_closed', `round ${k.round} is not the open round ${this.round}`);
+    return this.steps.add(k, nodeId, body);
+  }
+
+  async stepMessages(k: StepKey): Promise<StepMessage[]> {
+    return k.round === this.round && this.steps ? this.steps.list(k) : [];
+  }
+
+  async closeStep(k: StepKey): Promise<number> {
+    if (k.round !== this.round || !this.steps) return 0;
+    return this.steps.close(k);
+  }
+
+  async stepClosedAt(k: StepKey): Promise<number | undefined> {
+    if (k.round < this.round) return 0;
+    return this.steps?.closedAt(k);
+  }
+
+  async admit(invitation: string, nodeId: string, max: number): Promise<boolean> {
+    const held = this.admissions.get(invitation) ?? new Set<string>();
+    if (held.has(nodeId)) return true;
+    if (held.size >= max) return false;
+    // Taken before the write (one thread): a second identity cannot slip in while this one syncs.
+    this.admissions.set(invitation, held.add(nodeId));
+    const fh = await open(join(this.dir, 'admissions.jsonl'), 'a');
+    try {
+      await fh.appendFile(`${JSON.stringify({ invitation, nodeId })}\n`);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    return true;
+  }
+
   async close(): Promise<void> {
+    await this.steps?.dispose(false);
     await this.flushing;
     await this.log?.close();
     this.log = undefined;

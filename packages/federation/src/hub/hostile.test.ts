@@ -136,6 +136,7 @@ describe('a hub under hostile input', () => {
     const doc = (await (await fetch(`${hub.url}/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/v1/rounds/{round}/contributions');
+    expect(Object.keys(doc.paths)).toContain('/v1/rounds/{round}/secagg/{attempt}/steps/{step}');
     expect(await (await fetch(`${hub.url}/v1/health`)).json()).toMatchObject({ status: 'ok', round: 1 });
     expect((await fetch(`${hub.url}/v2/anything`)).status).toBe(404);
   });

@@ -5,8 +5,10 @@ import { decodeModel, encodeModel, modelMessage, sha256Hex, type ModelHeader } f
 import { lastRound, payloadLength, type FederationParams } from '../params.js';
 import type { Vocabulary } from '../vocab.js';
 import { RateLimiter } from './rate-limit.js';
+import { SecAggRounds } from './secagg-rounds.js';
 import { StoreConflict, type HubStore, type StoredVersion } from './store.js';
 import { validateContribution, type Refusal } from './validate.js';
+import { readInvitation } from './invitation.js';
 
 /** An answer to a contribution: 202 with counts, or a refusal. */
 export type SubmitResult = { status: 202; round: number; accepted: number; needed: number } | Refusal;
@@ -23,6 +25,8 @@ export interface HubOptions {
   /** Per identity: contributions at once, and per minute after that. */
   burst?: number;
   perMinute?: number;
+  /** When set, only identities holding an invitation this hub signed may contribute, at most this many per invitation (the token may ask for fewer). */
+  admission?: { maxPerInvitation: number };
   log?: (line: string) => void;
 }
 
@@ -40,12 +44,27 @@ export class Hub {
   private timer: NodeJS.Timeout | undefined;
   /** Aggregation timings, newest last (for benchmarks and /v1/health). */
   readonly roundTimesMs: number[] = [];
+  /** The secure-aggregation steps, when the federation runs them. */
+  readonly secagg: SecAggRounds | undefined;
 
   constructor(private readonly opts: HubOptions) {
     this.params = opts.params;
     if (opts.vocabulary.version !== opts.params.vocabVersion || opts.vocabulary.keys.length !== opts.params.vocabSize)
       throw new Error(`vocabulary ${opts.vocabulary.version} is not the ${opts.params.vocabVersion} the parameters name`);
     this.limiter = new RateLimiter(opts.burst ?? 5, opts.perMinute ?? 30);
+    if (opts.params.secureAggregation) {
+      this.secagg = new SecAggRounds({
+        params: opts.params,
+        publicKey: opts.key.publicKeyB64,
+        store: opts.store,
+        openRound: () => this.openRound(),
+        limit: (id) => this.limiter.take(id),
+        publishSum: (round, sum, n) => this.publishSum(round, sum, n),
+        admit: (id, token) => this.admit(id, token),
+        kick: () => void this.maybeAggregate().catch((e) => this.opts.log?.(`secure aggregation failed: ${String(e)}`)),
+        ...(opts.log ? { log: opts.log } : {}),
+      });
+    }
   }
 
   get publicKey(): string {
@@ -78,6 +97,8 @@ export class Hub {
     const round = await this.openRound();
     if (round > lastRound(this.params))
       return { status: 409, code: 'training_finished', message: `training finished at round ${lastRound(this.params)}; pull the final model` };
+    if (this.secagg)
+      return { status: 409, code: 'secure_aggregation_required', message: 'this federation takes updates only through secure aggregation (/v1/rounds/{round}/secagg)' };
     const v = validateContribution(body, this.params, round);
     const sender = v.ok ? v.value.nodeId : v.nodeId;
     // Only a verified signature spends a token, so nobody can drain another identity's bucket.
@@ -86,6 +107,8 @@ export class Hub {
       if (wait > 0) return { status: 429, code: 'rate_limited', message: `too many contributions from this identity; retry in ${wait} s` };
     }
     if (!v.ok) return v.refusal;
+    const refused = await this.admit(v.value.nodeId, (v.value.header as { invitation?: unknown }).invitation);
+    if (refused) return refused;
     if (pathRound !== v.value.header.round)
       return { status: 400, code: 'round_mismatch', message: `path round ${pathRound} differs from header round ${v.value.header.round}` };
     try {
@@ -98,9 +121,30 @@ export class Hub {
     }
   }
 
+  /** Whether the hub asks for invitations. */
+  get admission(): 'invitation' | 'open' {
+    return this.opts.admission ? 'invitation' : 'open';
+  }
+
+  /** Admission control: undefined when `nodeId` may contribute, else the refusal. Open hubs admit everyone. */
+  async admit(nodeId: string, token: unknown): Promise<Refusal | undefined> {
+    const a = this.opts.admission;
+    if (!a) return undefined;
+    const r = readInvitation(token, this.publicKey);
+    if (!r.ok) return { status: 403, code: 'invitation_required', message: `this hub admits invited identities only: ${r.reason}` };
+    if (!(await this.opts.store.admit(r.invitation.id, nodeId, Math.min(r.invitation.max, a.maxPerInvitation))))
+      return { status: 403, code: 'invitation_used_up', message: 'this invitation already admitted as many identities as it allows' };
+    return undefined;
+  }
+
   /** Aggregates the open round when it has enough contributions (one aggregation at a time). */
   async maybeAggregate(): Promise<void> {
     if (this.aggregating) return this.aggregating;
+    if (this.secagg) {
+      const tick = this.secagg.tick().finally(() => (this.aggregating = undefined));
+      this.aggregating = tick;
+      return tick;
+    }
     this.aggregating = (async () => {
       try {
         for (;;) {
@@ -130,6 +174,16 @@ export class Hub {
     const ms = performance.now() - t0;
     this.roundTimesMs.push(ms);
     this.opts.log?.(`round ${round}: ${res.accepted} contributions, ${res.shared.length} shared items, ${ms.toFixed(0)} ms`);
+  }
+
+  /** Publishes version `round` from an unmasked sum: the same aggregation as for plain contributions, fed one summed payload. */
+  private async publishSum(round: number, sum: Float32Array, contributors: number): Promise<void> {
+    const t0 = performance.now();
+    const prev = round > 1 ? await this.version(round - 1) : undefined;
+    const res = await aggregateRound(this.params, async (visit) => visit('sum', sum), round, prev ? decodeModel(prev.body) : undefined, this.opts.features, contributors);
+    const header = this.header(round, res.stage, res.shared.length, res.accepted, res.table !== undefined, res.tableDim);
+    await this.opts.store.saveVersion(round, this.sign(header, encodeModel(header, res)));
+    this.roundTimesMs.push(performance.now() - t0);
   }
 
   private sign(header: ModelHeader, body: Buffer): StoredVersion {

@@ -48,6 +48,41 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/rounds/{round}/secagg': {
+        get: {
+          summary: 'Secure aggregation: the open round\'s attempt and open step (0 keys, 1 shares, 2 masked inputs, 3 reveals, 4 unmasking)',
+          parameters: [{ name: 'round', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          responses: { 200: json('Status', { type: 'object', properties: { round: { type: 'integer' }, attempt: { type: 'integer' }, step: { type: 'integer' }, abandoned: { type: 'integer' }, stepMs: { type: 'integer' } } }), 404: refusal('The federation does not run secure aggregation'), 409: refusal('Not the open round') },
+        },
+      },
+      '/v1/rounds/{round}/secagg/{attempt}/{what}': {
+        get: {
+          summary: 'Once the step before closed: roster (members and their signed keys), shares/{nodeId} (sealed shares for that node), survivors ({sharers, survivors})',
+          parameters: ['round', 'attempt', 'what'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+          responses: { 200: json('JSON', { type: 'object' }), 409: refusal('Not out yet') },
+        },
+      },
+      '/v1/rounds/{round}/secagg/{attempt}/steps/{step}': {
+        post: {
+          summary: 'One node\'s message for a step',
+          parameters: ['round', 'attempt', 'step'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 0 } })),
+          requestBody: {
+            required: true,
+            description:
+              'Bytes: "MXS1", header length (uint32 LE), header JSON {vocabVersion, round, attempt, step, publicKey, payloadSha256, signature}, then the payload: step 0 the advert JSON (with "invitation" on hubs that ask), step 1 the sealed shares JSON, step 2 the masked vector (uint32 LE), step 3 the revealed shares JSON. The signature is Ed25519 over the lines "mixtape-secagg-step-v1", vocabVersion, round, attempt, step, publicKey, payloadSha256.',
+            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+          },
+          responses: {
+            202: json('Stored', { type: 'object' }),
+            400: refusal('Malformed body or header, hash mismatch, header and path disagree, truncated masked input'),
+            401: refusal('Unsigned or bad signature'),
+            403: refusal('Speaks for another node, not in this round, no or used-up invitation'),
+            409: refusal('Step closed (late), not open yet, duplicate, wrong round or attempt, round full'),
+            422: refusal('Wrong shape or share kind, share does not match its commitment'),
+            429: refusal('Too many messages from this identity'),
+          },
+        },
+      },
       '/v1/models/latest': { get: { summary: 'Latest published version', responses: { 200: json('Version', { $ref: '#/components/schemas/Model' }) } } },
       '/v1/models/{version}': {
         get: {

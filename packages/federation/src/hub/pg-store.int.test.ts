@@ -5,6 +5,7 @@ import { contributionBody, honestPayload, post, testHub, testParams } from '../t
 import { fetchFederation, fetchModel } from '../client/protocol.js';
 import type { RunningHub } from './run.js';
 import { newIdentity } from '../identity.js';
+import { secureRound } from '../client/secagg-publish.js';
 
 const url = process.env.MIXTAPE_TEST_PG_URL;
 if (!url && !process.env.CI) console.log('skipping PostgreSQL hub tests: MIXTAPE_TEST_PG_URL is not set (CI sets it from .ci/postgres.sh)');
@@ -58,6 +59,31 @@ describe.skipIf(!url && !process.env.CI)('hubs over one PostgreSQL database', ()
     expect((await post(b.url, '/v1/rounds/2/contributions', body)).json.error?.code).toBe('duplicate_contribution');
     expect((await post(b.url, '/v1/rounds/1/contributions', contributionBody(params, 1))).json.error?.code).toBe('wrong_round');
   });
+
+  it('runs a securely aggregated round across two hub processes, nodes talking to either', async () => {
+    const db = await freshSchemaUrl();
+    const params = testParams({ minContributors: 5, epsilon: 4, secureAggregation: { maxNodes: 20, dropout: 0.3, stepMs: 4000 } });
+    const a = await testHub(params, { db, burst: 20, perMinute: 600 });
+    hubs.push(a);
+    const b = await testHub(params, { db, keyPath: `${a.dir}/hub-key.pem`, burst: 20, perMinute: 600 });
+    hubs.push(b);
+    const info = await fetchFederation(a.url);
+    const previous = await fetchModel(a.url, info.hubPublicKey, 0);
+    const ids = Array.from({ length: 7 }, () => newIdentity());
+    const listens = (i: number) => ({ items: Int32Array.from([i, i + 10, i + 20]), plays: Float64Array.from([3, 2, 1]) });
+    // Node 6 vanishes after sending its input: its self mask is rebuilt from shares held by the others.
+    const res = await Promise.allSettled(ids.map((identity, i) => secureRound({ hub: (i % 2 ? a : b).url, identity, info, previous, listens: listens(i), pollMs: 50, ...(i === 6 ? { vanishBefore: 3 as const } : {}) })));
+    expect(res.filter((r) => r.status === 'fulfilled').length).toBe(6);
+    let latest = 0;
+    for (let i = 0; i < 200 && latest < 1; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      latest = (await fetchFederation(b.url)).latestVersion;
+    }
+    const ma = await fetchModel(a.url, info.hubPublicKey, 1);
+    const mb = await fetchModel(b.url, info.hubPublicKey, 1);
+    expect(ma.published.sha256).toBe(mb.published.sha256);
+    expect(ma.published.header).toMatchObject({ accepted: 7, stage: 'selection' });
+  }, 60_000);
 
   it('refuses to serve a database that holds another federation', async () => {
     const db = await freshSchemaUrl();

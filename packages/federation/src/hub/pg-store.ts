@@ -3,7 +3,7 @@ import { MixtapeError } from '@mixtape/core';
 import { payloadFloats } from '../codec.js';
 import type { PublishedModel } from '../model-file.js';
 import type { FederationParams } from '../params.js';
-import { StoreConflict, type HubStore, type StoredVersion } from './store.js';
+import { StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS mixtape_fed_meta (id INT PRIMARY KEY CHECK (id = 1), params JSONB NOT NULL);
@@ -19,7 +19,20 @@ CREATE TABLE IF NOT EXISTS mixtape_fed_contributions (
 );
 CREATE TABLE IF NOT EXISTS mixtape_fed_versions (version INT PRIMARY KEY, published JSONB NOT NULL, body BYTEA NOT NULL);
 INSERT INTO mixtape_fed_rounds (round) VALUES (1) ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS mixtape_fed_secagg_messages (
+  round INT NOT NULL, attempt INT NOT NULL, step INT NOT NULL, node_id TEXT NOT NULL,
+  body BYTEA NOT NULL, at BIGINT NOT NULL,
+  PRIMARY KEY (round, attempt, step, node_id)
+);
+CREATE TABLE IF NOT EXISTS mixtape_fed_admissions (invitation TEXT NOT NULL, node_id TEXT NOT NULL, PRIMARY KEY (invitation, node_id));
+CREATE TABLE IF NOT EXISTS mixtape_fed_secagg_steps (
+  round INT NOT NULL, attempt INT NOT NULL, step INT NOT NULL, closed_at BIGINT NOT NULL,
+  PRIMARY KEY (round, attempt, step)
+);
 `;
+// Advisory lock namespace for one secure-aggregation step: messages take it shared, a close exclusively.
+const STEP_LOCK_SPACE = 0x6d79;
+const stepLock = (k: StepKey) => [STEP_LOCK_SPACE, (k.round * 64 + k.attempt * 10 + k.step) | 0];
 
 // Advisory lock namespace for "aggregating round N" (any constant; it only has to be shared by hubs).
 const LOCK_SPACE = 0x6d78;
@@ -142,6 +155,7 @@ export class PgStore implements HubStore {
       await c.query('INSERT INTO mixtape_fed_rounds (round) VALUES ($1) ON CONFLICT DO NOTHING', [round + 1]);
       // Raw contributions are only kept until they are part of a published aggregate.
       await c.query('DELETE FROM mixtape_fed_contributions WHERE round = $1', [round]);
+      await c.query('DELETE FROM mixtape_fed_secagg_messages WHERE round = $1', [round]);
       await c.query('COMMIT');
     } catch (err) {
       await c.query('ROLLBACK').catch(() => {});
@@ -155,6 +169,75 @@ export class PgStore implements HubStore {
     const r = await this.pool.query('SELECT published, body FROM mixtape_fed_versions WHERE version = $1', [version]);
     const row = r.rows[0] as { published: PublishedModel; body: Buffer } | undefined;
     return row ? { published: row.published, body: row.body } : undefined;
+  }
+
+  async addStepMessage(k: StepKey, nodeId: string, body: Buffer): Promise<number> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('SELECT pg_advisory_xact_lock_shared($1, $2)', stepLock(k));
+      const closed = await c.query('SELECT 1 FROM mixtape_fed_secagg_steps WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
+      if (closed.rowCount! > 0 || (await this.latestVersion()) >= k.round)
+        throw new StoreConflict('round_closed', `step ${k.step} of round ${k.round} (attempt ${k.attempt}) is closed; a late message is refused`);
+      const r = await c.query('INSERT INTO mixtape_fed_secagg_messages (round, attempt, step, node_id, body, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [k.round, k.attempt, k.step, nodeId, body, Date.now()]);
+      if (r.rowCount !== 1) throw new StoreConflict('duplicate_contribution', `this identity already sent step ${k.step} of round ${k.round}`);
+      const n = await c.query('SELECT count(*)::int AS n FROM mixtape_fed_secagg_messages WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
+      await c.query('COMMIT');
+      return n.rows[0].n as number;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async stepMessages(k: StepKey): Promise<StepMessage[]> {
+    const r = await this.pool.query('SELECT node_id, body, at FROM mixtape_fed_secagg_messages WHERE round = $1 AND attempt = $2 AND step = $3 ORDER BY node_id', [k.round, k.attempt, k.step]);
+    return (r.rows as Array<{ node_id: string; body: Buffer; at: string }>).map((x) => ({ nodeId: x.node_id, body: x.body, at: Number(x.at) }));
+  }
+
+  async closeStep(k: StepKey): Promise<number> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      // Waits for messages in flight: once closed, nothing more gets in.
+      await c.query('SELECT pg_advisory_xact_lock($1, $2)', stepLock(k));
+      await c.query('INSERT INTO mixtape_fed_secagg_steps (round, attempt, step, closed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [k.round, k.attempt, k.step, Date.now()]);
+      const r = await c.query('SELECT closed_at FROM mixtape_fed_secagg_steps WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
+      await c.query('COMMIT');
+      return Number(r.rows[0].closed_at);
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async stepClosedAt(k: StepKey): Promise<number | undefined> {
+    const r = await this.pool.query('SELECT closed_at FROM mixtape_fed_secagg_steps WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
+    return r.rows[0] ? Number(r.rows[0].closed_at) : undefined;
+  }
+
+  async admit(invitation: string, nodeId: string, max: number): Promise<boolean> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      // One admission per invitation at a time, across hub processes.
+      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STEP_LOCK_SPACE + 1, invitation]);
+      const r = await c.query('SELECT node_id FROM mixtape_fed_admissions WHERE invitation = $1', [invitation]);
+      const held = (r.rows as Array<{ node_id: string }>).map((x) => x.node_id);
+      const ok = held.includes(nodeId) || held.length < max;
+      if (ok && !held.includes(nodeId)) await c.query('INSERT INTO mixtape_fed_admissions (invitation, node_id) VALUES ($1, $2)', [invitation, nodeId]);
+      await c.query('COMMIT');
+      return ok;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      c.release();
+    }
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,8 @@ export async function startHub(opts: {
   keyPath?: string;
   burst?: number;
   perMinute?: number;
+  /** Require invitations the hub signs, at most this many identities each. */
+  admission?: { maxPerInvitation: number };
   log?: (line: string) => void;
   /** Connection limits and timeouts of the HTTP server (defaults suit the public internet). */
   serve?: Omit<ServeOptions, 'host'>;
@@ -59,7 +61,7 @@ export async function startHub(opts: {
   } else {
     store = await FileStore.open(join(opts.dir, 'store'));
   }
-  const hub = new Hub({ params, vocabulary, ...(features ? { features } : {}), store, key, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.perMinute ? { perMinute: opts.perMinute } : {}), ...(opts.log ? { log: opts.log } : {}) });
+  const hub = new Hub({ params, vocabulary, ...(features ? { features } : {}), store, key, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.perMinute ? { perMinute: opts.perMinute } : {}), ...(opts.log ? { log: opts.log } : {}), ...(opts.admission ? { admission: opts.admission } : {}) });
   hub.start();
   const { server, url } = await listen(hub, opts.port, { ...opts.serve, ...(opts.host ? { host: opts.host } : {}) });
   return {

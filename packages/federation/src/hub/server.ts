@@ -63,7 +63,7 @@ const ROUTES: Route[] = [
     serve: async (hub, _req, res) => {
       const round = await hub.openRound();
       const accepted = await hub.acceptedInRound(round);
-      sendJson(res, 200, { params: hub.params, round, accepted, latestVersion: round - 1, hubPublicKey: hub.publicKey });
+      sendJson(res, 200, { params: hub.params, round, accepted, latestVersion: round - 1, hubPublicKey: hub.publicKey, admission: hub.admission });
     },
   },
   {
@@ -77,7 +77,49 @@ const ROUTES: Route[] = [
   },
   { pattern: /^\/v1\/rounds\/(\d{1,9})\/contributions$/, allow: ['POST'], serve: contribute },
   { pattern: /^\/v1\/models\/(latest|\d{1,9})(\/body)?$/, allow: ['GET', 'HEAD'], serve: model },
+  { pattern: /^\/v1\/rounds\/(\d{1,9})\/secagg$/, allow: ['GET', 'HEAD'], serve: secaggStatus },
+  { pattern: /^\/v1\/rounds\/(\d{1,9})\/secagg\/(\d{1,4})\/(roster|roster\/[A-Za-z0-9_-]{22}|survivors|shares\/[A-Za-z0-9_-]{22})$/, allow: ['GET', 'HEAD'], serve: secaggRead },
+  { pattern: /^\/v1\/rounds\/(\d{1,9})\/secagg\/(\d{1,4})\/steps\/([0-3])$/, allow: ['POST'], serve: secaggStep },
 ];
+
+// A step-1 body carries up to 254 sealed shares of a few hundred bytes: more than a tiny federation's update.
+const STEP_BODY_FLOOR = 256 * 1024;
+
+async function secaggStatus(hub: Hub, _req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
+  if (!hub.secagg) return sendError(res, 404, 'no_secure_aggregation', 'this federation does not run secure aggregation; POST contributions instead');
+  const st = await hub.secagg.status();
+  if (Number(m[1]) !== st.round) return sendError(res, 409, 'wrong_round', `round ${m[1]} is not open; the open round is ${st.round}`);
+  sendJson(res, 200, st);
+}
+
+async function secaggRead(hub: Hub, _req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
+  if (!hub.secagg) return sendError(res, 404, 'no_secure_aggregation', 'this federation does not run secure aggregation');
+  const round = Number(m[1]);
+  const attempt = Number(m[2]);
+  const what = m[3]!;
+  const [kind, node] = what.split('/');
+  const body =
+    kind === 'roster' ? await hub.secagg.roster(round, attempt, node) : kind === 'survivors' ? await hub.secagg.bitmaps(round, attempt) : await hub.secagg.inbox(round, attempt, node!);
+  if (body === null) return sendError(res, 403, 'not_in_round', `${node} did not advertise keys in round ${round} attempt ${attempt}`);
+  if (body === undefined) return sendError(res, 409, 'step_not_open', `the ${what.split('/')[0]} of round ${round} attempt ${attempt} is not out yet; poll /v1/rounds/${round}/secagg`);
+  sendJson(res, 200, body);
+}
+
+async function secaggStep(hub: Hub, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
+  if (!hub.secagg) {
+    req.resume();
+    return sendError(res, 404, 'no_secure_aggregation', 'this federation does not run secure aggregation');
+  }
+  if ((req.headers['content-type'] ?? '').split(';')[0]!.trim() !== 'application/octet-stream') {
+    req.resume();
+    return sendError(res, 415, 'unsupported_media_type', 'protocol messages are application/octet-stream');
+  }
+  const body = await readBody(req, res, Math.max(hub.params.maxBodyBytes, STEP_BODY_FLOOR));
+  if (!body) return;
+  const r = await hub.secagg.submit({ round: Number(m[1]), attempt: Number(m[2]), step: Number(m[3]) }, body);
+  if (!('code' in r)) sendJson(res, 202, r);
+  else sendError(res, r.status, r.code, r.message, r.status === 429 ? { 'retry-after': r.message.replace(/\D+/g, '') || '1' } : {});
+}
 
 async function contribute(hub: Hub, req: IncomingMessage, res: ServerResponse, m: RegExpExecArray): Promise<void> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();

@@ -16,6 +16,23 @@ export class StoreConflict extends Error {
   }
 }
 
+/** One step of one attempt of a securely aggregated round (steps 0–3; ABORTED marks an abandoned attempt). */
+export interface StepKey {
+  round: number;
+  attempt: number;
+  step: number;
+}
+
+/** The marker step of an abandoned attempt: closing it abandons the attempt. */
+export const ABORTED = 9;
+
+/** A stored protocol message: who sent it, the bytes, and when it was stored (ms since the epoch). */
+export interface StepMessage {
+  nodeId: string;
+  body: Buffer;
+  at: number;
+}
+
 /**
  * Where a hub keeps contributions and versions. Round r is open while version r-1 is the latest;
  * every accepted contribution is durable before `addContribution` resolves.
@@ -36,5 +53,13 @@ export interface HubStore {
   /** Saves version `round` (idempotent), opens the next round and drops the round's raw contributions. */
   saveVersion(round: number, v: StoredVersion): Promise<void>;
   getVersion(version: number): Promise<StoredVersion | undefined>;
+  /** Secure aggregation: stores one node's message for a step, durable on resolve, with the step's count; refuses a second one (duplicate) and any after the step closed. */
+  addStepMessage(k: StepKey, nodeId: string, body: Buffer): Promise<number>;
+  stepMessages(k: StepKey): Promise<StepMessage[]>;
+  /** Closes a step (the first close wins; messages in flight are in or refused) and resolves with when it closed. */
+  closeStep(k: StepKey): Promise<number>;
+  stepClosedAt(k: StepKey): Promise<number | undefined>;
+  /** Admission: records `nodeId` under an invitation unless `max` other identities hold it; true when admitted (again). */
+  admit(invitation: string, nodeId: string, max: number): Promise<boolean>;
   close(): Promise<void>;
 }

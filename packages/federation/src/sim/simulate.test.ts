@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '@mixtape/core';
 import { simulate } from './simulate.js';
+import { defaultParams } from '../params.js';
+import { testHub } from '../test-support.js';
+import { vocabulary } from '../vocab.js';
 
 /** 120 users in 4 taste groups over 200 items: enough structure for a ranking to be learnt. */
 async function clusteredFile(dir: string): Promise<string> {
@@ -59,4 +62,39 @@ describe('federation simulate', () => {
     expect(r.comparison).toBeUndefined();
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('runs every round through secure aggregation with 30 % of nodes vanishing: epsilon against the hub is epsilon', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixtape-sim-'));
+    const file = await clusteredFile(dir);
+    const r = await simulate({ interactions: file, clients: 40, epsilon: 8, out: join(dir, 'm'), als: { dim: 4, sharedItems: 100, rounds: 1 }, hubProcess: false, secureAggregation: true, dropout: 0.3, stepMs: 1000, testFraction: 0 });
+    expect(r.secure).toHaveLength(2);
+    // About a quarter vanish before their input is in; every round is summed over at least the minimum (28).
+    for (const s of r.secure!) expect(s.survivors).toBeGreaterThanOrEqual(28);
+    expect(r.privacy.rounds).toBe(2);
+    expect(r.privacy.epsilonVsHub).toBe(r.privacy.epsilon);
+    expect(r.privacy.epsilon).toBeLessThanOrEqual(8 + 1e-6);
+    expect(r.privacy.epsilon).toBeGreaterThan(7.9);
+    await expect(simulate({ interactions: file, clients: 10, epsilon: 8, out: join(dir, 'n'), dropout: 0.3, hubProcess: false })).rejects.toMatchObject({ code: 'simulate_bad_options' });
+    await rm(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('runs its nodes against a hub started elsewhere, under that hub\'s parameters', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixtape-sim-'));
+    const file = await clusteredFile(dir);
+    const items = [...new Set((await readFile(file, 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t')[1]!))].sort();
+    const vocab = vocabulary(items.map((i) => `id:${i}`), items);
+    const params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: 0, minContributors: 8, als: { dim: 4, sharedItems: 50, rounds: 1 }, secureAggregation: { maxNodes: 10, dropout: 0.3, stepMs: 1000 } });
+    const hub = await testHub(params, { vocabulary: vocab, burst: 20, perMinute: 600 });
+    try {
+      const r = await simulate({ interactions: file, clients: 10, epsilon: 0, out: join(dir, 'm'), hub: hub.url, testFraction: 0 });
+      expect(r.secure!.map((s) => s.survivors)).toEqual([10, 10]);
+      expect((await fetch(`${hub.url}/v1/federation`).then((x) => x.json())).latestVersion).toBe(2);
+      const fewer = join(dir, 'fewer.tsv');
+      await writeFile(fewer, (await readFile(file, 'utf8')).split('\n').slice(0, 40).join('\n'));
+      await expect(simulate({ interactions: fewer, clients: 10, epsilon: 0, out: join(dir, 'n'), hub: hub.url, testFraction: 0 })).rejects.toMatchObject({ code: 'hub_vocabulary_mismatch' });
+    } finally {
+      await hub.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

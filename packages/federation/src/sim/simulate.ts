@@ -20,6 +20,10 @@ import { spawnHub } from './hub-process.js';
 import { readInteractions, splitUsers } from './interactions.js';
 import { writeModelDir, writeSplit } from './model-dir.js';
 import { pool } from './pool.js';
+import { runSecureRound } from './secure-nodes.js';
+import type { SecureRoundResult } from '../client/secagg-publish.js';
+import { seededRandom } from '@mixtape/core';
+import { MixtapeError } from '@mixtape/core';
 
 /** Options of a simulated federation over one interactions file. */
 export interface SimulateOptions {
@@ -39,6 +43,14 @@ export interface SimulateOptions {
   /** Run the hub in a child process (default) or in this one. */
   hubProcess?: boolean;
   concurrency?: number;
+  /** Run every round through secure aggregation (the hub sees only the noised sum). */
+  secureAggregation?: boolean;
+  /** Under secure aggregation: the share of nodes that vanish each round, each before a random protocol step. */
+  dropout?: number;
+  /** Under secure aggregation: how long a step waits for vanished nodes (ms). */
+  stepMs?: number;
+  /** Run the nodes against a hub started elsewhere (its vocabulary must be this file's items as `id:` keys); its parameters rule. */
+  hub?: string;
   onProgress?: ProgressFn;
 }
 
@@ -51,6 +63,8 @@ export interface SimulateResult {
   /** Present when items were held out: listeners' NDCG next to central and alone. */
   comparison?: Comparison;
   payloadBytesByRound: number[];
+  /** Under secure aggregation: per round, nodes whose input was summed, attempts, and the mean per-node cost. */
+  secure?: Array<{ survivors: number; attempts: number; bytesUp: number; bytesDown: number; cpuMs: number }>;
   contributionsPerSecond: number;
   aggregationMsPerRound: number[];
   seconds: number;
@@ -84,14 +98,28 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   });
   const delta = o.delta ?? 1e-5;
   const noisy = o.epsilon > 0 && Number.isFinite(o.epsilon);
-  const params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: noisy ? o.epsilon : 0, delta, minContributors: nNodes, ...(o.als ? { als: o.als } : {}) });
+  const dropout = o.dropout ?? 0;
+  if (dropout > 0 && !o.secureAggregation && !o.hub) throw new MixtapeError('simulate_bad_options', 'Nodes vanish at protocol steps only under secure aggregation', { suggestion: 'add --secure-aggregation, or leave out --dropout' });
+  const secure = o.secureAggregation ? { secureAggregation: { maxNodes: nNodes, dropout: Math.max(dropout, 0.1), stepMs: o.stepMs ?? 3000 } } : {};
+  // Under dropout the noise is split among the nodes expected to stay, so the sum still carries all of it.
+  const minContributors = o.secureAggregation ? Math.max(3, Math.floor(nNodes * (1 - dropout))) : nNodes;
+  let params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: noisy ? o.epsilon : 0, delta, minContributors, ...(o.als ? { als: o.als } : {}), ...secure });
   const hubDir = await mkdtemp(join(tmpdir(), 'mixtape-hub-'));
   const vocabularyPath = join(hubDir, 'vocabulary.tsv');
   await writeFile(vocabularyPath, `key\tname\n${vocab.keys.map((k, i) => `${k}\t${vocab.names[i]}`).join('\n')}\n`);
   const hubOpts = { dir: hubDir, params, vocabularyPath, ...(o.itemFeatures ? { itemFeaturesPath: o.itemFeatures } : {}), burst: 10, perMinute: 600 };
-  const hub = o.hubProcess === false ? await startHub({ port: 0, ...hubOpts }) : await spawnHub(hubOpts);
-  const nodes = data.map((x) => ({ x, id: newIdentity(), acct: new Accountant(noisy ? o.epsilon : Number.POSITIVE_INFINITY, delta) }));
+  const hub = o.hub ? { url: o.hub, stop: async () => {} } : o.hubProcess === false ? await startHub({ port: 0, ...hubOpts }) : await spawnHub(hubOpts);
+  if (o.hub) {
+    params = (await fetchFederation(o.hub)).params;
+    if (params.vocabVersion !== vocab.version)
+      throw new MixtapeError('hub_vocabulary_mismatch', `The hub at ${o.hub} serves vocabulary ${params.vocabVersion}, not this file's items (${vocab.version})`, {
+        suggestion: `start it with --vocabulary ${vocabularyPath.replace(hubDir, '<the "id:ITEM<TAB>ITEM" lines of this file\'s items>')}`,
+      });
+  }
+  const nodes = data.map((x) => ({ x, id: newIdentity(), acct: new Accountant(noisy && !o.hub ? o.epsilon : Number.POSITIVE_INFINITY, delta) }));
   const payloadBytesByRound: number[] = [];
+  const secureStats: NonNullable<SimulateResult['secure']> = [];
+  const rand = seededRandom((o.seed ?? 42) ^ 0xd0d0);
   const aggregationMs: number[] = [];
   let sendMs = 0;
   let sent = 0;
@@ -102,7 +130,13 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       const previous = await fetchModel(hub.url, info.hubPublicKey, info.round - 1);
       const ts = performance.now();
       let done = 0;
-      await pool(nodes, o.concurrency ?? 8, async (n) => {
+      if (params.secureAggregation) {
+        const st = await runSecureRound({ hub: hub.url, info, previous, nodes, dropout, rand });
+        const mean = (f: (x: SecureRoundResult) => number) => st.results.reduce((a, x) => a + f(x), 0) / Math.max(1, st.results.length);
+        secureStats.push({ survivors: st.survivors, attempts: st.attempts, bytesUp: mean((x) => x.bytesUp), bytesDown: mean((x) => x.bytesDown), cpuMs: mean((x) => x.cpuMs) });
+        payloadBytesByRound[r - 1] = mean((x) => x.bytesUp);
+        sent += st.results.length;
+      } else await pool(nodes, o.concurrency ?? 8, async (n) => {
         const cost = roundCost(hub.url, info.round, info.params);
         if (!n.acct.allows(cost)) return;
         n.acct.spend(cost);
@@ -141,9 +175,11 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       nodes: nNodes,
       rounds: lastRound(params),
       params,
-      privacy: nodes[0]!.acct.report(),
+      // The listener who spent most (under dropout some sat rounds out).
+      privacy: nodes.map((n) => n.acct.report()).reduce((a, b) => (b.epsilon > a.epsilon ? b : a)),
       ...(comparison ? { comparison } : {}),
       payloadBytesByRound,
+      ...(params.secureAggregation ? { secure: secureStats } : {}),
       contributionsPerSecond: sent / (sendMs / 1000),
       aggregationMsPerRound: aggregationMs,
       seconds: (performance.now() - t0) / 1000,

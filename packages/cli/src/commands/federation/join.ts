@@ -12,6 +12,7 @@ export default class FederationJoin extends MixtapeCommand<typeof FederationJoin
     hub: Flags.string({ required: true, description: 'Base URL of the hub' }),
     budget: Flags.string({ description: 'Privacy budget: the most epsilon this node may spend over all its contributions (default 8)' }),
     delta: Flags.string({ description: 'Delta the epsilon is reported at (default 1e-5)' }),
+    invitation: Flags.string({ description: 'The invitation the hub operator gave you (hubs that admit invited listeners only)' }),
     'state-dir': Flags.string({ description: 'Folder for the identity and ledger (default: $MIXTAPE_CONFIG_DIR/federation)' }),
   };
 
@@ -22,6 +23,7 @@ export default class FederationJoin extends MixtapeCommand<typeof FederationJoin
       ...(f['state-dir'] ? { dir: f['state-dir'] } : {}),
       ...(f.budget ? { budget: Number(f.budget) } : {}),
       ...(f.delta ? { delta: Number(f.delta) } : {}),
+      ...(f.invitation ? { invitation: f.invitation } : {}),
     });
     this.log(`${res.identityCreated ? 'new identity' : 'identity'} ${res.nodeId} joined ${res.hub} (round ${res.round}); privacy spent: epsilon ${res.privacy.epsilon.toFixed(2)} of ${res.privacy.budget}`);
     return res;

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { defaultParams, federationDir, readVocabularyFile, startHub } from '@mixtape/pipeline';
+import { defaultParams, federationDir, readVocabularyFile, SECURE_AGGREGATION_DEFAULTS, startHub } from '@mixtape/pipeline';
 import { join } from 'node:path';
 import { MixtapeCommand } from '../../base-command.js';
 
@@ -10,6 +10,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
   static override examples = [
     '<%= config.bin %> federation serve --port 8787 --vocabulary artists.txt --item-features artist-tags.tsv',
     '<%= config.bin %> federation serve --port 8787 --vocabulary artists.txt --db postgres://hub@127.0.0.1/mixtape --min-contributors 500',
+    '<%= config.bin %> federation serve --port 8787 --vocabulary artists.txt --secure-aggregation --min-contributors 100 --invitations 1',
   ];
   static override flags = {
     port: Flags.integer({ required: true, description: 'TCP port' }),
@@ -24,6 +25,10 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
     rounds: Flags.integer({ description: 'ALS rounds after the selection round (default: sized by --listeners and --epsilon)' }),
     dim: Flags.integer({ description: 'Factors per item (default: sized by --listeners and --epsilon)' }),
     'shared-items': Flags.integer({ description: 'Items the shared model learns from listeners, chosen by noisy counts (default: sized by --listeners and --epsilon)' }),
+    'secure-aggregation': Flags.boolean({ default: false, description: 'Take updates only through secure aggregation: the hub sees only the noised sum (--min-contributors is then the fewest survivors a round publishes with)' }),
+    'max-nodes': Flags.integer({ default: SECURE_AGGREGATION_DEFAULTS.maxNodes, description: 'Most nodes in one securely aggregated round' }),
+    'step-seconds': Flags.integer({ default: SECURE_AGGREGATION_DEFAULTS.stepMs / 1000, description: 'How long a secure-aggregation step waits for quiet nodes before closing' }),
+    invitations: Flags.integer({ default: 0, min: 0, description: 'Admit only listeners with an invitation (`mixtape federation invite`), at most this many identities each; 0 = open' }),
     'max-connections-per-client': Flags.integer({ default: 32, min: 1, description: 'Connections served at once per address; more wait for a slot' }),
   };
 
@@ -38,6 +43,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
       epsilon: Number(f.epsilon),
       ...(f.listeners ? { listeners: f.listeners } : {}),
       als: { ...(f.rounds ? { rounds: f.rounds } : {}), ...(f.dim ? { dim: f.dim } : {}), ...(f['shared-items'] ? { sharedItems: f['shared-items'] } : {}) },
+      ...(f['secure-aggregation'] ? { secureAggregation: { ...SECURE_AGGREGATION_DEFAULTS, maxNodes: f['max-nodes'], stepMs: f['step-seconds'] * 1000 } } : {}),
     });
     const hub = await startHub({
       port: f.port,
@@ -47,6 +53,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
       vocabulary,
       ...(f['item-features'] ? { itemFeaturesPath: f['item-features'] } : {}),
       ...(f.db ? { db: f.db } : {}),
+      ...(f.invitations > 0 ? { admission: { maxPerInvitation: f.invitations } } : {}),
       serve: { maxConnectionsPerClient: f['max-connections-per-client'] },
       log: (l) => process.stderr.write(`${l}\n`),
     });

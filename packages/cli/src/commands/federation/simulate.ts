@@ -9,6 +9,7 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
   static override examples = [
     '<%= config.bin %> federation simulate --interactions ../shared/data/hetrec-lastfm-2k/user_artists.dat --item-features ../shared/data/hetrec-lastfm-2k/user_taggedartists.dat --epsilon 8 --out ./fed-model',
     '<%= config.bin %> federation simulate --interactions train.tsv --item-features tags.tsv --test-fraction 0 --out ./fed-model',
+    '<%= config.bin %> federation simulate --interactions user_artists.dat --clients 100 --secure-aggregation --dropout 0.3 --out ./fed-model',
   ];
   static override flags = {
     interactions: Flags.string({ required: true, description: 'File of "user item [weight]" lines' }),
@@ -21,6 +22,9 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
     'shared-items': Flags.integer({ description: 'Items learnt from listeners (default 1000)' }),
     'test-fraction': Flags.string({ default: '0.2', description: "Share of each user's items held out for scoring; 0 trains on everything" }),
     seed: Flags.integer({ default: 42, description: 'Seed of the train/test split' }),
+    'secure-aggregation': Flags.boolean({ default: false, description: 'Run every round through secure aggregation: the hub sees only the noised sum' }),
+    dropout: Flags.string({ default: '0', description: 'Share of nodes that vanish each round, each before a random protocol step (needs --secure-aggregation)' }),
+    hub: Flags.string({ description: 'Run the nodes against a hub started elsewhere (its vocabulary must be this file\'s items); its parameters rule' }),
   };
 
   async run(): Promise<SimulateResult> {
@@ -35,13 +39,18 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
       als,
       testFraction: Number(f['test-fraction']),
       seed: f.seed,
+      secureAggregation: f['secure-aggregation'],
+      dropout: Number(f.dropout),
+      ...(f.hub ? { hub: f.hub } : {}),
       onProgress: this.progress(),
     });
     const e = r.privacy;
     this.log(`${r.nodes} nodes, ${r.rounds} rounds (selection + ${r.rounds - 1} ALS), ${r.params.als.sharedItems} shared items x ${r.params.als.dim}`);
     this.log(
       Number.isFinite(e.epsilon)
-        ? `epsilon ${e.epsilon.toFixed(2)} per listener (delta ${e.delta}) against everyone but the hub; against the hub itself ${e.epsilonVsHub.toFixed(0)} (no secure aggregation yet)`
+        ? r.secure
+          ? `epsilon ${e.epsilon.toFixed(2)} per listener (delta ${e.delta}) against everyone, the hub included (secure aggregation: it saw only the noised sums)`
+          : `epsilon ${e.epsilon.toFixed(2)} per listener (delta ${e.delta}) against everyone but the hub; against the hub itself ${e.epsilonVsHub.toFixed(0)} (run with --secure-aggregation to hide each update from the hub)`
         : 'no noise: no privacy guarantee',
     );
     const c = r.comparison;
@@ -56,6 +65,8 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
       this.log(`listeners get / central hybrid = ${c.vsCentral.toFixed(3)}; / listener alone = ${c.vsAlone.toFixed(3)}`);
     }
     this.log(`payload ${r.payloadBytesByRound.map((b) => b.toLocaleString('en-US')).join(' / ')} bytes by round; ${r.contributionsPerSecond.toFixed(1)} contributions/s; aggregation ${r.aggregationMsPerRound.map((m) => m.toFixed(0)).join(', ')} ms`);
+    if (r.secure)
+      this.log(`secure aggregation: ${r.secure.map((x) => `${x.survivors} summed${x.attempts > 1 ? ` (${x.attempts} attempts)` : ''}`).join(', ')}; per node per round ${(r.secure.reduce((a, x) => a + x.bytesUp, 0) / r.secure.length / 1024).toFixed(0)} KiB up, ${(r.secure.reduce((a, x) => a + x.bytesDown, 0) / r.secure.length / 1024).toFixed(0)} KiB down, ${(r.secure.reduce((a, x) => a + x.cpuMs, 0) / r.secure.length).toFixed(0)} ms CPU`);
     this.log(`model in ${r.out} (serve it with \`mixtape model recommend --model ${r.out}\`), the split in ${r.out}/train.tsv and ${r.out}/heldout.tsv`);
     return r;
   }

@@ -1,0 +1,138 @@
+import { MixtapeError } from '@mixtape/core';
+import type { Listens } from '../als/node-step.js';
+import type { Identity } from '../identity.js';
+import type { ModelArrays } from '../model-file.js';
+import { SecAggNode } from '../secagg/client.js';
+import { addDiscreteGaussian } from '../secagg/discrete-gaussian.js';
+import { encodeUpdate } from '../secagg/encode.js';
+import { fromBitmap, SecAggAbort, type RevealedShare, type Roster, type SealedShare } from '../secagg/messages.js';
+import { cryptoWords } from '../secagg/random.js';
+import { roundContext, roundPlan } from '../secagg/round-plan.js';
+import { encodeStep, vectorBytes } from '../secagg/wire.js';
+import { hubRequest, refusalError, type HubResponse } from './http.js';
+import { localPayload, type FederationInfo } from './protocol.js';
+
+/** What one node's part in a securely aggregated round cost it. */
+export interface SecureRoundResult {
+  round: number;
+  attempt: number;
+  survivors: number;
+  bytesUp: number;
+  bytesDown: number;
+  cpuMs: number;
+}
+
+/** Options of one node's secure round; `vanishBefore` makes a simulated node drop out before that step. */
+export interface SecureRoundOptions {
+  hub: string;
+  identity: Identity;
+  info: FederationInfo;
+  previous: ModelArrays;
+  listens: Listens;
+  /** Called just before the masked input leaves (the accountant spends there: once sent, the noise is released). */
+  beforeInput?: (attempt: number) => void | Promise<void>;
+  vanishBefore?: 0 | 1 | 2 | 3;
+  /** The hub's invitation, when it admits invited identities only. */
+  invitation?: string;
+  pollMs?: number;
+}
+
+/** The node vanished on purpose (simulated dropout). */
+export class Vanished extends Error {}
+
+/**
+ * Runs one node through the four steps of a securely aggregated round: encode and noise its
+ * update (integers mod 2^32, discrete Gaussian from the OS random source), advertise keys, share
+ * its secrets among its neighbours, send the masked input, reveal the shares the survivors need.
+ * Throws `round_abandoned` when the hub abandons the attempt and `secagg_refused` when this node
+ * refuses a step (too few survivors: the hub could learn too small a sum).
+ */
+export async function secureRound(o: SecureRoundOptions): Promise<SecureRoundResult> {
+  const p = o.info.params;
+  const round = o.info.round;
+  const cost = { bytesUp: 0, bytesDown: 0, cpuMs: 0 };
+  const timed = async <T>(f: () => T | Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const r = await f();
+    cost.cpuMs += performance.now() - t;
+    return r;
+  };
+  const get = async (path: string): Promise<HubResponse> => {
+    const r = await hubRequest(o.hub, path);
+    cost.bytesDown += r.bytes.length;
+    return r;
+  };
+  const plan = roundPlan(p, round);
+  const input = await timed(() => {
+    const enc = encodeUpdate(localPayload(p, round, o.previous, o.listens), plan, cryptoWords());
+    addDiscreteGaussian(enc, BigInt(plan.nodeSigma2), cryptoWords());
+    return enc;
+  });
+  const attempt = await waitForStep(o, get, undefined, 0);
+  const base = `v1/rounds/${round}/secagg/${attempt}`;
+  const node = new SecAggNode(o.identity, roundContext(o.info.hubPublicKey, p, round, attempt));
+  const post = async (step: number, payload: Buffer) => {
+    if (o.vanishBefore !== undefined && o.vanishBefore <= step) throw new Vanished(`vanished before step ${step}`);
+    const body = await timed(() => encodeStep(o.identity, { vocabVersion: p.vocabVersion, round, attempt, step }, payload));
+    const r = await hubRequest(o.hub, `${base}/steps/${step}`, { method: 'POST', body, timeoutMs: 120_000 });
+    cost.bytesUp += body.length;
+    cost.bytesDown += r.bytes.length;
+    const code = (r.json as { error?: { code?: string } } | undefined)?.error?.code;
+    // A retried POST whose first attempt was stored comes back as a duplicate: it is in.
+    if (r.retried && r.status === 409 && code === 'duplicate_contribution') return;
+    if (r.status !== 202) throw refusalError(`step ${step} of round ${round}`, r);
+  };
+  const json = async <T>(path: string): Promise<T> => {
+    const r = await get(`${base}/${path}`);
+    if (r.status !== 200) throw refusalError(`the ${path} of round ${round}`, r);
+    return r.json as T;
+  };
+  const refused = (err: unknown): never => {
+    if (err instanceof SecAggAbort) throw new MixtapeError('secagg_refused', `This node left round ${round}: ${err.message}`, { suggestion: 'publish again in a later round', cause: err });
+    throw err;
+  };
+  try {
+    await post(0, Buffer.from(JSON.stringify({ ...node.advert(), ...(o.invitation ? { invitation: o.invitation } : {}) })));
+    await waitForStep(o, get, attempt, 1);
+    const r = await get(`${base}/roster/${o.identity.id}`);
+    if (r.status === 403) throw new MixtapeError('round_closed', `Round ${round} started without this node`, { suggestion: 'publish again in the next round' });
+    if (r.status !== 200) throw refusalError(`the roster of round ${round}`, r);
+    const roster = r.json as Roster;
+    const sealed = await timed(() => node.shareKeys(roster));
+    await post(1, Buffer.from(JSON.stringify(sealed)));
+    await waitForStep(o, get, attempt, 2);
+    const mine = await json<SealedShare[]>(`shares/${o.identity.id}`);
+    const masked = await timed(() => node.maskedInput(mine, input));
+    if (o.vanishBefore === undefined || o.vanishBefore > 2) await o.beforeInput?.(attempt);
+    await post(2, vectorBytes(masked));
+    await waitForStep(o, get, attempt, 3);
+    const bits = await json<{ sharers: string; survivors: string }>('survivors');
+    const sets = { sharers: fromBitmap(roster.ids, bits.sharers), survivors: fromBitmap(roster.ids, bits.survivors) };
+    const reveal: RevealedShare[] = await timed(() => node.unmask(sets.sharers, sets.survivors));
+    await post(3, Buffer.from(JSON.stringify(reveal)));
+    return { round, attempt, survivors: sets.survivors.length, ...cost };
+  } catch (err) {
+    return refused(err);
+  }
+}
+
+/** Polls the round's status until `step` is open in `attempt` (the first open step 0 when attempt is undefined). */
+async function waitForStep(o: SecureRoundOptions, get: (path: string) => Promise<HubResponse>, attempt: number | undefined, step: number): Promise<number> {
+  const round = o.info.round;
+  const deadline = Date.now() + 4 * (o.info.params.secureAggregation?.stepMs ?? 60_000) + 30_000;
+  for (;;) {
+    const r = await get(`v1/rounds/${round}/secagg`);
+    if (r.status !== 200) throw refusalError(`the state of round ${round}`, r);
+    const st = r.json as { attempt: number; step: number };
+    if (attempt !== undefined && st.attempt !== attempt)
+      throw new MixtapeError('round_abandoned', `Round ${round} was abandoned: too few nodes stayed to the end, and no model was published from it`, { suggestion: 'publish again: the round starts over' });
+    if (st.step === step) return st.attempt;
+    if (st.step > step) {
+      if (attempt === undefined) {
+        // Joined mid-attempt: wait for the next one, or fail when the round closes.
+      } else throw new MixtapeError('round_closed', `Step ${step} of round ${round} closed before this node answered`, { suggestion: 'publish again in the next round' });
+    }
+    if (Date.now() > deadline) throw new MixtapeError('round_timeout', `Round ${round} did not reach step ${step} in time`, { suggestion: 'the hub may be waiting for more nodes; publish again later' });
+    await new Promise((res) => setTimeout(res, (o.pollMs ?? 200) * (0.5 + Math.random())));
+  }
+}

@@ -1,0 +1,240 @@
+import type { FederationParams } from '../params.js';
+import { rosterFor, rosterGraph, SecAggAbort, toBitmap, type Advert, type RevealedShare, type Roster, type SealedShare } from '../secagg/messages.js';
+import { decodeSum } from '../secagg/encode.js';
+import { roundContext, roundPlan } from '../secagg/round-plan.js';
+import { commitmentsOf, shareProblem, unmaskSum } from '../secagg/unmask.js';
+import { bytesVector } from '../secagg/wire.js';
+import { checkAdvert, checkEnvelope, checkReveal, checkShares, refuse, type Checked } from './secagg-validate.js';
+import { ABORTED, StoreConflict, type HubStore, type StepKey } from './store.js';
+import type { Refusal } from './validate.js';
+
+/** What the secure-aggregation steps need from the hub. */
+export interface SecAggHost {
+  params: FederationParams;
+  publicKey: string;
+  store: HubStore;
+  openRound(): Promise<number>;
+  /** Spends a rate-limit token of a verified sender; seconds to wait, 0 when allowed. */
+  limit(nodeId: string): number;
+  /** Publishes version `round` from the decoded sum of `contributors` nodes. */
+  publishSum(round: number, sum: Float32Array, contributors: number): Promise<void>;
+  /** Admission control for a new member (its invitation token, if any); undefined when admitted. */
+  admit(nodeId: string, token: unknown): Promise<Refusal | undefined>;
+  /** Runs `tick` soon, one at a time. */
+  kick(): void;
+  log?: (line: string) => void;
+}
+
+/** Where a round stands: its attempt, the open step (4 = being unmasked) and how many attempts were abandoned. */
+export interface SecAggStatus {
+  round: number;
+  attempt: number;
+  step: number;
+  abandoned: number;
+  stepMs: number;
+}
+
+export type StepResult = { status: 202; round: number; attempt: number; step: number; accepted: number } | Refusal;
+
+/**
+ * The hub's side of secure aggregation, stateless apart from the store (closed steps are cached:
+ * they never change). Step 0 closes when maxNodes advertised, or when minContributors did and no
+ * advert came for stepMs; steps 1–3 close when every node of the step before answered, or when no
+ * answer came for stepMs (at most ten step times after they opened). An attempt with fewer than minContributors sharers or survivors, or
+ * whose sum cannot be unmasked, is abandoned: no model comes from it, and the round starts again.
+ */
+export class SecAggRounds {
+  private readonly cache = new Map<string, unknown>();
+
+  constructor(private readonly host: SecAggHost) {}
+
+  private get sa() {
+    return this.host.params.secureAggregation!;
+  }
+
+  private async attemptOf(round: number): Promise<number> {
+    let a = 0;
+    while ((await this.host.store.stepClosedAt({ round, attempt: a, step: ABORTED })) !== undefined) a++;
+    return a;
+  }
+
+  async status(): Promise<SecAggStatus> {
+    const round = await this.host.openRound();
+    const attempt = await this.attemptOf(round);
+    let step = 0;
+    while (step < 4 && (await this.host.store.stepClosedAt({ round, attempt, step })) !== undefined) step++;
+    return { round, attempt, step, abandoned: attempt, stepMs: this.sa.stepMs };
+  }
+
+  private context(round: number, attempt: number): string {
+    return roundContext(this.host.publicKey, this.host.params, round, attempt);
+  }
+
+  private async closedOnce<T>(k: StepKey, build: () => Promise<T>): Promise<T | undefined> {
+    const key = `${k.round}/${k.attempt}/${k.step}`;
+    if (this.cache.has(key)) return this.cache.get(key) as T;
+    if ((await this.host.store.stepClosedAt(k)) === undefined) return undefined;
+    const v = await build();
+    this.cache.set(key, v);
+    return v;
+  }
+
+  /** The members of an attempt once step 0 closed; for one node (`nodeId`), only its own and its neighbours' adverts (null: not a member). */
+  async roster(round: number, attempt: number, nodeId?: string): Promise<Roster | undefined | null> {
+    const r = await this.fullRoster(round, attempt);
+    if (!r || nodeId === undefined) return r;
+    return rosterFor(r, nodeId) ?? null;
+  }
+
+  /** Who shared and who sent a masked input, as bitmaps over the roster (what nodes download at step 3). */
+  async bitmaps(round: number, attempt: number): Promise<{ sharers: string; survivors: string } | undefined> {
+    const sets = await this.sets(round, attempt);
+    const r = await this.fullRoster(round, attempt);
+    return sets && r ? { sharers: toBitmap(r.ids, sets.sharers), survivors: toBitmap(r.ids, sets.survivors) } : undefined;
+  }
+
+  private fullRoster(round: number, attempt: number): Promise<Roster | undefined> {
+    return this.closedOnce({ round, attempt, step: 0 }, async () => {
+      const adverts = (await this.host.store.stepMessages({ round, attempt, step: 0 })).map((m) => JSON.parse(m.body.toString('utf8')) as Advert);
+      adverts.sort((a, b) => (a.id < b.id ? -1 : 1));
+      return { context: this.context(round, attempt), minSurvivors: this.host.params.minContributors, dropout: this.sa.dropout, ids: adverts.map((a) => a.id), adverts };
+    });
+  }
+
+  /** Every sealed share of step 1, by recipient, once step 1 closed. */
+  private shares(round: number, attempt: number): Promise<{ inbox: Map<string, SealedShare[]>; sharers: string[]; all: SealedShare[] } | undefined> {
+    return this.closedOnce({ round, attempt, step: 1 }, async () => {
+      const msgs = await this.host.store.stepMessages({ round, attempt, step: 1 });
+      const all = msgs.flatMap((m) => JSON.parse(m.body.toString('utf8')) as SealedShare[]);
+      const inbox = new Map<string, SealedShare[]>();
+      for (const s of all) inbox.set(s.to, [...(inbox.get(s.to) ?? []), s]);
+      return { inbox, sharers: msgs.map((m) => m.nodeId), all };
+    });
+  }
+
+  async inbox(round: number, attempt: number, nodeId: string): Promise<SealedShare[] | undefined> {
+    return (await this.shares(round, attempt))?.inbox.get(nodeId) ?? ((await this.shares(round, attempt)) ? [] : undefined);
+  }
+
+  /** Who shared (step 1) and who sent a masked input (step 2), once step 2 closed. */
+  sets(round: number, attempt: number): Promise<{ sharers: string[]; survivors: string[] } | undefined> {
+    return this.closedOnce({ round, attempt, step: 2 }, async () => ({
+      sharers: (await this.shares(round, attempt))!.sharers,
+      survivors: (await this.host.store.stepMessages({ round, attempt, step: 2 })).map((m) => m.nodeId),
+    }));
+  }
+
+  /** Checks and stores one step message. */
+  async submit(path: { round: number; attempt: number; step: number }, body: Buffer): Promise<StepResult> {
+    const env = checkEnvelope(body, this.host.params, path);
+    const sender = env.ok ? env.value.nodeId : env.nodeId;
+    if (sender !== undefined) {
+      const wait = this.host.limit(sender);
+      if (wait > 0) return { status: 429, code: 'rate_limited', message: `too many messages from this identity; retry in ${wait} s` };
+    }
+    if (!env.ok) return env.refusal;
+    const { nodeId, payload } = env.value;
+    const st = await this.status();
+    if (path.round !== st.round || path.attempt !== st.attempt) return { status: 409, code: 'wrong_round', message: `round ${path.round} attempt ${path.attempt} is not open; the open one is round ${st.round} attempt ${st.attempt}` };
+    if (path.step > st.step) return { status: 409, code: 'step_not_open', message: `step ${path.step} opens after step ${st.step}` };
+    if (path.step < st.step) return { status: 409, code: 'round_closed', message: `step ${path.step} of round ${path.round} closed; a late message is refused` };
+    const checked = await this.checkPayload(path, nodeId, env.value.header.publicKey, payload);
+    if (!checked.ok) return checked.refusal;
+    const k = { round: path.round, attempt: path.attempt, step: path.step };
+    if (path.step === 0) {
+      const refused = await this.host.admit(nodeId, (JSON.parse(payload.toString('utf8')) as { invitation?: unknown }).invitation);
+      if (refused) return refused;
+      const n = (await this.host.store.stepMessages(k)).length;
+      if (n >= this.sa.maxNodes) return { status: 409, code: 'round_full', message: `round ${path.round} already has ${n} nodes` };
+    }
+    try {
+      const accepted = await this.host.store.addStepMessage(k, nodeId, payload);
+      this.host.kick();
+      return { status: 202, ...k, accepted };
+    } catch (err) {
+      if (err instanceof StoreConflict) return { status: 409, code: err.code, message: err.message };
+      throw err;
+    }
+  }
+
+  private async checkPayload(k: { round: number; attempt: number; step: number }, nodeId: string, publicKey: string, payload: Buffer): Promise<Checked<unknown>> {
+    if (k.step === 0) return checkAdvert(payload, this.context(k.round, k.attempt), nodeId, publicKey);
+    const roster = (await this.fullRoster(k.round, k.attempt))!;
+    const index = roster.ids.indexOf(nodeId);
+    if (index < 0) return refuse(403, 'not_in_round', 'this identity did not advertise keys for this round', nodeId);
+    if (k.step === 1) {
+      const g = rosterGraph(roster);
+      return checkShares(payload, nodeId, new Set(g.neighbours(index).map((j) => roster.ids[j]!)));
+    }
+    if (k.step === 2) {
+      if (!(await this.shares(k.round, k.attempt))!.sharers.includes(nodeId)) return refuse(403, 'not_in_round', 'this identity did not share keys in this round', nodeId);
+      const expected = roundPlan(this.host.params, k.round).dim * 4;
+      if (payload.length < expected) return refuse(400, 'truncated_body', `masked input has ${payload.length} bytes, expected ${expected}`, nodeId);
+      if (payload.length > expected) return refuse(422, 'wrong_shape', `masked input has ${payload.length} bytes, expected ${expected}`, nodeId);
+      return { ok: true, value: payload };
+    }
+    if (k.step === 3) {
+      const sets = (await this.sets(k.round, k.attempt))!;
+      if (!sets.survivors.includes(nodeId)) return refuse(403, 'not_in_round', 'this identity sent no masked input in this round', nodeId);
+      const survivors = new Set(sets.survivors);
+      const sharers = new Set(sets.sharers);
+      const commitments = commitmentsOf((await this.shares(k.round, k.attempt))!.all);
+      const ctx = this.context(k.round, k.attempt);
+      return checkReveal(payload, nodeId, (d) => (survivors.has(d) ? 'b' : sharers.has(d) ? 's' : undefined), (r) => shareProblem(ctx, commitments, nodeId, r));
+    }
+    return refuse(404, 'not_found', `there is no step ${k.step}`);
+  }
+
+  /** Closes steps whose time or answers are in, abandons attempts that fall short, and unmasks a finished one. */
+  async tick(now = Date.now()): Promise<void> {
+    const store = this.host.store;
+    const { round, attempt, step } = await this.status();
+    const p = this.host.params;
+    const k = (s: number) => ({ round, attempt, step: s });
+    const abandon = async (why: string) => {
+      await store.closeStep(k(ABORTED));
+      this.host.log?.(`round ${round} attempt ${attempt} abandoned: ${why}`);
+    };
+    if (step === 0) {
+      const m = await store.stepMessages(k(0));
+      const last = Math.max(...m.map((x) => x.at));
+      if (m.length >= this.sa.maxNodes || (m.length >= p.minContributors && now >= last + this.sa.stepMs)) await store.closeStep(k(0));
+      return;
+    }
+    if (step <= 3) {
+      const prev = step === 1 ? (await this.fullRoster(round, attempt))!.ids.length : step === 2 ? (await this.shares(round, attempt))!.sharers.length : (await this.sets(round, attempt))!.survivors.length;
+      const msgs = await store.stepMessages(k(step));
+      const got = msgs.length;
+      const opened = (await store.stepClosedAt(k(step - 1)))!;
+      // Waits while answers keep coming (a slow node is not a vanished one), at most ten step times.
+      const quietSince = Math.max(opened, ...msgs.map((x) => x.at));
+      if (got < prev && now < quietSince + this.sa.stepMs && now < opened + 10 * this.sa.stepMs) return;
+      // Abandoned before the step closes, so no node sees a closed step of a failed attempt.
+      if (step === 1 && got < p.minContributors) return abandon(`${got} nodes shared keys, fewer than ${p.minContributors}`);
+      if (step === 2 && got < p.minContributors) return abandon(`${got} nodes sent inputs, fewer than ${p.minContributors}`);
+      await store.closeStep(k(step));
+      if (step < 3) return;
+    }
+    await store.withAggregationLock(round, async () => {
+      if ((await store.latestVersion()) >= round || (await store.stepClosedAt(k(ABORTED))) !== undefined) return;
+      try {
+        await this.unmask(round, attempt);
+      } catch (err) {
+        if (err instanceof SecAggAbort) return abandon(err.message);
+        throw err;
+      }
+    });
+  }
+
+  private async unmask(round: number, attempt: number): Promise<void> {
+    const t0 = performance.now();
+    const roster = (await this.fullRoster(round, attempt))!;
+    const sets = (await this.sets(round, attempt))!;
+    const masked = new Map((await this.host.store.stepMessages({ round, attempt, step: 2 })).map((m) => [m.nodeId, bytesVector(m.body)]));
+    const revealed = new Map((await this.host.store.stepMessages({ round, attempt, step: 3 })).map((m) => [m.nodeId, JSON.parse(m.body.toString('utf8')) as RevealedShare[]]));
+    const plan = roundPlan(this.host.params, round);
+    const sum = await unmaskSum({ roster, sharers: new Set(sets.sharers), masked, revealed }, plan.dim);
+    this.host.log?.(`round ${round}: unmasked the sum of ${masked.size} nodes in ${(performance.now() - t0).toFixed(0)} ms`);
+    await this.host.publishSum(round, Float32Array.from(decodeSum(sum, plan)), masked.size);
+  }
+}

@@ -1,0 +1,64 @@
+import type { Accountant } from '../accountant.js';
+import type { Listens } from '../als/node-step.js';
+import { roundCost, type FederationInfo } from '../client/protocol.js';
+import { hubRequest } from '../client/http.js';
+import { secureRound, type SecureRoundResult } from '../client/secagg-publish.js';
+import type { Identity } from '../identity.js';
+import type { ModelArrays } from '../model-file.js';
+
+/** A simulated node: its data, identity and accountant. */
+export interface SimNode {
+  x: Listens;
+  id: Identity;
+  acct: Accountant;
+}
+
+/** What one securely aggregated round cost, over the nodes that finished it. */
+export interface SecureRoundStats {
+  attempts: number;
+  survivors: number;
+  /** Per finishing node, last attempt. */
+  results: SecureRoundResult[];
+}
+
+/**
+ * Runs every node through one securely aggregated round at once (the steps wait on each other, so
+ * nodes cannot go a few at a time). With `dropout` > 0 each node vanishes, with that probability,
+ * before a random one of the four steps. An abandoned attempt is tried again, up to three times.
+ */
+export async function runSecureRound(o: { hub: string; info: FederationInfo; previous: ModelArrays; nodes: SimNode[]; dropout: number; rand: () => number; pollMs?: number }): Promise<SecureRoundStats> {
+  const round = o.info.round;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const settled = await Promise.allSettled(
+      o.nodes.map((n) => {
+        const vanish = o.rand() < o.dropout ? (Math.floor(o.rand() * 4) as 0 | 1 | 2 | 3) : undefined;
+        return secureRound({
+          hub: o.hub,
+          identity: n.id,
+          info: o.info,
+          previous: o.previous,
+          listens: n.x,
+          pollMs: o.pollMs ?? 100,
+          ...(vanish !== undefined ? { vanishBefore: vanish } : {}),
+          beforeInput: (a) => {
+            const cost = roundCost(o.hub, round, o.info.params, a);
+            if (!n.acct.allows(cost)) throw new Error('over budget');
+            n.acct.spend(cost);
+          },
+        });
+      }),
+    );
+    const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    // Wait until the hub publishes the round or abandons the attempt.
+    const deadline = Date.now() + 10 * (o.info.params.secureAggregation?.stepMs ?? 60_000) + 60_000;
+    for (;;) {
+      if (Date.now() > deadline) throw new Error(`the hub neither published nor abandoned round ${round}`);
+      const r = await hubRequest(o.hub, `v1/rounds/${round}/secagg`);
+      if (r.status === 409) return { attempts: attempt, survivors: results[0]?.survivors ?? 0, results };
+      const st = r.json as { attempt: number; step: number };
+      if (st.step === 0 && results.every((x) => x.attempt < st.attempt)) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+  throw new Error(`round ${round} was abandoned three times: too few nodes stayed`);
+}

@@ -117,13 +117,13 @@ for (let i = 0; i < 1000; i++) {
 console.log(`\n(load average ${loadavg()[0]!.toFixed(1)})`);
 console.log(`top-50 over ${nItems} int8 items (k=${k}, content part on, 200-item history): p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms wall; CPU time p50 ${percentile(cpu, 50).toFixed(2)} ms, p99 ${percentile(cpu, 99).toFixed(2)} ms`);
 
-const events = Array.from(uniq.slice(0, 50), (i) => ({ item: itemIds[i]!, kind: 'played' as const }));
+const events: Array<{ item: string; kind: 'like' | 'skip' | 'ban' | 'played' }> = Array.from(uniq.slice(0, 50), (i) => ({ item: itemIds[i]!, kind: 'played' as const }));
 const fb: number[] = [];
 const fbCpu: number[] = [];
 let changed = 0;
 let prev = (await rec.recommend(rec.listenerFromFeedback(events, { excludeSeen: true }), 50)).map((r) => r.item);
 for (let i = 0; i < 200; i++) {
-  const kind = (['like', 'skip', 'ban', 'played'] as const)[i % 4];
+  const kind = (['like', 'skip', 'ban', 'played'] as const)[i % 4]!;
   events.push({ item: prev[i % 10]!, kind });
   const t0 = performance.now();
   const c0 = process.cpuUsage();

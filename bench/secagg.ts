@@ -27,7 +27,7 @@ import { rosterFor, rosterGraph, toBitmap, type Roster } from '../packages/feder
 import { cryptoWords, seededWords } from '../packages/federation/src/secagg/random.js';
 import { roundPlan } from '../packages/federation/src/secagg/round-plan.js';
 import { runInMemory, type DropStep } from '../packages/federation/src/secagg/simulate-round.js';
-import { seededRandom } from '../packages/federation/src/gaussian.js';
+import { seededRandom } from '../packages/core/src/index.js';
 import { vocabulary } from '../packages/federation/src/vocab.js';
 
 const quick = process.argv.includes('--quick');

@@ -13,7 +13,8 @@ import { decodeContribution, payloadFloats } from '../codec.js';
 const library: PlayedTrack[] = [
   { artist: 'Zbigniew Preisner', title: 'Van den Budenmayer Concerto', isrc: 'PLA019500123', plays: 123457 },
   { artist: 'Hildur Guðnadóttir', title: 'Bathroom Dance', mbid: '0f5b6e0a-1111-4c2e-9bd5-3c9a33d2b7aa', plays: 98765 },
-  { artist: 'Moondog', title: 'Bird\u2019s Lament', plays: 4242 },
+  // Play counts above 65535, so no loopback port in the captured headers can contain one.
+  { artist: 'Moondog', title: 'Bird\u2019s Lament', plays: 731947 },
 ];
 
 let hub: RunningHub;

@@ -53,7 +53,8 @@ describe('mixtape recommend with a pulled global model (built CLI)', () => {
     await withStore({ dataDir: env.MIXTAPE_DATA_DIR! }, async (store) => {
       const played = new Set((await store.all<{ track_id: string }>('SELECT DISTINCT track_id FROM plays')).map((x) => x.track_id));
       const recent = await store.all<{ track_id: string }>('SELECT DISTINCT track_id FROM plays WHERE played_at >= (SELECT max(played_at) FROM plays) - INTERVAL 2 DAY');
-      expect(recent.length).toBeGreaterThan(0);
+      // The demo listener played 23 distinct tracks in their last two days: none may come back.
+      expect(recent.length).toBe(23);
       for (const t of recent) expect(p.tracks.map((x) => x.track_id)).not.toContain(t.track_id);
       // A favourite is a track the listener played, and says so; new music (to the model: not among
       // their favourites, as the demo listener has played most of the catalogue) says why it was picked.

@@ -39,7 +39,7 @@ describe('ServiceLimiter window and concurrency', () => {
   });
 
   it('caps the requests in flight and lets the next one go when an answer comes back', async () => {
-    const { l } = limiter(100, 1000, { concurrency: 2 });
+    const { clock, l } = limiter(100, 1000, { concurrency: 2 });
     const a = await l.acquire();
     await l.acquire();
     let third: Slot | undefined;
@@ -48,7 +48,7 @@ describe('ServiceLimiter window and concurrency', () => {
     expect(third).toBeUndefined();
     l.release(a.slot);
     await pending;
-    expect(third).toBeDefined();
+    expect(third).toMatchObject({ start: clock.t });
   });
 
   it('holds every request during a pause, never shortens one, and reports the time waited', async () => {

@@ -174,7 +174,8 @@ describe('secure aggregation round in memory', () => {
     const forged = { ...out[0]!, share: Buffer.alloc(33, 7).toString('base64url') };
     expect(shareProblem(ctx, commitments, me.id, forged)).toMatch(/commitment/);
     // Speaking for another holder: the commitment was made for me, not for them.
-    expect(shareProblem(ctx, commitments, survivors[1]!, out[0]!)).toBeDefined();
+    // Either that dealer made no commitment for the other holder, or the one it made differs.
+    expect(shareProblem(ctx, commitments, survivors[1]!, out[0]!)).toMatch(/dealt no share to|does not match its commitment/);
     // The hub says a survivor set that is too small: the node refuses to reveal anything.
     expect(() => me.unmask(ids, survivors.slice(0, 2))).toThrow(SecAggAbort);
   });

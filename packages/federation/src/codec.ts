@@ -45,9 +45,17 @@ export type Decoded = { ok: true; header: Record<string, unknown>; payload: Buff
 
 /** Splits a body without trusting it: every length is checked against the bytes really there. */
 export function decodeContribution(body: Buffer): Decoded {
-  if (body.length < 8 || !body.subarray(0, 4).equals(MAGIC)) return { ok: false, reason: 'body does not start with the MXC1 contribution magic' };
+  return decodeEnvelope(body, MAGIC, MAX_HEADER_BYTES, 'MXC1 contribution');
+}
+
+/**
+ * Splits a "magic, header length, JSON header, payload" body (contributions, secure-aggregation
+ * steps) without trusting it: every length is checked against the bytes really there.
+ */
+export function decodeEnvelope(body: Buffer, magic: Buffer, maxHeader: number, name: string): Decoded {
+  if (body.length < 8 || !body.subarray(0, 4).equals(magic)) return { ok: false, reason: `body does not start with the ${name} magic` };
   const hl = body.readUInt32LE(4);
-  if (hl === 0 || hl > MAX_HEADER_BYTES) return { ok: false, reason: `header length ${hl} is outside 1..${MAX_HEADER_BYTES}` };
+  if (hl === 0 || hl > maxHeader) return { ok: false, reason: `header length ${hl} is outside 1..${maxHeader}` };
   if (body.length < 8 + hl) return { ok: false, reason: 'body is truncated inside the header' };
   let header: unknown;
   try {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodeEnvelope } from '../codec.js';
 import { signMessage, type Identity } from '../identity.js';
 
 /**
@@ -33,19 +34,9 @@ export function encodeStep(identity: Identity, f: { vocabVersion: string; round:
   return Buffer.concat([MAGIC, len, h, payload]);
 }
 
-/** Splits a body without trusting it; every length is checked against the bytes there. */
+/** Splits a step body without trusting it; every length is checked against the bytes there. */
 export function decodeStep(body: Buffer): { ok: true; header: Record<string, unknown>; payload: Buffer } | { ok: false; reason: string } {
-  if (body.length < 8 || !body.subarray(0, 4).equals(MAGIC)) return { ok: false, reason: 'body does not start with the MXS1 magic' };
-  const hl = body.readUInt32LE(4);
-  if (hl === 0 || hl > MAX_HEADER || body.length < 8 + hl) return { ok: false, reason: `header length ${hl} is outside the body or 1..${MAX_HEADER}` };
-  let header: unknown;
-  try {
-    header = JSON.parse(body.subarray(8, 8 + hl).toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'header is not valid JSON' };
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) return { ok: false, reason: 'header is not a JSON object' };
-  return { ok: true, header: header as Record<string, unknown>, payload: body.subarray(8 + hl) };
+  return decodeEnvelope(body, MAGIC, MAX_HEADER, 'MXS1');
 }
 
 /** The masked vector as bytes (little-endian uint32) and back; the copy keeps alignment. */

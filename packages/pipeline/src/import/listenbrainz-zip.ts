@@ -43,7 +43,7 @@ export async function importListenBrainzZip(store: Store, path: string, o: { onP
   };
   try {
     return await store.transaction(async () => {
-      for await (const batch of zip.listens()) {
+      for await (const batch of zip.listens(50_000)) {
         const w = await writeListens(store, batch, importId, summary.rejected);
         summary.listens += batch.length;
         summary.inserted += w.inserted;

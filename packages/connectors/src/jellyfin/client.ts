@@ -69,6 +69,7 @@ export class JellyfinClient {
             suggestion: 'use an API key, or the token of the user who owns the playlist',
           });
         }
+        if (status === 404) return new MixtapeError('not_found', `The Jellyfin server has no ${req.path.split('?')[0]} (404)`, { suggestion: 'run the push again: a playlist deleted on the server is created anew' });
         if (status === 400) return new MixtapeError('jellyfin_error', `The Jellyfin server refused ${req.method} ${req.path.split('?')[0]} (400)`, { suggestion: 'check the server log; run again with DEBUG=1 for details' });
         return undefined;
       },

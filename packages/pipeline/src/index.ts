@@ -28,3 +28,4 @@ export { reportData, writeReport, type ReportOptions, type ReportSummary } from 
 export type { ReportData } from './report/charts.js';
 export { syncListenBrainz, LISTENBRAINZ_OVERLAP_DAYS, type ListenBrainzSyncOptions, type ListenBrainzSyncSummary } from './import/listenbrainz-sync.js';
 export { importListenBrainzZip, type ListenBrainzZipSummary } from './import/listenbrainz-zip.js';
+export * from './server-sync/index.js';

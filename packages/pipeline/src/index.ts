@@ -26,3 +26,4 @@ export { publishFromStore, nodeConfig } from './stages/publish.js';
 export { defaultParams, federationDir, join as joinFederation, privacyStatus, pull as pullFederation, readVocabularyFile, simulate, startHub, loadInstalledModel, inviteToHub, SECURE_AGGREGATION_DEFAULTS, type SimulateResult, type GlobalModel } from '@mixtape/federation';
 export { reportData, writeReport, type ReportOptions, type ReportSummary } from './report/report.js';
 export type { ReportData } from './report/charts.js';
+export * from './daily/index.js';

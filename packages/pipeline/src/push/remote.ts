@@ -25,6 +25,8 @@ export interface RemoteTarget {
   /** Appends at most `batch` ids at the end. */
   append(remoteId: string, ids: string[]): Promise<void>;
   rename(remoteId: string, name: string): Promise<void>;
+  /** Sets the playlist's comment or description, where the service has one that can change. */
+  describe?(remoteId: string, description: string): Promise<void>;
   /** Requests sent so far. */
   requests(): number;
 }
@@ -62,9 +64,14 @@ export interface RemotePushOptions {
   onProgress?: ProgressFn;
   /** Stops with `push_interrupted` once this many requests were made (tests and benchmarks of resume). */
   stopAfterRequests?: number;
+  /**
+   * Keeps the remote description equal to `description` (the daily playlist's reasons): it is part
+   * of what must match for a part to be unchanged, and set after the items on every other push.
+   */
+  syncDescription?: boolean;
 }
 
-const hashOf = (ids: string[]) => createHash('sha256').update(ids.join('\n')).digest('hex');
+const hashOf = (ids: string[], description?: string) => createHash('sha256').update(ids.join('\n') + (description === undefined ? '' : `\n\u0000${description}`)).digest('hex');
 
 /**
  * Pushes a playlist's tracks to a target: matches them, splits past the cap into numbered parts
@@ -103,8 +110,9 @@ export async function pushRemote(store: Store, target: RemoteTarget, tracks: Pla
     const name = chunks.length === 1 ? o.name : `${o.name} (${p + 1}/${chunks.length})`;
     const report = await pushPart(store, target, { ...o, part: p, parts: chunks.length, name, ids: chunks[p]!, state: states.get(p), guard, onWritten: (n) => o.onProgress?.({ done: done + n, total: matched.length, unit: 'items', message: name }) });
     done += chunks[p]!.length;
-    if (report.action === 'created') minimum += 1 + Math.ceil(chunks[p]!.length / target.batch);
-    else if (report.action !== 'unchanged') minimum += Math.max(1, Math.ceil(chunks[p]!.length / target.batch));
+    const described = o.syncDescription && target.describe ? 1 : 0;
+    if (report.action === 'created') minimum += 1 + Math.ceil(chunks[p]!.length / target.batch) + described;
+    else if (report.action !== 'unchanged') minimum += Math.max(1, Math.ceil(chunks[p]!.length / target.batch)) + described;
     parts.push(report);
   }
   // Parts left over from a longer version of the playlist are emptied, so no track appears twice.
@@ -140,7 +148,8 @@ interface PartJob extends RemotePushOptions {
 }
 
 async function pushPart(store: Store, target: RemoteTarget, j: PartJob): Promise<PartReport> {
-  const hash = hashOf(j.ids);
+  const describe = j.syncDescription && target.describe ? target.describe.bind(target) : undefined;
+  const hash = hashOf(j.ids, describe ? j.description : undefined);
   const prev = j.state;
   let remote = prev?.remote_id ?? undefined;
   let action: PartReport['action'] = 'replaced';
@@ -212,6 +221,10 @@ async function pushPart(store: Store, target: RemoteTarget, j: PartJob): Promise
     }
     await saveState(store, { ...state, written, based: true });
     j.onWritten(written);
+  }
+  if (describe) {
+    j.guard();
+    await describe(remote, j.description);
   }
   await saveState(store, { ...state, written, based: true, status: 'done' });
   return report();

@@ -85,6 +85,10 @@ export function subsonicTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarg
     replace: (id, ids) => pl.replace(id, ids),
     append: (id, ids) => pl.append(id, ids),
     rename: (id, name) => pl.rename(id, name),
+    // The playlist's comment (http://www.subsonic.org/pages/api.jsp#updatePlaylist).
+    describe: async (id, comment) => {
+      await client.call('updatePlaylist', { playlistId: id, comment }, { write: true });
+    },
     requests: () => client.requests,
   };
 }

@@ -96,7 +96,7 @@ export interface SinceTraining {
 export async function sinceTraining(store: Store, m: LoadedModel): Promise<SinceTraining> {
   const trained = m.artifact.extra?.trainedThrough;
   const cutoff = typeof trained === 'string' ? trained
-    : (await store.scalar<string>("SELECT strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') FROM models WHERE model_id = $1", [m.modelId])) ?? '1970-01-01T00:00:00.000Z';
+    : (await store.scalar<string>("SELECT strftime(created_at, '%Y-%m-%dT%H:%M:%S.%fZ') FROM models WHERE model_id = $1", [m.modelId])) ?? '1970-01-01T00:00:00.000Z';
   const rows = await store.all<{ track_id: string; plays: number; skips: number; saved: boolean }>(
     `WITH p AS (
        SELECT track_id, count(*) FILTER (NOT coalesce(skipped, false)) AS plays, count(*) FILTER (coalesce(skipped, false)) AS skips

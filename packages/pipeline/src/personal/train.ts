@@ -29,7 +29,7 @@ export async function trainPersonal(options: { store: OpenOptions; dataDir: stri
     recordRun(store, 'train', async () => {
       const data = await buildTrainingData(store);
       // Plays after this are folded into the listener's vector by `mixtape daily` until the next training.
-      const trainedThrough = await store.scalar<string | null>("SELECT strftime(max(played_at), '%Y-%m-%dT%H:%M:%S.%gZ') FROM plays");
+      const trainedThrough = await store.scalar<string | null>("SELECT strftime(max(played_at), '%Y-%m-%dT%H:%M:%S.%fZ') FROM plays");
       if (data.stats.plays === 0 || !data.interactions.userIds.includes(LISTENER_ID)) {
         throw new MixtapeError('no_plays', 'There are no plays to train on', { suggestion: 'import your history first: mixtape import spotify-export <zip>' });
       }

@@ -12,7 +12,6 @@ const PER_ARTIST = 5;
 // Heard two days ago; the first five are favourites too.
 const RECENT = Array.from({ length: 10 }, (_, k) => k * 2);
 const FAVOURITES = RECENT.slice(0, 5);
-const nOfTitle = (title: string) => Number(/^Track (\d+)$/.exec(title)![1]);
 
 describe('mixtape daily (built CLI, fake Navidrome and Last.fm)', () => {
   let dir: string;

@@ -105,6 +105,7 @@ export const ERROR_CATALOGUE = {
   model_hash_mismatch: { title: 'The model does not match its published hash', suggestion: 'pull again; if it persists the hub or the network is corrupting data' },
   model_missing: { title: 'There is no model there', suggestion: 'train one first with `mixtape model fit`' },
   model_version: { title: 'The model was written by another version', suggestion: 'fit the model again with this version of mixtape' },
+  no_daily_target: { title: 'There is nowhere to put the daily playlist', suggestion: 'set SUBSONIC_URL, SUBSONIC_USER and SUBSONIC_PASSWORD (or LISTENBRAINZ_TOKEN), pass --to, or write a file with --out' },
   no_database: { title: 'There is no Mixtape database', suggestion: 'import something first (mixtape import …), or pass the data dir that holds it with --data-dir' },
   no_model: { title: 'There is no trained model yet', suggestion: 'run `mixtape train` first' },
   no_plays: { title: 'There are no plays', suggestion: 'import your history first: mixtape import spotify-export <zip>' },

@@ -29,3 +29,4 @@ export type { ReportData } from './report/charts.js';
 export { syncListenBrainz, LISTENBRAINZ_OVERLAP_DAYS, type ListenBrainzSyncOptions, type ListenBrainzSyncSummary } from './import/listenbrainz-sync.js';
 export { importListenBrainzZip, type ListenBrainzZipSummary } from './import/listenbrainz-zip.js';
 export * from './server-sync/index.js';
+export * from './daily/index.js';

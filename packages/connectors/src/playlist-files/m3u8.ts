@@ -11,11 +11,13 @@ const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
 
 /**
  * An extended M3U playlist in UTF-8 (https://en.wikipedia.org/wiki/M3U#Extended_M3U): #EXTM3U,
- * #PLAYLIST, then per track #EXTINF:<seconds>,<Artist - Title> and its location: the local file when
+ * #PLAYLIST, the description as "# " comment lines, then per track #EXTINF:<seconds>,<Artist - Title> and its location: the local file when
  * known, else the Spotify URI, else a comment so the entry still reads as a track.
  */
 export function writeM3u8(doc: PlaylistDoc): string {
   const lines = ['#EXTM3U', `#PLAYLIST:${oneLine(doc.name)}`];
+  // The description (the daily playlist's reasons) as plain comment lines, which players skip.
+  for (const d of doc.description?.split(/\r?\n/) ?? []) if (d.trim() !== '') lines.push(`# ${d}`);
   for (const t of doc.tracks) {
     const seconds = t.durationMs && t.durationMs > 0 ? Math.round(t.durationMs / 1000) : -1;
     lines.push(`#EXTINF:${seconds},${oneLine(trackLabel(t))}`);

@@ -80,6 +80,12 @@ describe('M3U8', () => {
     ]);
   });
 
+  it('writes the description as comment lines that a reader skips', () => {
+    const text = writeM3u8({ name: 'Daily', description: 'Why each track:\n1. A - One: one of your favourites\n2. B - Two: new to you', tracks: [{ trackId: 'x', title: 'One', artist: 'A', path: '/m/one.flac' }] });
+    expect(text.split('\n').slice(0, 5)).toEqual(['#EXTM3U', '#PLAYLIST:Daily', '# Why each track:', '# 1. A - One: one of your favourites', '# 2. B - Two: new to you']);
+    expect(parseM3u8(text).entries).toEqual([{ seconds: -1, label: 'A - One', location: '/m/one.flac' }]);
+  });
+
   it('keeps a line break in a name from starting a new entry', () => {
     const back = parseM3u8(writeM3u8({ name: 'a\nb', tracks: [{ trackId: 'x', title: 'one\ntwo', artist: 'A' }] }));
     expect(back.entries).toHaveLength(1);

@@ -35,6 +35,23 @@ describe('exploration re-ranking', () => {
     expect(new Set(picks.map((p) => p.item)).size).toBe(12);
   });
 
+  it('with a strict cap stops short rather than give an artist a third pick', () => {
+    // 3 + 5 artists at 2 picks each: 16 picks at most.
+    const strict = explore(candidates, { count: 30, explore: 0.3, maxPerArtist: 2, seed: 3, strictArtistCap: true });
+    expect(strict).toHaveLength(16);
+    const loose = explore(candidates, { count: 30, explore: 0.3, maxPerArtist: 2, seed: 3 });
+    expect(loose).toHaveLength(30);
+  });
+
+  it('picks at most `max` of the limited items', () => {
+    const limited = new Set(candidates.filter((c) => c.known).map((c) => c.item));
+    const picks = explore(candidates, { count: 12, explore: 0, maxPerArtist: 100, seed: 4, limited: { items: limited, max: 3 } });
+    expect(picks).toHaveLength(12);
+    expect(picks.filter((p) => limited.has(p.item)).map((p) => p.item)).toEqual(['k0', 'k1', 'k2']);
+    const none = explore(candidates, { count: 5, explore: 0, maxPerArtist: 100, seed: 4, limited: { items: limited, max: 0 } });
+    expect(none.every((p) => p.arm === 'new')).toBe(true);
+  });
+
   it('is deterministic for a seed', () => {
     expect(explore(candidates, { count: 10, seed: 9 })).toEqual(explore(candidates, { count: 10, seed: 9 }));
   });

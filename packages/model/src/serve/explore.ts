@@ -35,13 +35,18 @@ export interface ExploreOptions {
   skip?: ReadonlySet<string>;
   stats?: ArmStats;
   seed?: number;
+  /** Never relax the artist cap: a shorter playlist rather than a third track by one artist. */
+  strictArtistCap?: boolean;
+  /** At most `max` picks among `items` (e.g. favourites heard recently that may still come back). */
+  limited?: { items: ReadonlySet<string>; max: number };
 }
 
 /**
  * Builds a playlist from ranked candidates: each slot is a two-armed bandit between known
  * favourites and new music (share `explore`, re-weighted by Thompson samples of each arm's success
  * rate from `stats`), then the best remaining candidate of that arm that keeps the artist mix
- * varied (a cap per artist, never the same artist twice in a row; relaxed only when nothing else is left).
+ * varied (a cap per artist, never the same artist twice in a row; relaxed only when nothing else is left,
+ * never with `strictArtistCap`).
  */
 export function explore(candidates: readonly Candidate[], options: ExploreOptions): Pick[] {
   const rng = new Rng(options.seed ?? 1);
@@ -52,6 +57,9 @@ export function explore(candidates: readonly Candidate[], options: ExploreOption
     favourite: candidates.filter((c) => c.known && !options.skip?.has(c.item)).sort(byScore),
     new: candidates.filter((c) => !c.known && !options.skip?.has(c.item)).sort(byScore),
   };
+  const limited = options.limited;
+  let limitedLeft = limited?.max ?? 0;
+  if (limited && limitedLeft <= 0) for (const a of ['favourite', 'new'] as const) pools[a] = pools[a].filter((x) => !limited.items.has(x.item));
   const perArtist = new Map<string, number>();
   const picks: Pick[] = [];
   let lastArtist: string | undefined;
@@ -65,6 +73,7 @@ export function explore(candidates: readonly Candidate[], options: ExploreOption
     const second = first === 'new' ? 'favourite' : 'new';
     const ok = (c: Candidate, strict: boolean) =>
       c.artist === undefined || ((perArtist.get(c.artist) ?? 0) < cap && (!strict || c.artist !== lastArtist));
+
     // Prefer the drawn arm; fall back to the other arm before breaking the artist rules.
     let arm: 'favourite' | 'new' = first;
     let at = -1;
@@ -76,10 +85,15 @@ export function explore(candidates: readonly Candidate[], options: ExploreOption
       }
     }
     if (at < 0) {
+      // Only artists at their cap are left: with a strict cap the playlist ends here.
+      if (options.strictArtistCap) break;
       arm = pools[first].length > 0 ? first : second;
       at = 0;
     }
     const c = pools[arm].splice(at, 1)[0]!;
+    if (limited?.items.has(c.item) && --limitedLeft <= 0) {
+      for (const a of ['favourite', 'new'] as const) pools[a] = pools[a].filter((x) => !limited.items.has(x.item));
+    }
     if (c.artist !== undefined) perArtist.set(c.artist, (perArtist.get(c.artist) ?? 0) + 1);
     lastArtist = c.artist;
     picks.push({ ...c, arm, reason: reasonFor(c) });

@@ -19,6 +19,12 @@ export interface PlaylistOptions {
   maxPerArtist?: number;
   /** Items never to pick, e.g. played very recently. */
   skip?: Iterable<string>;
+  /** Only these items may be picked (e.g. what the target server has); the pool is drawn from them. */
+  allow?: ReadonlySet<string>;
+  /** Never relax the artist cap (see `explore`). */
+  strictArtistCap?: boolean;
+  /** At most `max` picks among `items` (see `explore`). */
+  limited?: { items: ReadonlySet<string>; max: number };
   stats?: ArmStats;
   seed?: number;
   /** Candidates the model ranks before re-ranking (default 5 per pick). */
@@ -48,13 +54,16 @@ export async function buildPlaylist(rec: Recommender, listener: Listener, option
   const scores = await rec.scores(listener);
   const ids = rec.model.itemIds;
   const size = Math.min(scores.length, Math.max(options.count, options.pool ?? options.count * 5));
-  const pool = Array.from(topK(scores, size, Int32Array.from(listener.exclude).sort()), (i) => ids[i]!);
   const excluded = new Set(listener.exclude);
+  const allow = options.allow;
+  // Outside `allow` counts as excluded, so the pool is full of items that may be picked.
+  if (allow) ids.forEach((id, i) => (allow.has(id) ? undefined : excluded.add(i)));
+  const pool = Array.from(topK(scores, size, Int32Array.from(excluded).sort()), (i) => ids[i]!);
   const items = [...pool];
   const seen = new Set(pool);
   for (const id of options.extra ? await options.extra(pool) : []) {
     const i = rec.item(id);
-    if (seen.has(id) || (i !== undefined && excluded.has(i))) continue;
+    if (seen.has(id) || (i !== undefined && excluded.has(i)) || (allow && !allow.has(id))) continue;
     seen.add(id);
     items.push(id);
   }
@@ -86,6 +95,8 @@ export async function buildPlaylist(rec: Recommender, listener: Listener, option
     ...(options.skip ? { skip: new Set(options.skip) } : {}),
     ...(options.stats ? { stats: options.stats } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.strictArtistCap ? { strictArtistCap: true } : {}),
+    ...(options.limited ? { limited: options.limited } : {}),
   });
 }
 

@@ -19,6 +19,16 @@ export interface RecommendOptions {
   /** The federation state folder (default `federationDir()`): its installed global model is blended in. */
   stateDir?: string | undefined;
   onProgress?: ProgressFn;
+  /** `recentMs` counts back from now instead of from the newest play (the daily playlist). */
+  recentFromNow?: boolean;
+  /** Favourites (liked, saved, loved, starred) heard recently may still fill this share of the picks. */
+  favouritesShare?: number;
+  /** Only these tracks may be picked (what a target server has). */
+  allow?: ReadonlySet<string>;
+  /** At most this many tracks per artist (default 2), never relaxed when set. */
+  maxPerArtist?: number;
+  /** Where the picks are stored (default the playlist `mixtape-recommendations`). */
+  playlist?: { id: string; name: string; description: string };
 }
 
 export interface RecommendedTrack {
@@ -45,7 +55,7 @@ export interface RecommendResult {
   federationSkipped?: string;
 }
 
-async function seedListener(store: Store, m: LoadedModel, o: RecommendOptions): Promise<{ listener: Listener; label: string } | undefined> {
+async function seedListener(store: Store, m: LoadedModel, o: Omit<RecommendOptions, 'store'>): Promise<{ listener: Listener; label: string } | undefined> {
   let seeds: string[] = [];
   let label = '';
   if (o.seedTrack) {
@@ -79,50 +89,67 @@ async function seedListener(store: Store, m: LoadedModel, o: RecommendOptions): 
  * Saved as the playlist `mixtape-recommendations`.
  */
 export async function recommendPersonal(o: RecommendOptions): Promise<RecommendResult> {
+  return withStore(o.store, (store) => recommendInStore(store, o));
+}
+
+/** `recommendPersonal` on an open store (the daily job runs it once per target). */
+export async function recommendInStore(store: Store, o: Omit<RecommendOptions, 'store'>, model?: LoadedModel): Promise<RecommendResult> {
   const progress = o.onProgress ?? noProgress;
-  return withStore(o.store, async (store) => {
-    const m = await loadPersonalModel(store);
-    progress({ unit: 'steps', done: 1, total: 3, message: `model ${m.modelId}` });
-    const seeded = await seedListener(store, m, o);
-    const base = await currentListener(store, m);
-    // A radio is about its seed, not the listener's taste: only the listener's own picks are blended.
-    const side = seeded ? undefined : await federatedSide(store, m, o.stateDir);
-    const fed = side && 'blend' in side ? side : undefined;
-    const poolSize = Math.max(200, o.count * 5);
-    // Known beyond the model's history: liked or played since, and (outside the model) played at all.
-    const heard = new Set((await store.all<{ track_id: string }>("SELECT DISTINCT track_id FROM feedback WHERE kind IN ('like', 'played')")).map((r) => r.track_id));
-    for (const id of fed?.played ?? []) if (m.recommender.item(id) === undefined) heard.add(id);
-    const tracks = new Map<string, TrackInfo>();
-    const picks = await buildPlaylist(m.recommender, seeded?.listener ?? base, {
-      count: o.count,
-      explore: o.explore ?? 0.2,
-      seed: o.seed ?? Date.now() % 100000,
-      pool: poolSize,
-      history: base,
-      heard,
-      skip: await recentTracks(store, o.recentMs ?? 2 * 86_400_000),
-      stats: await armStats(store),
-      describe: async (ids) => {
-        for (const t of await describeTracks(store, ids)) tracks.set(t.track_id, t);
-        return { name: (id) => (tracks.has(id) ? label(tracks.get(id)!) : undefined), artist: (id) => tracks.get(id)?.artist_name ?? undefined, tags: (id) => tracks.get(id)?.tags ?? undefined };
-      },
-      // Tracks the federation ranks high that the personal pool lacks, catalogue tracks never played included.
-      ...(fed && fed.blend.weight > 0 ? { extra: async (pool: readonly string[]) => federatedPool(fed, poolSize, new Set([...pool, ...(await banned(store))])) } : {}),
-      ...(fed ? { rescore: (c: Candidate[], scores: Float32Array) => blendFederated(c, fed, scores, m) } : {}),
-    });
-    progress({ unit: 'steps', done: 2, total: 3, message: `${picks.length} picks` });
-    const out: RecommendedTrack[] = picks.map((p, n) => {
-      const t = tracks.get(p.item);
-      const source = p.source === 'federation' ? 'federation' : 'personal';
-      const reason = source === 'federation' ? federatedReason(fed!, p.item, t?.artist_name ?? null) : p.reason;
-      return { position: n, track_id: p.item, title: t?.title ?? p.item, artist: t?.artist_name ?? null, spotify_uri: t?.spotify_uri ?? null, arm: p.arm, reason, score: Math.round(p.score * 1e4) / 1e4, source };
-    });
-    await saveRecommendations(store, m.modelId, out, seeded?.label ?? null);
-    progress({ unit: 'steps', done: 3, total: 3 });
-    const result: RecommendResult = { playlistId: RECOMMENDATION_PLAYLIST, modelId: m.modelId, seed: seeded?.label ?? null, tracks: out, federation: fed?.blend ?? null };
-    if (side && 'skipped' in side) result.federationSkipped = side.skipped;
-    return result;
+  const m = model ?? (await loadPersonalModel(store));
+  progress({ unit: 'steps', done: 1, total: 3, message: `model ${m.modelId}` });
+  const seeded = await seedListener(store, m, o);
+  const base = await currentListener(store, m);
+  // A radio is about its seed, not the listener's taste: only the listener's own picks are blended.
+  const side = seeded ? undefined : await federatedSide(store, m, o.stateDir);
+  const fed = side && 'blend' in side ? side : undefined;
+  const poolSize = Math.max(200, o.count * 5);
+  // Known beyond the model's history: liked or played since, and (outside the model) played at all.
+  const heard = new Set((await store.all<{ track_id: string }>("SELECT DISTINCT track_id FROM feedback WHERE kind IN ('like', 'played')")).map((r) => r.track_id));
+  for (const id of fed?.played ?? []) if (m.recommender.item(id) === undefined) heard.add(id);
+  const tracks = new Map<string, TrackInfo>();
+  const recentMs = o.recentMs ?? 2 * 86_400_000;
+  let recent = await recentTracks(store, recentMs, o.recentFromNow ?? false);
+  let favourites: { items: Set<string>; max: number } | undefined;
+  if (o.favouritesShare !== undefined) {
+    // Recently heard favourites are not skipped but limited to their share of the playlist.
+    const fav = await favouriteTracks(store);
+    const items = new Set([...recent].filter((id) => fav.has(id)));
+    recent = new Set([...recent].filter((id) => !items.has(id)));
+    favourites = { items, max: Math.floor(o.count * Math.min(1, Math.max(0, o.favouritesShare))) };
+  }
+  const picks = await buildPlaylist(m.recommender, seeded?.listener ?? base, {
+    count: o.count,
+    explore: o.explore ?? 0.2,
+    seed: o.seed ?? Date.now() % 100000,
+    pool: poolSize,
+    history: base,
+    heard,
+    skip: recent,
+    stats: await armStats(store),
+    ...(o.allow ? { allow: o.allow } : {}),
+    ...(o.maxPerArtist !== undefined ? { maxPerArtist: o.maxPerArtist, strictArtistCap: true } : {}),
+    ...(favourites ? { limited: favourites } : {}),
+    describe: async (ids) => {
+      for (const t of await describeTracks(store, ids)) tracks.set(t.track_id, t);
+      return { name: (id) => (tracks.has(id) ? label(tracks.get(id)!) : undefined), artist: (id) => tracks.get(id)?.artist_name ?? undefined, tags: (id) => tracks.get(id)?.tags ?? undefined };
+    },
+    // Tracks the federation ranks high that the personal pool lacks, catalogue tracks never played included.
+    ...(fed && fed.blend.weight > 0 ? { extra: async (pool: readonly string[]) => federatedPool(fed, poolSize, new Set([...pool, ...(await banned(store))])) } : {}),
+    ...(fed ? { rescore: (c: Candidate[], scores: Float32Array) => blendFederated(c, fed, scores, m) } : {}),
   });
+  progress({ unit: 'steps', done: 2, total: 3, message: `${picks.length} picks` });
+  const out: RecommendedTrack[] = picks.map((p, n) => {
+    const t = tracks.get(p.item);
+    const source = p.source === 'federation' ? 'federation' : 'personal';
+    const reason = source === 'federation' ? federatedReason(fed!, p.item, t?.artist_name ?? null) : p.reason;
+    return { position: n, track_id: p.item, title: t?.title ?? p.item, artist: t?.artist_name ?? null, spotify_uri: t?.spotify_uri ?? null, arm: p.arm, reason, score: Math.round(p.score * 1e4) / 1e4, source };
+  });
+  const playlist = o.playlist ?? { id: RECOMMENDATION_PLAYLIST, name: seeded ? `Mixtape radio: ${seeded.label}` : `Mixtape picks ${new Date().toISOString().slice(0, 10)}`, description: 'Recommended on this device by Mixtape' };
+  await saveRecommendations(store, m.modelId, out, playlist);
+  progress({ unit: 'steps', done: 3, total: 3 });
+  const result: RecommendResult = { playlistId: playlist.id, modelId: m.modelId, seed: seeded?.label ?? null, tracks: out, federation: fed?.blend ?? null };
+  if (side && 'skipped' in side) result.federationSkipped = side.skipped;
+  return result;
 }
 
 interface TrackInfo {
@@ -143,9 +170,16 @@ SELECT t.track_id, t.title, t.artist_name, t.spotify_uri,
 FROM tracks t SEMI JOIN _rec_ids USING (track_id)`);
 }
 
-/** Tracks played within `ms` of the newest play. */
-async function recentTracks(store: Store, ms: number): Promise<Set<string>> {
-  const rows = await store.all<{ track_id: string }>(`SELECT DISTINCT track_id FROM plays WHERE played_at >= (SELECT max(played_at) FROM plays) - to_milliseconds($1::BIGINT)`, [ms]);
+/** Tracks played within `ms` of the newest play (or of now). */
+async function recentTracks(store: Store, ms: number, fromNow: boolean): Promise<Set<string>> {
+  const from = fromNow ? 'current_timestamp::TIMESTAMP' : '(SELECT max(played_at) FROM plays)';
+  const rows = await store.all<{ track_id: string }>(`SELECT DISTINCT track_id FROM plays WHERE played_at >= ${from} - to_milliseconds($1::BIGINT)`, [ms]);
+  return new Set(rows.map((r) => r.track_id));
+}
+
+/** The listener's favourites: liked, or in the library (saved on Spotify, loved on Last.fm, starred on their server). */
+async function favouriteTracks(store: Store): Promise<Set<string>> {
+  const rows = await store.all<{ track_id: string }>(`SELECT track_id FROM feedback WHERE kind = 'like' UNION SELECT item_id FROM library WHERE kind = 'track'`);
   return new Set(rows.map((r) => r.track_id));
 }
 
@@ -182,27 +216,27 @@ async function armStats(store: Store): Promise<ArmStats> {
   return { favourite: { wins: get('favourite').wins, losses: get('favourite').losses }, new: { wins: get('new').wins, losses: get('new').losses } };
 }
 
-async function saveRecommendations(store: Store, modelId: string, tracks: RecommendedTrack[], seed: string | null): Promise<void> {
-  const name = seed ? `Mixtape radio: ${seed}` : `Mixtape picks ${new Date().toISOString().slice(0, 10)}`;
+async function saveRecommendations(store: Store, modelId: string, tracks: RecommendedTrack[], playlist: { id: string; name: string; description: string }): Promise<void> {
+  const id = playlist.id;
   await store.transaction(async () => {
-    await store.run('DELETE FROM recommendations WHERE playlist_id = $1', [RECOMMENDATION_PLAYLIST]);
-    await store.run('DELETE FROM playlist_items WHERE playlist_id = $1', [RECOMMENDATION_PLAYLIST]);
-    await store.run('DELETE FROM playlists WHERE playlist_id = $1', [RECOMMENDATION_PLAYLIST]);
+    await store.run('DELETE FROM recommendations WHERE playlist_id = $1', [id]);
+    await store.run('DELETE FROM playlist_items WHERE playlist_id = $1', [id]);
+    await store.run('DELETE FROM playlists WHERE playlist_id = $1', [id]);
     await store.run(
       `INSERT INTO playlists (playlist_id, source, name, owner, description, snapshot, modified_at, followers, item_count, items_status)
-       VALUES ($1, 'mixtape', $2, 'me', 'Recommended on this device by Mixtape', $3, current_timestamp, 0, $4, 'complete')`,
-      [RECOMMENDATION_PLAYLIST, name, modelId, tracks.length],
+       VALUES ($1, 'mixtape', $2, 'me', $3, $4, current_timestamp, 0, $5, 'complete')`,
+      [id, playlist.name, playlist.description, modelId, tracks.length],
     );
     const rows = JSON.stringify(tracks.map((t) => ({ p: t.position, id: t.track_id, s: t.score, a: t.arm, r: t.reason })));
     await store.run(
       `INSERT INTO recommendations SELECT $1, r.p, r.id, r.s, r.a, r.r, $2, current_timestamp
        FROM (SELECT unnest(from_json($3::JSON, '[{"p":"INTEGER","id":"VARCHAR","s":"DOUBLE","a":"VARCHAR","r":"VARCHAR"}]'), recursive := true)) r`,
-      [RECOMMENDATION_PLAYLIST, modelId, rows],
+      [id, modelId, rows],
     );
     await store.run(
       `INSERT INTO playlist_items (playlist_id, position, track_id, kind, added_at, added_by, is_local)
        SELECT playlist_id, position, track_id, 'track', created_at, 'mixtape', false FROM recommendations WHERE playlist_id = $1`,
-      [RECOMMENDATION_PLAYLIST],
+      [id],
     );
   });
 }

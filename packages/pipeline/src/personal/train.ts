@@ -28,6 +28,8 @@ export async function trainPersonal(options: { store: OpenOptions; dataDir: stri
   return withStore(options.store, (store) =>
     recordRun(store, 'train', async () => {
       const data = await buildTrainingData(store);
+      // Plays after this are folded into the listener's vector by `mixtape daily` until the next training.
+      const trainedThrough = await store.scalar<string | null>("SELECT strftime(max(played_at), '%Y-%m-%dT%H:%M:%S.%fZ') FROM plays");
       if (data.stats.plays === 0 || !data.interactions.userIds.includes(LISTENER_ID)) {
         throw new MixtapeError('no_plays', 'There are no plays to train on', { suggestion: 'import your history first: mixtape import spotify-export <zip>' });
       }
@@ -44,7 +46,7 @@ export async function trainPersonal(options: { store: OpenOptions; dataDir: stri
         quantization = await compareQuantized(m, split.train, split.test, 10);
       }
       const saved = dtype === 'int8' ? quantizeModel(artifact) : artifact;
-      saved.extra = { negatives: data.negatives, recent: data.recent, stats: data.stats };
+      saved.extra = { negatives: data.negatives, recent: data.recent, stats: data.stats, trainedThrough };
       const modelId = `personal-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
       const dir = join(options.dataDir, 'models');
       ensurePrivateDir(dir);

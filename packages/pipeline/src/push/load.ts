@@ -40,31 +40,43 @@ export async function findPlaylist(store: Store, ref: string): Promise<PlaylistI
   throw new MixtapeError('unknown_playlist', `There is no playlist "${ref}"`, { suggestion: 'run `mixtape playlist list` to see the stored playlists' });
 }
 
+type TrackRow = {
+  track_id: string | null; kind: string | null; is_local: boolean | null; title: string | null; artist_name: string | null; album_name: string | null;
+  duration_ms: number | null; spotify_uri: string | null; isrc: string | null; mbid: string | null; deezer_id: number | null;
+};
+
+const TRACK_COLUMNS = `t.title, t.artist_name, t.album_name, t.duration_ms,
+  coalesce(t.spotify_uri, (SELECT min(k.key) FROM track_keys k WHERE k.track_id = t.track_id AND k.key_type = 'spotify')) AS spotify_uri,
+  t.isrc, t.mbid, t.deezer_id`;
+
 /** A playlist's items in order with what each target needs to find them. */
 export async function loadTracks(store: Store, playlistId: string): Promise<PlaylistTrack[]> {
-  const rows = await store.all<{
-    position: number; track_id: string | null; kind: string | null; is_local: boolean | null; title: string | null; artist_name: string | null; album_name: string | null;
-    duration_ms: number | null; spotify_uri: string | null; isrc: string | null; mbid: string | null; deezer_id: number | null;
-  }>(`
-SELECT i.position, i.track_id, i.kind, i.is_local, t.title, t.artist_name, t.album_name, t.duration_ms,
-  coalesce(t.spotify_uri, (SELECT min(k.key) FROM track_keys k WHERE k.track_id = i.track_id AND k.key_type = 'spotify')) AS spotify_uri,
-  t.isrc, t.mbid, t.deezer_id
+  const rows = await store.all<TrackRow & { position: number }>(`
+SELECT i.position, i.track_id, i.kind, i.is_local, ${TRACK_COLUMNS}
 FROM playlist_items i LEFT JOIN tracks t ON t.track_id = i.track_id
 WHERE i.playlist_id = $1
 ORDER BY i.position`, [playlistId]);
-  return rows.map((r) => {
-    const t: PlaylistTrack = { trackId: r.track_id ?? '' };
-    if (r.title !== null) t.title = r.title;
-    if (r.artist_name !== null) t.artist = r.artist_name;
-    if (r.album_name !== null) t.album = r.album_name;
-    if (r.duration_ms !== null) t.durationMs = Number(r.duration_ms);
-    // Local files have spotify:local: URIs that no API accepts.
-    if (r.spotify_uri && !r.is_local && /^spotify:(track|episode):/.test(r.spotify_uri)) t.spotifyUri = r.spotify_uri;
-    if (r.isrc) t.isrc = r.isrc;
-    if (r.mbid) t.mbid = r.mbid;
-    if (r.deezer_id !== null) t.deezerId = r.deezer_id;
-    return t;
-  });
+  return rows.map(toPlaylistTrack);
+}
+
+/** Every track in the store (music, not episodes) with what each target needs to find it: what `mixtape daily` matches against a library. */
+export async function loadCatalogue(store: Store): Promise<PlaylistTrack[]> {
+  const rows = await store.all<TrackRow>(`SELECT t.track_id, 'track' AS kind, false AS is_local, ${TRACK_COLUMNS} FROM tracks t WHERE t.kind = 'track' ORDER BY t.track_id`);
+  return rows.map(toPlaylistTrack);
+}
+
+function toPlaylistTrack(r: TrackRow): PlaylistTrack {
+  const t: PlaylistTrack = { trackId: r.track_id ?? '' };
+  if (r.title !== null) t.title = r.title;
+  if (r.artist_name !== null) t.artist = r.artist_name;
+  if (r.album_name !== null) t.album = r.album_name;
+  if (r.duration_ms !== null) t.durationMs = Number(r.duration_ms);
+  // Local files have spotify:local: URIs that no API accepts.
+  if (r.spotify_uri && !r.is_local && /^spotify:(track|episode):/.test(r.spotify_uri)) t.spotifyUri = r.spotify_uri;
+  if (r.isrc) t.isrc = r.isrc;
+  if (r.mbid) t.mbid = r.mbid;
+  if (r.deezer_id !== null) t.deezerId = r.deezer_id;
+  return t;
 }
 
 /**

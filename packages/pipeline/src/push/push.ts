@@ -67,7 +67,8 @@ export async function pushPlaylist(store: Store, o: PushOptions): Promise<PushSu
   return { ...head, ...r };
 }
 
-function remoteTarget(to: string, env: NodeJS.ProcessEnv, client?: HttpClient): RemoteTarget {
+/** The push target of a service, configured from the environment (Spotify from the stored login). */
+export function remoteTarget(to: string, env: NodeJS.ProcessEnv, client?: HttpClient): RemoteTarget {
   switch (to) {
     case 'spotify':
       return spotifyTarget(client ?? spotify.spotifyClient({ auth: spotifyTokenSource(env), env }), env);

@@ -79,11 +79,14 @@ export interface RemotePushOptions {
    * second one (a scheduled playlist that must stay one playlist, even after the store is rebuilt).
    */
   adoptByName?: boolean;
-  /** Also write the description onto the remote playlist where the service keeps one (every push). */
+  /**
+   * Keeps the remote description (Subsonic comment, Jellyfin overview) equal to `description`, e.g.
+   * the daily playlist's reasons: it is part of what must match for a part to be unchanged.
+   */
   setDescription?: boolean;
 }
 
-const hashOf = (ids: string[]) => createHash('sha256').update(ids.join('\n')).digest('hex');
+const hashOf = (ids: string[], description?: string) => createHash('sha256').update(ids.join('\n') + (description === undefined ? '' : `\n\u0000${description}`)).digest('hex');
 
 /**
  * Pushes a playlist's tracks to a target: matches them, splits past the cap into numbered parts
@@ -122,8 +125,9 @@ export async function pushRemote(store: Store, target: RemoteTarget, tracks: Pla
     const name = chunks.length === 1 ? o.name : `${o.name} (${p + 1}/${chunks.length})`;
     const report = await pushPart(store, target, { ...o, part: p, parts: chunks.length, name, ids: chunks[p]!, state: states.get(p), guard, onWritten: (n) => o.onProgress?.({ done: done + n, total: matched.length, unit: 'items', message: name }) });
     done += chunks[p]!.length;
-    if (report.action === 'created') minimum += 1 + Math.ceil(chunks[p]!.length / target.batch);
-    else if (report.action !== 'unchanged') minimum += Math.max(1, Math.ceil(chunks[p]!.length / target.batch));
+    const described = o.setDescription && target.describe ? 1 : 0;
+    if (report.action === 'created') minimum += 1 + Math.ceil(chunks[p]!.length / target.batch) + described;
+    else if (report.action !== 'unchanged') minimum += Math.max(1, Math.ceil(chunks[p]!.length / target.batch)) + described;
     parts.push(report);
   }
   // Parts left over from a longer version of the playlist are emptied, so no track appears twice.
@@ -186,7 +190,7 @@ async function pushPart(store: Store, target: RemoteTarget, j: PartJob): Promise
 }
 
 async function writePart(store: Store, target: RemoteTarget, j: PartJob): Promise<PartReport> {
-  const hash = hashOf(j.ids);
+  const hash = hashOf(j.ids, j.setDescription && target.describe ? j.description : undefined);
   const prev = j.state;
   let remote = prev?.remote_id ?? undefined;
   let action: PartReport['action'] = 'replaced';

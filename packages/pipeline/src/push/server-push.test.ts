@@ -56,7 +56,11 @@ describe('Jellyfin as a push target', () => {
     expect(jf.playlistItems(id)).toEqual(range(0, 30).map(jfId));
     expect(jf.playlists.get(id)!.overview).toBe('Because you played Artist 1');
 
-    expect((await push('jellyfin')).parts).toEqual([{ part: 1, name: 'Mixtape Daily', remote_id: id, items: 30, action: 'unchanged' }]);
+    expect((await push('jellyfin', undefined, { description: 'Because you played Artist 1', setDescription: true })).parts).toEqual([{ part: 1, name: 'Mixtape Daily', remote_id: id, items: 30, action: 'unchanged' }]);
+    // The same tracks with new reasons: the description changes, the items stay.
+    expect((await push('jellyfin', undefined, { description: 'Because you played Artist 2', setDescription: true })).parts[0]!.action).toBe('replaced');
+    expect(jf.playlists.get(id)!.overview).toBe('Because you played Artist 2');
+    expect(jf.playlistItems(id)).toEqual(range(0, 30).map(jfId));
     // Tomorrow's picks: the same playlist holds exactly the new ones, in order.
     await seedSyntheticPlaylist(store, { playlistId: 'p:daily', name: 'Mixtape Daily', n: 40, order: [39, 38, 37, 5, 6, 7, 45] });
     const next = await push('jellyfin', undefined, { description: 'Because you played Artist 7', setDescription: true });

@@ -12,7 +12,22 @@ export interface Schedule {
 }
 
 /** Top-level commands a schedule may run; anything else is refused when it is added. */
-export const SCHEDULABLE = ['run', 'export', 'enrich', 'import', 'train', 'recommend', 'playlist', 'federation'];
+export const SCHEDULABLE = ['run', 'export', 'enrich', 'import', 'train', 'recommend', 'playlist', 'federation', 'daily'];
+
+/** Jobs `mixtape schedule add NAME` knows by name, with their default time. */
+export const BUILTIN_SCHEDULES: Record<string, { job: string; cron: string; about: string }> = {
+  daily: { job: 'daily', cron: '0 6 * * *', about: 'sync new listens and refresh the daily playlist, 06:00 local time' },
+};
+
+/** A built-in schedule's cron and job; `at` ("HH:MM", local time) moves it. */
+export function builtinSchedule(name: string, at?: string): { cron: string; job: string } {
+  const b = BUILTIN_SCHEDULES[name];
+  if (!b) throw new MixtapeError('bad_job', `There is no built-in schedule "${name}"`, { suggestion: `use one of ${Object.keys(BUILTIN_SCHEDULES).join(', ')}, or give a cron expression and a job` });
+  if (at === undefined) return { cron: b.cron, job: b.job };
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(at);
+  if (!m) throw new MixtapeError('bad_cron', `"${at}" is not a time of day`, { suggestion: 'use HH:MM in 24-hour local time, e.g. --at 06:30' });
+  return { cron: `${Number(m[2])} ${Number(m[1])} * * *`, job: b.job };
+}
 
 /** Splits a job line like `run --phases export,enrich` into arguments (quotes respected). */
 export function jobArgs(job: string): string[] {

@@ -6,3 +6,5 @@ export { showPlaylist, type PlaylistView } from './show.js';
 export { spotifyTarget, deezerTarget, listenBrainzTarget, subsonicTarget, REMOTE_TARGETS } from './targets.js';
 export { readStates, pushesOf, type PushState } from './state.js';
 export { syntheticTrack, seedSyntheticPlaylist } from './testing.js';
+export { playlistUnmatched, type UnmatchedReport, type UnmatchedTrack, type UnmatchedOptions } from './unmatched.js';
+export { matchLibrary, matchMusicDir, loadOverrides, overridesPath, countTiers } from './library-match.js';

@@ -1,5 +1,6 @@
 import { MixtapeError, type ProgressFn } from '@mixtape/core';
-import { deezerWrite, listenbrainz, SPOTIFY_ITEMS_PER_REQUEST, SPOTIFY_PLAYLIST_CAP, SpotifyPlaylistWriter, subsonic, type HttpClient, type playlistFiles } from '@mixtape/connectors';
+import { deezerWrite, listenbrainz, type match, SPOTIFY_ITEMS_PER_REQUEST, SPOTIFY_PLAYLIST_CAP, SpotifyPlaylistWriter, subsonic, type HttpClient, type playlistFiles } from '@mixtape/connectors';
+import { loadOverrides, matchLibrary } from './library-match.js';
 import type { RemoteTarget } from './remote.js';
 
 type PlaylistTrack = playlistFiles.PlaylistTrack;
@@ -79,7 +80,8 @@ export function subsonicTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarg
     label: 'Subsonic',
     cap: Number(env.MIXTAPE_SUBSONIC_PLAYLIST_CAP ?? Infinity),
     batch: Number(env.MIXTAPE_SUBSONIC_BATCH ?? 200),
-    resolve: (tracks, onProgress) => matchSubsonic(client, tracks, onProgress),
+    match: (tracks, onProgress) => matchSubsonic(client, tracks, env, onProgress),
+    resolve: async (tracks, onProgress) => (await matchSubsonic(client, tracks, env, onProgress)).map((m) => (m.matched ? m.candidate.id : undefined)),
     create: (name) => pl.create(name),
     count: (id) => pl.count(id),
     replace: (id, ids) => pl.replace(id, ids),
@@ -91,10 +93,11 @@ export function subsonicTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarg
 
 /**
  * Matches tracks in the server's library: one full listing by empty search3 (Navidrome), else album
- * by album, else (an empty listing) a search per track.
+ * by album, else (an empty listing) a search per track; each through the one library matcher.
  */
-async function matchSubsonic(client: subsonic.SubsonicClient, tracks: PlaylistTrack[], onProgress?: ProgressFn): Promise<(string | undefined)[]> {
+async function matchSubsonic(client: subsonic.SubsonicClient, tracks: PlaylistTrack[], env: NodeJS.ProcessEnv, onProgress?: ProgressFn): Promise<match.MatchOutcome[]> {
   const read = (n: number) => onProgress?.({ done: n, unit: 'library songs read' });
+  const overrides = await loadOverrides(env);
   let songs = await subsonic.loadLibrary(client, read);
   if (songs.length === 0) {
     songs = await subsonic.loadLibraryByAlbum(client, read).catch((e: { code?: string }) => {
@@ -102,16 +105,16 @@ async function matchSubsonic(client: subsonic.SubsonicClient, tracks: PlaylistTr
       throw e;
     });
   }
-  if (songs.length > 0) {
-    const index = new subsonic.LibraryIndex(songs);
-    return tracks.map((t) => index.match(t)?.id);
-  }
-  const out: (string | undefined)[] = [];
-  const cache = new Map<string, string | undefined>();
+  if (songs.length > 0) return matchLibrary(songs.map(subsonic.songCandidate), tracks, { target: 'subsonic', overrides });
+  const out: match.MatchOutcome[] = [];
+  const cache = new Map<string, match.MatchOutcome>();
   for (const [i, t] of tracks.entries()) {
-    const k = `${t.artist}\u0001${t.title}`;
-    if (!cache.has(k)) cache.set(k, new subsonic.LibraryIndex(await subsonic.searchSongs(client, t)).match(t)?.id);
-    out.push(cache.get(k));
+    const k = `${t.trackId}\u0001${t.artist}\u0001${t.title}`;
+    if (!cache.has(k)) {
+      const found = (await subsonic.searchSongs(client, t)).map(subsonic.songCandidate);
+      cache.set(k, (await matchLibrary(found, [t], { target: 'subsonic', overrides }))[0]!);
+    }
+    out.push(cache.get(k)!);
     onProgress?.({ done: i + 1, total: tracks.length, unit: 'tracks searched' });
   }
   return out;

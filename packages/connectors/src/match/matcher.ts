@@ -141,7 +141,8 @@ function choose<C extends LibraryCandidate>(items: Item<C>[], qp: Prepared, tier
     if (x.al !== y.al) return y.al - x.al;
     return 0;
   };
-  ranked.sort((x, y) => cmp(x, y) || x.i.c.id.localeCompare(y.i.c.id));
+  // Among ties (copies of one recording), the closest duration still goes first, then the id.
+  ranked.sort((x, y) => cmp(x, y) || (x.d ?? Infinity) - (y.d ?? Infinity) || x.i.c.id.localeCompare(y.i.c.id));
   const top = ranked[0]!;
   const tied = ranked.filter((r) => r !== top && cmp(top, r) === 0 && !sameRecording(top.i, r.i));
   if (tied.length > 0) {

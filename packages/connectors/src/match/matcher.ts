@@ -8,8 +8,9 @@ import { explainMiss } from './explain.js';
 export const DURATION_TOLERANCE_S = 10;
 
 /**
- * Fuzzy thresholds, set on bench/match.ts so that precision stays at or above 0.99: a title
- * and an artist must each be this similar (edit similarity of the normalized names).
+ * Fuzzy thresholds, set on bench/match.ts so that precision stays at or above 0.99: a title (under
+ * the same artist) or an artist (with the same title) must be this similar, by edit similarity of
+ * the normalized names.
  */
 export const FUZZY = { title: 0.8, artist: 0.8, titleWithoutDuration: 0.9 } as const;
 
@@ -80,8 +81,10 @@ export class LibraryMatcher<C extends LibraryCandidate = LibraryCandidate> {
     const pool = this.byArtistKeys(qp.artistKeys);
     const exact = pool.filter((i) => i.p.titleBase === qp.titleBase && i.p.version === qp.version && within(qp, i.p));
     if (exact.length > 0) return choose(exact, qp, 'exact', () => 1);
+    // A misspelt title under the right artist, or the right title under a misspelt artist: never both.
     const fuzzyPool = pool.length > 0 ? pool : this.fuzzyArtists(qp);
-    const fuzzy = fuzzyPool.filter((i) => i.p.version === qp.version && within(qp, i.p) && titleSim(qp, i.p) >= (durationOff(qp, i.p) === undefined ? FUZZY.titleWithoutDuration : FUZZY.title));
+    const minTitle = (i: Item<C>) => (pool.length === 0 ? 1 : durationOff(qp, i.p) === undefined ? FUZZY.titleWithoutDuration : FUZZY.title);
+    const fuzzy = fuzzyPool.filter((i) => i.p.version === qp.version && within(qp, i.p) && titleSim(qp, i.p) >= minTitle(i));
     if (fuzzy.length > 0) return choose(fuzzy, qp, 'fuzzy', (i) => 0.6 * titleSim(qp, i.p) + 0.4 * artistSim(qp, i.p));
     return explainMiss(qp, pool, fuzzyPool, this.nearestArtist(qp));
   }

@@ -1,11 +1,16 @@
 import { distance } from 'fastest-levenshtein';
 
-/** Edit similarity of two normalized names in [0, 1]; names of 3 characters or fewer must be equal. */
+const digits = (s: string) => s.replace(/\D+/g, ' ').trim();
+
+/**
+ * Edit similarity of two normalized names in [0, 1]. Names of 3 characters or fewer must be
+ * equal, and so must their numbers: "Song 2" and "Song 3", "Blink-182" and "Blink-183" are
+ * other names, not typos.
+ */
 export function editSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  const n = Math.max(a.length, b.length);
-  if (Math.min(a.length, b.length) <= 3) return 0;
-  return 1 - distance(a, b) / n;
+  if (Math.min(a.length, b.length) <= 3 || digits(a) !== digits(b)) return 0;
+  return 1 - distance(a, b) / Math.max(a.length, b.length);
 }
 
 /** Distinct names bucketed by length, so a fuzzy lookup reads only names of a near length. */

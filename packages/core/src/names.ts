@@ -124,7 +124,8 @@ export function titleParts(s: string | null | undefined): { base: string; versio
   };
   // Bracketed notes anywhere, then a " - note" suffix, then a bare "feat. X" tail.
   t = t.replace(/[([]([^)\]]*)[)\]]/g, (whole, inner: string) => (note(inner) ? ' ' : whole));
-  t = t.replace(/\s+[-–—]\s+(.*)$/, (whole, tail: string) => (note(tail) ? ' ' : whole));
+  // Dash suffixes from the last: "Song - From the Film - Remastered" keeps "From the Film".
+  for (let m = /\s+[-–—]\s+([^-–—]*)$/.exec(t); m && note(m[1]!); m = /\s+[-–—]\s+([^-–—]*)$/.exec(t)) t = t.slice(0, m.index);
   t = t.replace(/\s(?:feat\.?|ft\.?|featuring)\s.*$/, ' ');
   const base = squash(t);
   return { base: base === '' ? squash(fold(s)) : base, version: [...versions].sort().join(' ') };

@@ -11,10 +11,11 @@ interface Item<C> {
  * Why no tier matched, in the listener's words: no song by that artist, only another version,
  * the same song at a duration too far off, or no title close enough (naming the nearest).
  */
-export function explainMiss<C extends LibraryCandidate>(qp: Prepared, pool: Item<C>[], fuzzyPool: Item<C>[], nearestArtist?: string): Unmatched<C> {
+export function explainMiss<C extends LibraryCandidate>(qp: Prepared, pool: Item<C>[], fuzzyPool: Item<C>[], nearestArtist: () => string | undefined): Unmatched<C> {
   const songs = pool.length > 0 ? pool : fuzzyPool;
   if (songs.length === 0) {
-    return { matched: false, reason: 'no_artist', detail: `no song by "${qp.artistWhole}" in the library${nearestArtist ? ` (nearest artist: "${nearestArtist}")` : ''}` };
+    const near = nearestArtist();
+    return { matched: false, reason: 'no_artist', detail: `no song by "${qp.artistWhole}" in the library${near ? ` (nearest artist: "${near}")` : ''}` };
   }
   const sameTitle = songs.filter((i) => i.p.titleBase === qp.titleBase);
   const sameVersion = sameTitle.filter((i) => i.p.version === qp.version);

@@ -1,6 +1,6 @@
 import { artistStrength, durationOff, label, prepare, songKey, type Prepared } from './prepared.js';
 import { MatchOverrides } from './overrides.js';
-import { editSimilarity, NameBuckets } from './similarity.js';
+import { editSimilarity, NameIndex } from './similarity.js';
 import type { LibraryCandidate, MatchOutcome, MatchTier, TrackQuery, Unmatched } from './types.js';
 import { explainMiss } from './explain.js';
 
@@ -38,7 +38,7 @@ export class LibraryMatcher<C extends LibraryCandidate = LibraryCandidate> {
   private readonly byMbid = new Map<string, Item<C>[]>();
   private readonly byIsrc = new Map<string, Item<C>[]>();
   private readonly byArtist = new Map<string, Item<C>[]>();
-  private readonly artists = new NameBuckets();
+  private readonly artists = new NameIndex();
   private readonly overrides: MatchOverrides;
 
   constructor(candidates: Iterable<C>, private readonly options: MatcherOptions = {}) {
@@ -78,15 +78,18 @@ export class LibraryMatcher<C extends LibraryCandidate = LibraryCandidate> {
     if (qp.titleBase === '' || qp.artistWhole === '') {
       return { matched: false, reason: 'no_names', detail: 'the track has no artist or title, and no MBID or ISRC the library knows' };
     }
-    const pool = this.byArtistKeys(qp.artistKeys);
+    // A song tagged with another recording's MBID is another recording, whatever its names.
+    const qMbid = q.mbid?.toLowerCase();
+    const notOtherRecording = (i: Item<C>) => !qMbid || !i.c.mbid || i.c.mbid.toLowerCase() === qMbid;
+    const pool = this.byArtistKeys(qp.artistKeys).filter(notOtherRecording);
     const exact = pool.filter((i) => i.p.titleBase === qp.titleBase && i.p.version === qp.version && within(qp, i.p));
     if (exact.length > 0) return choose(exact, qp, 'exact', () => 1);
     // A misspelt title under the right artist, or the right title under a misspelt artist: never both.
-    const fuzzyPool = pool.length > 0 ? pool : this.fuzzyArtists(qp);
+    const fuzzyPool = pool.length > 0 ? pool : this.fuzzyArtists(qp).filter(notOtherRecording);
     const minTitle = (i: Item<C>) => (pool.length === 0 ? 1 : durationOff(qp, i.p) === undefined ? FUZZY.titleWithoutDuration : FUZZY.title);
     const fuzzy = fuzzyPool.filter((i) => i.p.version === qp.version && within(qp, i.p) && titleSim(qp, i.p) >= minTitle(i));
     if (fuzzy.length > 0) return choose(fuzzy, qp, 'fuzzy', (i) => 0.6 * titleSim(qp, i.p) + 0.4 * artistSim(qp, i.p));
-    return explainMiss(qp, pool, fuzzyPool, this.nearestArtist(qp));
+    return explainMiss(qp, pool, fuzzyPool, () => this.nearestArtist(qp));
   }
 
   private byArtistKeys(keys: string[]): Item<C>[] {
@@ -101,7 +104,7 @@ export class LibraryMatcher<C extends LibraryCandidate = LibraryCandidate> {
   }
 
   private nearestArtist(qp: Prepared): string | undefined {
-    return this.artists.near(qp.artistWhole, 0.6)[0]?.name;
+    return this.artists.near(qp.artistWhole, 0.7)[0]?.name;
   }
 }
 

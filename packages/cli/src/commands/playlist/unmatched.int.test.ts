@@ -99,5 +99,8 @@ describe('mixtape playlist unmatched (built CLI)', () => {
     const both = await mixtape(['playlist', 'unmatched', 'Daily', '--to', 'subsonic', '--music-dir', music], env);
     expect(both.code).not.toBe(0);
     expect(both.stderr).toMatch(/--music-dir=.* cannot also be provided when using --to|cannot also be provided/);
+    const none = await mixtape(['playlist', 'unmatched', '--music-dir', music], env);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/There is no playlist "mixtape-recommendations"[\s\S]*Try: run `mixtape playlist list`/);
   });
 });

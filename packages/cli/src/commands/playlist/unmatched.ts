@@ -15,10 +15,10 @@ Fix a wrong or missing match in $MIXTAPE_CONFIG_DIR/match-overrides.json, a JSON
 ("to" is a server song id, a path in the music folder, or "none" to never match).`;
   static override examples = [
     '<%= config.bin %> playlist unmatched "Road trip" --music-dir ~/Music',
-    '<%= config.bin %> playlist unmatched "Road trip" --to subsonic',
+    '<%= config.bin %> playlist unmatched --to subsonic',
     '<%= config.bin %> playlist unmatched spotify:playlist:abc --to subsonic --json',
   ];
-  static override args = { playlist: Args.string({ required: true, description: 'playlist id or name (see `mixtape playlist list`)' }) };
+  static override args = { playlist: Args.string({ required: false, default: 'mixtape-recommendations', description: 'playlist id or name (see `mixtape playlist list`); default: the latest recommendations' }) };
   static override flags = {
     to: Flags.string({ options: [...REMOTE_TARGETS], description: "match against this service's library (settings as for `playlist push`)", exclusive: ['music-dir'] }),
     'music-dir': Flags.string({ description: 'match against the audio files of this folder, by their tags (cached between runs)', exclusive: ['to'] }),

@@ -10,3 +10,4 @@ export * as deezer from './deezer/index.js';
 export * as lastfm from './lastfm/index.js';
 export * as musicbrainz from './musicbrainz/index.js';
 export * as match from './match/index.js';
+export * as jellyfin from './jellyfin/index.js';

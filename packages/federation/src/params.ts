@@ -118,6 +118,7 @@ export function paramProblems(p: FederationParams): string[] {
   int('als.sharedItems', a.sharedItems, 1 << 20);
   int('als.itemsPerNode', a.itemsPerNode, 10_000);
   for (const k of ['alpha', 'maxConfidence', 'clip', 'lambda', 'lambdaItem', 'popularityPenalty', 'featureLambda', 'featurePrior', 'tagDims', 'tagWeight', 'popularityBoost'] as const) num(`als.${k}`, a[k], 0, 1e6);
+  num('als.userNorm', a.userNorm ?? 0, 0, 1e6);
   num('als.countShare', a.countShare, 0.001, 0.999);
   num('als.contentBeta', a.contentBeta, 0, 1);
   num('als.contentIdfPower', a.contentIdfPower, 0, 10);

@@ -26,3 +26,6 @@ export { publishFromStore, nodeConfig } from './stages/publish.js';
 export { defaultParams, federationDir, join as joinFederation, privacyStatus, pull as pullFederation, readVocabularyFile, simulate, startHub, loadInstalledModel, inviteToHub, SECURE_AGGREGATION_DEFAULTS, type SimulateResult, type GlobalModel } from '@mixtape/federation';
 export { reportData, writeReport, type ReportOptions, type ReportSummary } from './report/report.js';
 export type { ReportData } from './report/charts.js';
+export { syncListenBrainz, LISTENBRAINZ_OVERLAP_DAYS, type ListenBrainzSyncOptions, type ListenBrainzSyncSummary } from './import/listenbrainz-sync.js';
+export { importListenBrainzZip, type ListenBrainzZipSummary } from './import/listenbrainz-zip.js';
+export * from './server-sync/index.js';

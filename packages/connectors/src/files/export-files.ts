@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable, Transform } from 'node:stream';
-import yauzl from 'yauzl';
 import { isMixtapeError, MixtapeError, storageError } from '@mixtape/core';
-import { crcCheck } from './crc.js';
 import { JsonWhitespaceLimiter } from './json-whitespace.js';
+import { badZip, openZipArchive } from './zip-archive.js';
 
 /** What a file inside a Spotify personal-data export holds, decided by its name. */
 export type ExportFileKind =
@@ -69,7 +68,7 @@ export async function openExport(path: string, forceKind?: ExportFileKind): Prom
     throw new MixtapeError('not_found', `No such file or folder: ${path}`, { suggestion: 'check the path to your Spotify export', cause });
   }
   if (info.isDirectory()) return openFolder(path);
-  if (/\.zip$/i.test(path)) return openZip(path, info.size);
+  if (/\.zip$/i.test(path)) return openZip(path);
   const kind = forceKind ?? classifyExportFile(path) ?? (await sniffExportFile(path));
   if (!kind) {
     throw new MixtapeError('unknown_export_file', `${basename(path)} is not a file Mixtape knows how to import from a Spotify export`, {
@@ -138,84 +137,38 @@ async function openFolder(root: string): Promise<ExportSource> {
   return { kind: 'folder', entries, skipped, close: async () => {} };
 }
 
-function badZip(path: string, cause: unknown): MixtapeError {
-  const msg = cause instanceof Error ? cause.message : String(cause);
-  return new MixtapeError('bad_zip', `${basename(path)} is not a complete zip file (${msg})`, {
-    suggestion: 'download the export again from Spotify, or unzip it and import the folder',
-    cause,
-  });
-}
+const SPOTIFY_ZIP_ADVICE = 'download the export again from Spotify, or unzip it and import the folder';
 
-async function openZip(path: string, size: number): Promise<ExportSource> {
-  if (size === 0) throw new MixtapeError('empty_file', `${basename(path)} is empty (0 bytes)`, { suggestion: 'download the export again' });
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, z) => {
-      if (err || !z) reject(badZip(path, err));
-      else resolve(z);
-    });
-  });
-  const raw: yauzl.Entry[] = [];
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (e: yauzl.Entry) => {
-      raw.push(e);
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve());
-    zip.on('error', (err: unknown) => reject(badZip(path, err)));
-    zip.readEntry();
-  });
+async function openZip(path: string): Promise<ExportSource> {
+  const zip = await openZipArchive(path, { suggestion: SPOTIFY_ZIP_ADVICE });
   const zipName = basename(path);
   const entries: ExportEntry[] = [];
   const skipped: string[] = [];
-  for (const e of raw) {
-    if (e.fileName.endsWith('/')) continue;
-    const kind = classifyExportFile(e.fileName);
+  for (const e of zip.entries) {
+    const kind = classifyExportFile(e.name);
     if (!kind) {
-      skipped.push(e.fileName);
+      skipped.push(e.name);
       continue;
     }
     // Data past the central directory's claims means the archive was cut or damaged.
-    if (e.relativeOffsetOfLocalHeader + e.compressedSize > size) throw badZip(path, new Error(`entry ${e.fileName} runs past the end of the file`));
-    // yauzl checks sizes but not CRC-32s: a flipped bit would be imported as data.
-    const damaged = (actual: number) =>
-      new MixtapeError('bad_crc', `${basename(path)}: ${e.fileName} is damaged (CRC-32 ${hex(actual)}, the zip says ${hex(e.crc32)})`, {
-        suggestion: 'download the export again from Spotify; nothing was imported',
-      });
-    const open = () =>
-      new Promise<Readable>((resolve, reject) => {
-        zip.openReadStream(e, (err, stream) => (err || !stream ? reject(badZip(path, err)) : resolve(stream)));
-      });
+    if (e.truncated) throw badZip(path, new Error(`entry ${e.name} runs past the end of the file`), SPOTIFY_ZIP_ADVICE);
     entries.push({
-      displayName: `${zipName}:${e.fileName}`,
+      displayName: `${zipName}:${e.name}`,
       kind,
-      size: e.uncompressedSize,
+      size: e.size,
       copyTo: async (dest) => {
         try {
-          await writeJson([await open(), crcCheck(e.crc32, damaged)], dest);
+          await writeJson([await e.open()], dest);
         } catch (err) {
           // Only a failure to read the zip is the zip's fault.
           if (err instanceof MixtapeError || (err as { path?: unknown }).path === dest) throw err;
-          throw badZip(path, err);
+          throw badZip(path, err, SPOTIFY_ZIP_ADVICE);
         }
       },
-      read: async () => {
-        const chunks: Buffer[] = [];
-        try {
-          await pipeline(await open(), crcCheck(e.crc32, damaged), async (source: AsyncIterable<Buffer>) => {
-            for await (const c of source) chunks.push(c);
-          });
-        } catch (err) {
-          throw err instanceof MixtapeError ? err : badZip(path, err);
-        }
-        return Buffer.concat(chunks);
-      },
+      read: () => e.read(),
     });
   }
-  return { kind: 'zip', entries, skipped, close: async () => zip.close() };
-}
-
-function hex(n: number): string {
-  return n.toString(16).padStart(8, '0');
+  return { kind: 'zip', entries, skipped, close: zip.close };
 }
 
 /** Writes JSON to a new private file; a full disk or a file-size limit is named as such, not blamed on the input. */

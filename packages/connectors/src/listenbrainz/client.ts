@@ -18,6 +18,26 @@ export function listenBrainzTokenFromEnv(env: NodeJS.ProcessEnv = process.env): 
   return token;
 }
 
+/**
+ * The one ListenBrainz client, for reads and writes alike: 30 requests per 10 s at most
+ * (MIXTAPE_LISTENBRAINZ_RATE), below which the shared limiter follows the server's own
+ * X-RateLimit-Remaining / X-RateLimit-Reset-In headers and its 429s. The token is optional for
+ * reads (a token raises the server's limit) and never logged.
+ */
+export function listenBrainzClient(o: { token?: string | undefined; apiUrl?: string; onEvent?: (e: HttpEvent) => void; env?: NodeJS.ProcessEnv } = {}): HttpClient {
+  const env = o.env ?? process.env;
+  const token = o.token;
+  return new HttpClient({
+    service: 'ListenBrainz',
+    baseUrl: o.apiUrl ?? (env.MIXTAPE_LISTENBRAINZ_API_URL || LISTENBRAINZ_API_URL),
+    rate: rateFromEnv('listenbrainz', '30/10s', env),
+    concurrency: 1,
+    policy: { maxAttempts: 5, baseBackoffMs: 500, maxBackoffMs: 20_000, defaultRetryAfterMs: 10_000 },
+    ...(token ? { auth: { token: async () => token } } : {}),
+    ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+  });
+}
+
 const track = (mbid: string) => ({ identifier: [RECORDING_URL + mbid] });
 
 /** ListenBrainz playlists (https://listenbrainz.readthedocs.io/en/latest/users/api/playlist.html). */
@@ -25,17 +45,7 @@ export class ListenBrainzPlaylists {
   readonly http: HttpClient;
 
   constructor(token: string, o: { apiUrl?: string; onEvent?: (e: HttpEvent) => void; env?: NodeJS.ProcessEnv } = {}) {
-    const env = o.env ?? process.env;
-    this.http = new HttpClient({
-      service: 'ListenBrainz',
-      baseUrl: o.apiUrl ?? (env.MIXTAPE_LISTENBRAINZ_API_URL || LISTENBRAINZ_API_URL),
-      rate: rateFromEnv('listenbrainz', '30/10s', env),
-      concurrency: 1,
-      // ListenBrainz's own limit headers; a 429 carries Retry-After / X-RateLimit-Reset-In.
-      policy: { maxAttempts: 5, baseBackoffMs: 500, maxBackoffMs: 20_000, defaultRetryAfterMs: 10_000 },
-      auth: { token: async () => token },
-      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
-    });
+    this.http = listenBrainzClient({ ...o, token });
   }
 
   get requests(): number {

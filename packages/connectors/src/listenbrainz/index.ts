@@ -1,1 +1,4 @@
-export { ListenBrainzPlaylists, listenBrainzTokenFromEnv, LISTENBRAINZ_API_URL, LISTENBRAINZ_ITEMS_PER_REQUEST } from './client.js';
+export { ListenBrainzPlaylists, listenBrainzClient, listenBrainzTokenFromEnv, LISTENBRAINZ_API_URL, LISTENBRAINZ_ITEMS_PER_REQUEST } from './client.js';
+export { feedbackRecord, listenRecord, parseJsonLine, spotifyTrackUri, type FeedbackRecord, type ListenRecord } from './listens.js';
+export { listensStream, LISTENS_PER_PAGE, type ListensWindow } from './listens-stream.js';
+export { openListenBrainzExport, type ListenBrainzExport } from './export-zip.js';

@@ -1,4 +1,5 @@
-export { SubsonicClient, subsonicConfigFromEnv, subsonicToken, readAnswer, type SubsonicConfig } from './client.js';
-export { loadLibrary, loadLibraryByAlbum, librarySongs, libraryAlbums, searchSongs, songCandidate, type SubsonicSong } from './library.js';
-export { SubsonicPlaylists } from './playlists.js';
+export { SubsonicClient, subsonicConfigFromEnv, subsonicToken, subsonicPasswordParam, readAnswer, type SubsonicConfig, type SubsonicAuth } from './client.js';
+export { loadLibrary, loadLibraryByAlbum, librarySongs, libraryAlbums, searchSongs, starredSongs, songCandidate, type SubsonicSong } from './library.js';
+export { SubsonicPlaylists, type SubsonicPlaylistInfo } from './playlists.js';
+export { NavidromeApi, m3uSyncedError, type NavidromePlaylist } from './navidrome.js';
 export { parseSubsonicXml } from './xml.js';

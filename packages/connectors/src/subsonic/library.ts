@@ -13,9 +13,15 @@ export interface SubsonicSong {
   duration?: number;
   musicBrainzId?: string;
   isrc?: string[];
+  /** When the user starred it (ISO time), absent when not starred. */
+  starred?: string;
+  /** Times the user played it, as the server counts (scrobbles with submission=true on Navidrome). */
+  playCount?: number;
+  /** When the user last played it (ISO time, OpenSubsonic `played`). */
+  played?: string;
 }
 
-function toSong(raw: Record<string, unknown>): SubsonicSong {
+export function toSong(raw: Record<string, unknown>): SubsonicSong {
   const s: SubsonicSong = { id: String(raw.id) };
   if (raw.title !== undefined) s.title = String(raw.title);
   if (raw.artist !== undefined) s.artist = String(raw.artist);
@@ -25,7 +31,16 @@ function toSong(raw: Record<string, unknown>): SubsonicSong {
   // OpenSubsonic sends isrc as a list of strings (JSON) or of text elements (XML).
   const isrc = list<unknown>(raw.isrc).filter((x): x is string => typeof x === 'string' && x !== '');
   if (isrc.length > 0) s.isrc = isrc.map((x) => x.toUpperCase());
+  if (typeof raw.starred === 'string' && raw.starred !== '') s.starred = raw.starred;
+  if (raw.playCount !== undefined && Number(raw.playCount) > 0) s.playCount = Number(raw.playCount);
+  if (typeof raw.played === 'string' && raw.played !== '' && !raw.played.startsWith('0001-')) s.played = raw.played;
   return s;
+}
+
+/** The songs the user starred (http://www.subsonic.org/pages/api.jsp#getStarred2); one request, no paging in the API. */
+export async function starredSongs(client: SubsonicClient): Promise<SubsonicSong[]> {
+  const a = await client.call('getStarred2');
+  return list<Raw>(one<Raw>(a.starred2)?.song).map(toSong);
 }
 
 const PAGE = 500;

@@ -70,6 +70,14 @@ export function unit(v: Float64Array): Float64Array {
   return v.map((x) => x * inv);
 }
 
+/** The user vector a node sends: unit norm (bound 0), or shrunk to the bound only when longer. */
+export function boundedUser(v: Float64Array, bound: number): Float64Array {
+  if (!(bound > 0)) return unit(v);
+  let n = 0;
+  for (const x of v) n += x * x;
+  return n > bound * bound ? v.map((x) => (x * bound) / Math.sqrt(n)) : v;
+}
+
 /**
  * A node's selection contribution: 1 for each of its m most played items (the L2 sensitivity is
  * sqrt(m)), as a dense vector over the vocabulary so that the hub cannot see which were set.
@@ -80,7 +88,7 @@ export function countContribution(x: Listens, vocabSize: number, m: number): Flo
   return out;
 }
 
-/** A node's statistics for the item step before they are laid out densely: rows, clipped confidences, unit vector. */
+/** A node's statistics for the item step before they are laid out densely: rows, clipped confidences, bounded user vector. */
 export interface ItemStepStats {
   rows: Int32Array;
   conf: Float64Array;
@@ -89,20 +97,21 @@ export interface ItemStepStats {
 
 /**
  * A node's statistics for the item step: for each of its m most played shared items, c_i and its
- * unit user vector û, with the confidence vector clipped to L2 norm `clip`, so the update c ⊗ û
- * (and c_i û ûᵀ, when the per-item Gramian is shared) has Frobenius norm at most clip.
+ * user vector û (norm 1, or at most `userNorm`: B), with the confidence vector clipped to L2 norm
+ * `clip`, so the update c ⊗ û has Frobenius norm at most clip · B (and c_i û ûᵀ, when the per-item
+ * Gramian is shared, at most clip · B²).
  */
 export function itemStepStats(
   x: Listens,
   sharedRow: Int32Array,
   table: Float32Array,
   g: Float64Array,
-  p: Pick<PrivateAlsParams, 'dim' | 'itemsPerNode' | 'alpha' | 'maxConfidence' | 'clip' | 'lambda'>,
+  p: Pick<PrivateAlsParams, 'dim' | 'itemsPerNode' | 'alpha' | 'maxConfidence' | 'clip' | 'lambda'> & { userNorm?: number },
 ): ItemStepStats {
   const conf = confidences(x, p);
   const rows = Int32Array.from(x.items, (i) => sharedRow[i]!);
   const raw = solveUser(table, g, p.dim, rows, conf, p.lambda);
-  const u = unit(raw);
+  const u = boundedUser(raw, p.userNorm ?? 0);
   const pick = topItems(x, p.itemsPerNode, (i) => sharedRow[i]! >= 0);
   let n2 = 0;
   for (const j of pick) n2 += conf[j]! ** 2;

@@ -19,8 +19,14 @@ export interface PrivateAlsParams {
   /** Confidence of a played item: min(1 + alpha * log1p(plays / median plays), maxConfidence). */
   alpha: number;
   maxConfidence: number;
-  /** L2 bound on a node's confidence vector; its user vector has norm 1, so this bounds the update. */
+  /** L2 bound on a node's confidence vector; with its user vector's norm bound this bounds the update. */
   clip: number;
+  /**
+   * The user vector a node sends: 0 scales it to norm 1 (every listener weighs alike); a positive
+   * bound sends the solved vector itself, shrunk to that norm only when longer (the exact iALS item
+   * step when nothing is clipped; the sensitivity grows with the bound).
+   */
+  userNorm: number;
   /** Ridge of the local user solve. */
   lambda: number;
   /** Item step: v_i = rhs_i / (n / dim + lambdaItem + popularityPenalty * count_i). */
@@ -60,6 +66,7 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   alpha: 1,
   maxConfidence: 4,
   clip: 8,
+  userNorm: 0,
   lambda: 1,
   lambdaItem: 1,
   popularityPenalty: 0.1,

@@ -19,9 +19,13 @@ export interface PrivateAlsModel {
   tableDim: number;
 }
 
-/** L2 sensitivity of one node's round update: ‖w‖ ≤ clip for the rhs, and again for the per-item Gramian when shared, plus 1 for û ûᵀ. */
-export function roundSensitivity(p: Pick<PrivateAlsParams, 'clip' | 'itemGram'>): number {
-  return Math.sqrt(p.clip * p.clip * (p.itemGram ? 2 : 1) + 1);
+/**
+ * L2 sensitivity of one node's round update, with B the user vector's norm (1, or the `userNorm`
+ * bound): clip · B for the rhs, clip · B² for the per-item Gramian when shared, B² for û ûᵀ.
+ */
+export function roundSensitivity(p: Pick<PrivateAlsParams, 'clip' | 'itemGram'> & { userNorm?: number }): number {
+  const b2 = p.userNorm && p.userNorm > 0 ? p.userNorm * p.userNorm : 1;
+  return Math.sqrt(p.clip * p.clip * b2 * (p.itemGram ? 1 + b2 : 1) + b2 * b2);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { implausiblePlay, lastfm, type HttpClient } from '@mixtape/connectors';
 import { resolveTracks } from '../identity/resolve.js';
-import { dropScrobblesHeardOnSpotify, mergePlays } from '../import/merge-plays.js';
+import { dropScrobbledElsewhere, dropScrobblesHeardOnSpotify, mergePlays } from '../import/merge-plays.js';
 import { runStream } from '../runner/run-stream.js';
 import { recordRun } from '../runner/runs.js';
 import { appendTempTable, type Cell } from '../store/bulk.js';
@@ -55,8 +55,9 @@ async function writeScrobbles(store: Store, page: lastfm.Scrobble[], rejected: R
            NULL::BOOLEAN AS incognito, NULL::VARCHAR AS platform, NULL::VARCHAR AS conn_country, p.row_id AS ord
     FROM lf_plays p JOIN lf_items_resolved r USING (row_id)`);
   const spotify = await dropScrobblesHeardOnSpotify(store);
+  const elsewhere = await dropScrobbledElsewhere(store);
   const m = await mergePlays(store, 'lastfm:api');
-  return { inserted: m.inserted, duplicates: m.duplicates, spotify };
+  return { inserted: m.inserted, duplicates: m.duplicates + elsewhere.sameSource + elsewhere.otherSource, spotify };
 }
 
 /** One page of loved tracks into the library (source lastfm), keyed by the resolved track. */

@@ -15,15 +15,46 @@ export interface MergeCounts {
 }
 
 /** Sources whose time is when the listen started (a scrobble), not when it ended. */
-const SCROBBLE_SOURCES = `('lastfm', 'librefm', 'scrobbler-log')`;
+const SCROBBLE_SOURCES = `('lastfm', 'librefm', 'scrobbler-log', 'listenbrainz')`;
+
+/**
+ * Seconds between two scrobbles of one listen from two services (Last.fm and ListenBrainz): each
+ * player stamps the start itself, a few seconds apart at most; the same track again is a song later.
+ */
+export const SCROBBLE_TOLERANCE_S = 60;
 
 /**
  * A Spotify play `sp` and a scrobble `sc` are the same listen: the same track (or name), and the
- * scrobble's start within 90 s of the Spotify play's end minus how long it ran.
+ * scrobble's start within 90 s of the Spotify play's end minus how long it ran. ListenBrainz's own
+ * Spotify reader stamps a listen with Spotify's played_at, the end: within 90 s of that also counts.
  */
 const SAME_LISTEN = (sp: string, sc: string) => `EXISTS (SELECT 1 FROM tracks a, tracks b WHERE a.track_id = ${sp}.track_id AND b.track_id = ${sc}.track_id
   AND (a.track_id = b.track_id OR a.name_key = b.name_key)
-  AND abs(epoch(${sp}.played_at - to_milliseconds(coalesce(${sp}.ms_played, 0))) - epoch(${sc}.played_at)) <= 90)`;
+  AND (abs(epoch(${sp}.played_at - to_milliseconds(coalesce(${sp}.ms_played, 0))) - epoch(${sc}.played_at)) <= 90
+    OR (${sc}.source = 'listenbrainz' AND abs(epoch(${sp}.played_at) - epoch(${sc}.played_at)) <= 90)))`;
+
+/**
+ * Drops from `imp_plays` the scrobbles of listens already stored from another scrobbling service
+ * (a player scrobbling to Last.fm and ListenBrainz gives each listen twice): same track or name,
+ * times within SCROBBLE_TOLERANCE_S. From the same service, only the same second counts (a
+ * re-read listen whose mapping changed its track). Returns how many were dropped, by kind.
+ */
+export async function dropScrobbledElsewhere(store: Store): Promise<{ sameSource: number; otherSource: number }> {
+  if (Number(await store.scalar('SELECT count(*) FROM imp_plays')) === 0) return { sameSource: 0, otherSource: 0 };
+  await store.run(`
+CREATE OR REPLACE TEMP TABLE _elsewhere AS
+SELECT c.ord, bool_or(p.source <> c.source) AS other FROM imp_plays c
+JOIN tracks tc ON tc.track_id = c.track_id
+JOIN plays p ON p.source IN ${SCROBBLE_SOURCES}
+  AND p.played_at BETWEEN c.played_at - INTERVAL ${SCROBBLE_TOLERANCE_S} SECOND AND c.played_at + INTERVAL ${SCROBBLE_TOLERANCE_S} SECOND
+JOIN tracks tp ON tp.track_id = p.track_id
+WHERE c.source IN ${SCROBBLE_SOURCES} AND (p.source <> c.source OR p.played_at = c.played_at)
+  AND (tp.track_id = tc.track_id OR tp.name_key = tc.name_key)
+GROUP BY c.ord;
+DELETE FROM imp_plays WHERE ord IN (SELECT ord FROM _elsewhere);`);
+  const n = await store.one<{ same: number; other: number }>('SELECT count(*) FILTER (NOT other) AS same, count(*) FILTER (other) AS other FROM _elsewhere');
+  return { sameSource: Number(n?.same ?? 0), otherSource: Number(n?.other ?? 0) };
+}
 
 /**
  * Drops from the candidate table `imp_plays` the scrobbles of listens already stored from Spotify

@@ -7,7 +7,7 @@ import { resolveTracks } from '../identity/resolve.js';
 import { appendTempTable, type Cell } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
 import { ITEM_COLUMNS } from './library-stage.js';
-import { dropScrobblesHeardOnSpotify, mergePlays } from './merge-plays.js';
+import { dropScrobbledElsewhere, dropScrobblesHeardOnSpotify, mergePlays } from './merge-plays.js';
 import { recordImport } from './record.js';
 
 export interface ScrobbleImportSummary {
@@ -62,6 +62,8 @@ SELECT s.played_at, r.track_id, 'track' AS kind, NULL::BIGINT AS ms_played, $1::
 FROM imp_scr s JOIN imp_items_resolved r USING (row_id)`, [source]);
     // Spotify scrobbling to Last.fm gives each listen twice: keep the Spotify copy.
     const heardOnSpotify = await dropScrobblesHeardOnSpotify(store);
+    // The same listen scrobbled to ListenBrainz too, and already imported from there.
+    const scrobbledElsewhere = await dropScrobbledElsewhere(store);
     const merged = await mergePlays(store, importId);
     await store.run('DROP TABLE imp_plays');
     const rejected: Record<string, number> = {};
@@ -72,7 +74,7 @@ FROM imp_scr s JOIN imp_items_resolved r USING (row_id)`, [source]);
       format: parsed.format,
       rowsRead: parsed.rows.length + parsed.rejected.length,
       inserted: merged.inserted,
-      duplicates: merged.duplicates + heardOnSpotify,
+      duplicates: merged.duplicates + heardOnSpotify + scrobbledElsewhere.sameSource + scrobbledElsewhere.otherSource,
       folded: merged.folded,
       rejected,
       rejectedLines: parsed.rejected.slice(0, 20),

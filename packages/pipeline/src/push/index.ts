@@ -3,7 +3,7 @@ export { pushRemote, type RemoteTarget, type RemotePushSummary, type RemotePushO
 export { pushToFile, FILE_FORMATS, type FileFormat, type FilePushSummary } from './files.js';
 export { listPlaylists, findPlaylist, loadTracks, playlistFromFile, type PlaylistInfo } from './load.js';
 export { showPlaylist, type PlaylistView } from './show.js';
-export { spotifyTarget, deezerTarget, listenBrainzTarget, subsonicTarget, REMOTE_TARGETS } from './targets.js';
+export { spotifyTarget, deezerTarget, listenBrainzTarget, subsonicTarget, jellyfinTarget, REMOTE_TARGETS } from './targets.js';
 export { readStates, pushesOf, type PushState } from './state.js';
 export { syntheticTrack, seedSyntheticPlaylist } from './testing.js';
 export { playlistUnmatched, type UnmatchedReport, type UnmatchedTrack, type UnmatchedOptions } from './unmatched.js';

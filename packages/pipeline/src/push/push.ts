@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 import { FILE_FORMATS, pushToFile, type FileFormat, type FilePushSummary } from './files.js';
 import { findPlaylist, loadTracks, playlistFromFile } from './load.js';
 import { pushRemote, type RemotePushSummary, type RemoteTarget } from './remote.js';
-import { deezerTarget, listenBrainzTarget, REMOTE_TARGETS, spotifyTarget, subsonicTarget } from './targets.js';
+import { deezerTarget, jellyfinTarget, listenBrainzTarget, REMOTE_TARGETS, spotifyTarget, subsonicTarget } from './targets.js';
 
 export const PUSH_TARGETS = [...FILE_FORMATS, ...REMOTE_TARGETS] as const;
 export type PushTargetName = (typeof PUSH_TARGETS)[number];
@@ -28,6 +28,12 @@ export interface PushOptions {
   /** Tests: a Spotify client to use instead of the logged-in one. */
   spotify?: HttpClient;
   stopAfterRequests?: number;
+  /** The description to push instead of the stored one (e.g. a daily playlist's reasons). */
+  description?: string;
+  /** Write the description onto the remote playlist on every push (Subsonic comment, Jellyfin overview). */
+  setDescription?: boolean;
+  /** With no remote recorded, take over the listener's playlist of that name instead of creating another. */
+  adoptByName?: boolean;
 }
 
 export type PushSummary = { playlist_id: string; name: string } & (FilePushSummary | RemotePushSummary);
@@ -50,9 +56,11 @@ export async function pushPlaylist(store: Store, o: PushOptions): Promise<PushSu
   }
   const env = o.env ?? process.env;
   const target = o.target ?? remoteTarget(o.to, env, o.spotify);
-  const description = info.description ?? `Pushed by Mixtape from ${info.source}`;
+  const description = o.description ?? info.description ?? `Pushed by Mixtape from ${info.source}`;
   const r = await pushRemote(store, target, tracks, {
     playlistId: info.playlist_id, name, description,
+    ...(o.setDescription ? { setDescription: true } : {}),
+    ...(o.adoptByName ? { adoptByName: true } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     ...(o.stopAfterRequests !== undefined ? { stopAfterRequests: o.stopAfterRequests } : {}),
   });
@@ -68,6 +76,8 @@ export function remoteTarget(to: string, env: NodeJS.ProcessEnv, client?: HttpCl
       return deezerTarget(env);
     case 'listenbrainz':
       return listenBrainzTarget(env);
+    case 'jellyfin':
+      return jellyfinTarget(env);
     default:
       return subsonicTarget(env);
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { MixtapeError, type ProgressFn } from '@mixtape/core';
 import { WRITE_UNCERTAIN, type match, type playlistFiles } from '@mixtape/connectors';
 import type { Store } from '../store/store.js';
-import { readStates, saveState, type PushState } from './state.js';
+import { readStates, recordedRemotes, saveState, stateTime, type PushState } from './state.js';
 
 type PlaylistTrack = playlistFiles.PlaylistTrack;
 
@@ -29,6 +29,15 @@ export interface RemoteTarget {
   rename(remoteId: string, name: string): Promise<void>;
   /** Requests sent so far. */
   requests(): number;
+  /**
+   * The listener's playlists with exactly this name, newest first (`created` when the service
+   * says): how a push finds the playlist it created before a crash kept it from recording the id.
+   */
+  find?(name: string): Promise<{ id: string; created?: string | undefined }[]>;
+  /** Throws when the remote playlist must not be written (synced from an M3U file, read-only). */
+  check?(remoteId: string, name: string): Promise<void>;
+  /** Sets the playlist's description (Subsonic comment, Jellyfin overview). */
+  describe?(remoteId: string, description: string): Promise<void>;
 }
 
 /** One part of a push as the summary reports it. */
@@ -37,7 +46,10 @@ export interface PartReport {
   name: string;
   remote_id: string;
   items: number;
-  action: 'created' | 'replaced' | 'resumed' | 'unchanged' | 'emptied';
+  /** `adopted`: a playlist found by name (created before a crash, or the one a scheduled job keeps). */
+  action: 'created' | 'replaced' | 'resumed' | 'unchanged' | 'emptied' | 'adopted';
+  /** The remote playlist recorded before was gone from the service, so this one was created anew. */
+  recreated?: true;
 }
 
 /** What a push did: matched and unmatched tracks, parts, and requests against the minimum. */
@@ -64,6 +76,13 @@ export interface RemotePushOptions {
   onProgress?: ProgressFn;
   /** Stops with `push_interrupted` once this many requests were made (tests and benchmarks of resume). */
   stopAfterRequests?: number;
+  /**
+   * With no remote recorded, take over the listener's playlist of this name instead of creating a
+   * second one (a scheduled playlist that must stay one playlist, even after the store is rebuilt).
+   */
+  adoptByName?: boolean;
+  /** Also write the description onto the remote playlist where the service keeps one (every push). */
+  setDescription?: boolean;
 }
 
 const hashOf = (ids: string[]) => createHash('sha256').update(ids.join('\n')).digest('hex');
@@ -139,9 +158,36 @@ interface PartJob extends RemotePushOptions {
   state: PushState | undefined;
   guard: () => void;
   onWritten: (n: number) => void;
+  /** Set on the second try of a part whose playlist vanished mid-push. */
+  recreating?: boolean;
 }
 
+/**
+ * The listener's playlist of the part's name that this push may take over: not one another push
+ * records, and after a crashed create, made no earlier than a minute before the intent was recorded.
+ */
+async function adoptable(store: Store, target: RemoteTarget, j: PartJob): Promise<string | undefined> {
+  const taken = await recordedRemotes(store, target.key);
+  const since = j.state?.status === 'creating' ? await stateTime(store, j.playlistId, target.key, j.part) : undefined;
+  const found = (await target.find!(j.name)).filter((c) => !taken.has(c.id) && (since === undefined || c.created === undefined || Date.parse(c.created) >= since - 60_000));
+  return found[0]?.id;
+}
+
+/** Errors that say the remote playlist is gone (deleted on the service while this push ran). */
+const GONE = new Set(['subsonic_not_found', 'deezer_not_found', 'not_found']);
+
+/** One part, created anew once if the service deleted its playlist under the push. */
 async function pushPart(store: Store, target: RemoteTarget, j: PartJob): Promise<PartReport> {
+  try {
+    return await writePart(store, target, j);
+  } catch (e) {
+    if (j.recreating || !j.state?.remote_id || !GONE.has((e as { code?: string }).code ?? '')) throw e;
+    await saveState(store, { ...j.state, remote_id: null, status: 'writing', written: 0, based: false });
+    return { ...(await writePart(store, target, { ...j, state: undefined, recreating: true })), recreated: true };
+  }
+}
+
+async function writePart(store: Store, target: RemoteTarget, j: PartJob): Promise<PartReport> {
   const hash = hashOf(j.ids);
   const prev = j.state;
   let remote = prev?.remote_id ?? undefined;
@@ -149,14 +195,30 @@ async function pushPart(store: Store, target: RemoteTarget, j: PartJob): Promise
   let based = false;
   let written = 0;
   let current: number | undefined;
-  const report = (): PartReport => ({ part: j.part + 1, name: j.name, remote_id: remote!, items: j.ids.length, action });
+  let recreated = j.recreating === true;
+  const report = (): PartReport => ({ part: j.part + 1, name: j.name, remote_id: remote!, items: j.ids.length, action, ...(recreated ? { recreated: true as const } : {}) });
 
   if (remote !== undefined) {
     j.guard();
     current = await target.count(remote);
-    if (current === undefined) remote = undefined;
+    // Deleted on the service: created anew below, and reported so (never as pushed into the old one).
+    if (current === undefined) {
+      remote = undefined;
+      recreated = true;
+    }
   }
-  if (remote !== undefined && prev && prev.content_hash === hash) {
+  if (remote === undefined && target.find && (prev?.status === 'creating' || (prev === undefined && j.adoptByName))) {
+    j.guard();
+    const found = await adoptable(store, target, j);
+    if (found !== undefined) {
+      current = await target.count(found);
+      if (current !== undefined) {
+        remote = found;
+        action = 'adopted';
+      }
+    }
+  }
+  if (remote !== undefined && action !== 'adopted' && prev && prev.content_hash === hash) {
     if (prev.status === 'done' && current === j.ids.length) {
       action = 'unchanged';
     } else if (prev.status === 'writing' && prev.based && current !== undefined && current >= prev.written && current <= j.ids.length) {
@@ -166,12 +228,17 @@ async function pushPart(store: Store, target: RemoteTarget, j: PartJob): Promise
       written = current;
     }
   }
+  // A playlist that exists already is checked before anything is written into it.
+  if (remote !== undefined && action !== 'unchanged') await target.check?.(remote, j.name);
   const state: PushState = {
-    playlist_id: j.playlistId, target: target.key, part: j.part, parts: j.parts, remote_id: remote ?? null, name: prev?.name ?? j.name,
+    playlist_id: j.playlistId, target: target.key, part: j.part, parts: j.parts, remote_id: remote ?? null, name: action === 'adopted' ? j.name : (prev?.name ?? j.name),
     content_hash: hash, total: j.ids.length, written, based, status: 'writing',
   };
   if (remote === undefined) {
     j.guard();
+    // The intent is recorded first: a crash between the create and the next checkpoint leaves this
+    // row, and the next push adopts the playlist by its name instead of making a second one.
+    await saveState(store, { ...state, remote_id: null, name: j.name, written: 0, based: false, status: 'creating' });
     remote = await target.create(j.name, j.description);
     action = 'created';
     Object.assign(state, { remote_id: remote, name: j.name, based: true, written: 0 });
@@ -182,6 +249,10 @@ async function pushPart(store: Store, target: RemoteTarget, j: PartJob): Promise
     j.guard();
     await target.rename(remote, j.name);
     state.name = j.name;
+  }
+  if (j.setDescription && target.describe && action !== 'unchanged') {
+    j.guard();
+    await target.describe(remote, j.description);
   }
   if (action === 'unchanged') {
     await saveState(store, { ...state, written: j.ids.length, based: true, status: 'done' });

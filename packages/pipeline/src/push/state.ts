@@ -12,7 +12,8 @@ export interface PushState {
   total: number;
   written: number;
   based: boolean;
-  status: 'writing' | 'done' | 'stale';
+  /** `creating`: a create was about to be sent; the remote id is not known yet. */
+  status: 'creating' | 'writing' | 'done' | 'stale';
 }
 
 /** The remembered parts of a playlist on a target, by part number. */
@@ -42,4 +43,15 @@ export async function saveState(store: Store, s: PushState): Promise<void> {
 /** Every remembered push of a playlist (for `playlist show`). */
 export async function pushesOf(store: Store, playlistId: string): Promise<PushState[]> {
   return store.all<PushState>('SELECT * EXCLUDE (updated_at) FROM playlist_pushes WHERE playlist_id = $1 ORDER BY target, part', [playlistId]);
+}
+
+/** When a part's state was last saved (epoch ms, UTC): for a `creating` row, when the create was sent. */
+export async function stateTime(store: Store, playlistId: string, target: string, part: number): Promise<number | undefined> {
+  const t = await store.scalar<number | null>('SELECT epoch_ms(updated_at) FROM playlist_pushes WHERE playlist_id = $1 AND target = $2 AND part = $3', [playlistId, target, part]);
+  return t === null || t === undefined ? undefined : Number(t);
+}
+
+/** Remote playlists that some push to this target records. */
+export async function recordedRemotes(store: Store, target: string): Promise<Set<string>> {
+  return new Set((await store.all<{ remote_id: string }>('SELECT remote_id FROM playlist_pushes WHERE target = $1 AND remote_id IS NOT NULL', [target])).map((r) => r.remote_id));
 }

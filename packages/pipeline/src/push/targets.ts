@@ -1,5 +1,5 @@
 import { MixtapeError, type ProgressFn } from '@mixtape/core';
-import { deezerWrite, listenbrainz, type match, SPOTIFY_ITEMS_PER_REQUEST, SPOTIFY_PLAYLIST_CAP, SpotifyPlaylistWriter, subsonic, type HttpClient, type playlistFiles } from '@mixtape/connectors';
+import { deezerWrite, jellyfin, listenbrainz, type match, SPOTIFY_ITEMS_PER_REQUEST, SPOTIFY_PLAYLIST_CAP, SpotifyPlaylistWriter, subsonic, type HttpClient, type playlistFiles } from '@mixtape/connectors';
 import { loadOverrides, matchLibrary } from './library-match.js';
 import type { RemoteTarget } from './remote.js';
 
@@ -74,6 +74,9 @@ export function subsonicTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarg
   const config = subsonic.subsonicConfigFromEnv(env);
   const client = new subsonic.SubsonicClient(config, { env });
   const pl = new subsonic.SubsonicPlaylists(client);
+  const native = new subsonic.NavidromeApi(config, { env });
+  // What getPlaylist said last, so the check before a write costs no second read.
+  const seen = new Map<string, subsonic.SubsonicPlaylistInfo>();
   return {
     client,
     key: `subsonic:${config.user}@${config.url.replace(/\/+$/, '')}`,
@@ -83,12 +86,65 @@ export function subsonicTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarg
     match: (tracks, onProgress) => matchSubsonic(client, tracks, env, onProgress),
     resolve: async (tracks, onProgress) => (await matchSubsonic(client, tracks, env, onProgress)).map((m) => (m.matched ? m.candidate.id : undefined)),
     create: (name) => pl.create(name),
-    count: (id) => pl.count(id),
+    count: async (id) => {
+      const info = await pl.info(id);
+      if (info) seen.set(id, info);
+      return info?.songCount;
+    },
     replace: (id, ids) => pl.replace(id, ids),
     append: (id, ids) => pl.append(id, ids),
     rename: (id, name) => pl.rename(id, name),
     requests: () => client.requests,
+    find: async (name) => (await pl.all()).filter((p) => p.name === name).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '')),
+    check: async (id, name) => {
+      const info = seen.get(id) ?? (await pl.info(id));
+      if (!info) return;
+      // Navidrome re-imports a synced playlist from its M3U file on every scan; its Subsonic API does
+      // not say so, its own API does (path, sync). Some servers put the same fields in the Subsonic answer.
+      if (info.sync) throw subsonic.m3uSyncedError(info.name || name, info.path);
+      if (client.serverType === 'navidrome') {
+        const nd = await native.playlist(id);
+        if (nd?.sync) throw subsonic.m3uSyncedError(info.name || name, nd.path || undefined);
+      }
+      if (info.readonly) {
+        throw new MixtapeError('playlist_read_only', `The playlist "${info.name || name}" on the Subsonic server is read-only (a smart playlist, or another user's)`, {
+          suggestion: 'push under another name, or use a playlist you own',
+        });
+      }
+    },
+    describe: (id, description) => pl.setComment(id, description),
   };
+}
+
+/** Jellyfin: audio items matched in the user's library; no cap, 100 ids per request (they go in the URL). */
+export function jellyfinTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarget & { client: jellyfin.JellyfinClient } {
+  const config = jellyfin.jellyfinConfigFromEnv(env);
+  const client = new jellyfin.JellyfinClient(config, { env });
+  const pl = new jellyfin.JellyfinPlaylists(client);
+  return {
+    client,
+    // The user as configured (name or id): the key must be known before any request.
+    key: `jellyfin:${config.user ?? 'me'}@${config.url.replace(/\/+$/, '')}`,
+    label: 'Jellyfin',
+    cap: Number(env.MIXTAPE_JELLYFIN_PLAYLIST_CAP ?? Infinity),
+    batch: Number(env.MIXTAPE_JELLYFIN_BATCH ?? 100),
+    match: (tracks, onProgress) => matchJellyfin(client, tracks, env, onProgress),
+    resolve: async (tracks, onProgress) => (await matchJellyfin(client, tracks, env, onProgress)).map((m) => (m.matched ? m.candidate.id : undefined)),
+    create: (name) => pl.create(name),
+    count: (id) => pl.count(id),
+    replace: (id, ids) => pl.replace(id, ids),
+    append: (id, ids) => pl.append(id, ids),
+    rename: (id, name) => pl.update(id, { name }),
+    requests: () => client.requests,
+    find: async (name) => (await pl.findByName(name)).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '')),
+    describe: (id, description) => pl.update(id, { overview: description }),
+  };
+}
+
+/** Matches tracks among the Jellyfin user's audio items, through the one library matcher. */
+async function matchJellyfin(client: jellyfin.JellyfinClient, tracks: PlaylistTrack[], env: NodeJS.ProcessEnv, onProgress?: ProgressFn): Promise<match.MatchOutcome[]> {
+  const songs = await jellyfin.loadJellyfinLibrary(client, (n) => onProgress?.({ done: n, unit: 'library songs read' }));
+  return matchLibrary(songs, tracks, { target: 'jellyfin', env });
 }
 
 /**
@@ -120,7 +176,7 @@ async function matchSubsonic(client: subsonic.SubsonicClient, tracks: PlaylistTr
   return out;
 }
 
-export const REMOTE_TARGETS = ['subsonic', 'listenbrainz', 'spotify', 'deezer'] as const;
+export const REMOTE_TARGETS = ['subsonic', 'jellyfin', 'listenbrainz', 'spotify', 'deezer'] as const;
 export type RemoteTargetName = (typeof REMOTE_TARGETS)[number];
 
 /** Throws when a name is not a push target. */

@@ -4,15 +4,21 @@ import { MixtapeCommand } from '../../base-command.js';
 import { renderTable } from '../../render.js';
 
 export default class PlaylistPush extends MixtapeCommand<typeof PlaylistPush> {
-  static override summary = 'Push a playlist to a file (M3U8, XSPF, JSPF, CSV) or a service (Subsonic, ListenBrainz, Spotify, Deezer)';
-  static override description = `Pushing again updates the same remote playlist; an interrupted push resumes where it stopped.
+  static override summary = 'Push a playlist to a file (M3U8, XSPF, JSPF, CSV) or a service (Subsonic, Jellyfin, ListenBrainz, Spotify, Deezer)';
+  static override description = `Pushing again updates the same remote playlist; an interrupted push resumes where it stopped; a remote
+playlist deleted on the service is created anew (action "created", recreated), and one created just before
+a crash is found by its name and adopted, never made twice. A Navidrome playlist synced from an M3U file
+is refused: the next scan would overwrite it.
 Spotify and Deezer playlists past 10,000 items become numbered parts "Name (1/3)" that keep the order.
-Services read their settings from the environment: SUBSONIC_URL, SUBSONIC_USER, SUBSONIC_PASSWORD;
+Services read their settings from the environment: SUBSONIC_URL, SUBSONIC_USER, SUBSONIC_PASSWORD
+(SUBSONIC_AUTH=password for servers without token auth; chosen by itself on error 41);
+JELLYFIN_URL, JELLYFIN_TOKEN (an API key), JELLYFIN_USER (user name or id);
 LISTENBRAINZ_TOKEN (MIXTAPE_LISTENBRAINZ_API_URL); Spotify from \`mixtape auth spotify\` or SPOTIFY_ACCESS_TOKEN;
 DEEZER_ACCESS_TOKEN.`;
   static override examples = [
     '<%= config.bin %> playlist push "Road trip" --to m3u8 --music-dir ~/Music --out road-trip.m3u8',
     '<%= config.bin %> playlist push "Road trip" --to subsonic',
+    'JELLYFIN_URL=http://localhost:8096 JELLYFIN_TOKEN=… JELLYFIN_USER=me <%= config.bin %> playlist push "Road trip" --to jellyfin',
     '<%= config.bin %> playlist push spotify:playlist:abc --to listenbrainz --json',
     '<%= config.bin %> playlist push --from-file picks.json --name "Picks" --to xspf',
   ];

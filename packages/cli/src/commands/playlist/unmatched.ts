@@ -16,7 +16,7 @@ Fix a wrong or missing match in $MIXTAPE_CONFIG_DIR/match-overrides.json, a JSON
   static override examples = [
     '<%= config.bin %> playlist unmatched "Road trip" --music-dir ~/Music',
     '<%= config.bin %> playlist unmatched --to subsonic',
-    '<%= config.bin %> playlist unmatched spotify:playlist:abc --to subsonic --json',
+    '<%= config.bin %> playlist unmatched spotify:playlist:abc --to jellyfin --json',
   ];
   static override args = { playlist: Args.string({ required: false, default: 'mixtape-recommendations', description: 'playlist id or name (see `mixtape playlist list`); default: the latest recommendations' }) };
   static override flags = {

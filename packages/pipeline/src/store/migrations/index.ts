@@ -6,6 +6,7 @@ import { enrichmentMigrations } from './020-enrichment.js';
 import { scheduleMigrations } from './055-schedule.js';
 import { personalMigrations } from './056-personal.js';
 import { playlistPushMigrations } from './050-playlist-push.js';
+import { serverSongMigrations } from './058-server-songs.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -15,7 +16,7 @@ export type { Migration } from './types.js';
  * one. Id ranges: 1-9 canonical store and imports, 10-19 Spotify export, 20-29 enrichment,
  * 30-39 model, 40-49 federation, 50-59 playlists and scheduling.
  */
-export const migrations: Migration[] = [...canonicalMigrations, ...identityMigrations, ...nameKeyMigrations, ...spotifyExportMigrations, ...enrichmentMigrations, ...scheduleMigrations, ...playlistPushMigrations, ...personalMigrations].sort((a, b) => a.id - b.id);
+export const migrations: Migration[] = [...canonicalMigrations, ...identityMigrations, ...nameKeyMigrations, ...spotifyExportMigrations, ...enrichmentMigrations, ...scheduleMigrations, ...playlistPushMigrations, ...personalMigrations, ...serverSongMigrations].sort((a, b) => a.id - b.id);
 
 const ids = new Set<number>();
 for (const m of migrations) {

@@ -9,4 +9,5 @@ export { SpotifyPlaylistWriter, SPOTIFY_PLAYLIST_CAP, SPOTIFY_ITEMS_PER_REQUEST 
 export * as deezer from './deezer/index.js';
 export * as lastfm from './lastfm/index.js';
 export * as musicbrainz from './musicbrainz/index.js';
+export * as match from './match/index.js';
 export * as jellyfin from './jellyfin/index.js';

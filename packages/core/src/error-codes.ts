@@ -16,6 +16,7 @@ export const ERROR_CATALOGUE = {
   bad_interactions: { title: 'The interactions are not consistent', suggestion: 'pass one user, item and weight per row' },
   bad_job: { title: 'Not a job mixtape can schedule', suggestion: 'schedule a mixtape command such as "run --phases export,enrich,train"' },
   bad_k: { title: 'The number of recommendations is not a positive number', suggestion: 'use --k 10' },
+  bad_match_overrides: { title: 'The match overrides file is not valid', suggestion: 'write it as a JSON list of {"track" or "artist"+"title", "to": library id, path or "none"}' },
   bad_split: { title: 'The split fraction is out of range', suggestion: 'use 0.2 for an 80/20 split' },
   bad_zip: { title: 'Not a complete zip file', suggestion: 'download the export again, or unzip it and import the folder' },
   data_dir_unusable: { title: 'The data dir cannot be used', suggestion: 'pass a folder you can write with --data-dir or MIXTAPE_DATA_DIR' },

@@ -2,7 +2,7 @@ export { ERROR_CATALOGUE, isErrorCode, suggestionFor, type ErrorCode } from './e
 export { errorReport, MixtapeError, isMixtapeError, storageError } from './errors.js';
 export { noProgress, type ProgressEvent, type ProgressFn } from './progress.js';
 export { redact, redactValues } from './redact.js';
-export { foldName, nameSql, normalizeArtist, normalizeName, normalizeTitle } from './names.js';
+export { artistKeys, foldName, nameSql, normalizeArtist, normalizeName, normalizeTitle, titleParts } from './names.js';
 export { MIXTAPE_VERSION, PROJECT_URL, userAgent } from './user-agent.js';
 export { Rng, seededRandom } from './rng.js';
 export * from './http/index.js';

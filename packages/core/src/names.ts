@@ -89,3 +89,56 @@ export function normalizeArtist(s: string | null | undefined): string {
   if (!s) return '';
   return squash(fold(s).split(/\s*(?:;|,|\/|\sfeat\.?\s|\sft\.?\s|\sfeaturing\s|\sx\s)\s*/)[0] ?? '');
 }
+
+/** Notes that make another recording of a song: a live take, a remix, an acoustic version. */
+const VERSION_NOTES: readonly [RegExp, string][] = [
+  [/\blive\b/, 'live'],
+  [/\b(?:re-?mix|mix|dub)\b/, 'remix'],
+  [/\bacoustic\b/, 'acoustic'],
+  [/\bunplugged\b/, 'unplugged'],
+  [/\bdemo\b/, 'demo'],
+  [/\binstrumental\b/, 'instrumental'],
+  [/\bkaraoke\b/, 'karaoke'],
+  [/\ba ?cappella\b|\bacapella\b/, 'a cappella'],
+  [/\borchestral\b/, 'orchestral'],
+];
+/** Notes that name the same recording: credits, remasters, edits, editions. */
+const SAME_RECORDING = /\b(?:feat|ft|featuring|with|remaster(?:ed)?|version|edit|mono|stereo|deluxe|bonus|single|album|radio|explicit|clean|bonus track|anniversary|expanded|original)\b|\b(?:19|20)\d\d\b/;
+
+/**
+ * A title split into what names the song (`base`, as `normalizeTitle` would key it but with every
+ * version note removed) and the notes that make another recording (`version`: "live", "remix",
+ * sorted, space-joined; empty for the studio recording). "Song (Live) - Remastered 2011" is
+ * `{ base: 'song', version: 'live' }`; "(Don't Fear) The Reaper" keeps its brackets as title words.
+ */
+export function titleParts(s: string | null | undefined): { base: string; version: string } {
+  if (!s) return { base: '', version: '' };
+  let t = fold(s);
+  const versions = new Set<string>();
+  const note = (raw: string): boolean => {
+    // "Original Mix" is the original recording, not a remix.
+    const text = raw.replace(/\boriginal mix\b/, 'original');
+    let hit = false;
+    for (const [re, v] of VERSION_NOTES) if (re.test(text)) { versions.add(v); hit = true; }
+    return hit || SAME_RECORDING.test(text);
+  };
+  // Bracketed notes anywhere, then a " - note" suffix, then a bare "feat. X" tail.
+  t = t.replace(/[([]([^)\]]*)[)\]]/g, (whole, inner: string) => (note(inner) ? ' ' : whole));
+  // Dash suffixes from the last: "Song - From the Film - Remastered" keeps "From the Film".
+  for (let m = /\s+[-–—]\s+([^-–—]*)$/.exec(t); m && note(m[1]!); m = /\s+[-–—]\s+([^-–—]*)$/.exec(t)) t = t.slice(0, m.index);
+  t = t.replace(/\s(?:feat\.?|ft\.?|featuring)\s.*$/, ' ');
+  const base = squash(t);
+  return { base: base === '' ? squash(fold(s)) : base, version: [...versions].sort().join(' ') };
+}
+
+/**
+ * The keys an artist credit is known by: the whole credit, its first artist ("Beyoncé feat. Jay-Z"
+ * → "beyonce"), and the first of an "A & B" pair. Two credits name one artist when their keys meet.
+ */
+export function artistKeys(s: string | null | undefined): string[] {
+  if (!s) return [];
+  const whole = normalizeName(s);
+  const first = normalizeArtist(s);
+  const pair = first.split(/ and /)[0] ?? first;
+  return [...new Set([whole, first, pair].filter((k) => k !== ''))];
+}

@@ -1,7 +1,7 @@
-import { MATCH_THRESHOLD, matchScore, nameKey, normalizeArtist } from '../playlist-files/normalize.js';
 import type { PlaylistTrack } from '../playlist-files/types.js';
 import { declareStream, readAll, type DeclaredStream } from '../http/declare.js';
 import { list, one, type SubsonicClient } from './client.js';
+import type { LibraryCandidate } from '../match/types.js';
 
 /** A song in the server's library, as search3 gives it. */
 export interface SubsonicSong {
@@ -114,63 +114,7 @@ export async function searchSongs(client: SubsonicClient, t: PlaylistTrack): Pro
   return list<Record<string, unknown>>(one<Record<string, unknown>>(a.searchResult3)?.song).map(toSong);
 }
 
-/** Indexes of a library for matching: by MBID, ISRC, exact name key, and by artist for fuzzy matching. */
-export class LibraryIndex {
-  private byMbid = new Map<string, SubsonicSong>();
-  private byIsrc = new Map<string, SubsonicSong>();
-  private byKey = new Map<string, SubsonicSong[]>();
-  private byArtist = new Map<string, SubsonicSong[]>();
-
-  constructor(songs: SubsonicSong[]) {
-    for (const s of songs) {
-      if (s.musicBrainzId && !this.byMbid.has(s.musicBrainzId)) this.byMbid.set(s.musicBrainzId, s);
-      for (const i of s.isrc ?? []) if (!this.byIsrc.has(i)) this.byIsrc.set(i, s);
-      push(this.byKey, nameKey(s.artist, s.title), s);
-      push(this.byArtist, normalizeArtist(s.artist), s);
-    }
-  }
-
-  /**
-   * The server's song for a track: MBID first (search3's musicBrainzId), then ISRC, then the same
-   * normalized artist and title (closest duration wins), then the best fuzzy score over the
-   * artist's songs above MATCH_THRESHOLD.
-   */
-  match(t: PlaylistTrack): SubsonicSong | undefined {
-    if (t.mbid) {
-      const s = this.byMbid.get(t.mbid.toLowerCase());
-      if (s) return s;
-    }
-    if (t.isrc) {
-      const s = this.byIsrc.get(t.isrc.toUpperCase());
-      if (s) return s;
-    }
-    const want = { title: t.title, artist: t.artist, durationMs: t.durationMs };
-    const exact = this.byKey.get(nameKey(t.artist, t.title)) ?? [];
-    if (exact.length > 0) return best(exact, want, 0.7);
-    return best(this.byArtist.get(normalizeArtist(t.artist)) ?? [], want, MATCH_THRESHOLD);
-  }
-}
-
-function best(songs: SubsonicSong[], want: { title?: string | undefined; artist?: string | undefined; durationMs?: number | undefined }, threshold: number): SubsonicSong | undefined {
-  let top: SubsonicSong | undefined;
-  let topRank = -Infinity;
-  for (const s of songs) {
-    const ms = s.duration === undefined ? undefined : s.duration * 1000;
-    const score = matchScore(want, { title: s.title, artist: s.artist, durationMs: ms });
-    if (score < threshold) continue;
-    // Equal scores (two versions of one song): the closer duration wins.
-    const off = want.durationMs !== undefined && ms !== undefined ? Math.min(60, Math.abs(want.durationMs - ms) / 1000) : 60;
-    const rank = score - off / 1000;
-    if (rank > topRank) {
-      top = s;
-      topRank = rank;
-    }
-  }
-  return top;
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
+/** A server song as the library matcher reads it (durations in ms, ids as lists). */
+export function songCandidate(s: SubsonicSong): LibraryCandidate {
+  return { id: s.id, artist: s.artist, title: s.title, album: s.album, durationMs: s.duration === undefined ? undefined : s.duration * 1000, mbid: s.musicBrainzId, isrc: s.isrc };
 }

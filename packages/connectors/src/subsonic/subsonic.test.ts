@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeSubsonic, type FakeSong } from '../../../../fixtures/src/servers/subsonic.js';
 import type { HttpEvent } from '../http/client.js';
-import { LibraryIndex, loadLibrary, loadLibraryByAlbum, searchSongs, SubsonicClient, SubsonicPlaylists, subsonicToken } from './index.js';
+import { LibraryMatcher } from '../match/index.js';
+import { loadLibrary, loadLibraryByAlbum, searchSongs, songCandidate, SubsonicClient, SubsonicPlaylists, subsonicToken } from './index.js';
 
 const songs: FakeSong[] = [
   { id: 's1', title: 'Halo', artist: 'Beyoncé', album: 'I Am… Sasha Fierce', duration: 261, musicBrainzId: 'AAAAAAAA-0000-4000-8000-000000000001' },
@@ -62,15 +63,16 @@ describe('Subsonic client', () => {
 describe('matching in the library', () => {
   it('uses the MBID, then ISRC, then normalized artist, title and duration, with a threshold', async () => {
     const { client } = await start();
-    const index = new LibraryIndex(await loadLibrary(client));
-    expect(index.match({ trackId: 'a', title: 'Anything', artist: 'X', mbid: 'aaaaaaaa-0000-4000-8000-000000000001' })?.id).toBe('s1');
-    expect(index.match({ trackId: 'b', title: 'Come Together', artist: 'Beatles', isrc: 'gbaye0601690' })?.id).toBe('s3');
-    expect(index.match({ trackId: 'c', title: 'Come Together (Remastered)', artist: 'The Beatles', durationMs: 259_000 })?.id).toBe('s3');
+    const index = new LibraryMatcher((await loadLibrary(client)).map(songCandidate));
+    const hit = (t: Parameters<typeof index.match>[0]) => { const m = index.match(t); return m.matched ? `${m.candidate.id}:${m.tier}` : m.reason; };
+    expect(hit({ trackId: 'a', title: 'Anything', artist: 'X', mbid: 'aaaaaaaa-0000-4000-8000-000000000001' })).toBe('s1:mbid');
+    expect(hit({ trackId: 'b', title: 'Come Together', artist: 'Beatles', isrc: 'gbaye0601690' })).toBe('s3:isrc');
+    expect(hit({ trackId: 'c', title: 'Come Together (Remastered)', artist: 'The Beatles', durationMs: 259_000 })).toBe('s3:exact');
     // Two "Halo"s by the same artist: the closer duration wins.
-    expect(index.match({ trackId: 'd', title: 'Halo', artist: 'Beyonce', durationMs: 262_200 })?.id).toBe('s2');
-    expect(index.match({ trackId: 'e', title: 'Somethin', artist: 'The Beatles', durationMs: 182_000 })?.id).toBe('s5');
-    expect(index.match({ trackId: 'f', title: 'Yesterday', artist: 'The Beatles', durationMs: 125_000 })).toBeUndefined();
-    expect(index.match({ trackId: 'g', title: 'Hello', artist: 'Lionel Richie' })).toBeUndefined();
+    expect(hit({ trackId: 'd', title: 'Halo', artist: 'Beyonce', durationMs: 262_200 })).toBe('s2:exact');
+    expect(hit({ trackId: 'e', title: 'Somethin', artist: 'The Beatles', durationMs: 182_000 })).toBe('s5:fuzzy');
+    expect(hit({ trackId: 'f', title: 'Yesterday', artist: 'The Beatles', durationMs: 125_000 })).toBe('title_differs');
+    expect(hit({ trackId: 'g', title: 'Hello', artist: 'Lionel Richie' })).toBe('no_artist');
   });
 
   it('lists album by album where an empty query lists nothing', async () => {

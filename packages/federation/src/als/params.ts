@@ -91,7 +91,7 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
  */
 export const PRIVATE_ALS_TIERS: ReadonlyArray<{ listeners: number; minEpsilon: number; noisy: boolean; als: Partial<PrivateAlsParams> }> = [
   // No noise: the clip only bounds a sensitivity nobody is charged for, so it is lifted.
-  { listeners: 0, minEpsilon: 0, noisy: false, als: { dim: 32, rounds: 8, sharedItems: 6000, itemsPerNode: 50, clip: 1000, itemGram: true, contentBeta: 0.7 } },
+  { listeners: 0, minEpsilon: 0, noisy: false, als: { dim: 32, rounds: 8, sharedItems: 6000, itemsPerNode: 50, clip: 1000, userNorm: 1e6, itemGram: true, contentBeta: 0.7 } },
   // 10,000 synthetic listeners, validation split: 0.1834 against 0.1761 (2,000 x 24) at ε 8, 0.1787 against 0.1670 (the small tier) at ε 4; worse at ε 1.
   { listeners: 5000, minEpsilon: 4, noisy: true, als: { sharedItems: 3000, dim: 64, contentBeta: 0.5 } },
   { listeners: 0, minEpsilon: 0, noisy: true, als: {} },

@@ -2,6 +2,7 @@ import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { playlistFiles } from '@mixtape/connectors';
 import { loadCatalogue, loadTracks } from '../push/load.js';
 import { FILE_FORMATS, pushToFile, type FileFormat, type FilePushSummary } from '../push/files.js';
+import { matchMusicDir } from '../push/library-match.js';
 import { pushRemote, type RemotePushSummary, type RemoteTarget } from '../push/remote.js';
 import { loadPersonalModel, refoldListener, sinceTraining, type SinceTraining } from '../personal/model-state.js';
 import { recommendInStore, type RecommendedTrack } from '../personal/recommend.js';
@@ -149,8 +150,8 @@ async function refreshOn(store: Store, t: Chosen, c: { o: DailyOptions; name: st
   if (t.kind === 'remote') {
     ({ target: remote, available } = await matchedTarget(t.open(), c.catalogue, o.onProgress));
   } else if (o.musicDir) {
-    const index = await playlistFiles.scanMusicDir(o.musicDir);
-    available = new Set(c.catalogue.filter((x) => playlistFiles.findLocal(index, x) !== undefined).map((x) => x.trackId));
+    const { outcomes } = await matchMusicDir(c.catalogue, { musicDir: o.musicDir, onProgress: o.onProgress });
+    available = new Set(c.catalogue.filter((_, i) => outcomes[i]!.matched).map((x) => x.trackId));
   } else {
     available = new Set(c.catalogue.map((x) => x.trackId));
   }

@@ -7,3 +7,5 @@ export { spotifyTarget, deezerTarget, listenBrainzTarget, subsonicTarget, jellyf
 export { remoteTarget } from './push.js';
 export { readStates, pushesOf, type PushState } from './state.js';
 export { syntheticTrack, seedSyntheticPlaylist } from './testing.js';
+export { playlistUnmatched, type UnmatchedReport, type UnmatchedTrack, type UnmatchedOptions } from './unmatched.js';
+export { matchLibrary, matchMusicDir, loadOverrides, overridesPath, countTiers } from './library-match.js';

@@ -52,7 +52,7 @@ export async function pushPlaylist(store: Store, o: PushOptions): Promise<PushSu
     const format = o.to as FileFormat;
     const out = o.out ?? `${name.replace(/[^\p{L}\p{N} ._-]+/gu, '_').trim() || 'playlist'}.${format === 'jspf' ? 'jspf' : format}`;
     const doc = { name, description: info.description ?? undefined, creator: info.owner ?? undefined, tracks };
-    return { ...head, ...(await pushToFile(store, { playlistId: info.playlist_id, doc, format, out, musicDir: o.musicDir })) };
+    return { ...head, ...(await pushToFile(store, { playlistId: info.playlist_id, doc, format, out, musicDir: o.musicDir, env: o.env, onProgress: o.onProgress })) };
   }
   const env = o.env ?? process.env;
   const target = o.target ?? remoteTarget(o.to, env, o.spotify);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MixtapeError, type ProgressFn } from '@mixtape/core';
-import { WRITE_UNCERTAIN, type playlistFiles } from '@mixtape/connectors';
+import { WRITE_UNCERTAIN, type match, type playlistFiles } from '@mixtape/connectors';
 import type { Store } from '../store/store.js';
 import { readStates, recordedRemotes, saveState, stateTime, type PushState } from './state.js';
 
@@ -17,6 +17,8 @@ export interface RemoteTarget {
   readonly batch: number;
   /** The service's id for each track, undefined where it has none (reported as unmatched). */
   resolve(tracks: PlaylistTrack[], onProgress?: ProgressFn): Promise<(string | undefined)[]>;
+  /** Targets that match tracks in a library (Subsonic, Jellyfin): each track's match, with its tier or why none. */
+  match?(tracks: PlaylistTrack[], onProgress?: ProgressFn): Promise<match.MatchOutcome[]>;
   create(name: string, description: string): Promise<string>;
   /** Items in the remote playlist now, or undefined when it is gone. */
   count(remoteId: string): Promise<number | undefined>;

@@ -1,5 +1,6 @@
 import { MixtapeError, type ProgressFn } from '@mixtape/core';
-import { deezerWrite, jellyfin, listenbrainz, SPOTIFY_ITEMS_PER_REQUEST, SPOTIFY_PLAYLIST_CAP, SpotifyPlaylistWriter, subsonic, type HttpClient, type playlistFiles } from '@mixtape/connectors';
+import { deezerWrite, jellyfin, listenbrainz, type match, SPOTIFY_ITEMS_PER_REQUEST, SPOTIFY_PLAYLIST_CAP, SpotifyPlaylistWriter, subsonic, type HttpClient, type playlistFiles } from '@mixtape/connectors';
+import { loadOverrides, matchLibrary } from './library-match.js';
 import type { RemoteTarget } from './remote.js';
 
 type PlaylistTrack = playlistFiles.PlaylistTrack;
@@ -82,7 +83,8 @@ export function subsonicTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarg
     label: 'Subsonic',
     cap: Number(env.MIXTAPE_SUBSONIC_PLAYLIST_CAP ?? Infinity),
     batch: Number(env.MIXTAPE_SUBSONIC_BATCH ?? 200),
-    resolve: (tracks, onProgress) => matchSubsonic(client, tracks, onProgress),
+    match: (tracks, onProgress) => matchSubsonic(client, tracks, env, onProgress),
+    resolve: async (tracks, onProgress) => (await matchSubsonic(client, tracks, env, onProgress)).map((m) => (m.matched ? m.candidate.id : undefined)),
     create: (name) => pl.create(name),
     count: async (id) => {
       const info = await pl.info(id);
@@ -126,16 +128,8 @@ export function jellyfinTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarg
     label: 'Jellyfin',
     cap: Number(env.MIXTAPE_JELLYFIN_PLAYLIST_CAP ?? Infinity),
     batch: Number(env.MIXTAPE_JELLYFIN_BATCH ?? 100),
-    resolve: async (tracks, onProgress) => {
-      const songs = await jellyfin.loadJellyfinLibrary(client, (n) => onProgress?.({ done: n, unit: 'library songs read' }));
-      // The Subsonic matcher, on the same candidate fields, until the shared tiered matcher lands.
-      const index = new subsonic.LibraryIndex(songs.map((c) => ({
-        id: c.id, title: c.title, artist: c.artist, album: c.album,
-        ...(c.durationMs !== undefined ? { duration: c.durationMs / 1000 } : {}),
-        ...(c.mbid ? { musicBrainzId: c.mbid } : {}), ...(c.isrc ? { isrc: [c.isrc] } : {}),
-      }) as subsonic.SubsonicSong));
-      return tracks.map((t) => index.match(t)?.id);
-    },
+    match: (tracks, onProgress) => matchJellyfin(client, tracks, env, onProgress),
+    resolve: async (tracks, onProgress) => (await matchJellyfin(client, tracks, env, onProgress)).map((m) => (m.matched ? m.candidate.id : undefined)),
     create: (name) => pl.create(name),
     count: (id) => pl.count(id),
     replace: (id, ids) => pl.replace(id, ids),
@@ -147,12 +141,19 @@ export function jellyfinTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarg
   };
 }
 
+/** Matches tracks among the Jellyfin user's audio items, through the one library matcher. */
+async function matchJellyfin(client: jellyfin.JellyfinClient, tracks: PlaylistTrack[], env: NodeJS.ProcessEnv, onProgress?: ProgressFn): Promise<match.MatchOutcome[]> {
+  const songs = await jellyfin.loadJellyfinLibrary(client, (n) => onProgress?.({ done: n, unit: 'library songs read' }));
+  return matchLibrary(songs, tracks, { target: 'jellyfin', env });
+}
+
 /**
  * Matches tracks in the server's library: one full listing by empty search3 (Navidrome), else album
- * by album, else (an empty listing) a search per track.
+ * by album, else (an empty listing) a search per track; each through the one library matcher.
  */
-async function matchSubsonic(client: subsonic.SubsonicClient, tracks: PlaylistTrack[], onProgress?: ProgressFn): Promise<(string | undefined)[]> {
+async function matchSubsonic(client: subsonic.SubsonicClient, tracks: PlaylistTrack[], env: NodeJS.ProcessEnv, onProgress?: ProgressFn): Promise<match.MatchOutcome[]> {
   const read = (n: number) => onProgress?.({ done: n, unit: 'library songs read' });
+  const overrides = await loadOverrides(env);
   let songs = await subsonic.loadLibrary(client, read);
   if (songs.length === 0) {
     songs = await subsonic.loadLibraryByAlbum(client, read).catch((e: { code?: string }) => {
@@ -160,16 +161,16 @@ async function matchSubsonic(client: subsonic.SubsonicClient, tracks: PlaylistTr
       throw e;
     });
   }
-  if (songs.length > 0) {
-    const index = new subsonic.LibraryIndex(songs);
-    return tracks.map((t) => index.match(t)?.id);
-  }
-  const out: (string | undefined)[] = [];
-  const cache = new Map<string, string | undefined>();
+  if (songs.length > 0) return matchLibrary(songs.map(subsonic.songCandidate), tracks, { target: 'subsonic', overrides });
+  const out: match.MatchOutcome[] = [];
+  const cache = new Map<string, match.MatchOutcome>();
   for (const [i, t] of tracks.entries()) {
-    const k = `${t.artist}\u0001${t.title}`;
-    if (!cache.has(k)) cache.set(k, new subsonic.LibraryIndex(await subsonic.searchSongs(client, t)).match(t)?.id);
-    out.push(cache.get(k));
+    const k = `${t.trackId}\u0001${t.artist}\u0001${t.title}`;
+    if (!cache.has(k)) {
+      const found = (await subsonic.searchSongs(client, t)).map(subsonic.songCandidate);
+      cache.set(k, (await matchLibrary(found, [t], { target: 'subsonic', overrides }))[0]!);
+    }
+    out.push(cache.get(k)!);
     onProgress?.({ done: i + 1, total: tracks.length, unit: 'tracks searched' });
   }
   return out;

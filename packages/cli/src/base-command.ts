@@ -1,6 +1,6 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { errorReport, isMixtapeError, noProgress, redact, storageError, suggestionFor, type ProgressFn } from '@mixtape/core';
-import type { OpenOptions } from '@mixtape/pipeline';
+import type { OpenOptions } from '@mixtape/pipeline/store';
 import { ProgressLine } from './progress-line.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MixtapeCommand)['baseFlags'] & T['flags']>;

@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { tableFromJSON, tableToIPC } from 'apache-arrow';
 import { MixtapeError } from '@mixtape/core';
 import { sqlString } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
@@ -34,6 +33,8 @@ export async function exportTable(store: Store, o: { name: string; format: Table
     const data = await store.all(`SELECT * FROM ${quote(table)}`);
     // JSON columns and structs travel as text: Arrow needs one type per column.
     const flat = data.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : v])));
+    // Loaded here: Arrow is ~150 modules that only this format needs.
+    const { tableFromJSON, tableToIPC } = await import('apache-arrow');
     writeFileSync(o.out, tableToIPC(tableFromJSON(flat), 'file'));
   } else {
     const options = o.format === 'parquet' ? 'FORMAT parquet' : o.format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json, ARRAY true';

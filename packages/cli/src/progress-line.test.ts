@@ -8,7 +8,8 @@ function terminal(isTTY = true) {
 }
 
 /** What was drawn, control sequences removed. */
-const texts = (writes: string[]) => writes.map((w) => w.replace(/\x1b(\[[0-9;]*[A-Za-z]|[78])/g, '')).filter(Boolean);
+const CONTROL = new RegExp(`${String.fromCharCode(27)}(\\[[0-9;]*[A-Za-z]|[78])`, 'g');
+const texts = (writes: string[]) => writes.map((w) => w.replace(CONTROL, '')).filter(Boolean);
 
 describe('progress bars (cli-progress)', () => {
   it('draws a bar with the count, the rate and the time left of a long import, then clears it', () => {

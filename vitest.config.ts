@@ -5,6 +5,8 @@ const src = (p: string) => fileURLToPath(new URL(`./${p}/src/index.ts`, import.m
 
 // Tests import workspace packages from source, so `vitest run` needs no build of the libraries.
 export const alias = {
+  // A subpath first: an alias also matches `name/…`, so the bare name would swallow it.
+  '@mixtape/pipeline/store': fileURLToPath(new URL('./packages/pipeline/src/store-entry.ts', import.meta.url)),
   '@mixtape/core': src('packages/core'),
   '@mixtape/connectors': src('packages/connectors'),
   '@mixtape/pipeline': src('packages/pipeline'),

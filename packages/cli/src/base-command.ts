@@ -1,7 +1,7 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { errorReport, isMixtapeError, noProgress, redact, storageError, suggestionFor, type ProgressFn } from '@mixtape/core';
-import type { OpenOptions } from '@mixtape/pipeline';
-import { ProgressLine } from './progress-line.js';
+import { errorReport, isMixtapeError, redact, storageError, suggestionFor, type ProgressFn } from '@mixtape/core';
+import type { OpenOptions } from '@mixtape/pipeline/store';
+import { progressFor } from './progress-line.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MixtapeCommand)['baseFlags'] & T['flags']>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
@@ -43,15 +43,14 @@ export abstract class MixtapeCommand<T extends typeof Command> extends Command {
     return dir ? { ...extra, dataDir: dir } : extra;
   }
 
-  private progressLine: ProgressLine | undefined;
+  private progressLine: ReturnType<typeof progressFor> | undefined;
 
   /**
-   * A progress callback: one line on stderr with rate and time left when stderr is a terminal,
+   * A progress callback: a bar on stderr with rate and time left when stderr is a terminal,
    * silent when it is not (logs, pipes, the daemon) or with --json.
    */
   protected progress(): ProgressFn {
-    if (process.stderr.isTTY !== true || this.jsonEnabled()) return noProgress;
-    this.progressLine ??= new ProgressLine(process.stderr);
+    this.progressLine ??= progressFor(process.stderr, this.jsonEnabled());
     return this.progressLine.update;
   }
 

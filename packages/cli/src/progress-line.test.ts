@@ -1,46 +1,71 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, ProgressLine } from './progress-line.js';
+import { formatDuration, progressFor, ProgressBars } from './progress-line.js';
 
-function line() {
-  let t = 0;
+/** A terminal stand-in: cli-progress draws only on a stream whose isTTY is true. */
+function terminal(isTTY = true) {
   const writes: string[] = [];
-  const p = new ProgressLine({ write: (s: string) => writes.push(s) }, () => t);
-  return { p, writes, at: (ms: number) => (t = ms), last: () => writes.at(-1)! };
+  return { stream: { isTTY, columns: 120, write: (s: string) => writes.push(s) }, writes };
 }
 
-describe('progress line', () => {
-  it('shows the rate and the time left of a long import, redrawn in place', () => {
-    const { p, writes, at, last } = line();
-    p.update({ unit: 'plays', done: 0, total: 200_000, message: 'writing to the database' });
-    at(4000);
-    p.update({ unit: 'plays', done: 40_000, total: 200_000, message: 'writing to the database' });
-    expect(last()).toBe('\r\x1b[K40,000/200,000 plays · 10,000 plays/s · 16 s left · writing to the database');
-    at(24_000);
-    p.update({ unit: 'plays', done: 200_000, total: 200_000 });
-    expect(last()).toBe('\r\x1b[K200,000/200,000 plays · 8,333 plays/s · 24 s elapsed\n');
-    expect(writes).toHaveLength(3);
+/** What was drawn, control sequences removed. */
+const CONTROL = new RegExp(`${String.fromCharCode(27)}(\\[[0-9;]*[A-Za-z]|[78])`, 'g');
+const texts = (writes: string[]) => writes.map((w) => w.replace(CONTROL, '')).filter(Boolean);
+
+describe('progress bars (cli-progress)', () => {
+  it('draws a bar with the count, the rate and the time left of a long import, then clears it', () => {
+    let t = 0;
+    const { stream, writes } = terminal();
+    const bars = new ProgressBars(stream, () => t);
+    bars.update({ unit: 'plays', done: 0, total: 200_000, message: 'writing to the database' });
+    t = 4000;
+    bars.update({ unit: 'plays', done: 40_000, total: 200_000, message: 'writing to the database' });
+    bars.end();
+    expect(texts(writes)).toEqual([
+      '░░░░░░░░░░░░░░░░░░░░░░░░ 0/200,000 plays · writing to the database',
+      '█████░░░░░░░░░░░░░░░░░░░ 40,000/200,000 plays · 10,000 plays/s · 16 s left · writing to the database',
+    ]);
+    // Cleared at the end (back to column 1, line erased), so the summary starts on a clean line.
+    expect(writes.slice(-2)).toEqual(['\x1b[1G', '\x1b[2K']);
   });
 
-  it('starts a new rate for a new phase and draws at most four times a second', () => {
-    const { p, writes, at, last } = line();
-    p.update({ unit: 'files', done: 0, total: 3 });
-    at(100);
-    p.update({ unit: 'files', done: 1, total: 3 });
-    expect(writes).toHaveLength(1);
-    at(2000);
-    p.update({ unit: 'rows', done: 5000 });
-    expect(last()).toBe('\r\x1b[K5,000 rows');
-    at(4000);
-    p.update({ unit: 'rows', done: 9000 });
-    expect(last()).toBe('\r\x1b[K9,000 rows · 2,000 rows/s · 2 s elapsed');
+  it('shows a count without a bar when the total is unknown, and starts a new bar for a new phase', () => {
+    let t = 0;
+    const { stream, writes } = terminal();
+    const bars = new ProgressBars(stream, () => t);
+    bars.update({ unit: 'rows', done: 0, message: 'parsing scrobbles.csv' });
+    t = 2000;
+    bars.update({ unit: 'rows', done: 9000 });
+    bars.update({ unit: 'files', done: 1, total: 4, message: 'Playlist1.json' });
+    bars.end();
+    expect(texts(writes)).toEqual([
+      '0 rows · parsing scrobbles.csv',
+      '9,000 rows · 4,500 rows/s · 2 s elapsed',
+      '██████░░░░░░░░░░░░░░░░░░ 1/4 files · Playlist1.json',
+    ]);
   });
 
-  it('clears a half-drawn line before anything else is printed, once', () => {
-    const { p, writes } = line();
-    p.update({ unit: 'steps', done: 1, message: 'Playlist1.json' });
+  it('never shows a secret that reached a message', () => {
+    const { stream, writes } = terminal();
+    const bars = new ProgressBars(stream);
+    bars.update({ unit: 'pages', done: 1, message: 'GET https://api.example/me?access_token=abcdef123456' });
+    bars.end();
+    expect(writes.join('')).not.toContain('abcdef123456');
+  });
+
+  it('prints nothing when the output is not a terminal, or with --json', () => {
+    for (const [isTTY, json] of [[false, false], [true, true], [false, true]] as const) {
+      const { stream, writes } = terminal(isTTY);
+      const p = progressFor(stream, json);
+      p.update({ unit: 'plays', done: 10, total: 20, message: 'writing' });
+      p.update({ unit: 'plays', done: 20, total: 20 });
+      p.end();
+      expect(writes, `isTTY ${isTTY}, json ${json}`).toEqual([]);
+    }
+    const { stream, writes } = terminal(true);
+    const p = progressFor(stream, false);
+    p.update({ unit: 'plays', done: 10, total: 20 });
     p.end();
-    p.end();
-    expect(writes).toEqual(['\r\x1b[K1 steps · Playlist1.json', '\r\x1b[K']);
+    expect(texts(writes)).toEqual(['████████████░░░░░░░░░░░░ 10/20 plays']);
   });
 
   it('formats durations for people', () => {

@@ -1,8 +1,12 @@
-import { redact, type ProgressEvent, type ProgressFn } from '@mixtape/core';
+import { createRequire } from 'node:module';
+import { noProgress, redact, type ProgressEvent, type ProgressFn } from '@mixtape/core';
+import type * as CliProgress from 'cli-progress';
 
-/** Where the line goes (stderr; a collector in tests). */
-export interface ProgressOutput {
+/** Where progress goes: stderr, or a stand-in with `isTTY` in tests. */
+export interface ProgressStream {
   write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
 }
 
 const n = (v: number): string => Math.round(v).toLocaleString('en-US');
@@ -15,52 +19,92 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
+interface Phase {
+  key: string;
+  startMs: number;
+  startDone: number;
+}
+
+/** The text beside the bar for one event at time `t`: count, rate, time left or elapsed, message. */
+export function describe(e: ProgressEvent, phase: Phase, t: number): string {
+  const parts = [e.total === undefined ? `${n(e.done)} ${e.unit}` : `${n(e.done)}/${n(e.total)} ${e.unit}`];
+  const elapsed = t - phase.startMs;
+  const rate = elapsed >= 1000 ? ((e.done - phase.startDone) * 1000) / elapsed : 0;
+  if (rate > 0) {
+    parts.push(`${rate >= 10 ? n(rate) : rate.toFixed(1)} ${e.unit}/s`);
+    if (e.total !== undefined && e.done < e.total) parts.push(`${formatDuration(((e.total - e.done) / rate) * 1000)} left`);
+  }
+  if (elapsed >= 1000 && (e.total === undefined || e.done >= e.total || rate === 0)) parts.push(`${formatDuration(elapsed)} elapsed`);
+  if (e.message) parts.push(redact(e.message));
+  return parts.join(' · ');
+}
+
+interface Payload {
+  text: string;
+  known: boolean;
+}
+
 /**
- * The one progress renderer of the CLI: a single line redrawn in place with the count, the rate
- * and, when the total is known, the time left. The rate is measured from the first event of the
- * current phase (same unit and total), so a new phase (files, then plays) starts its own.
+ * The CLI's one progress renderer: a cli-progress bar on a terminal, redrawn in place at most
+ * four times a second, with the count, the rate and the time left (or a count without a bar when
+ * the total is unknown). A new phase (another unit or total) replaces the bar and starts its own
+ * rate; the bar is cleared when it ends, so the command's own output starts on a clean line.
  */
-export class ProgressLine {
-  private phase: { key: string; startMs: number; startDone: number } | undefined;
-  private lastDrawMs = -Infinity;
-  private open = false;
+export class ProgressBars {
+  private bar: CliProgress.SingleBar | undefined;
+  private phase: Phase | undefined;
+  private readonly lib: typeof CliProgress;
 
   constructor(
-    private readonly out: ProgressOutput,
+    private readonly out: ProgressStream,
     private readonly now: () => number = Date.now,
-    private readonly minIntervalMs = 250,
-  ) {}
+  ) {
+    // Loaded on first use, so that commands that show no progress never load it.
+    this.lib = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
+  }
 
   readonly update: ProgressFn = (e: ProgressEvent) => {
     const t = this.now();
     const key = `${e.unit}|${e.total ?? ''}`;
-    if (this.phase?.key !== key) this.phase = { key, startMs: t, startDone: e.done };
-    const final = e.total !== undefined && e.done >= e.total;
-    if (!final && t - this.lastDrawMs < this.minIntervalMs) return;
-    this.lastDrawMs = t;
-    this.out.write(`\r\x1b[K${this.describe(e, t)}${final ? '\n' : ''}`);
-    this.open = !final;
+    if (this.phase?.key !== key) {
+      this.end();
+      this.phase = { key, startMs: t, startDone: e.done };
+    }
+    const payload: Payload = { text: describe(e, this.phase!, t), known: e.total !== undefined && e.total > 0 };
+    if (this.bar) {
+      this.bar.update(e.done, payload);
+      return;
+    }
+    this.bar = new this.lib.SingleBar({
+      stream: this.out as NodeJS.WritableStream,
+      fps: 4,
+      barsize: 24,
+      barCompleteChar: '█',
+      barIncompleteChar: '░',
+      clearOnComplete: true,
+      // cli-progress cuts the line to the terminal's width instead of switching wrapping off (a
+      // crash would leave the terminal without it).
+      linewrap: true,
+      hideCursor: false,
+      gracefulExit: false,
+      format: (options, params, p: Payload) => (p.known ? `${this.lib.Format.BarFormat(params.progress, options)} ${p.text}` : p.text),
+    });
+    this.bar.start(e.total ?? 0, e.done, payload);
   };
 
-  /** The line for one event at time `t` (without control characters). */
-  describe(e: ProgressEvent, t: number): string {
-    const parts = [e.total === undefined ? `${n(e.done)} ${e.unit}` : `${n(e.done)}/${n(e.total)} ${e.unit}`];
-    const phase = this.phase!;
-    const elapsed = t - phase.startMs;
-    const rate = elapsed >= 1000 ? ((e.done - phase.startDone) * 1000) / elapsed : 0;
-    if (rate > 0) {
-      parts.push(`${rate >= 10 ? n(rate) : rate.toFixed(1)} ${e.unit}/s`);
-      if (e.total !== undefined && e.done < e.total) parts.push(`${formatDuration(((e.total - e.done) / rate) * 1000)} left`);
-    }
-    if (elapsed >= 1000 && (e.total === undefined || e.done >= e.total || rate === 0)) parts.push(`${formatDuration(elapsed)} elapsed`);
-    if (e.message) parts.push(redact(e.message));
-    return parts.join(' · ');
-  }
-
-  /** Clears a half-drawn line, so that whatever is printed next starts at the left margin. */
+  /** Clears the bar (if one is drawn), so that whatever is printed next starts at the left margin. */
   end(): void {
-    if (!this.open) return;
-    this.out.write('\r\x1b[K');
-    this.open = false;
+    this.bar?.stop();
+    this.bar = undefined;
+    this.phase = undefined;
   }
+}
+
+/**
+ * Progress for a command: bars when `stream` is a terminal and JSON is not asked for; nothing at
+ * all otherwise (logs, pipes, the daemon, `--json`), so machine-read output stays clean.
+ */
+export function progressFor(stream: ProgressStream, json: boolean): { update: ProgressFn; end(): void } {
+  if (stream.isTTY !== true || json) return { update: noProgress, end: () => {} };
+  return new ProgressBars(stream);
 }

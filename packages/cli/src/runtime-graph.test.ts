@@ -11,6 +11,7 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
 const PACKAGES = ['core', 'connectors', 'model', 'federation', 'pipeline', 'cli'];
 const WORKSPACE: Record<string, string> = {
   ...Object.fromEntries(PACKAGES.map((p) => [`@mixtape/${p}`, join(ROOT, 'packages', p, 'src/index.ts')])),
+  '@mixtape/pipeline/store': join(ROOT, 'packages/pipeline/src/store-entry.ts'),
   '@mixtape/fixtures': join(ROOT, 'fixtures/src/index.ts'),
 };
 const TEST_ONLY = [/^fixtures\//, /\.test\.ts$/, /test-support\.ts$/, /\.test-helper\.ts$/, /\/src\/test\//];
@@ -23,17 +24,49 @@ function resolveImport(from: string, spec: string): string | undefined {
   return undefined;
 }
 
-/** Every workspace source file reachable from `entries`, each with the file that imported it first. */
+/**
+ * The specifiers one file loads at run time: static imports and re-exports that are not type-only,
+ * dynamic `import('…')`, and `require('…')` through createRequire (how DuckDB and TensorFlow.js are
+ * loaded). A type-only import loads nothing.
+ */
+function runtimeImports(f: string): string[] {
+  const src = ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const out: string[] = [];
+  const literal = (n: ts.Node | undefined) => (n && ts.isStringLiteral(n) ? n.text : undefined);
+  const visit = (n: ts.Node): void => {
+    if (ts.isImportDeclaration(n)) {
+      const c = n.importClause;
+      const onlyTypes = c !== undefined && (c.isTypeOnly || (!c.name && c.namedBindings !== undefined && ts.isNamedImports(c.namedBindings) && c.namedBindings.elements.length > 0 && c.namedBindings.elements.every((e) => e.isTypeOnly)));
+      if (!onlyTypes) out.push(literal(n.moduleSpecifier)!);
+    } else if (ts.isExportDeclaration(n) && n.moduleSpecifier) {
+      const onlyTypes = n.isTypeOnly || (n.exportClause !== undefined && ts.isNamedExports(n.exportClause) && n.exportClause.elements.length > 0 && n.exportClause.elements.every((e) => e.isTypeOnly));
+      if (!onlyTypes) out.push(literal(n.moduleSpecifier)!);
+    } else if (ts.isCallExpression(n) && n.arguments.length === 1) {
+      const spec = literal(n.arguments[0]);
+      const callee = n.expression;
+      const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
+      const isRequire = (ts.isIdentifier(callee) && /^require/i.test(callee.text)) || (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'createRequire');
+      if (spec !== undefined && (isImport || isRequire)) out.push(spec);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(src);
+  return out;
+}
+
+/**
+ * Every workspace source file reachable from `entries`, each with the file that imported it first;
+ * outside packages (`pkg:@duckdb/node-api`) are recorded as reached but not walked.
+ */
 function reachable(entries: string[]): Map<string, string | undefined> {
   const seen = new Map<string, string | undefined>(entries.map((e) => [e, undefined]));
   const todo = [...entries];
   for (let f = todo.pop(); f !== undefined; f = todo.pop()) {
-    const info = ts.preProcessFile(readFileSync(f, 'utf8'), true, true);
-    for (const { fileName } of info.importedFiles) {
-      const to = resolveImport(f, fileName);
+    for (const spec of runtimeImports(f)) {
+      const to = resolveImport(f, spec) ?? (spec.startsWith('.') || spec.startsWith('node:') ? undefined : `pkg:${spec}`);
       if (to && !seen.has(to)) {
         seen.set(to, f);
-        todo.push(to);
+        if (!to.startsWith('pkg:')) todo.push(to);
       }
     }
   }
@@ -74,5 +107,42 @@ describe('the runtime import graph', () => {
       const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', p, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
       expect(Object.keys(pkg.dependencies ?? {}), p).not.toContain('@mixtape/fixtures');
     }
+  });
+});
+
+// Heavy modules that a light command must not load: they cost start-up time and memory
+// (bench/startup.ts). DuckDB is allowed where the command reads the store.
+const HEAVY = [/^pkg:@tensorflow\//, /^pkg:apache-arrow/, /^pkg:pg$/, /^pkg:usearch/, /^pkg:vega/, /^pkg:fast-xml-parser/, /^pkg:csv-parse/, /^pkg:yauzl/, /^pkg:shamir-secret-sharing/];
+const cli = (p: string) => join(ROOT, 'packages/cli/src', p);
+const heavyIn = (graph: Map<string, string | undefined>, patterns: RegExp[]) =>
+  [...graph].filter(([f]) => patterns.some((re) => re.test(f))).map(([f, by]) => `${f} (loaded by ${by ? rel(by) : 'entry'})`);
+
+describe('the module graph of light commands', () => {
+  it('bin/run.js loads the version and manifest helpers and oclif, nothing else', () => {
+    expect(runtimeImports(join(ROOT, 'packages/cli/bin/run.js'))).toEqual(['../dist/version.js', '../dist/manifest.js', '@oclif/core']);
+    // `--version` and finding a command through the manifest load neither DuckDB nor TensorFlow.js.
+    const graph = reachable([cli('version.ts'), cli('manifest.ts')]);
+    expect([...graph.keys()].filter((f) => f.startsWith('pkg:'))).toEqual(['pkg:@oclif/core']);
+  });
+
+  it('every command shares a base that loads no store and no model', () => {
+    const graph = reachable([cli('base-command.ts')]);
+    expect(heavyIn(graph, [/^pkg:@duckdb\//, ...HEAVY])).toEqual([]);
+    expect([...graph.keys()].filter((f) => f.startsWith('pkg:')).sort()).toEqual(['pkg:@oclif/core', 'pkg:cli-progress']);
+  });
+
+  it('status, playlist list/show and query load DuckDB and none of TensorFlow.js, Arrow, the connectors or the federation', () => {
+    for (const command of ['status.ts', 'playlist/list.ts', 'playlist/show.ts', 'query.ts']) {
+      const graph = reachable([cli(`commands/${command}`)]);
+      expect(graph.has('pkg:@duckdb/node-api'), command).toBe(true);
+      expect(heavyIn(graph, HEAVY), command).toEqual([]);
+      const packages = new Set([...graph.keys()].filter((f) => !f.startsWith('pkg:')).map((f) => rel(f).split('/')[1]));
+      expect([...packages].sort(), command).toEqual(['cli', 'core', 'pipeline']);
+    }
+  });
+
+  it('finds TensorFlow.js where a command does load it (the check can fail)', () => {
+    const graph = reachable([cli('commands/recommend.ts')]);
+    expect(heavyIn(graph, [/^pkg:@tensorflow\/tfjs-core$/])).toEqual(['pkg:@tensorflow/tfjs-core (loaded by packages/model/src/engine/tf.ts)']);
   });
 });

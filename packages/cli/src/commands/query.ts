@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { runQuery, type Row } from '@mixtape/pipeline';
+import type { Row } from '@mixtape/pipeline/store';
 import { MixtapeCommand } from '../base-command.js';
 import { renderTable } from '../render.js';
 
@@ -19,6 +19,7 @@ export default class Query extends MixtapeCommand<typeof Query> {
   static override flags = { csv: Flags.boolean({ description: 'print CSV instead of a table', exclusive: ['json'] }) };
 
   async run(): Promise<Row[]> {
+    const { runQuery } = await import('@mixtape/pipeline/store');
     const { columns, rows } = await runQuery(this.args.sql, this.storeOptions());
     if (this.flags.csv) {
       this.log(columns.map(csvCell).join(','));

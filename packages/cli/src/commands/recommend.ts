@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { recommendPersonal, writeRecommendations, type RecommendResult } from '@mixtape/pipeline';
+import type { RecommendResult } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../base-command.js';
 import { renderTable } from '../render.js';
 
@@ -23,6 +23,7 @@ export default class Recommend extends MixtapeCommand<typeof Recommend> {
   };
 
   async run(): Promise<RecommendResult & { out?: string }> {
+    const { recommendPersonal, writeRecommendations } = await import('@mixtape/pipeline');
     const explore = Number(this.flags.explore);
     const r = await recommendPersonal({
       store: this.storeOptions(),

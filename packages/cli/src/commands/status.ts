@@ -1,4 +1,4 @@
-import { storeStatus, withStore, type StoreStatus } from '@mixtape/pipeline';
+import type { StoreStatus } from '@mixtape/pipeline/store';
 import { MixtapeCommand } from '../base-command.js';
 import { renderTable } from '../render.js';
 
@@ -7,6 +7,7 @@ export default class Status extends MixtapeCommand<typeof Status> {
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json'];
 
   async run(): Promise<StoreStatus> {
+    const { storeStatus, withStore } = await import('@mixtape/pipeline/store');
     const status = await withStore(this.storeOptions(), (store) => storeStatus(store));
     if (!this.jsonEnabled()) {
       this.log(`database: ${status.database}`);

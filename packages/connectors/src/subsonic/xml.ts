@@ -1,4 +1,5 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as Fxp from 'fast-xml-parser';
 
 /**
  * An XML element read into plain data: attributes as properties, child elements as arrays by name
@@ -6,8 +7,22 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
  */
 export type XmlObject = { [k: string]: string | (XmlObject | string)[] };
 
+let fxp: { parser: Fxp.XMLParser; validator: typeof Fxp.XMLValidator } | undefined;
+
+/**
+ * The parser, made on first use: only a Subsonic server answering in XML needs it, and loading
+ * fast-xml-parser costs every command ~45 ms of start-up (bench/startup.ts). Its CommonJS build is
+ * loaded so that this stays synchronous.
+ */
+function xml(): { parser: Fxp.XMLParser; validator: typeof Fxp.XMLValidator } {
+  if (fxp) return fxp;
+  const { XMLParser, XMLValidator } = createRequire(import.meta.url)('fast-xml-parser') as typeof Fxp;
+  fxp = { parser: new XMLParser(PARSER_OPTIONS), validator: XMLValidator };
+  return fxp;
+}
+
 // Attributes carry Subsonic's data; every child element is a list, as one can repeat.
-const parser = new XMLParser({
+const PARSER_OPTIONS: Fxp.X2jOptions = {
   ignoreAttributes: false,
   attributeNamePrefix: '',
   parseAttributeValue: false,
@@ -18,7 +33,7 @@ const parser = new XMLParser({
   // Text beside attributes (`<genre songCount="3">Rock</genre>`) is `value`, as in the JSON form.
   textNodeName: 'value',
   isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
-});
+};
 
 /** An empty element (`<x></x>`) is an object with nothing in it, as in the JSON form. */
 function tidy(v: unknown): XmlObject | string {
@@ -35,7 +50,8 @@ function tidy(v: unknown): XmlObject | string {
  * well-formed XML or has no root element.
  */
 export function parseSubsonicXml(text: string): { name: string; value: XmlObject } | undefined {
-  if (XMLValidator.validate(text) !== true) return undefined;
+  const { parser, validator } = xml();
+  if (validator.validate(text) !== true) return undefined;
   const doc = parser.parse(text) as Record<string, unknown[]>;
   const name = Object.keys(doc)[0];
   const root = name === undefined ? undefined : doc[name]?.[0];

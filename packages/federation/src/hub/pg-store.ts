@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { MixtapeError } from '@mixtape/core';
 import { payloadFloats } from '../codec.js';
 import type { PublishedModel } from '../model-file.js';
@@ -48,7 +48,9 @@ export class PgStore implements HubStore {
 
   /** Connects, creates the tables if needed, and checks the database serves these parameters. */
   static async open(url: string, params: FederationParams): Promise<PgStore> {
-    const pool = new pg.Pool({ connectionString: url, max: 12 });
+    // Loaded here: only a hub on PostgreSQL needs the driver.
+    const { default: driver } = await import('pg');
+    const pool = new driver.Pool({ connectionString: url, max: 12 });
     pool.on('error', () => {});
     try {
       const c = await pool.connect();

@@ -1,6 +1,25 @@
-import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import type * as TF from '@tensorflow/tfjs-core';
 
-export { tf };
+const requireHere = createRequire(import.meta.url);
+let loaded: typeof TF | undefined;
+
+/**
+ * TensorFlow.js's core (tensors and ops; the backends register into it), loaded on first use. Only
+ * training and tensor scoring need it, so importing the model package, as every pipeline command
+ * does, must not load it; and the `@tensorflow/tfjs` bundle would also load layers, converter,
+ * data and webgl, none of which is used here (4× the start-up cost, bench/startup.ts). `require`,
+ * not `import`: an ESM import of a CommonJS bundle makes Node lex all of it.
+ */
+export const tf: typeof TF = new Proxy({} as typeof TF, {
+  get: (_target, key) => Reflect.get((loaded ??= requireHere('@tensorflow/tfjs-core') as typeof TF), key),
+});
+
+// Type positions (`tf.Tensor2D`) keep working with the lazy value above.
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace tf {
+  export type Tensor2D = TF.Tensor2D;
+}
 
 let ready: Promise<string> | undefined;
 
@@ -28,7 +47,7 @@ async function pick(): Promise<string> {
   }
   if (forced !== 'cpu') {
     try {
-      await import('@tensorflow/tfjs-backend-wasm');
+      requireHere('@tensorflow/tfjs-backend-wasm');
       if (await tf.setBackend('wasm')) {
         await tf.ready();
         return tf.getBackend();
@@ -37,6 +56,7 @@ async function pick(): Promise<string> {
       // wasm binary missing: fall back to the slow but always-present cpu backend.
     }
   }
+  requireHere('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
   await tf.ready();
   return tf.getBackend();

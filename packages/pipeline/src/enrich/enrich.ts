@@ -1,4 +1,4 @@
-import { listValue } from '@duckdb/node-api';
+import { duckdb } from '../store/duckdb.js';
 import { isMixtapeError, MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { deezer, lastfm, musicbrainz, type HttpClient } from '@mixtape/connectors';
 import pLimit from 'p-limit';
@@ -168,7 +168,7 @@ export async function enrichTracks(o: EnrichOptions): Promise<EnrichSummary> {
         await deezerDone;
         await commit();
         const isrcs = new Map((await lock.run(() => store.all<{ track_id: string; isrc: string | null }>(
-          `SELECT track_id, isrc FROM tracks WHERE isrc IS NOT NULL AND track_id IN (SELECT unnest($1::VARCHAR[]))`, [listValue(later.map((t) => t.track_id))])))
+          `SELECT track_id, isrc FROM tracks WHERE isrc IS NOT NULL AND track_id IN (SELECT unnest($1::VARCHAR[]))`, [duckdb.listValue(later.map((t) => t.track_id))])))
           .map((r) => [r.track_id, r.isrc]));
         await enrichAll(later.map((t) => ({ ...t, isrc: isrcs.get(t.track_id) ?? null })));
       }

@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { tableFromJSON, tableToIPC } from 'apache-arrow';
-import { MixtapeError } from '@mixtape/core';
+import { basename, dirname, join } from 'node:path';
+import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { sqlString } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
 
@@ -26,19 +25,24 @@ export async function checkTable(store: Store, name: string): Promise<string> {
 const quote = (id: string) => `"${id.replace(/"/g, '""')}"`;
 
 /** Writes a whole table to a file: DuckDB COPY for Parquet, CSV and JSON; Arrow IPC through apache-arrow. */
-export async function exportTable(store: Store, o: { name: string; format: TableFormat; out: string }): Promise<TableExportResult> {
+export async function exportTable(store: Store, o: { name: string; format: TableFormat; out: string; onProgress?: ProgressFn }): Promise<TableExportResult> {
+  const progress = o.onProgress ?? noProgress;
   const table = await checkTable(store, o.name);
   mkdirSync(dirname(o.out), { recursive: true });
   const rows = Number(await store.scalar(`SELECT count(*) FROM ${quote(table)}`));
+  progress({ unit: 'rows', done: 0, total: rows, message: `writing ${basename(o.out)}` });
   if (o.format === 'arrow') {
     const data = await store.all(`SELECT * FROM ${quote(table)}`);
     // JSON columns and structs travel as text: Arrow needs one type per column.
     const flat = data.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === 'object' ? JSON.stringify(v) : v])));
+    // Loaded here: Arrow is ~150 modules that only this format needs.
+    const { tableFromJSON, tableToIPC } = await import('apache-arrow');
     writeFileSync(o.out, tableToIPC(tableFromJSON(flat), 'file'));
   } else {
     const options = o.format === 'parquet' ? 'FORMAT parquet' : o.format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json, ARRAY true';
     await store.run(`COPY (SELECT * FROM ${quote(table)}) TO ${sqlString(o.out)} (${options})`);
   }
+  progress({ unit: 'rows', done: rows, total: rows });
   return { table, format: o.format, out: o.out, rows };
 }
 
@@ -97,7 +101,8 @@ function fileName(name: string, id: string, taken: Set<string>): string {
  * Playlists as Exportify CSVs: one file per playlist into `out` (a folder), or the one playlist
  * named by `playlist` (id, URI or name) into `out` as a file.
  */
-export async function exportExportify(store: Store, o: { out: string; playlist?: string | undefined }): Promise<{ files: { playlist: string; file: string; rows: number }[] }> {
+export async function exportExportify(store: Store, o: { out: string; playlist?: string | undefined; onProgress?: ProgressFn }): Promise<{ files: { playlist: string; file: string; rows: number }[] }> {
+  const progress = o.onProgress ?? noProgress;
   let lists = await store.all<{ playlist_id: string; name: string }>('SELECT playlist_id, coalesce(name, playlist_id) AS name FROM playlists ORDER BY name, playlist_id');
   if (o.playlist !== undefined) {
     const want = o.playlist;
@@ -109,11 +114,14 @@ export async function exportExportify(store: Store, o: { out: string; playlist?:
   else mkdirSync(dirname(o.out), { recursive: true });
   const taken = new Set<string>();
   const files: { playlist: string; file: string; rows: number }[] = [];
-  for (const p of single ? lists.slice(0, 1) : lists) {
+  const todo = single ? lists.slice(0, 1) : lists;
+  for (const p of todo) {
+    progress({ unit: 'playlists', done: files.length, total: todo.length, message: p.name });
     const file = single ? o.out : join(o.out, fileName(p.name, p.playlist_id, taken));
     // COPY cannot bind parameters: the id goes in as a quoted literal.
     await store.run(`COPY (${EXPORTIFY_SAFE_SELECT.replace('$1', () => sqlString(p.playlist_id))}) TO ${sqlString(file)} (FORMAT csv, HEADER true, FORCE_QUOTE *)`);
     files.push({ playlist: p.name, file, rows: Number(await store.scalar('SELECT count(*) FROM playlist_items WHERE playlist_id = $1', [p.playlist_id])) });
   }
+  progress({ unit: 'playlists', done: files.length, total: todo.length });
   return { files };
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { duckdb } from '../store/duckdb.js';
 import { MixtapeError } from '@mixtape/core';
 
 /** The DuckDB table function that reads a file by its extension: Parquet or CSV (any delimiter). */
@@ -27,7 +27,7 @@ export async function readColumns(
   if (!existsSync(path)) {
     throw new MixtapeError('file_not_found', `The ${what} ${path} does not exist`, { suggestion: 'check the path' });
   }
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await duckdb.DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
     let names: string[];

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { StatementType, type DuckDBExtractedStatements, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { DuckDBExtractedStatements, DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
+import { duckdb } from '../store/duckdb.js';
 import { MixtapeError } from '@mixtape/core';
 import { plainRows, Store, storeFile, type OpenOptions, type Row } from '../store/store.js';
 
@@ -9,7 +10,7 @@ export interface QueryResult {
 }
 
 // SHOW, DESCRIBE, SUMMARIZE, FROM, VALUES and PRAGMA show_tables are SELECTs to DuckDB's parser.
-const READ_ONLY_TYPES = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
+const READ_ONLY_TYPES = new Set<StatementType>([duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN]);
 
 function refuse(what: string): MixtapeError {
   return new MixtapeError('read_only_query', `mixtape query runs one read-only SQL statement (SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE or EXPLAIN); ${what}`, {
@@ -61,7 +62,7 @@ async function onlyStatement(store: Store, sql: string): Promise<DuckDBPreparedS
     throw failed(cause);
   }
   if (!READ_ONLY_TYPES.has(statement.statementType)) {
-    const kind = StatementType[statement.statementType] ?? 'this';
+    const kind = duckdb.StatementType[statement.statementType] ?? 'this';
     statement.destroySync();
     throw refuse(`${kind} statements are refused`);
   }

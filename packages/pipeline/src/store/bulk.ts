@@ -1,4 +1,4 @@
-import { DuckDBTimestampValue } from '@duckdb/node-api';
+import { duckdb } from './duckdb.js';
 import type { Store } from './store.js';
 
 export type ColumnType = 'VARCHAR' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMP';
@@ -26,7 +26,7 @@ export async function appendTempTable(
         else if (type === 'BIGINT') app.appendBigInt(BigInt(Math.trunc(Number(v))));
         else if (type === 'DOUBLE') app.appendDouble(Number(v));
         else if (type === 'BOOLEAN') app.appendBoolean(Boolean(v));
-        else app.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.trunc(Number(v))) * 1000n));
+        else app.appendTimestamp(new duckdb.DuckDBTimestampValue(BigInt(Math.trunc(Number(v))) * 1000n));
       });
       app.endRow();
       n++;

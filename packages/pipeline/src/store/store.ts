@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
+import { duckdb } from './duckdb.js';
 import { isMixtapeError, MixtapeError, storageError } from '@mixtape/core';
 import { migrations } from './migrations/index.js';
 import { dataDir } from './paths.js';
@@ -81,7 +82,7 @@ export class Store {
         preserve_insertion_order: 'false',
       };
       if (options.readOnly) Object.assign(config, { access_mode: 'READ_ONLY', enable_external_access: 'false' });
-      instance = await DuckDBInstance.create(path, config);
+      instance = await duckdb.DuckDBInstance.create(path, config);
       // DuckDB creates the file with the umask's mode; the data dir is already 0700.
       if (!memory && !options.readOnly) makePrivate(path);
     } catch (cause) {

@@ -24,9 +24,10 @@ export default class ExportTable extends MixtapeCommand<typeof ExportTable> {
     if (exportify && !/^playlist/.test(this.args.name)) {
       throw new MixtapeError('invalid_flags', '--exportify writes playlists only', { suggestion: 'run `mixtape export table playlists --exportify --out DIR`' });
     }
+    const onProgress = this.progress();
     type Out = TableExportResult | { files: { playlist: string; file: string; rows: number }[] };
     const result = await withStore<Out>(this.storeOptions(), (store) =>
-      exportify ? exportExportify(store, { out, playlist }) : exportTable(store, { name: this.args.name, format: this.flags.format as TableFormat, out }),
+      exportify ? exportExportify(store, { out, playlist, onProgress }) : exportTable(store, { name: this.args.name, format: this.flags.format as TableFormat, out, onProgress }),
     );
     if (!this.jsonEnabled()) {
       if ('files' in result) this.log(`${result.files.length} playlist CSV file(s) written${result.files[0] ? `, e.g. ${result.files[0].file}` : ''}`);

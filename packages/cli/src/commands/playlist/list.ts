@@ -1,4 +1,4 @@
-import { listPlaylists, withStore, type PlaylistInfo } from '@mixtape/pipeline';
+import type { PlaylistInfo } from '@mixtape/pipeline/store';
 import { MixtapeCommand } from '../../base-command.js';
 import { renderTable } from '../../render.js';
 
@@ -7,6 +7,7 @@ export default class PlaylistList extends MixtapeCommand<typeof PlaylistList> {
   static override examples = ['<%= config.bin %> playlist list', '<%= config.bin %> playlist list --json'];
 
   async run(): Promise<{ playlists: PlaylistInfo[] }> {
+    const { listPlaylists, withStore } = await import('@mixtape/pipeline/store');
     const playlists = await withStore(this.storeOptions(), (store) => listPlaylists(store));
     if (!this.jsonEnabled()) {
       this.log(playlists.length > 0 ? renderTable(playlists, ['playlist_id', 'source', 'name', 'owner', 'items']) : 'No playlists stored yet: import a Spotify export (`mixtape import spotify-export`) or export from Spotify (`mixtape export spotify`).');

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { showPlaylist, withStore, type PlaylistView } from '@mixtape/pipeline';
+import type { PlaylistView } from '@mixtape/pipeline/store';
 import { MixtapeCommand } from '../../base-command.js';
 import { renderTable } from '../../render.js';
 
@@ -10,6 +10,7 @@ export default class PlaylistShow extends MixtapeCommand<typeof PlaylistShow> {
   static override flags = { limit: Flags.integer({ description: 'show at most this many items', min: 1 }) };
 
   async run(): Promise<PlaylistView> {
+    const { showPlaylist, withStore } = await import('@mixtape/pipeline/store');
     const view = await withStore(this.storeOptions(), (store) => showPlaylist(store, this.args.playlist, this.flags.limit ?? Infinity));
     if (!this.jsonEnabled()) {
       this.log(`${view.name ?? view.playlist_id} · ${view.source} · ${view.items} items${view.owner ? ` · by ${view.owner}` : ''}`);

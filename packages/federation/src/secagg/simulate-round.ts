@@ -1,7 +1,7 @@
 import { newIdentity } from '../identity.js';
 import { SecAggNode } from './client.js';
-import { rosterFor, rosterGraph, SecAggAbort, toBitmap, type Advert, type RevealedShare, type Roster, type SealedShare } from './messages.js';
-import { commitmentsOf, shareProblem, unmaskSum } from './unmask.js';
+import { rosterGraph, SecAggAbort, survivorViewFor, viewFor, type Advert, type RevealedShare, type Roster, type SealedShare } from './messages.js';
+import { commitmentsOf, shareProblem, splitProblem, unmaskSum } from './unmask.js';
 
 /** The step a node vanishes before: 0 never advertises, 1 never shares, 2 never sends its input, 3 never reveals. */
 export type DropStep = 0 | 1 | 2 | 3;
@@ -51,8 +51,8 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
   const sharers = new Set<string>();
   for (const a of adverts) {
     const i = byId.get(a.id)!;
-    // Each node gets every id but only its own and its neighbours' adverts, as over HTTP.
-    const mine = rosterFor(roster, a.id)!;
+    // Each node gets its place, the graph's seed and its own and its neighbours' adverts, as over HTTP.
+    const mine = viewFor(roster, a.id)!;
     cost[i]!.down += size(mine);
     if (!alive(i, 1)) continue;
     const t = performance.now();
@@ -75,14 +75,18 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
     masked.set(id, y);
   }
   const survivors = [...masked.keys()].sort();
-  const sharerList = [...sharers].sort();
+  const survivorSet = new Set(survivors);
+  if (survivors.length < o.minSurvivors) throw new SecAggAbort('too_few_survivors', `${survivors.length} nodes sent inputs, fewer than the minimum ${o.minSurvivors}`);
+  const split = splitProblem(roster, survivors);
+  if (split) throw new SecAggAbort('split_graph', split);
   const commitments = commitmentsOf(step1);
   const revealed = new Map<string, RevealedShare[]>();
   for (const id of survivors) {
     const i = byId.get(id)!;
-    cost[i]!.down += size({ sharers: toBitmap(roster.ids, sharerList), survivors: toBitmap(roster.ids, survivors) });
+    const view = survivorViewFor(roster, id, sharers, survivorSet)!;
+    cost[i]!.down += size(view);
     if (!alive(i, 3)) continue;
-    const r = timed(i, () => nodes[i]!.unmask(sharerList, survivors));
+    const r = timed(i, () => nodes[i]!.unmask(view));
     cost[i]!.up += size(r);
     for (const s of r) if (shareProblem(context, commitments, id, s)) throw new SecAggAbort('bad_share', shareProblem(context, commitments, id, s)!);
     revealed.set(id, r);

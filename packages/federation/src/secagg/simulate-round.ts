@@ -15,6 +15,8 @@ export interface InMemoryRound {
   masked: Map<string, Uint32Array>;
   /** Per node that took part: JSON bytes it sent and received, and milliseconds of its own computation. */
   perNode: { up: number; down: number; cpuMs: number }[];
+  /** Node CPU ms per step (0 keys and advert, 1 share, 2 mask, 3 reveal), summed over nodes. */
+  stepMs: number[];
   unmaskMs: number;
   degree: number;
 }
@@ -31,16 +33,18 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
   const nodes = inputs.map(() => new SecAggNode(newIdentity(), context));
   const cost = nodes.map(() => ({ up: 0, down: 0, cpuMs: 0 }));
   const alive = (i: number, step: DropStep) => (o.drop?.(i) ?? 4) > step;
-  const timed = <T>(i: number, f: () => T): T => {
+  const stepMs = [0, 0, 0, 0];
+  const timed = <T>(i: number, step: number, f: () => T): T => {
     const t = performance.now();
     const r = f();
     cost[i]!.cpuMs += performance.now() - t;
+    stepMs[step]! += performance.now() - t;
     return r;
   };
   const adverts: Advert[] = [];
   nodes.forEach((n, i) => {
     if (!alive(i, 0)) return;
-    const a = timed(i, () => n.advert());
+    const a = timed(i, 0, () => n.advert());
     cost[i]!.up += size(a);
     adverts.push(a);
   });
@@ -58,6 +62,7 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
     const t = performance.now();
     const out = await nodes[i]!.shareKeys(mine);
     cost[i]!.cpuMs += performance.now() - t;
+    stepMs[1]! += performance.now() - t;
     cost[i]!.up += size(out);
     step1.push(...out);
     sharers.add(a.id);
@@ -70,7 +75,7 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
     const mine = inbox.get(id) ?? [];
     cost[i]!.down += size(mine);
     if (!alive(i, 2)) continue;
-    const y = timed(i, () => nodes[i]!.maskedInput(mine, inputs[i]!));
+    const y = timed(i, 2, () => nodes[i]!.maskedInput(mine, inputs[i]!));
     cost[i]!.up += y.byteLength;
     masked.set(id, y);
   }
@@ -86,7 +91,7 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
     const view = survivorViewFor(roster, id, sharers, survivorSet)!;
     cost[i]!.down += size(view);
     if (!alive(i, 3)) continue;
-    const r = timed(i, () => nodes[i]!.unmask(view));
+    const r = timed(i, 3, () => nodes[i]!.unmask(view));
     cost[i]!.up += size(r);
     for (const s of r) if (shareProblem(context, commitments, id, s)) throw new SecAggAbort('bad_share', shareProblem(context, commitments, id, s)!);
     revealed.set(id, r);
@@ -94,5 +99,5 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
   const t = performance.now();
   const sum = await unmaskSum({ roster, sharers, masked, revealed }, inputs[0]!.length);
   const unmaskMs = performance.now() - t;
-  return { sum, survivors, ids: nodes.map((n) => n.id), masked, perNode: cost.filter((_, i) => alive(i, 0)), unmaskMs, degree: rosterGraph(roster).k };
+  return { sum, survivors, ids: nodes.map((n) => n.id), masked, perNode: cost.filter((_, i) => alive(i, 0)), stepMs, unmaskMs, degree: rosterGraph(roster).k };
 }

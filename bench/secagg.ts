@@ -3,7 +3,8 @@
 //      1,000 real nodes in one process (every key, share, mask and unmasking real; messages pass as
 //      the JSON/binary bodies the HTTP protocol sends, without the sockets), 30 % of nodes vanishing
 //      before a random step; n = 10,000: one node and its neighbours run for real inside a 10,000-member
-//      roster (a node's cost depends on its k neighbours, not on n), the hub's time is extrapolated.
+//      roster (a node's cost depends on its k neighbours, not on n), the hub's time is extrapolated;
+//      n = 1,000 once more with the nodes on two worker threads (bench/secagg-parallel.ts): the round's wall time.
 //   b. Quality on HetRec (split seed 42, 1,892 nodes, 30 % dropout per round, 4 noise draws each): NDCG@10 of what listeners
 //      get when every round goes through the secure path (randomized rounding to integers mod 2^32,
 //      discrete Gaussian noise, the hub's decode) next to plain aggregation at the same noise and the
@@ -23,7 +24,8 @@ import { SecAggNode } from '../packages/federation/src/secagg/client.js';
 import { addDiscreteGaussian, sampleDiscreteGaussian } from '../packages/federation/src/secagg/discrete-gaussian.js';
 import { addInto, decodeSum, encodeUpdate } from '../packages/federation/src/secagg/encode.js';
 import { chooseDegree } from '../packages/federation/src/secagg/graph.js';
-import { rosterFor, rosterGraph, toBitmap, type Roster } from '../packages/federation/src/secagg/messages.js';
+import { rosterGraph, survivorViewFor, viewFor, type Roster } from '../packages/federation/src/secagg/messages.js';
+import { runParallel } from './secagg-parallel.js';
 import { cryptoWords, seededWords } from '../packages/federation/src/secagg/random.js';
 import { roundPlan } from '../packages/federation/src/secagg/round-plan.js';
 import { runInMemory, type DropStep } from '../packages/federation/src/secagg/simulate-round.js';
@@ -55,20 +57,38 @@ const dim = paramsFor(10, 8).vocabSize;
   console.log(`\n## a. Cost per node per round; payload = round 1 of HetRec (${dim} entries, ${kib(dim * 4)}), 30 % dropout`);
   console.log(`encode + discrete Gaussian noise (sigma² ${plan.nodeSigma2.toExponential(2)}) of one update: ${(performance.now() - t).toFixed(0)} ms (independent of n)`);
 }
-console.log('n | k (neighbours) | summed | up per node | down per node | node CPU ms (mean, max) | hub unmask ms | round wall s (in process)');
-let last: { n: number; k: number; hubMs: number; survivors: number; dropped: number } | undefined;
-for (const n of quick ? [10, 100] : [10, 100, 1000]) {
+const cpuS = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+console.log('n | k (neighbours) | summed | up per node | down per node | node CPU ms (mean, max) | per step, all nodes: keys / share / mask / reveal ms | hub unmask ms | round CPU s (process) | round wall s (one thread)');
+const rows: { n: number; k: number; up: number; down: number; cpu: number }[] = [];
+let last: { n: number; k: number; hubMs: number } | undefined;
+const dropsFor = (n: number) => {
   const rand = seededRandom(n);
-  const drop: Array<DropStep | undefined> = Array.from({ length: n }, () => (rand() < DROPOUT ? (Math.floor(rand() * 4) as DropStep) : undefined));
+  return Array.from({ length: n }, () => (rand() < DROPOUT ? (Math.floor(rand() * 4) as DropStep) : undefined));
+};
+for (const n of quick ? [10, 100] : [10, 100, 1000]) {
+  const drop = dropsFor(n);
   const src = seededWords(`inputs-${n}`);
   const inputs = Array.from({ length: n }, () => Uint32Array.from({ length: dim }, () => src.next32() & 0xffff));
   const t = performance.now();
+  const c0 = cpuS();
   const r = await runInMemory(inputs, { minSurvivors: Math.max(3, Math.floor(n * (1 - DROPOUT))), dropout: DROPOUT, drop: (i) => drop[i] });
+  const cpu = cpuS() - c0;
   const wall = (performance.now() - t) / 1000;
   const c = r.perNode;
   const mean = (f: (x: (typeof c)[number]) => number) => c.reduce((a, x) => a + f(x), 0) / c.length;
-  console.log(`${n} | ${r.degree} | ${r.survivors.length} | ${kib(mean((x) => x.up))} | ${kib(mean((x) => x.down))} | ${mean((x) => x.cpuMs).toFixed(0)}, ${Math.max(...c.map((x) => x.cpuMs)).toFixed(0)} | ${r.unmaskMs.toFixed(0)} | ${wall.toFixed(1)}`);
-  last = { n, k: r.degree, hubMs: r.unmaskMs, survivors: r.survivors.length, dropped: drop.filter((d) => d !== undefined && d >= 1 && d <= 2).length };
+  console.log(`${n} | ${r.degree} | ${r.survivors.length} | ${kib(mean((x) => x.up))} | ${kib(mean((x) => x.down))} | ${mean((x) => x.cpuMs).toFixed(0)}, ${Math.max(...c.map((x) => x.cpuMs)).toFixed(0)} | ${r.stepMs.map((x) => x.toFixed(0)).join(' / ')} | ${r.unmaskMs.toFixed(0)} | ${cpu.toFixed(1)} | ${wall.toFixed(1)}`);
+  rows.push({ n, k: r.degree, up: mean((x) => x.up), down: mean((x) => x.down), cpu: mean((x) => x.cpuMs) });
+  last = { n, k: r.degree, hubMs: r.unmaskMs };
+}
+if (!quick) {
+  // The same 1,000-node round with the nodes on two worker threads (this machine's two cores), the main thread the hub.
+  const n = 1000;
+  const drop = dropsFor(n);
+  const r = await runParallel(n, dim, { minSurvivors: Math.floor(n * (1 - DROPOUT)), dropout: DROPOUT, drop: (i) => drop[i], workers: 2 });
+  console.log(`1000 on 2 worker threads: round wall ${r.wallS.toFixed(1)} s (sum checked), hub ${r.hubMs.toFixed(0)} ms, per step all nodes ${r.stepMs.map((x) => x.toFixed(0)).join(' / ')} ms (wall inside the workers), load average ${loadavg()[0]!.toFixed(1)}`);
 }
 {
   // n = 10,000: one node (index 0) and its neighbours run for real inside the full roster.
@@ -82,20 +102,28 @@ for (const n of quick ? [10, 100] : [10, 100, 1000]) {
   const byId = new Map(nodes.map((x) => [x.id, x]));
   const me = byId.get(adverts[0]!.id)!;
   const nb = g.neighbours(0).map((j) => byId.get(adverts[j]!.id)!);
-  const rosterBytes = Buffer.byteLength(JSON.stringify(rosterFor(roster, me.id)));
+  const view = viewFor(roster, me.id)!;
+  const rosterBytes = Buffer.byteLength(JSON.stringify(view));
   let t = performance.now();
-  const mine = await me.shareKeys(rosterFor(roster, me.id)!);
+  const mine = await me.shareKeys(view);
   let cpu = performance.now() - t;
-  const sent = (await Promise.all(nb.map((x) => x.shareKeys(roster)))).flat().filter((m) => m.to === me.id);
+  const sent = (await Promise.all(nb.map((x) => x.shareKeys(viewFor(roster, x.id)!)))).flat().filter((m) => m.to === me.id);
+  const all = new Set(roster.ids);
+  const sets = survivorViewFor(roster, me.id, all, all)!;
   t = performance.now();
   const y = me.maskedInput(sent, new Uint32Array(dim));
-  const reveal = me.unmask(adverts.map((a) => a.id), adverts.map((a) => a.id));
+  const reveal = me.unmask(sets);
   cpu += performance.now() - t;
   const up = Buffer.byteLength(JSON.stringify(me.advert())) + Buffer.byteLength(JSON.stringify(mine)) + y.byteLength + Buffer.byteLength(JSON.stringify(reveal));
-  const down = rosterBytes + Buffer.byteLength(JSON.stringify(sent)) + Buffer.byteLength(JSON.stringify({ sharers: toBitmap(roster.ids, roster.ids), survivors: toBitmap(roster.ids, roster.ids) }));
+  const down = rosterBytes + Buffer.byteLength(JSON.stringify(sent)) + Buffer.byteLength(JSON.stringify(sets));
   const hubEst = last ? (last.hubMs * (n / last.n) * g.k) / last.k : NaN;
-  console.log(`${n} (one node for real, ${((performance.now() - t0) / 1000).toFixed(0)} s to set up) | ${g.k} | ~${Math.round(n * (1 - 0.75 * DROPOUT))} | ${kib(up)} | ${kib(down)} (roster ${kib(rosterBytes)}) | ${cpu.toFixed(0)} | ~${(hubEst / 1000).toFixed(0)} s (extrapolated from n = ${last?.n}: × n × k) | —`);
+  console.log(`${n} (one node for real, ${((performance.now() - t0) / 1000).toFixed(0)} s to set up) | ${g.k} | ~${Math.round(n * (1 - 0.75 * DROPOUT))} | ${kib(up)} | ${kib(down)} (roster view ${kib(rosterBytes)}) | ${cpu.toFixed(0)} | — | ~${(hubEst / 1000).toFixed(0)} s (extrapolated from n = ${last?.n}: × n × k) | — | —`);
+  rows.push({ n, k: g.k, up, down, cpu });
   console.log(`k by n at 30 % dropout: ${[10, 100, 1000, 10_000, 100_000, 1_000_000].map((m) => `${m}: ${chooseDegree(m, DROPOUT)}`).join(', ')}`);
+  // Growth: per-node cost over k (k itself grows like log n); flat columns mean cost ∝ k = O(log n).
+  // Up carries the masked vector (the payload, the same at every n) for the nodes that got that far.
+  console.log('n | k | log2 n | up / k (B, vector included) | down / k (B) | CPU / k (ms)');
+  for (const r of rows) console.log(`${r.n} | ${r.k} | ${Math.log2(r.n).toFixed(1)} | ${(r.up / r.k).toFixed(0)} | ${(r.down / r.k).toFixed(0)} | ${(r.cpu / r.k).toFixed(2)}`);
 }
 }
 

@@ -79,6 +79,7 @@ export const ERROR_CATALOGUE = {
   hub_wrong_share_kind: { title: 'The hub asked for the other kind of share', suggestion: 'check that this node and the hub run compatible versions' },
   hub_wrong_vocabulary: { title: "The contribution uses another vocabulary than the federation's", suggestion: 'run `mixtape federation join` again to get the current vocabulary' },
   identity_unreadable: { title: 'The federation identity is not readable', suggestion: 'move that file away and run `mixtape federation join` again' },
+  insecure_hub: { title: 'The hub does not run secure aggregation, and this node requires it', suggestion: 'use a hub that runs secure aggregation, or join with --no-require-secure-aggregation if you accept that the hub sees your update with only your share of the noise' },
   interactions_malformed: { title: 'A line of the interactions file is malformed', suggestion: 'fix or remove that line' },
   interactions_unreadable: { title: 'The interactions file cannot be read', suggestion: 'pass a file with lines "user<TAB>item<TAB>weight"' },
   internal_error: { title: 'Mixtape failed unexpectedly', suggestion: 'run again with DEBUG=1 for details, and report it if it persists' },

@@ -25,3 +25,6 @@ export { listensFromPlays, trackKeys, type PlayedTrack } from './plays.js';
 export { createInvitation, inviteToHub, readInvitation, type Invitation } from './hub/invitation.js';
 export { secureRound, type SecureRoundResult } from './client/secagg-publish.js';
 export { SECURE_AGGREGATION_DEFAULTS, type SecureAggregationParams } from './params.js';
+export { SecAggNode } from './secagg/client.js';
+export { roundContext } from './secagg/round-plan.js';
+export { encodeStep } from './secagg/wire.js';

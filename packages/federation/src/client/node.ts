@@ -5,6 +5,7 @@ import { MixtapeError } from '@mixtape/core';
 import { Accountant, type LedgerEntry, type PrivacyReport } from '../accountant.js';
 import { loadOrCreateIdentity, writePrivateFile, type Identity } from '../identity.js';
 import type { Listens } from '../als/node-step.js';
+import { readInvitation } from '../hub/invitation.js';
 import { secureRound } from './secagg-publish.js';
 import type { GlobalModel } from '../als/listener.js';
 import { decodeModel, type PublishedModel } from '../model-file.js';
@@ -34,6 +35,16 @@ export interface NodeConfig {
   params?: FederationParams;
   /** The invitation the hub's operator gave, for hubs that admit invited identities only. */
   invitation?: string;
+  /** True only when the listener opted out (`join --no-require-secure-aggregation`): publish to a hub that sees each update. */
+  allowInsecureHub?: boolean;
+}
+
+/** Refuses a hub without secure aggregation unless the listener opted out: such a hub sees each update with only this node's share of the noise. */
+function requireSecure(hub: string, params: FederationParams, allowInsecure: boolean | undefined): void {
+  if (params.secureAggregation || allowInsecure) return;
+  throw new MixtapeError('insecure_hub', `The hub at ${hub} does not run secure aggregation: it would see your update with only your share of the noise (epsilon in the thousands against the hub)`, {
+    suggestion: 'use a hub started with secure aggregation, or join with --no-require-secure-aggregation if you trust this hub\'s operator',
+  });
 }
 
 const vocabPath = (dir: string) => joinPath(dir, 'vocabulary.json');
@@ -66,7 +77,7 @@ async function readConfig(dir: string): Promise<NodeConfig> {
 const writeConfig = (dir: string, c: NodeConfig) => writePrivateFile(joinPath(dir, 'node.json'), `${JSON.stringify(c, null, 2)}\n`);
 
 /** Joins a hub: makes (or reuses) the Ed25519 identity, pins the hub's key, saves the budget. */
-export async function join(opts: { hub: string; dir?: string; budget?: number; delta?: number; invitation?: string }): Promise<{
+export async function join(opts: { hub: string; dir?: string; budget?: number; delta?: number; invitation?: string; requireSecureAggregation?: boolean }): Promise<{
   nodeId: string;
   identityCreated: boolean;
   hub: string;
@@ -76,15 +87,25 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
 }> {
   const dir = federationDir(opts.dir);
   const info = await fetchFederation(opts.hub);
-  const { identity, created } = await loadOrCreateIdentity(joinPath(dir, 'identity.pem'));
+  // Checked before anything is written: a refused hub leaves no state behind.
+  requireSecure(opts.hub, info.params, opts.requireSecureAggregation === false);
   let prev: NodeConfig | undefined;
   try {
     prev = await readConfig(dir);
   } catch {
     prev = undefined;
   }
-  await localVocabulary(dir, opts.hub, info.params.vocabVersion);
   const invitation = opts.invitation ?? prev?.invitation;
+  if (info.admission === 'invitation') {
+    // The hub signs its invitations: a missing, forged or expired one is refused here, before the first round.
+    const r = readInvitation(invitation, info.hubPublicKey);
+    if (!r.ok)
+      throw new MixtapeError('hub_invitation_required', `The hub at ${opts.hub} admits invited listeners only: ${r.reason}`, {
+        suggestion: 'ask the hub operator for an invitation (`mixtape federation invite`) and pass it to `mixtape federation join --invitation`',
+      });
+  }
+  const { identity, created } = await loadOrCreateIdentity(joinPath(dir, 'identity.pem'));
+  await localVocabulary(dir, opts.hub, info.params.vocabVersion);
   const config: NodeConfig = {
     params: info.params,
     hub: opts.hub,
@@ -95,6 +116,7 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
     // Spending is per person, not per hub: the ledger survives re-joining.
     ledger: prev?.ledger ?? [],
     ...(invitation ? { invitation } : {}),
+    ...(opts.requireSecureAggregation === false ? { allowInsecureHub: true } : {}),
   };
   await writeConfig(dir, config);
   const privacy = new Accountant(config.budget, config.delta, config.ledger).report();
@@ -129,6 +151,8 @@ export async function publish(opts: { dir?: string; tracks: PlayedTrack[] }): Pr
     throw new MixtapeError('hub_key_changed', `The hub at ${config.hub} now signs with another key`, { suggestion: 'run `mixtape federation join` again if you trust the change' });
   const accountant = new Accountant(config.budget, config.delta, config.ledger);
   const cost = roundCost(config.hub, info.round, info.params);
+  // The hub may have restarted without secure aggregation since this node joined.
+  requireSecure(config.hub, info.params, config.allowInsecureHub);
   if (info.params.secureAggregation) return publishSecure(dir, config, accountant, identity, info, listens);
   if (config.ledger.some((e) => e.hub === config.hub && e.round === info.round))
     throw new MixtapeError('already_published', `This node already published to round ${info.round}`, { suggestion: 'wait for the round to close, then pull and publish again' });

@@ -5,7 +5,7 @@ import type { ModelArrays } from '../model-file.js';
 import { SecAggNode } from '../secagg/client.js';
 import { addDiscreteGaussian } from '../secagg/discrete-gaussian.js';
 import { encodeUpdate } from '../secagg/encode.js';
-import { fromBitmap, SecAggAbort, type RevealedShare, type Roster, type SealedShare } from '../secagg/messages.js';
+import { SecAggAbort, type RevealedShare, type RosterView, type SealedShare, type SurvivorView } from '../secagg/messages.js';
 import { cryptoWords } from '../secagg/random.js';
 import { roundContext, roundPlan } from '../secagg/round-plan.js';
 import { encodeStep, vectorBytes } from '../secagg/wire.js';
@@ -97,7 +97,7 @@ export async function secureRound(o: SecureRoundOptions): Promise<SecureRoundRes
     const r = await get(`${base}/roster/${o.identity.id}`);
     if (r.status === 403) throw new MixtapeError('round_closed', `Round ${round} started without this node`, { suggestion: 'publish again in the next round' });
     if (r.status !== 200) throw refusalError(`the roster of round ${round}`, r);
-    const roster = r.json as Roster;
+    const roster = r.json as RosterView;
     const sealed = await timed(() => node.shareKeys(roster));
     await post(1, Buffer.from(JSON.stringify(sealed)));
     await waitForStep(o, get, attempt, 2);
@@ -106,11 +106,10 @@ export async function secureRound(o: SecureRoundOptions): Promise<SecureRoundRes
     if (o.vanishBefore === undefined || o.vanishBefore > 2) await o.beforeInput?.(attempt);
     await post(2, vectorBytes(masked));
     await waitForStep(o, get, attempt, 3);
-    const bits = await json<{ sharers: string; survivors: string }>('survivors');
-    const sets = { sharers: fromBitmap(roster.ids, bits.sharers), survivors: fromBitmap(roster.ids, bits.survivors) };
-    const reveal: RevealedShare[] = await timed(() => node.unmask(sets.sharers, sets.survivors));
+    const sets = await json<SurvivorView>(`survivors/${o.identity.id}`);
+    const reveal: RevealedShare[] = await timed(() => node.unmask(sets));
     await post(3, Buffer.from(JSON.stringify(reveal)));
-    return { round, attempt, survivors: sets.survivors.length, ...cost };
+    return { round, attempt, survivors: sets.survivors, ...cost };
   } catch (err) {
     return refused(err);
   }

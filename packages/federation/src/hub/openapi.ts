@@ -57,7 +57,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       },
       '/v1/rounds/{round}/secagg/{attempt}/{what}': {
         get: {
-          summary: 'Once the step before closed: roster (members and their signed keys), shares/{nodeId} (sealed shares for that node), survivors ({sharers, survivors})',
+          summary: 'Once the step before closed: roster (every member and signed key), roster/{nodeId} (that node view: member count, place, graph seed, its own and its neighbour adverts), shares/{nodeId} (sealed shares for that node), survivors/{nodeId} (how many shared and survived, and two bits per neighbour)',
           parameters: ['round', 'attempt', 'what'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
           responses: { 200: json('JSON', { type: 'object' }), 409: refusal('Not out yet') },
         },

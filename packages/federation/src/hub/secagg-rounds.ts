@@ -1,8 +1,8 @@
 import type { FederationParams } from '../params.js';
-import { rosterFor, rosterGraph, SecAggAbort, toBitmap, type Advert, type RevealedShare, type Roster, type SealedShare } from '../secagg/messages.js';
+import { memberIndex, rosterGraph, SecAggAbort, survivorViewFor, viewFor, type Advert, type RevealedShare, type Roster, type RosterView, type SealedShare, type SurvivorView } from '../secagg/messages.js';
 import { decodeSum } from '../secagg/encode.js';
 import { roundContext, roundPlan } from '../secagg/round-plan.js';
-import { commitmentsOf, shareProblem, unmaskSum } from '../secagg/unmask.js';
+import { commitmentsOf, shareProblem, splitProblem, unmaskSum, type Commitments } from '../secagg/unmask.js';
 import { bytesVector } from '../secagg/wire.js';
 import { checkAdvert, checkEnvelope, checkReveal, checkShares, refuse, type Checked } from './secagg-validate.js';
 import { ABORTED, StoreConflict, type HubStore, type StepKey } from './store.js';
@@ -79,18 +79,18 @@ export class SecAggRounds {
     return v;
   }
 
-  /** The members of an attempt once step 0 closed; for one node (`nodeId`), only its own and its neighbours' adverts (null: not a member). */
-  async roster(round: number, attempt: number, nodeId?: string): Promise<Roster | undefined | null> {
+  /** The members of an attempt once step 0 closed; for one node (`nodeId`), its view: O(log n) (null: not a member). */
+  async roster(round: number, attempt: number, nodeId?: string): Promise<Roster | RosterView | undefined | null> {
     const r = await this.fullRoster(round, attempt);
     if (!r || nodeId === undefined) return r;
-    return rosterFor(r, nodeId) ?? null;
+    return viewFor(r, nodeId) ?? null;
   }
 
-  /** Who shared and who sent a masked input, as bitmaps over the roster (what nodes download at step 3). */
-  async bitmaps(round: number, attempt: number): Promise<{ sharers: string; survivors: string } | undefined> {
+  /** How many shared and survived, and which of its neighbours did (what a node downloads at step 3; null: not a member). */
+  async survivors(round: number, attempt: number, nodeId: string): Promise<SurvivorView | undefined | null> {
     const sets = await this.sets(round, attempt);
     const r = await this.fullRoster(round, attempt);
-    return sets && r ? { sharers: toBitmap(r.ids, sets.sharers), survivors: toBitmap(r.ids, sets.survivors) } : undefined;
+    return sets && r ? (survivorViewFor(r, nodeId, sets.sharerSet, sets.survivorSet) ?? null) : undefined;
   }
 
   private fullRoster(round: number, attempt: number): Promise<Roster | undefined> {
@@ -102,13 +102,18 @@ export class SecAggRounds {
   }
 
   /** Every sealed share of step 1, by recipient, once step 1 closed. */
-  private shares(round: number, attempt: number): Promise<{ inbox: Map<string, SealedShare[]>; sharers: string[]; all: SealedShare[] } | undefined> {
+  private shares(round: number, attempt: number): Promise<{ inbox: Map<string, SealedShare[]>; sharers: string[]; sharerSet: Set<string>; commitments: Commitments } | undefined> {
     return this.closedOnce({ round, attempt, step: 1 }, async () => {
       const msgs = await this.host.store.stepMessages({ round, attempt, step: 1 });
       const all = msgs.flatMap((m) => JSON.parse(m.body.toString('utf8')) as SealedShare[]);
       const inbox = new Map<string, SealedShare[]>();
-      for (const s of all) inbox.set(s.to, [...(inbox.get(s.to) ?? []), s]);
-      return { inbox, sharers: msgs.map((m) => m.nodeId), all };
+      for (const s of all) {
+        const l = inbox.get(s.to);
+        if (l) l.push(s);
+        else inbox.set(s.to, [s]);
+      }
+      const sharers = msgs.map((m) => m.nodeId);
+      return { inbox, sharers, sharerSet: new Set(sharers), commitments: commitmentsOf(all) };
     });
   }
 
@@ -117,11 +122,12 @@ export class SecAggRounds {
   }
 
   /** Who shared (step 1) and who sent a masked input (step 2), once step 2 closed. */
-  sets(round: number, attempt: number): Promise<{ sharers: string[]; survivors: string[] } | undefined> {
-    return this.closedOnce({ round, attempt, step: 2 }, async () => ({
-      sharers: (await this.shares(round, attempt))!.sharers,
-      survivors: (await this.host.store.stepMessages({ round, attempt, step: 2 })).map((m) => m.nodeId),
-    }));
+  sets(round: number, attempt: number): Promise<{ sharers: string[]; survivors: string[]; sharerSet: Set<string>; survivorSet: Set<string> } | undefined> {
+    return this.closedOnce({ round, attempt, step: 2 }, async () => {
+      const sharers = (await this.shares(round, attempt))!.sharers;
+      const survivors = (await this.host.store.stepMessages({ round, attempt, step: 2 })).map((m) => m.nodeId);
+      return { sharers, survivors, sharerSet: new Set(sharers), survivorSet: new Set(survivors) };
+    });
   }
 
   /** Checks and stores one step message. */
@@ -160,14 +166,14 @@ export class SecAggRounds {
   private async checkPayload(k: { round: number; attempt: number; step: number }, nodeId: string, publicKey: string, payload: Buffer): Promise<Checked<unknown>> {
     if (k.step === 0) return checkAdvert(payload, this.context(k.round, k.attempt), nodeId, publicKey);
     const roster = (await this.fullRoster(k.round, k.attempt))!;
-    const index = roster.ids.indexOf(nodeId);
-    if (index < 0) return refuse(403, 'not_in_round', 'this identity did not advertise keys for this round', nodeId);
+    const index = memberIndex(roster).get(nodeId);
+    if (index === undefined) return refuse(403, 'not_in_round', 'this identity did not advertise keys for this round', nodeId);
     if (k.step === 1) {
       const g = rosterGraph(roster);
       return checkShares(payload, nodeId, new Set(g.neighbours(index).map((j) => roster.ids[j]!)));
     }
     if (k.step === 2) {
-      if (!(await this.shares(k.round, k.attempt))!.sharers.includes(nodeId)) return refuse(403, 'not_in_round', 'this identity did not share keys in this round', nodeId);
+      if (!(await this.shares(k.round, k.attempt))!.sharerSet.has(nodeId)) return refuse(403, 'not_in_round', 'this identity did not share keys in this round', nodeId);
       const expected = roundPlan(this.host.params, k.round).dim * 4;
       if (payload.length < expected) return refuse(400, 'truncated_body', `masked input has ${payload.length} bytes, expected ${expected}`, nodeId);
       if (payload.length > expected) return refuse(422, 'wrong_shape', `masked input has ${payload.length} bytes, expected ${expected}`, nodeId);
@@ -175,10 +181,9 @@ export class SecAggRounds {
     }
     if (k.step === 3) {
       const sets = (await this.sets(k.round, k.attempt))!;
-      if (!sets.survivors.includes(nodeId)) return refuse(403, 'not_in_round', 'this identity sent no masked input in this round', nodeId);
-      const survivors = new Set(sets.survivors);
-      const sharers = new Set(sets.sharers);
-      const commitments = commitmentsOf((await this.shares(k.round, k.attempt))!.all);
+      const { survivorSet: survivors, sharerSet: sharers } = sets;
+      if (!survivors.has(nodeId)) return refuse(403, 'not_in_round', 'this identity sent no masked input in this round', nodeId);
+      const commitments = (await this.shares(k.round, k.attempt))!.commitments;
       const ctx = this.context(k.round, k.attempt);
       return checkReveal(payload, nodeId, (d) => (survivors.has(d) ? 'b' : sharers.has(d) ? 's' : undefined), (r) => shareProblem(ctx, commitments, nodeId, r));
     }
@@ -212,6 +217,10 @@ export class SecAggRounds {
       // Abandoned before the step closes, so no node sees a closed step of a failed attempt.
       if (step === 1 && got < p.minContributors) return abandon(`${got} nodes shared keys, fewer than ${p.minContributors}`);
       if (step === 2 && got < p.minContributors) return abandon(`${got} nodes sent inputs, fewer than ${p.minContributors}`);
+      if (step === 2) {
+        const split = splitProblem((await this.fullRoster(round, attempt))!, msgs.map((x) => x.nodeId));
+        if (split) return abandon(split);
+      }
       await store.closeStep(k(step));
       if (step < 3) return;
     }
@@ -233,7 +242,7 @@ export class SecAggRounds {
     const masked = new Map((await this.host.store.stepMessages({ round, attempt, step: 2 })).map((m) => [m.nodeId, bytesVector(m.body)]));
     const revealed = new Map((await this.host.store.stepMessages({ round, attempt, step: 3 })).map((m) => [m.nodeId, JSON.parse(m.body.toString('utf8')) as RevealedShare[]]));
     const plan = roundPlan(this.host.params, round);
-    const sum = await unmaskSum({ roster, sharers: new Set(sets.sharers), masked, revealed }, plan.dim);
+    const sum = await unmaskSum({ roster, sharers: sets.sharerSet, masked, revealed }, plan.dim);
     this.host.log?.(`round ${round}: unmasked the sum of ${masked.size} nodes in ${(performance.now() - t0).toFixed(0)} ms`);
     await this.host.publishSum(round, Float32Array.from(decodeSum(sum, plan)), masked.size);
   }

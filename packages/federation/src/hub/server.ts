@@ -78,7 +78,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/v1\/rounds\/(\d{1,9})\/contributions$/, allow: ['POST'], serve: contribute },
   { pattern: /^\/v1\/models\/(latest|\d{1,9})(\/body)?$/, allow: ['GET', 'HEAD'], serve: model },
   { pattern: /^\/v1\/rounds\/(\d{1,9})\/secagg$/, allow: ['GET', 'HEAD'], serve: secaggStatus },
-  { pattern: /^\/v1\/rounds\/(\d{1,9})\/secagg\/(\d{1,4})\/(roster|roster\/[A-Za-z0-9_-]{22}|survivors|shares\/[A-Za-z0-9_-]{22})$/, allow: ['GET', 'HEAD'], serve: secaggRead },
+  { pattern: /^\/v1\/rounds\/(\d{1,9})\/secagg\/(\d{1,4})\/(roster|roster\/[A-Za-z0-9_-]{22}|survivors\/[A-Za-z0-9_-]{22}|shares\/[A-Za-z0-9_-]{22})$/, allow: ['GET', 'HEAD'], serve: secaggRead },
   { pattern: /^\/v1\/rounds\/(\d{1,9})\/secagg\/(\d{1,4})\/steps\/([0-3])$/, allow: ['POST'], serve: secaggStep },
 ];
 
@@ -99,7 +99,7 @@ async function secaggRead(hub: Hub, _req: IncomingMessage, res: ServerResponse, 
   const what = m[3]!;
   const [kind, node] = what.split('/');
   const body =
-    kind === 'roster' ? await hub.secagg.roster(round, attempt, node) : kind === 'survivors' ? await hub.secagg.bitmaps(round, attempt) : await hub.secagg.inbox(round, attempt, node!);
+    kind === 'roster' ? await hub.secagg.roster(round, attempt, node) : kind === 'survivors' ? await hub.secagg.survivors(round, attempt, node!) : await hub.secagg.inbox(round, attempt, node!);
   if (body === null) return sendError(res, 403, 'not_in_round', `${node} did not advertise keys in round ${round} attempt ${attempt}`);
   if (body === undefined) return sendError(res, 409, 'step_not_open', `the ${what.split('/')[0]} of round ${round} attempt ${attempt} is not out yet; poll /v1/rounds/${round}/secagg`);
   sendJson(res, 200, body);

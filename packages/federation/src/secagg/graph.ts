@@ -86,17 +86,27 @@ export function harary(n: number, k: number, seed: string): NeighbourGraph {
   };
 }
 
-/** Size of the connected component of `start` in the graph restricted to `alive` members. */
-export function componentSize(g: NeighbourGraph, alive: Set<number>, start: number): number {
-  if (!alive.has(start)) return 0;
-  const seen = new Set([start]);
-  const queue = [start];
-  while (queue.length > 0) {
-    const v = queue.pop()!;
-    for (const w of g.neighbours(v)) if (alive.has(w) && !seen.has(w)) {
-      seen.add(w);
-      queue.push(w);
+/**
+ * The smallest connected piece of the graph restricted to `alive` members (0 when none is alive).
+ * The hub can unmask the sum of each piece on its own, so every piece must reach the minimum.
+ */
+export function smallestComponent(g: NeighbourGraph, alive: ReadonlySet<number>): number {
+  const seen = new Uint8Array(g.n);
+  let smallest = alive.size === 0 ? 0 : Number.POSITIVE_INFINITY;
+  for (const start of alive) {
+    if (seen[start]) continue;
+    seen[start] = 1;
+    let size = 0;
+    const stack = [start];
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      size++;
+      for (const w of g.neighbours(v)) if (alive.has(w) && !seen[w]) {
+        seen[w] = 1;
+        stack.push(w);
+      }
     }
+    smallest = Math.min(smallest, size);
   }
-  return seen.size;
+  return smallest;
 }

@@ -1,5 +1,15 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { keystreamWords } from './random.js';
+
+/**
+ * HKDF-SHA-256 (RFC 5869) for outputs of at most 32 bytes: one HMAC to extract, one to expand. Same
+ * bytes as Node's hkdfSync, without its per-call key objects (a node derives hundreds of keys a round).
+ */
+export function hkdf32(ikm: Uint8Array, salt: string, info: string, length: number): Buffer {
+  const prk = createHmac('sha256', salt).update(ikm).digest();
+  return createHmac('sha256', prk).update(info).update(ONE).digest().subarray(0, length);
+}
+const ONE = Buffer.from([1]);
 
 /** An X25519 key pair with its raw halves (32 bytes each). */
 export interface AgreementKey {
@@ -41,13 +51,19 @@ export function agreedKey(mine: KeyObject, theirs: Uint8Array, purpose: string, 
   const pub = publicAgreementKey(theirs);
   if (!pub) throw new Error('agreedKey: not an X25519 public key');
   const secret = diffieHellman({ privateKey: mine, publicKey: pub });
-  return Buffer.from(hkdfSync('sha256', secret, Buffer.from(context, 'utf8'), Buffer.from(`mixtape-secagg-${purpose}`, 'utf8'), 32));
+  return hkdf32(secret, context, `mixtape-secagg-${purpose}`, 32);
 }
 
 /** A mask of `words` uint32s expanded from a 32-byte seed (HKDF, then the AES-128-CTR keystream). */
 export function expandMask(seed: Uint8Array, words: number, context: string): Uint32Array {
-  const key = Buffer.from(hkdfSync('sha256', seed, Buffer.from(context, 'utf8'), Buffer.from('mixtape-secagg-mask', 'utf8'), 16));
-  return keystreamWords(key, words);
+  return keystreamWords(hkdf32(seed, context, 'mixtape-secagg-mask', 16), words);
+}
+
+/** y += sign · expandMask(seed) modulo 2^32, in place, without keeping the mask (the hot loop of a round). */
+export function applyMask(y: Uint32Array, seed: Uint8Array, context: string, sign: 1 | -1): void {
+  const m = keystreamWords(hkdf32(seed, context, 'mixtape-secagg-mask', 16), y.length);
+  if (sign === 1) for (let i = 0; i < y.length; i++) y[i] = (y[i]! + m[i]!) >>> 0;
+  else for (let i = 0; i < y.length; i++) y[i] = (y[i]! - m[i]!) >>> 0;
 }
 
 /** ChaCha20-Poly1305 encryption with the associated data bound in; output is nonce ‖ ciphertext ‖ tag. */

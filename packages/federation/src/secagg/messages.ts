@@ -42,7 +42,7 @@ export interface Roster {
   dropout: number;
   /** Every member's id, sorted, no duplicates: the graph is derived from them. */
   ids: string[];
-  /** Adverts by member: all of them at the hub; a node gets its own and its neighbours' (O(log n)). */
+  /** Adverts by member (the hub's full roster; a node downloads its RosterView). */
   adverts: Advert[];
 }
 
@@ -55,29 +55,77 @@ export function advertsById(r: Roster): Map<string, Advert> {
   return m;
 }
 
-/** What one node downloads: every id (the graph needs them), but only its own and its neighbours' adverts. */
-export function rosterFor(r: Roster, nodeId: string): Roster | undefined {
-  const i = r.ids.indexOf(nodeId);
-  if (i < 0) return undefined;
+/**
+ * What one node downloads of the roster: O(log n), not O(n). The hub sends the member count, the
+ * node's place, the graph's seed and the adverts of the node and its neighbours (in the order of
+ * `graph.neighbours(index)`), not every id: the node derives its neighbours from (n, seed, index) and
+ * checks that each advert is signed by the identity it names. The hub derives the seed from every
+ * member's id; a node cannot re-check that without every id (docs/PRIVACY.md: what a hub that lies
+ * about the graph can do).
+ */
+export interface RosterView {
+  context: string;
+  minSurvivors: number;
+  dropout: number;
+  n: number;
+  index: number;
+  seed: string;
+  adverts: Advert[];
+}
+
+/** The graph of a roster view (the same as the full roster's). */
+export function viewGraph(v: Pick<RosterView, 'n' | 'dropout' | 'seed'>): NeighbourGraph {
+  return harary(v.n, chooseDegree(v.n, v.dropout), v.seed);
+}
+
+/** The view of `nodeId`, or undefined when it is not a member. */
+export function viewFor(r: Roster, nodeId: string): RosterView | undefined {
+  const i = memberIndex(r).get(nodeId);
+  if (i === undefined) return undefined;
   const all = advertsById(r);
-  return { ...r, adverts: [i, ...rosterGraph(r).neighbours(i)].map((j) => all.get(r.ids[j]!)!) };
+  const g = rosterGraph(r);
+  return { context: r.context, minSurvivors: r.minSurvivors, dropout: r.dropout, n: r.ids.length, index: i, seed: graphSeed(r.context, r.ids), adverts: [i, ...g.neighbours(i)].map((j) => all.get(r.ids[j]!)!) };
 }
 
-/** A subset of the members as a bitmap over their index in `ids`, base64url (n/8 bytes instead of n ids). */
-export function toBitmap(ids: string[], members: Iterable<string>): string {
-  const index = new Map(ids.map((id, i) => [id, i]));
-  const bits = Buffer.alloc(Math.ceil(ids.length / 8));
-  for (const m of members) {
-    const i = index.get(m);
-    if (i !== undefined) bits[i >> 3]! |= 1 << (i & 7);
-  }
-  return bits.toString('base64url');
+/**
+ * What a survivor downloads before revealing shares: how many nodes shared and sent inputs, and for
+ * each of its neighbours (in graph order) two bits, "shared" and "sent its input": k/4 bytes.
+ */
+export interface SurvivorView {
+  sharers: number;
+  survivors: number;
+  /** base64url; neighbour q's bits are 2q (shared) and 2q + 1 (survived). */
+  neighbours: string;
 }
 
-export function fromBitmap(ids: string[], b64: string): string[] {
-  const bits = Buffer.from(b64, 'base64url');
-  return ids.filter((_, i) => ((bits[i >> 3] ?? 0) >> (i & 7)) & 1);
+export function survivorViewFor(r: Roster, nodeId: string, sharers: ReadonlySet<string>, survivors: ReadonlySet<string>): SurvivorView | undefined {
+  const i = memberIndex(r).get(nodeId);
+  if (i === undefined) return undefined;
+  const nb = rosterGraph(r).neighbours(i);
+  const bits = Buffer.alloc(Math.ceil(nb.length / 4));
+  nb.forEach((j, q) => {
+    const id = r.ids[j]!;
+    if (sharers.has(id)) bits[q >> 2]! |= 1 << ((2 * q) & 7);
+    if (survivors.has(id)) bits[q >> 2]! |= 1 << ((2 * q + 1) & 7);
+  });
+  return { sharers: sharers.size, survivors: survivors.size, neighbours: bits.toString('base64url') };
 }
+
+/** Reads neighbour q's two bits from a survivor view's decoded `neighbours`. */
+export function neighbourBits(bits: Buffer, q: number): { shared: boolean; survived: boolean } {
+  const b = bits[q >> 2] ?? 0;
+  return { shared: ((b >> ((2 * q) & 7)) & 1) === 1, survived: ((b >> ((2 * q + 1) & 7)) & 1) === 1 };
+}
+
+const indexCache = new WeakMap<Roster, Map<string, number>>();
+/** Member id → index in `ids` (cached per roster object). */
+export function memberIndex(r: Roster): Map<string, number> {
+  let m = indexCache.get(r);
+  if (!m) indexCache.set(r, (m = new Map(r.ids.map((id, i) => [id, i]))));
+  return m;
+}
+
+const graphCache = new WeakMap<Roster, NeighbourGraph>();
 
 /** The exact text a node signs to advertise its keys. */
 export function advertMessage(context: string, a: Omit<Advert, 'signature' | 'id'>): string {
@@ -86,8 +134,9 @@ export function advertMessage(context: string, a: Omit<Advert, 'signature' | 'id
 
 /** The neighbour graph every node and the hub derive from a roster. */
 export function rosterGraph(r: Roster): NeighbourGraph {
-  const n = r.ids.length;
-  return harary(n, chooseDegree(n, r.dropout), graphSeed(r.context, r.ids));
+  let g = graphCache.get(r);
+  if (!g) graphCache.set(r, (g = viewGraph({ n: r.ids.length, dropout: r.dropout, seed: graphSeed(r.context, r.ids) })));
+  return g;
 }
 
 /** Commitment to one share: binds it to round, dealer, holder and kind. */
@@ -95,7 +144,7 @@ export function commitShare(context: string, dealer: string, holder: string, kin
   return createHash('sha256').update(`mixtape-secagg-share\0${context}\0${dealer}\0${holder}\0${kind}\0`).update(share).digest('base64url');
 }
 
-/** Problems with a roster's shape (order, duplicates, size), empty when usable. */
+/** Problems with a roster's shape (order, duplicates, size), empty when usable (the hub's check of what it built). */
 export function rosterProblems(r: Roster): string[] {
   const out: string[] = [];
   if (r.ids.length < Math.max(3, r.minSurvivors)) out.push(`${r.ids.length} nodes advertised keys, fewer than the ${Math.max(3, r.minSurvivors)} a round needs`);
@@ -106,7 +155,7 @@ export function rosterProblems(r: Roster): string[] {
 /** Thrown when a round cannot complete safely: too few survivors, shares or neighbours. */
 export class SecAggAbort extends Error {
   constructor(
-    readonly code: 'too_few_survivors' | 'too_few_shares' | 'too_few_neighbours' | 'bad_roster' | 'bad_share' | 'inconsistent_sets',
+    readonly code: 'too_few_survivors' | 'too_few_shares' | 'too_few_neighbours' | 'bad_roster' | 'bad_share' | 'inconsistent_sets' | 'split_graph',
     message: string,
   ) {
     super(message);

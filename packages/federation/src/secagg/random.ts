@@ -23,9 +23,13 @@ export function cryptoWords(): WordSource {
 }
 
 /** AES-128-CTR keystream from a 16-byte key, as little-endian 32-bit words (every JS platform Node runs on is little-endian). */
+let zeros = Buffer.alloc(0);
+const IV0 = Buffer.alloc(16);
 export function keystreamWords(key: Uint8Array, words: number): Uint32Array {
-  const c = createCipheriv('aes-128-ctr', key.subarray(0, 16), Buffer.alloc(16));
-  const bytes = c.update(Buffer.alloc(words * 4));
+  // One zero buffer, grown as needed and never written, feeds every keystream.
+  if (zeros.length < words * 4) zeros = Buffer.alloc(words * 4);
+  const c = createCipheriv('aes-128-ctr', key.subarray(0, 16), IV0);
+  const bytes = c.update(zeros.subarray(0, words * 4));
   return new Uint32Array(bytes.buffer, bytes.byteOffset, words);
 }
 

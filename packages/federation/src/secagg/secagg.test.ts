@@ -4,11 +4,11 @@ import { SecAggNode } from './client.js';
 import { sampleDiscreteGaussian } from './discrete-gaussian.js';
 import { addInto, decodeSum, encodeUpdate, encodingPlan } from './encode.js';
 import { chooseDegree, harary } from './graph.js';
-import { SecAggAbort, type Roster } from './messages.js';
+import { rosterGraph, SecAggAbort, survivorViewFor, viewFor, viewGraph, type Roster } from './messages.js';
 import { rhoOfDistributedDiscreteGaussian } from './privacy.js';
 import { seededWords } from './random.js';
 import { runInMemory, type DropStep } from './simulate-round.js';
-import { commitmentsOf, shareProblem } from './unmask.js';
+import { commitmentsOf, shareProblem, splitProblem } from './unmask.js';
 
 /** Inputs with a visible structure (mostly zeros, a few large entries), so uniform-looking masked bytes mean something. */
 function inputs(n: number, dim: number, seed: string): Uint32Array[] {
@@ -161,22 +161,52 @@ describe('secure aggregation round in memory', () => {
     const nodes = Array.from({ length: 5 }, () => new SecAggNode(newIdentity(), ctx));
     const adverts = nodes.map((n) => n.advert()).sort((a, b) => (a.id < b.id ? -1 : 1));
     const roster: Roster = { context: ctx, minSurvivors: 3, dropout: 0.3, ids: adverts.map((a) => a.id), adverts };
-    const sent = (await Promise.all(nodes.map((n) => n.shareKeys(roster)))).flat();
+    const sent = (await Promise.all(nodes.map((n) => n.shareKeys(viewFor(roster, n.id)!)))).flat();
     nodes.forEach((n) => n.maskedInput(sent.filter((m) => m.to === n.id), new Uint32Array(4)));
-    const ids = roster.adverts.map((a) => a.id);
+    const ids = roster.ids;
     const survivors = ids.slice(0, 4);
     const me = nodes.find((n) => n.id === survivors[0])!;
-    const out = me.unmask(ids, survivors);
+    const view = survivorViewFor(roster, me.id, new Set(ids), new Set(survivors))!;
+    // What the node downloads: two counts and two bits for each of its 4 neighbours, not every id.
+    expect(view).toEqual({ sharers: 5, survivors: 4, neighbours: expect.stringMatching(/^[A-Za-z0-9_-]{2}$/) });
+    const out = me.unmask(view);
     expect(out.filter((s) => s.dealer === ids[4]).map((s) => s.kind)).toEqual(['s']);
-    expect(out.filter((s) => survivors.includes(s.dealer)).every((s) => s.kind === 'b')).toBe(true);
+    expect(out.filter((s) => survivors.includes(s.dealer)).map((s) => s.kind)).toEqual(['b', 'b', 'b']);
     const commitments = commitmentsOf(sent);
-    expect(out.every((s) => shareProblem(ctx, commitments, me.id, s) === undefined)).toBe(true);
+    expect(out.map((s) => shareProblem(ctx, commitments, me.id, s))).toEqual([undefined, undefined, undefined, undefined]);
     const forged = { ...out[0]!, share: Buffer.alloc(33, 7).toString('base64url') };
     expect(shareProblem(ctx, commitments, me.id, forged)).toMatch(/commitment/);
     // Speaking for another holder: the commitment was made for me, not for them.
     // Either that dealer made no commitment for the other holder, or the one it made differs.
     expect(shareProblem(ctx, commitments, survivors[1]!, out[0]!)).toMatch(/dealt no share to|does not match its commitment/);
     // The hub says a survivor set that is too small: the node refuses to reveal anything.
-    expect(() => me.unmask(ids, survivors.slice(0, 2))).toThrow(SecAggAbort);
+    expect(() => me.unmask({ ...view, survivors: 2 })).toThrow(/fewer than the minimum 3/);
+    // A neighbour said to have survived without sharing: inconsistent, refused.
+    expect(() => me.unmask({ ...view, neighbours: Buffer.from([0b10101010]).toString('base64url') })).toThrow(/without sharing keys/);
+  });
+
+  it('a node downloads O(k) of the roster: its place, the seed and k + 1 adverts, whatever n', async () => {
+    const ctx = 'views';
+    const sizes: number[] = [];
+    for (const n of [40, 400]) {
+      const adverts = Array.from({ length: n }, () => new SecAggNode(newIdentity(), ctx).advert()).sort((a, b) => (a.id < b.id ? -1 : 1));
+      const roster: Roster = { context: ctx, minSurvivors: 3, dropout: 0.3, ids: adverts.map((a) => a.id), adverts };
+      const v = viewFor(roster, roster.ids[7]!)!;
+      const g = viewGraph(v);
+      expect(v.adverts.map((a) => a.id)).toEqual([roster.ids[7], ...g.neighbours(7).map((j) => roster.ids[j])]);
+      sizes.push(Buffer.byteLength(JSON.stringify(v)) / (v.adverts.length));
+    }
+    // Bytes per advert carried are the same at n = 40 and n = 400 (within 2 %): no per-member ids.
+    expect(Math.abs(sizes[1]! / sizes[0]! - 1)).toBeLessThan(0.02);
+  });
+
+  it('the hub refuses to unmask a survivors graph split into pieces below the minimum', () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `n${String(i).padStart(2, '0')}`);
+    const roster: Roster = { context: 'split', minSurvivors: 5, dropout: 0.3, ids, adverts: [] };
+    const g = rosterGraph(roster);
+    // Keep one node and drop all of its neighbours: it is a piece of 1.
+    const lonely = new Set(g.neighbours(0));
+    expect(splitProblem(roster, ids.filter((_, i) => !lonely.has(i)))).toMatch(/a piece of 1 nodes, fewer than the minimum 5/);
+    expect(splitProblem(roster, ids)).toBe(undefined);
   });
 });

@@ -1,7 +1,7 @@
 import { newIdentity } from '../identity.js';
 import { SecAggNode } from './client.js';
-import { rosterFor, rosterGraph, SecAggAbort, toBitmap, type Advert, type RevealedShare, type Roster, type SealedShare } from './messages.js';
-import { commitmentsOf, shareProblem, unmaskSum } from './unmask.js';
+import { rosterGraph, SecAggAbort, survivorViewFor, viewFor, type Advert, type RevealedShare, type Roster, type SealedShare } from './messages.js';
+import { commitmentsOf, shareProblem, splitProblem, unmaskSum } from './unmask.js';
 
 /** The step a node vanishes before: 0 never advertises, 1 never shares, 2 never sends its input, 3 never reveals. */
 export type DropStep = 0 | 1 | 2 | 3;
@@ -15,6 +15,8 @@ export interface InMemoryRound {
   masked: Map<string, Uint32Array>;
   /** Per node that took part: JSON bytes it sent and received, and milliseconds of its own computation. */
   perNode: { up: number; down: number; cpuMs: number }[];
+  /** Node CPU ms per step (0 keys and advert, 1 share, 2 mask, 3 reveal), summed over nodes. */
+  stepMs: number[];
   unmaskMs: number;
   degree: number;
 }
@@ -31,16 +33,18 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
   const nodes = inputs.map(() => new SecAggNode(newIdentity(), context));
   const cost = nodes.map(() => ({ up: 0, down: 0, cpuMs: 0 }));
   const alive = (i: number, step: DropStep) => (o.drop?.(i) ?? 4) > step;
-  const timed = <T>(i: number, f: () => T): T => {
+  const stepMs = [0, 0, 0, 0];
+  const timed = <T>(i: number, step: number, f: () => T): T => {
     const t = performance.now();
     const r = f();
     cost[i]!.cpuMs += performance.now() - t;
+    stepMs[step]! += performance.now() - t;
     return r;
   };
   const adverts: Advert[] = [];
   nodes.forEach((n, i) => {
     if (!alive(i, 0)) return;
-    const a = timed(i, () => n.advert());
+    const a = timed(i, 0, () => n.advert());
     cost[i]!.up += size(a);
     adverts.push(a);
   });
@@ -51,13 +55,14 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
   const sharers = new Set<string>();
   for (const a of adverts) {
     const i = byId.get(a.id)!;
-    // Each node gets every id but only its own and its neighbours' adverts, as over HTTP.
-    const mine = rosterFor(roster, a.id)!;
+    // Each node gets its place, the graph's seed and its own and its neighbours' adverts, as over HTTP.
+    const mine = viewFor(roster, a.id)!;
     cost[i]!.down += size(mine);
     if (!alive(i, 1)) continue;
     const t = performance.now();
     const out = await nodes[i]!.shareKeys(mine);
     cost[i]!.cpuMs += performance.now() - t;
+    stepMs[1]! += performance.now() - t;
     cost[i]!.up += size(out);
     step1.push(...out);
     sharers.add(a.id);
@@ -70,19 +75,23 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
     const mine = inbox.get(id) ?? [];
     cost[i]!.down += size(mine);
     if (!alive(i, 2)) continue;
-    const y = timed(i, () => nodes[i]!.maskedInput(mine, inputs[i]!));
+    const y = timed(i, 2, () => nodes[i]!.maskedInput(mine, inputs[i]!));
     cost[i]!.up += y.byteLength;
     masked.set(id, y);
   }
   const survivors = [...masked.keys()].sort();
-  const sharerList = [...sharers].sort();
+  const survivorSet = new Set(survivors);
+  if (survivors.length < o.minSurvivors) throw new SecAggAbort('too_few_survivors', `${survivors.length} nodes sent inputs, fewer than the minimum ${o.minSurvivors}`);
+  const split = splitProblem(roster, survivors);
+  if (split) throw new SecAggAbort('split_graph', split);
   const commitments = commitmentsOf(step1);
   const revealed = new Map<string, RevealedShare[]>();
   for (const id of survivors) {
     const i = byId.get(id)!;
-    cost[i]!.down += size({ sharers: toBitmap(roster.ids, sharerList), survivors: toBitmap(roster.ids, survivors) });
+    const view = survivorViewFor(roster, id, sharers, survivorSet)!;
+    cost[i]!.down += size(view);
     if (!alive(i, 3)) continue;
-    const r = timed(i, () => nodes[i]!.unmask(sharerList, survivors));
+    const r = timed(i, 3, () => nodes[i]!.unmask(view));
     cost[i]!.up += size(r);
     for (const s of r) if (shareProblem(context, commitments, id, s)) throw new SecAggAbort('bad_share', shareProblem(context, commitments, id, s)!);
     revealed.set(id, r);
@@ -90,5 +99,5 @@ export async function runInMemory(inputs: Uint32Array[], o: { minSurvivors: numb
   const t = performance.now();
   const sum = await unmaskSum({ roster, sharers, masked, revealed }, inputs[0]!.length);
   const unmaskMs = performance.now() - t;
-  return { sum, survivors, ids: nodes.map((n) => n.id), masked, perNode: cost.filter((_, i) => alive(i, 0)), unmaskMs, degree: rosterGraph(roster).k };
+  return { sum, survivors, ids: nodes.map((n) => n.id), masked, perNode: cost.filter((_, i) => alive(i, 0)), stepMs, unmaskMs, degree: rosterGraph(roster).k };
 }

@@ -1,8 +1,9 @@
 import { createPrivateKey } from 'node:crypto';
 import { combine } from 'shamir-secret-sharing';
-import { addInto, subtractInto } from './encode.js';
-import { agreedKey, expandMask } from './keys.js';
-import { advertsById, commitShare, rosterGraph, SecAggAbort, type RevealedShare, type Roster, type SealedShare } from './messages.js';
+import { addInto } from './encode.js';
+import { smallestComponent } from './graph.js';
+import { agreedKey, applyMask } from './keys.js';
+import { advertsById, commitShare, memberIndex, rosterGraph, SecAggAbort, type RevealedShare, type Roster, type SealedShare } from './messages.js';
 
 const unb64 = (s: string) => Buffer.from(s, 'base64url');
 // PKCS#8 prefix of a raw X25519 private key (RFC 8410).
@@ -29,6 +30,22 @@ export function shareProblem(context: string, commitments: Commitments, holder: 
   return commitShare(context, r.dealer, holder, r.kind, unb64(r.share)) === (r.kind === 'b' ? c.commitB : c.commitS) ? undefined : `the ${r.kind}-share of ${r.dealer} does not match its commitment`;
 }
 
+/**
+ * Why the survivors may not be unmasked, or undefined: the hub can unmask each connected piece of the
+ * survivors' neighbour graph on its own, so each must hold the minimum (nodes see only their neighbours
+ * and cannot check it; an honest hub abandons the attempt before asking for shares).
+ */
+export function splitProblem(roster: Roster, survivors: Iterable<string>): string | undefined {
+  const index = memberIndex(roster);
+  const alive = new Set<number>();
+  for (const u of survivors) {
+    const i = index.get(u);
+    if (i !== undefined) alive.add(i);
+  }
+  const smallest = smallestComponent(rosterGraph(roster), alive);
+  return smallest < roster.minSurvivors ? `the survivors' neighbour graph has a piece of ${smallest} nodes, fewer than the minimum ${roster.minSurvivors}` : undefined;
+}
+
 /** What the hub has at the end of a round. */
 export interface UnmaskInput {
   roster: Roster;
@@ -50,7 +67,9 @@ export async function unmaskSum(x: UnmaskInput, dim: number): Promise<Uint32Arra
   const { roster, sharers, masked } = x;
   if (masked.size < roster.minSurvivors) throw new SecAggAbort('too_few_survivors', `${masked.size} masked inputs, fewer than the minimum ${roster.minSurvivors}`);
   const g = rosterGraph(roster);
-  const index = new Map(roster.ids.map((id, i) => [id, i]));
+  const index = memberIndex(roster);
+  const why = splitProblem(roster, masked.keys());
+  if (why) throw new SecAggAbort('split_graph', why);
   const byId = advertsById(roster);
   const byDealer = new Map<string, Uint8Array[]>();
   for (const list of x.revealed.values())
@@ -70,7 +89,7 @@ export async function unmaskSum(x: UnmaskInput, dim: number): Promise<Uint32Arra
   for (const [u, y] of masked) {
     if (y.length !== dim) throw new SecAggAbort('bad_share', `the masked input of ${u} has ${y.length} entries, not ${dim}`);
     addInto(sum, y);
-    subtractInto(sum, expandMask(await secret(u), dim, roster.context));
+    applyMask(sum, await secret(u), roster.context, -1);
   }
   for (const d of sharers) {
     if (masked.has(d)) continue;
@@ -84,9 +103,7 @@ export async function unmaskSum(x: UnmaskInput, dim: number): Promise<Uint32Arra
       const u = byId.get(roster.ids[j]!)!;
       if (!masked.has(u.id)) continue;
       // u added +mask when u < d, -mask otherwise: take it back.
-      const mask = expandMask(agreedKey(priv, unb64(u.sPk), 'mask', roster.context), dim, roster.context);
-      if (u.id < d) subtractInto(sum, mask);
-      else addInto(sum, mask);
+      applyMask(sum, agreedKey(priv, unb64(u.sPk), 'mask', roster.context), roster.context, u.id < d ? -1 : 1);
     }
   }
   return sum;

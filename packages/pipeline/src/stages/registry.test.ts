@@ -55,7 +55,7 @@ describe('mixtape run with the real stages', () => {
     const node = await tempDir('mixtape-fed-state-');
     const hub = await startHub({ port: 0, dir: hubDir.dir, vocabulary: v, params: defaultParams({ vocabVersion: v.version, vocabSize: 2, minContributors: 1, als: { dim: 2, sharedItems: 2, itemsPerNode: 2, rounds: 1 } }) });
     try {
-      await joinFederation({ hub: hub.url, dir: node.dir });
+      await joinFederation({ hub: hub.url, dir: node.dir, requireSecureAggregation: false });
       const stages = pipelineStages({ pushTo: [], count: 5, env: {}, stateDir: node.dir });
       const first = await runPipeline(parsePhases('pull'), stages, { store: { dataDir: dir } });
       expect(first.stages[0]).toMatchObject({ status: 'ok', rowsIn: 1, rowsOut: 1, detail: 'installed global model version 0 (initial)' });

@@ -10,7 +10,8 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
   static override examples = [
     '<%= config.bin %> federation serve --port 8787 --vocabulary artists.txt --item-features artist-tags.tsv',
     '<%= config.bin %> federation serve --port 8787 --vocabulary artists.txt --db postgres://hub@127.0.0.1/mixtape --min-contributors 500',
-    '<%= config.bin %> federation serve --port 8787 --vocabulary artists.txt --secure-aggregation --min-contributors 100 --invitations 1',
+    '<%= config.bin %> federation serve --port 8787 --vocabulary artists.txt --min-contributors 100 --invitations 1',
+    '<%= config.bin %> federation serve --port 8787 --vocabulary artists.txt --no-secure-aggregation',
   ];
   static override flags = {
     port: Flags.integer({ required: true, description: 'TCP port' }),
@@ -25,7 +26,11 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
     rounds: Flags.integer({ description: 'ALS rounds after the selection round (default: sized by --listeners and --epsilon)' }),
     dim: Flags.integer({ description: 'Factors per item (default: sized by --listeners and --epsilon)' }),
     'shared-items': Flags.integer({ description: 'Items the shared model learns from listeners, chosen by noisy counts (default: sized by --listeners and --epsilon)' }),
-    'secure-aggregation': Flags.boolean({ default: false, description: 'Take updates only through secure aggregation: the hub sees only the noised sum (--min-contributors is then the fewest survivors a round publishes with)' }),
+    'secure-aggregation': Flags.boolean({
+      default: true,
+      allowNo: true,
+      description: 'Take updates only through secure aggregation (on by default): the hub sees only the noised sum, and --min-contributors is the fewest survivors a round publishes with. --no-secure-aggregation takes plain contributions: the hub then sees each update, and nodes refuse it unless they opt out',
+    }),
     'max-nodes': Flags.integer({ default: SECURE_AGGREGATION_DEFAULTS.maxNodes, description: 'Most nodes in one securely aggregated round' }),
     'step-seconds': Flags.integer({ default: SECURE_AGGREGATION_DEFAULTS.stepMs / 1000, description: 'How long a secure-aggregation step waits for quiet nodes before closing' }),
     invitations: Flags.integer({ default: 0, min: 0, description: 'Admit only listeners with an invitation (`mixtape federation invite`), at most this many identities each; 0 = open' }),

@@ -34,6 +34,9 @@ import { vocabulary } from '../packages/federation/src/vocab.js';
 
 const DIR = '../shared/data/hetrec-lastfm-2k';
 const quick = process.argv.includes('--quick');
+// --part a|b|c runs one part only (each part's figures stand alone; c needs a PostgreSQL URL).
+const partArg = process.argv.indexOf('--part');
+const parts = partArg > 0 ? process.argv[partArg + 1]!.split(',') : ['a', 'b', 'c'];
 const pgUrl = process.argv.includes('--no-hub') ? undefined : process.env.MIXTAPE_TEST_PG_URL;
 const EPS = [1, 4, 8, Number.POSITIVE_INFINITY];
 const EVAL_USERS = 2000;
@@ -88,62 +91,66 @@ const ds = loadHetrecLastfm(DIR);
 const content = buildContentIndex(ds.features, P.contentIdfPower);
 
 // a. HetRec, every user a node.
-console.log('## a. HetRec Last.fm 2K, 1,892 nodes, per-user 80/20 split; NDCG@10 over all test users');
-console.log('seed | central hybrid | iALS | listener alone | popularity | ' + EPS.map(epsName).join(' | ') + ' | no noise, ε 8 settings | ε 8 ÷ central | ε 8 ÷ alone');
-const rowsA: number[][] = [];
-for (const seed of [42, 1, 7]) {
-  const t = performance.now();
-  const { train, test } = splitPerUser(ds.interactions, { seed });
-  const nodes = nodesOf(train);
-  const fed = new Map<number, number>();
-  for (const eps of EPS.filter((e) => e !== 8)) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, content, eps)).ndcg);
-  const e8 = await listenersGet(nodes, train, test, ds.features, content, 8);
-  const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length), P.contentBeta, P.contentIdfPower, e8.prior);
-  fed.set(8, c.listeners.ndcg);
-  const ials = await factorScorer(await trainIals(train, { seed: 42 }));
-  const ialsNdcg = (await evaluateScorer(ials, train, test)).ndcg;
-  ials.dispose();
-  const same = (await listenersGet(nodes, train, test, ds.features, content, Number.POSITIVE_INFINITY, privateAlsFor(nodes.length, 8))).ndcg;
-  const row = [c.central.ndcg, ialsNdcg, c.alone.ndcg, c.popularity.ndcg, ...EPS.map((e) => fed.get(e)!), same, c.vsCentral, c.vsAlone];
-  rowsA.push(row);
-  console.log(`${seed} | ${row.map(f4).join(' | ')}   (${secs(t)})`);
+if (parts.includes('a')) {
+  console.log('## a. HetRec Last.fm 2K, 1,892 nodes, per-user 80/20 split; NDCG@10 over all test users');
+  console.log('seed | central hybrid | iALS | listener alone | popularity | ' + EPS.map(epsName).join(' | ') + ' | no noise, ε 8 settings | ε 8 ÷ central | ε 8 ÷ alone');
+  const rowsA: number[][] = [];
+  for (const seed of [42, 1, 7]) {
+    const t = performance.now();
+    const { train, test } = splitPerUser(ds.interactions, { seed });
+    const nodes = nodesOf(train);
+    const fed = new Map<number, number>();
+    for (const eps of EPS.filter((e) => e !== 8)) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, content, eps)).ndcg);
+    const e8 = await listenersGet(nodes, train, test, ds.features, content, 8);
+    const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length), P.contentBeta, P.contentIdfPower, e8.prior);
+    fed.set(8, c.listeners.ndcg);
+    const ials = await factorScorer(await trainIals(train, { seed: 42 }));
+    const ialsNdcg = (await evaluateScorer(ials, train, test)).ndcg;
+    ials.dispose();
+    const same = (await listenersGet(nodes, train, test, ds.features, content, Number.POSITIVE_INFINITY, privateAlsFor(nodes.length, 8))).ndcg;
+    const row = [c.central.ndcg, ialsNdcg, c.alone.ndcg, c.popularity.ndcg, ...EPS.map((e) => fed.get(e)!), same, c.vsCentral, c.vsAlone];
+    rowsA.push(row);
+    console.log(`${seed} | ${row.map(f4).join(' | ')}   (${secs(t)})`);
+  }
+  const spread = (j: number) => {
+    const v = rowsA.map((r) => r[j]!);
+    return `${f4(v.reduce((a, b) => a + b, 0) / v.length)} (${f4(Math.min(...v))}–${f4(Math.max(...v))})`;
+  };
+  console.log(`mean (min–max) | ${rowsA[0]!.map((_, j) => spread(j)).join(' | ')}`);
+  console.log(`ratios vs central hybrid, mean: ${EPS.map((e, i) => `${epsName(e)} ${(rowsA.reduce((a, r) => a + r[4 + i]! / r[0]!, 0) / rowsA.length).toFixed(3)}`).join(', ')}`);
+  console.log(`no noise with the ε 8 settings ÷ central hybrid, mean: ${(rowsA.reduce((a, r) => a + r[4 + EPS.length]! / r[0]!, 0) / rowsA.length).toFixed(3)}`);
+  console.log(`ratios vs listener alone, mean: ${EPS.map((e, i) => `${epsName(e)} ${(rowsA.reduce((a, r) => a + r[4 + i]! / r[2]!, 0) / rowsA.length).toFixed(3)}`).join(', ')}\n`);
 }
-const spread = (j: number) => {
-  const v = rowsA.map((r) => r[j]!);
-  return `${f4(v.reduce((a, b) => a + b, 0) / v.length)} (${f4(Math.min(...v))}–${f4(Math.max(...v))})`;
-};
-console.log(`mean (min–max) | ${rowsA[0]!.map((_, j) => spread(j)).join(' | ')}`);
-console.log(`ratios vs central hybrid, mean: ${EPS.map((e, i) => `${epsName(e)} ${(rowsA.reduce((a, r) => a + r[4 + i]! / r[0]!, 0) / rowsA.length).toFixed(3)}`).join(', ')}`);
-console.log(`no noise with the ε 8 settings ÷ central hybrid, mean: ${(rowsA.reduce((a, r) => a + r[4 + EPS.length]! / r[0]!, 0) / rowsA.length).toFixed(3)}`);
-console.log(`ratios vs listener alone, mean: ${EPS.map((e, i) => `${epsName(e)} ${(rowsA.reduce((a, r) => a + r[4 + i]! / r[2]!, 0) / rowsA.length).toFixed(3)}`).join(', ')}\n`);
 
 // b. Synthetic populations.
 let t = performance.now();
-const population = await fitPopulation(ds.interactions);
-const profile = (p: PopularityProfile) => `${p.users} listeners, ${p.pairs} pairs, ${p.meanLength.toFixed(1)} items each, top 1% of items hold ${(100 * p.topShare).toFixed(1)}% of pairs, Gini ${p.gini.toFixed(3)}`;
-console.log(`## b. Synthetic populations (taste model fitted to all of HetRec in ${secs(t)}); split seed 42; ε 8 etc. per listener`);
-console.log(`HetRec itself: ${profile(popularityProfile(ds.interactions))}`);
-const sizes = quick ? [1892, 10_000] : [1892, 10_000, 100_000];
+const population = parts.includes('b') || (pgUrl && parts.includes('c')) ? await fitPopulation(ds.interactions) : undefined;
 const populations = new Map<number, Interactions>();
-console.log('N | scored users | central hybrid | listener alone | popularity | ε 1 | ε 4 | ε 8 | ε 1 ÷ central | ε 4 ÷ central | ε 8 ÷ central | ε 8 ÷ alone | time');
-for (const n of sizes) {
-  t = performance.now();
-  const syn = drawPopulation(population, n, 2024);
-  populations.set(n, syn);
-  console.log(`  N ${n}: ${profile(popularityProfile(syn))} (drawn in ${secs(t)})`);
-  const { train, test: fullTest } = splitPerUser(syn, { seed: 42 });
-  const test = sampleTest(fullTest, EVAL_USERS, 11);
-  const nodes = nodesOf(train);
-  const fed = new Map<number, number>();
-  for (const eps of [1, 4]) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, content, eps)).ndcg);
-  const e8 = await listenersGet(nodes, train, test, ds.features, content, 8);
-  const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length, privateAlsFor(n, 8).contentBeta), P.contentBeta, P.contentIdfPower, e8.prior);
-  const r = [1, 4].map((e) => fed.get(e)!);
-  console.log(`${n} | ${c.central.users} | ${f4(c.central.ndcg)} | ${f4(c.alone.ndcg)} | ${f4(c.popularity.ndcg)} | ${r.map(f4).join(' | ')} | ${f4(c.listeners.ndcg)} | ${r.map((x) => (x / c.central.ndcg).toFixed(3)).join(' | ')} | ${c.vsCentral.toFixed(3)} | ${c.vsAlone.toFixed(3)} | ${secs(t)}`);
+if (parts.includes('b')) {
+  const profile = (p: PopularityProfile) => `${p.users} listeners, ${p.pairs} pairs, ${p.meanLength.toFixed(1)} items each, top 1% of items hold ${(100 * p.topShare).toFixed(1)}% of pairs, Gini ${p.gini.toFixed(3)}`;
+  console.log(`## b. Synthetic populations (taste model fitted to all of HetRec in ${secs(t)}); split seed 42; ε 8 etc. per listener`);
+  console.log(`HetRec itself: ${profile(popularityProfile(ds.interactions))}`);
+  const sizes = quick ? [1892, 10_000] : [1892, 10_000, 100_000];
+  console.log('N | scored users | central hybrid | listener alone | popularity | ε 1 | ε 4 | ε 8 | ε 1 ÷ central | ε 4 ÷ central | ε 8 ÷ central | ε 8 ÷ alone | time');
+  for (const n of sizes) {
+    t = performance.now();
+    const syn = drawPopulation(population!, n, 2024);
+    populations.set(n, syn);
+    console.log(`  N ${n}: ${profile(popularityProfile(syn))} (drawn in ${secs(t)})`);
+    const { train, test: fullTest } = splitPerUser(syn, { seed: 42 });
+    const test = sampleTest(fullTest, EVAL_USERS, 11);
+    const nodes = nodesOf(train);
+    const fed = new Map<number, number>();
+    for (const eps of [1, 4]) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, content, eps)).ndcg);
+    const e8 = await listenersGet(nodes, train, test, ds.features, content, 8);
+    const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length, privateAlsFor(n, 8).contentBeta), P.contentBeta, P.contentIdfPower, e8.prior);
+    const r = [1, 4].map((e) => fed.get(e)!);
+    console.log(`${n} | ${c.central.users} | ${f4(c.central.ndcg)} | ${f4(c.alone.ndcg)} | ${f4(c.popularity.ndcg)} | ${r.map(f4).join(' | ')} | ${f4(c.listeners.ndcg)} | ${r.map((x) => (x / c.central.ndcg).toFixed(3)).join(' | ')} | ${c.vsCentral.toFixed(3)} | ${c.vsAlone.toFixed(3)} | ${secs(t)}`);
+  }
 }
 
 // c. Hub cost on PostgreSQL.
-if (!pgUrl) {
+if (!pgUrl || !parts.includes('c')) {
   console.log('\n## c. Hub cost: skipped (set MIXTAPE_TEST_PG_URL, e.g. from .ci/postgres.sh)');
 } else {
   console.log('\n## c. Hub cost on PostgreSQL, ε 8, minContributors = N, 16 concurrent senders; round 1 = selection counts, round 2 = one ALS step (rounds 3-6 cost the same)');
@@ -151,7 +158,7 @@ if (!pgUrl) {
   const itemIds = ds.interactions.itemIds;
   const vocab = vocabulary(itemIds.map((id) => `id:${id}`), [...itemIds]);
   for (const n of [1892, 10_000]) {
-    const syn = populations.get(n) ?? drawPopulation(population, n, 2024);
+    const syn = populations.get(n) ?? drawPopulation(population!, n, 2024);
     const params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: 8, minContributors: n });
     const db = await freshPgSchema(pgUrl);
     try {

@@ -21,6 +21,8 @@ export async function fitFromFile(options: {
   out: string;
   quantize?: 'int8' | 'float32' | undefined;
   seed?: number | undefined;
+  /** Training threads (default: every core); the model is the same for any count. */
+  threads?: number | undefined;
   params?: HybridOptions;
   onProgress?: ProgressFn;
 }): Promise<FitSummary> {
@@ -29,7 +31,7 @@ export async function fitFromFile(options: {
   progress({ unit: 'interactions', done: x.indices.length, message: options.interactions });
   const features = options.itemFeatures ? await readItemFeaturesFile(options.itemFeatures, x.itemIds) : undefined;
   const t0 = performance.now();
-  let artifact = await fitModel(x, features, { ...options.params, ...(options.seed !== undefined ? { seed: options.seed } : {}), onProgress: progress });
+  let artifact = await fitModel(x, features, { ...options.params, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.threads !== undefined ? { threads: options.threads } : {}), onProgress: progress });
   const fitSeconds = (performance.now() - t0) / 1000;
   const dtype = options.quantize ?? 'float32';
   if (dtype === 'int8') artifact = quantizeModel(artifact);

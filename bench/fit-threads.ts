@@ -1,0 +1,46 @@
+// `mixtape model fit` on HetRec Last.fm 2K with 1 thread on 1 core against 2 threads on 2 cores
+// (taskset), alternating runs; wall clock and CPU time of the whole process, the load average
+// around each run, and whether both models are the same bytes. Needs a build (`npx tsc -b`).
+// Run: npx tsx bench/fit-threads.ts [HETREC_DIR] [RUNS]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = process.argv[2] ?? '../shared/data/hetrec-lastfm-2k';
+const runs = Number(process.argv[3] ?? 3);
+const tmp = mkdtempSync(join(tmpdir(), 'mixtape-fit-threads-'));
+const rows = (file: string) => readFileSync(join(dir, file), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split('\t'));
+writeFileSync(join(tmp, 'plays.csv'), `user,item,weight\n${rows('user_artists.dat').map(([u, a, w]) => `${u},${a},${w}`).join('\n')}\n`);
+writeFileSync(join(tmp, 'tags.csv'), `item,feature\n${rows('user_taggedartists.dat').map(([, a, t]) => `${a},tag:${t}`).join('\n')}\n`);
+
+interface Run {
+  wall: number;
+  cpu: number;
+  load: number;
+}
+
+function fit(cores: string, threads: number, out: string): Run {
+  const load = loadavg()[0]!;
+  const cmd = `TIMEFORMAT='%R %U %S'; time taskset -c ${cores} node packages/cli/bin/run.js model fit --interactions ${tmp}/plays.csv --item-features ${tmp}/tags.csv --out ${out} --threads ${threads} --json > /dev/null`;
+  const t = execFileSync('bash', ['-c', `{ ${cmd} ; } 2>&1 | tail -1`], { encoding: 'utf8' }).trim().split(' ').map(Number);
+  return { wall: t[0]!, cpu: t[1]! + t[2]!, load: (load + loadavg()[0]!) / 2 };
+}
+
+console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}); whole \`mixtape model fit\` processes (start-up, CSV read, fit, save)`);
+const one: Run[] = [];
+const two: Run[] = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    one.push(fit('0', 1, join(tmp, 'm1')));
+    two.push(fit('0,1', 2, join(tmp, 'm2')));
+    const f = (r: Run) => `${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s CPU, load ${r.load.toFixed(1)}`;
+    console.log(`run ${i + 1}: 1 thread on core 0: ${f(one[i]!)} | 2 threads on cores 0,1: ${f(two[i]!)}`);
+  }
+  const same = ['item-factors.f32', 'user-factors.f32', 'feature-table.f32'].every((n) => readFileSync(join(tmp, 'm1', n)).equals(readFileSync(join(tmp, 'm2', n))));
+  const best = (rs: Run[]) => Math.min(...rs.map((r) => r.wall));
+  const med = (rs: Run[]) => rs.map((r) => r.wall).sort((a, b) => a - b)[rs.length >> 1]!;
+  console.log(`speed-up (1 thread ÷ 2 threads wall): best ${(best(one) / best(two)).toFixed(2)}×, median ${(med(one) / med(two)).toFixed(2)}×; models byte-identical: ${same}`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -2,21 +2,29 @@ import type { Interactions } from '../data/interactions.js';
 import { tf, tensorEngine } from '../engine/tf.js';
 import type { HalfStepOptions } from './als.js';
 
-/** Rows per chunk of a half step: fixed, so results never depend on how many threads share the chunks. */
-export const ALS_CHUNK_ROWS = 512;
+/**
+ * Rows per chunk of a half step: a sixteenth of the rows (at least 64), whatever the thread count,
+ * so the factors never depend on how many threads share the chunks. Sixteen chunks balance two to
+ * four threads; more, smaller chunks cost a tensor-engine call each (measured: 128-row chunks were
+ * slower than one thread on HetRec).
+ */
+export function alsChunkRows(rows: number): number {
+  return Math.max(64, Math.ceil(rows / 16));
+}
 
 /**
  * The same half step as `alsHalfStep`, but every row runs its conjugate-gradient step in lockstep,
  * so the dense part of A·p (the Gramian times every row's direction) is one (rows × k)·(k × k)
  * matMul on the tensor engine per step; the sparse part (observed cells) stays in JS. Measured on
  * HetRec: about 4× faster than the per-row loop, whose k² dense product dominated. Rows go in
- * chunks of ALS_CHUNK_ROWS (`alsChunk`), the unit that worker threads share (`AlsPool`).
+ * chunks of `alsChunkRows` (`alsChunk`), the unit that worker threads share (`AlsPool`).
  */
 export async function alsHalfStepBatched(r: Interactions, y: Float32Array, x: Float32Array, opt: HalfStepOptions): Promise<void> {
   await tensorEngine();
   const gram = gramianArray(y, r.itemIds.length, opt.k, opt.unobservedWeight ?? 1, opt.columnWeights);
   const rows = r.userIds.length;
-  for (let start = 0; start < rows; start += ALS_CHUNK_ROWS) await alsChunk(r, y, x, opt, gram, start, Math.min(rows, start + ALS_CHUNK_ROWS));
+  const size = alsChunkRows(rows);
+  for (let start = 0; start < rows; start += size) await alsChunk(r, y, x, opt, gram, start, Math.min(rows, start + size));
 }
 
 /** The weighted Gramian base · Yᵀ diag(w) Y as a plain array (computed once per half step, shared by its chunks). */

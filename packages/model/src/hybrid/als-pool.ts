@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { MixtapeError } from '@mixtape/core';
 import type { Interactions } from '../data/interactions.js';
 import { tensorEngine } from '../engine/tf.js';
-import { ALS_CHUNK_ROWS, alsChunk, gramianArray } from './als-batched.js';
+import { alsChunk, alsChunkRows, gramianArray } from './als-batched.js';
 import type { HalfStepOptions } from './als.js';
 
 /** A CSR matrix as the workers see it (typed arrays on shared memory). */
@@ -33,7 +33,7 @@ export interface AlsState {
 export type StepScalars = Pick<HalfStepOptions, 'k' | 'lambda' | 'lambdaPerObs' | 'cgSteps' | 'unobservedWeight' | 'priorWeight'>;
 
 /** What a worker is told: the shared state once, then one message per half step. */
-export type ToWorker = { type: 'init'; state: AlsState; counter: Int32Array } | { type: 'step'; side: 'users' | 'items'; gram: Float32Array; opt: StepScalars; chunks: number; start?: number };
+export type ToWorker = { type: 'init'; state: AlsState; counter: Int32Array } | { type: 'release' } | { type: 'step'; side: 'users' | 'items'; gram: Float32Array; opt: StepScalars; chunks: number; start?: number };
 export type FromWorker = { type: 'done' } | { type: 'error'; message: string };
 
 /** The thread count to train with: `requested`, else MIXTAPE_THREADS, else every core. */
@@ -79,15 +79,16 @@ export async function drainChunks(state: AlsState, counter: Int32Array, side: 'u
   for (;;) {
     const c = forceStart ?? Atomics.add(counter, 0, 1);
     if (c >= chunks) return;
-    const start = c * ALS_CHUNK_ROWS;
-    await alsChunk(r, y, x, o, gram, start, Math.min(rows, start + ALS_CHUNK_ROWS));
+    const size = alsChunkRows(rows);
+    const start = c * size;
+    await alsChunk(r, y, x, o, gram, start, Math.min(rows, start + size));
     if (forceStart !== undefined) return;
   }
 }
 
 /**
  * Implicit-ALS half steps shared by `threads` threads: this one and threads − 1 workers. Rows go
- * in fixed chunks of ALS_CHUNK_ROWS that every thread takes from one atomic counter, each chunk's
+ * in fixed chunks (`alsChunkRows`) that every thread takes from one atomic counter, each chunk's
  * solve depends only on its own rows and the half step's inputs, so the factors are the same bits
  * whatever the thread count. Workers load the tensor engine themselves (wasm, or the native
  * backend where installed, see `tensorEngine`).
@@ -97,26 +98,27 @@ export class AlsPool {
   private failure: MixtapeError | undefined;
   private pending: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
 
+  private readonly onMessage = (m: FromWorker) => this.settle(m.type === 'done' ? undefined : m.message);
+  private readonly onError = (e: Error) => this.settle(e.message);
+  private readonly onExit = (code: number) => this.settle(`exited with code ${code}`);
+
   private constructor(
     readonly state: AlsState,
     private readonly workers: Worker[],
   ) {
     for (const w of workers) {
-      w.on('message', (m: FromWorker) => this.settle(m.type === 'done' ? undefined : m.message));
-      w.on('error', (e) => this.settle(e.message));
-      w.on('exit', (code) => {
-        if (code !== 0 && !this.closing) this.settle(`exited with code ${code}`);
-      });
+      w.ref();
+      w.on('message', this.onMessage);
+      w.on('error', this.onError);
+      w.on('exit', this.onExit);
       w.postMessage({ type: 'init', state, counter: this.counter } satisfies ToWorker);
     }
   }
 
-  private closing = false;
-
-  /** Starts threads − 1 workers over the shared state (none for one thread). */
+  /** Takes threads − 1 workers (started ones first, see `prestartTrainingThreads`) for the shared state. */
   static open(state: AlsState, threads: number): AlsPool {
     const workers: Worker[] = [];
-    for (let i = 1; i < threads; i++) workers.push(startWorker());
+    for (let i = 1; i < threads; i++) workers.push(idle.pop() ?? spawn());
     return new AlsPool(state, workers);
   }
 
@@ -135,7 +137,7 @@ export class AlsPool {
     await tensorEngine();
     const { r, y } = stepArgs(this.state, side, opt);
     const gram = gramianArray(y, side === 'users' ? this.state.r.cols : this.state.rt.cols, opt.k, opt.unobservedWeight ?? 1, side === 'users' ? this.state.negW : undefined);
-    const chunks = Math.ceil((r.indptr.length - 1) / ALS_CHUNK_ROWS);
+    const chunks = Math.ceil((r.indptr.length - 1) / alsChunkRows(r.indptr.length - 1));
     Atomics.store(this.counter, 0, 0);
     const done = this.workers.map(() => new Promise<void>((resolve, reject) => this.pending.push({ resolve, reject })));
     for (const w of this.workers) w.postMessage({ type: 'step', side, gram, opt, chunks } satisfies ToWorker);
@@ -168,11 +170,47 @@ export class AlsPool {
     this.pending.shift()?.resolve();
   }
 
-  /** Stops the workers. */
+  /** Hands healthy workers back for the next training in this process; stops them after a failure. */
   async close(): Promise<void> {
-    this.closing = true;
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    for (const w of this.workers) {
+      w.off('message', this.onMessage);
+      w.off('error', this.onError);
+      w.off('exit', this.onExit);
+    }
+    if (this.failure) {
+      await Promise.all(this.workers.map((w) => w.terminate()));
+      return;
+    }
+    for (const w of this.workers) {
+      w.postMessage({ type: 'release' } satisfies ToWorker);
+      w.unref();
+      idle.push(w);
+    }
   }
+}
+
+/** Started workers waiting for a training (unref'd: they never keep the process alive). */
+const idle: Worker[] = [];
+
+/**
+ * Starts the training workers ahead of time, so that loading their tensor engine overlaps with
+ * reading the input (e.g. at the start of `model fit`); a training takes them when it opens.
+ */
+export function prestartTrainingThreads(threads?: number): void {
+  const n = trainThreads(threads);
+  while (idle.length < n - 1) idle.push(spawn());
+}
+
+function spawn(): Worker {
+  const w = startWorker();
+  w.unref();
+  // A worker that dies while idle leaves the list (one in use reports to its pool).
+  w.on('exit', () => {
+    const i = idle.indexOf(w);
+    if (i >= 0) idle.splice(i, 1);
+  });
+  w.on('error', () => undefined);
+  return w;
 }
 
 /**

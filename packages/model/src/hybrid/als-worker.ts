@@ -8,9 +8,10 @@ let counter: Int32Array | undefined;
 const port = parentPort!;
 
 port.on('message', (m: ToWorker) => {
-  if (m.type === 'init') {
-    state = m.state;
-    counter = m.counter;
+  if (m.type === 'init' || m.type === 'release') {
+    // A released worker drops the last training's arrays while it waits for the next.
+    state = m.type === 'init' ? m.state : undefined;
+    counter = m.type === 'init' ? m.counter : undefined;
     return;
   }
   const run = async (): Promise<FromWorker> => {

@@ -4,7 +4,7 @@ import { trainIals } from '../baselines/ials.js';
 import { mapValues, transpose } from '../data/interactions.js';
 import { splitPerUser } from '../data/split.js';
 import { syntheticData } from '../data/synthetic.js';
-import { ALS_CHUNK_ROWS } from './als-batched.js';
+import { alsChunkRows } from './als-batched.js';
 import { AlsPool, shared, sharedCsr, trainThreads } from './als-pool.js';
 import { trainHybrid } from './train.js';
 
@@ -15,7 +15,8 @@ const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLeng
 
 describe('training on worker threads', () => {
   it('gives the same factors, bit for bit, with 1 and 2 threads (hybrid and iALS)', async () => {
-    expect(train.userIds.length).toBeGreaterThan(2 * ALS_CHUNK_ROWS);
+    const size = alsChunkRows(train.userIds.length);
+    expect(train.userIds.length / size).toBeGreaterThan(15);
     const opts = { factors: 16, iterations: 3, seed: 4 };
     const one = await trainHybrid(train, data.features, { ...opts, threads: 1 });
     const two = await trainHybrid(train, data.features, { ...opts, threads: 2 });
@@ -29,7 +30,7 @@ describe('training on worker threads', () => {
     expect(bits(b.itemFactors).equals(bits(a.itemFactors))).toBe(true);
     expect(bits(b.userFactors).equals(bits(a.userFactors))).toBe(true);
     // The factors are not all zero (a check that the workers wrote their rows).
-    expect(Math.max(...Array.from(b.userFactors.subarray(ALS_CHUNK_ROWS * 16, ALS_CHUNK_ROWS * 16 + 64), Math.abs))).toBeGreaterThan(1e-3);
+    expect(Math.max(...Array.from(b.userFactors.subarray(size * 15 * 16, size * 15 * 16 + 64), Math.abs))).toBeGreaterThan(1e-3);
   });
 
   it('turns an error inside a worker into train_worker_failed with the worker message', async () => {
@@ -46,7 +47,8 @@ describe('training on worker threads', () => {
       2,
     );
     try {
-      const past = Math.ceil(r.userIds.length / ALS_CHUNK_ROWS) + 1;
+      const size = alsChunkRows(r.userIds.length);
+      const past = Math.ceil(r.userIds.length / size) + 1;
       const err = await pool.solveChunkOnWorker('users', { k, lambda: 1, cgSteps: 2 }, past).then(
         () => undefined,
         (e: unknown) => e,
@@ -54,7 +56,7 @@ describe('training on worker threads', () => {
       expect(err).toBeInstanceOf(MixtapeError);
       expect((err as MixtapeError).code).toBe('train_worker_failed');
       expect((err as MixtapeError).message).toBe(
-        `A training worker thread failed: ALS chunk rows ${past * ALS_CHUNK_ROWS}..${r.userIds.length} lie outside the ${r.userIds.length} rows of this half step`,
+        `A training worker thread failed: ALS chunk rows ${past * size}..${r.userIds.length} lie outside the ${r.userIds.length} rows of this half step`,
       );
       expect((err as MixtapeError).suggestion).toMatch(/--threads 1/);
       // The pool stays failed: the next half step reports the same error instead of hanging.

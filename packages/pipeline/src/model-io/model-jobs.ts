@@ -1,5 +1,5 @@
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
-import { compareModels, fitModel, loadHetrecLastfm, loadModel, quantizeModel, Recommender, saveModel, type Comparison, type HybridOptions } from '@mixtape/model';
+import { compareModels, fitModel, loadHetrecLastfm, loadModel, prestartTrainingThreads, quantizeModel, Recommender, saveModel, type Comparison, type HybridOptions } from '@mixtape/model';
 import { readInteractionsFile, readItemFeaturesFile, readUserIds } from './interactions-file.js';
 
 /** What `mixtape model fit` reports. */
@@ -27,6 +27,8 @@ export async function fitFromFile(options: {
   onProgress?: ProgressFn;
 }): Promise<FitSummary> {
   const progress = options.onProgress ?? noProgress;
+  // The training threads load their tensor engine while the file is read.
+  prestartTrainingThreads(options.threads);
   const x = await readInteractionsFile(options.interactions);
   progress({ unit: 'interactions', done: x.indices.length, message: options.interactions });
   const features = options.itemFeatures ? await readItemFeaturesFile(options.itemFeatures, x.itemIds) : undefined;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { compareQuantized, fitModel, quantizeModel, saveModel, splitPerUser, trainHybrid, type QuantizationReport } from '@mixtape/model';
+import { compareQuantized, fitModel, prestartTrainingThreads, quantizeModel, saveModel, splitPerUser, trainHybrid, type QuantizationReport } from '@mixtape/model';
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { buildTrainingData, LISTENER_ID } from '../recommend/training-data.js';
 import { recordRun } from '../runner/runs.js';
@@ -27,6 +27,8 @@ export async function trainPersonal(options: { store: OpenOptions; dataDir: stri
   const progress = options.onProgress ?? noProgress;
   return withStore(options.store, (store) =>
     recordRun(store, 'train', async () => {
+      // The training threads load their tensor engine while the store is read.
+      prestartTrainingThreads(options.threads);
       const data = await buildTrainingData(store);
       if (data.stats.plays === 0 || !data.interactions.userIds.includes(LISTENER_ID)) {
         throw new MixtapeError('no_plays', 'There are no plays to train on', { suggestion: 'import your history first: mixtape import spotify-export <zip>' });

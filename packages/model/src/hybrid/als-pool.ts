@@ -186,6 +186,7 @@ export class AlsPool {
       w.unref();
       idle.push(w);
     }
+    retireIdleLater();
   }
 }
 
@@ -199,6 +200,19 @@ const idle: Worker[] = [];
 export function prestartTrainingThreads(threads?: number): void {
   const n = trainThreads(threads);
   while (idle.length < n - 1) idle.push(spawn());
+  retireIdleLater();
+}
+
+/** How long a worker waits for the next training before it stops (its tensor engine holds memory). */
+const IDLE_MS = 60_000;
+let retire: NodeJS.Timeout | undefined;
+
+function retireIdleLater(): void {
+  clearTimeout(retire);
+  retire = setTimeout(() => {
+    for (const w of idle.splice(0)) void w.terminate();
+  }, IDLE_MS);
+  retire.unref();
 }
 
 function spawn(): Worker {

@@ -19,6 +19,7 @@ export { evaluateScorer, type BatchScorer, type Metrics } from './metrics/evalua
 export { popularityScorer } from './baselines/popularity.js';
 export { trainItemKnn, itemKnnScorer, type ItemKnnModel, type ItemKnnOptions } from './baselines/item-knn.js';
 export { trainIals, IALS_DEFAULTS, type IalsOptions } from './baselines/ials.js';
+export { prestartTrainingThreads, trainThreads } from './hybrid/als-pool.js';
 export { trainHybrid, HYBRID_DEFAULTS, type HybridOptions, type HybridParams } from './hybrid/train.js';
 export type { HybridModel } from './hybrid/model.js';
 export { factorScorer, type FactorModel } from './hybrid/factors.js';

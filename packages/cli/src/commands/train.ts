@@ -5,10 +5,11 @@ import { MixtapeCommand } from '../base-command.js';
 export default class Train extends MixtapeCommand<typeof Train> {
   static override summary = 'Train your personal recommender on this machine from your plays, skips, saves and playlists';
   static override description = 'Trains on listening events and open metadata only. With --quantize int8 (the default) the float32 and int8 models are evaluated by the same code on an 80/20 split and the int8 one is saved.';
-  static override examples = ['<%= config.bin %> train', '<%= config.bin %> train --quantize float32 --json'];
+  static override examples = ['<%= config.bin %> train', '<%= config.bin %> train --quantize float32 --json', '<%= config.bin %> train --threads 1'];
   static override flags = {
     quantize: Flags.string({ options: ['int8', 'float32'], default: 'int8', description: 'item table used for serving' }),
     seed: Flags.integer({ default: 42, description: 'random seed (training is deterministic for a seed)' }),
+    threads: Flags.integer({ min: 1, description: 'threads for training (default: every core, or MIXTAPE_THREADS); the model is the same for any count' }),
   };
 
   async run(): Promise<TrainSummary> {
@@ -17,6 +18,7 @@ export default class Train extends MixtapeCommand<typeof Train> {
       dataDir: dataDir(this.flags['data-dir']),
       quantize: this.flags.quantize as 'int8' | 'float32',
       seed: this.flags.seed,
+      threads: this.flags.threads,
       onProgress: this.progress(),
     });
     if (!this.jsonEnabled()) {

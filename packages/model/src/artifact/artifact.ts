@@ -131,14 +131,10 @@ export function loadModel(dir: string): ModelArtifact & { manifest: Manifest } {
   const userIds = JSON.parse(readFileSync(join(dir, 'users.json'), 'utf8')) as string[];
   const itemIds = JSON.parse(readFileSync(join(dir, 'items.json'), 'utf8')) as string[];
   const k = manifest.k;
-  let int8: Int8Table | undefined;
-  let itemFactors: Float32Array;
-  if (manifest.dtype === 'int8') {
-    int8 = { rows: itemIds.length, k, codes: read('item-codes.i8', Int8Array), scales: read('item-scales.f32', Float32Array) };
-    itemFactors = dequantizeRows(int8);
-  } else {
-    itemFactors = read('item-factors.f32', Float32Array);
-  }
+  const int8: Int8Table | undefined =
+    manifest.dtype === 'int8' ? { rows: itemIds.length, k, codes: read('item-codes.i8', Int8Array), scales: read('item-scales.f32', Float32Array) } : undefined;
+  // An int8 model is served from its codes; a float32 table exists only if something asks for one.
+  const itemFactors = int8 ? new Float32Array(0) : read('item-factors.f32', Float32Array);
   const model: HybridModel = {
     version: 1,
     k,
@@ -156,6 +152,7 @@ export function loadModel(dir: string): ModelArtifact & { manifest: Manifest } {
     },
     params: { ...HYBRID_DEFAULTS, ...manifest.params },
   };
+  if (int8) lazyItemFactors(model, int8);
   const history: Interactions = {
     userIds,
     itemIds,
@@ -166,4 +163,21 @@ export function loadModel(dir: string): ModelArtifact & { manifest: Manifest } {
   const userBlend = manifest.files['user-blend.f32'] ? read('user-blend.f32', Float32Array) : undefined;
   const itemPopularity = manifest.files['item-popularity.f32'] ? read('item-popularity.f32', Float32Array) : undefined;
   return { manifest, model, history, ...(userBlend ? { userBlend } : {}), ...(itemPopularity ? { itemPopularity } : {}), ...(int8 ? { int8 } : {}), ...(manifest.extra ? { extra: manifest.extra } : {}) };
+}
+
+/**
+ * Makes `model.itemFactors` of an int8 model a getter that dequantizes on first use (and keeps the
+ * result): serving never reads it (`Recommender` uses the codes), so a loaded int8 model holds no
+ * float32 item table unless a caller needs one (e.g. to retrain from it).
+ */
+function lazyItemFactors(model: HybridModel, q: Int8Table): void {
+  let cached: Float32Array | undefined;
+  Object.defineProperty(model, 'itemFactors', {
+    enumerable: true,
+    configurable: true,
+    get: () => (cached ??= dequantizeRows(q)),
+    set: (v: Float32Array) => {
+      cached = v;
+    },
+  });
 }

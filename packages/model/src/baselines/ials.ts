@@ -1,7 +1,7 @@
 import { noProgress, type ProgressFn } from '@mixtape/core';
 import { mapValues, transpose, type Interactions } from '../data/interactions.js';
 import { Rng } from '@mixtape/core';
-import { alsHalfStepBatched } from '../hybrid/als-batched.js';
+import { AlsPool, shared, sharedCsr, trainThreads } from '../hybrid/als-pool.js';
 import { initFactors, type FactorModel } from '../hybrid/factors.js';
 
 /** Hyper-parameters of implicit ALS (Hu, Koren, Volinsky 2008) with frequency-scaled regularization. */
@@ -17,6 +17,8 @@ export interface IalsOptions {
   epsilon?: number;
   cgSteps?: number;
   seed?: number;
+  /** Threads for the ALS solves (default: MIXTAPE_THREADS, else every core); the result is the same for any count. */
+  threads?: number;
   onProgress?: ProgressFn;
 }
 
@@ -30,20 +32,26 @@ export function logConfidence(alpha: number, epsilon: number): (w: number) => nu
 
 /** Trains iALS with conjugate-gradient half steps on typed arrays. */
 export async function trainIals(x: Interactions, options: IalsOptions = {}): Promise<FactorModel> {
-  const o = { ...IALS_DEFAULTS, ...options };
+  const { onProgress: _p, threads, ...rest } = options;
+  const o = { ...IALS_DEFAULTS, ...rest };
   const progress = options.onProgress ?? noProgress;
   const k = o.factors;
   const conf = logConfidence(o.alpha, o.epsilon);
   const r = mapValues(x, conf);
   const rt = transpose(r);
   const rng = new Rng(o.seed);
-  const users = initFactors(x.userIds.length, k, 0.01, () => rng.normal());
-  const items = initFactors(x.itemIds.length, k, 0.01, () => rng.normal());
+  const users = shared(initFactors(x.userIds.length, k, 0.01, () => rng.normal()));
+  const items = shared(initFactors(x.itemIds.length, k, 0.01, () => rng.normal()));
   const step = { k, lambda: o.lambda, lambdaPerObs: o.lambdaPerObs, cgSteps: o.cgSteps };
-  for (let it = 0; it < o.iterations; it++) {
-    await alsHalfStepBatched(r, items, users, step);
-    await alsHalfStepBatched(rt, users, items, step);
-    progress({ unit: 'iterations', done: it + 1, total: o.iterations, message: 'iALS' });
+  const pool = AlsPool.open({ r: sharedCsr(r), rt: sharedCsr(rt), users, items, prior: new Float32Array(0) }, trainThreads(threads));
+  try {
+    for (let it = 0; it < o.iterations; it++) {
+      await pool.halfStep('users', step);
+      await pool.halfStep('items', step);
+      progress({ unit: 'iterations', done: it + 1, total: o.iterations, message: 'iALS' });
+    }
+  } finally {
+    await pool.close();
   }
-  return { k, userIds: x.userIds, itemIds: x.itemIds, userFactors: users, itemFactors: items };
+  return { k, userIds: x.userIds, itemIds: x.itemIds, userFactors: users.slice(), itemFactors: items.slice() };
 }

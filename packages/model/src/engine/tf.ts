@@ -24,9 +24,12 @@ export declare namespace tf {
 let ready: Promise<string> | undefined;
 
 /**
- * Picks the tensor backend once per process: `@tensorflow/tfjs-node-gpu` when it is installed (a
- * guarded dynamic import, so machines without CUDA never need it), else wasm (single-threaded in
- * Node, ~40 GFLOP/s on matMul), else the pure-JS cpu backend. Returns the backend's name.
+ * Picks the tensor backend once per process (and once per training worker thread): the native
+ * TensorFlow backend when `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` is installed
+ * (guarded dynamic imports: neither is a dependency, nothing requires them; same maths, faster
+ * matMul), else wasm (single-threaded in Node, ~40 GFLOP/s on matMul; training gets its other cores
+ * from worker threads), else the pure-JS cpu backend. MIXTAPE_TF_BACKEND=wasm or cpu skips the
+ * native ones. Returns the backend's name.
  */
 export function tensorEngine(): Promise<string> {
   ready ??= pick();
@@ -36,13 +39,14 @@ export function tensorEngine(): Promise<string> {
 async function pick(): Promise<string> {
   const forced = process.env.MIXTAPE_TF_BACKEND;
   if (forced !== 'wasm' && forced !== 'cpu') {
-    try {
-      // A variable specifier keeps bundlers and tsc from resolving a package that is not a dependency.
-      const gpu = '@tensorflow/tfjs-node-gpu';
-      await import(gpu);
-      if (await tf.setBackend('tensorflow')) return tf.getBackend();
-    } catch {
-      // Not installed or no CUDA: fall through to wasm.
+    // Variable specifiers keep bundlers and tsc from resolving packages that are not dependencies.
+    for (const native of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      try {
+        await import(native);
+        if (await tf.setBackend('tensorflow')) return tf.getBackend();
+      } catch {
+        // Not installed (or no CUDA): try the next.
+      }
     }
   }
   if (forced !== 'cpu') {

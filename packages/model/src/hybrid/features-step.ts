@@ -34,6 +34,7 @@ export function featureSweep(
   const resid = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) resid[i] = v[i]! - f[i]!;
   const num = new Float64Array(k);
+  const delta = new Float64Array(k);
   for (let t = 0; t < features.slots; t++) {
     const s = featItems.indptr[t]!;
     const e = featItems.indptr[t + 1]!;
@@ -51,10 +52,14 @@ export function featureSweep(
     }
     for (let a = 0; a < k; a++) {
       const next = num[a]! / den;
-      const delta = next - g[go + a]!;
+      delta[a] = next - g[go + a]!;
       g[go + a] = next;
-      if (delta === 0) continue;
-      for (let p = s; p < e; p++) resid[featItems.items[p]! * k + a]! -= featItems.weights[p]! * delta;
+    }
+    // Item-major (one contiguous row per item), the same arithmetic per cell as factor-major.
+    for (let p = s; p < e; p++) {
+      const o = featItems.items[p]! * k;
+      const w = featItems.weights[p]!;
+      for (let a = 0; a < k; a++) resid[o + a]! -= w * delta[a]!;
     }
   }
 }

@@ -2,7 +2,7 @@ import { noProgress } from '@mixtape/core';
 import { itemCounts, mapValues, transpose, type Interactions } from '../data/interactions.js';
 import { emptyFeatures, type ItemFeatures } from '../data/item-features.js';
 import { Rng } from '@mixtape/core';
-import { alsHalfStepBatched } from './als-batched.js';
+import { AlsPool, shared, sharedCsr, trainThreads, type AlsState } from './als-pool.js';
 import { featureItems, featurePart, featureSweep } from './features-step.js';
 import { initFactors } from './factors.js';
 import type { IalsOptions } from '../baselines/ials.js';
@@ -55,7 +55,7 @@ export type HybridParams = typeof HYBRID_DEFAULTS;
  * v_i = their feature part. Deterministic for a given seed.
  */
 export async function trainHybrid(x: Interactions, features: ItemFeatures = emptyFeatures(x.itemIds.length), options: HybridOptions = {}): Promise<HybridModel> {
-  const { onProgress, ...rest } = options;
+  const { onProgress, threads, ...rest } = options;
   const o: HybridParams = { ...HYBRID_DEFAULTS, ...(rest as Partial<HybridParams>) };
   const progress = onProgress ?? noProgress;
   const k = o.factors;
@@ -64,22 +64,42 @@ export async function trainHybrid(x: Interactions, features: ItemFeatures = empt
   const r = mapValues(x, (w, u) => o.alpha * Math.log1p(w / (o.perUserScale > 0 ? o.perUserScale * med[u]! : o.epsilon)));
   const rt = transpose(r);
   const rng = new Rng(o.seed);
-  const users = initFactors(x.userIds.length, k, 0.01, () => rng.normal());
-  const items = initFactors(nI, k, 0.01, () => rng.normal());
+  const state: AlsState = {
+    r: sharedCsr(r),
+    rt: sharedCsr(rt),
+    users: shared(initFactors(x.userIds.length, k, 0.01, () => rng.normal())),
+    items: shared(initFactors(nI, k, 0.01, () => rng.normal())),
+    prior: shared(new Float32Array(nI * k)),
+  };
   const table = new Float32Array(features.slots * k);
   const fi = featureItems(features);
   const counts = itemCounts(x);
   const hasData = Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0));
-  let prior: Float32Array = new Float32Array(nI * k);
   const step = { k, lambda: o.lambda, lambdaPerObs: o.lambdaPerObs, cgSteps: o.cgSteps };
   const negW = negativeWeights(counts, o.negativeExponent);
-  for (let it = 0; it < o.iterations; it++) {
-    await alsHalfStepBatched(r, items, users, negW ? { ...step, columnWeights: negW } : step);
-    await alsHalfStepBatched(rt, users, items, { ...step, prior, priorWeight: o.priorWeight, ...(negW ? { rowWeights: negW } : {}) });
-    featureSweep(features, fi, items, table, k, o.featureLambda, hasData);
-    prior = featurePart(features, table, k, prior);
-    progress({ unit: 'iterations', done: it + 1, total: o.iterations, message: 'hybrid ALS' });
+  if (negW) state.negW = shared(negW);
+  const pool = AlsPool.open(state, trainThreads(threads));
+  try {
+    const featureStep = () => {
+      featureSweep(features, fi, state.items, table, k, o.featureLambda, hasData);
+      featurePart(features, table, k, state.prior);
+    };
+    if (o.iterations > 0) await pool.halfStep('users', step);
+    for (let it = 0; it < o.iterations; it++) {
+      await pool.halfStep('items', { ...step, priorWeight: o.priorWeight });
+      // The feature step reads items and writes the prior; the next user step reads items and
+      // writes users: independent, so they share the threads (same results as one after the other).
+      if (it + 1 < o.iterations) await pool.halfStep('users', step, featureStep);
+      else featureStep();
+      progress({ unit: 'iterations', done: it + 1, total: o.iterations, message: `hybrid ALS (${pool.threads} threads)` });
+    }
+  } finally {
+    await pool.close();
   }
+  // Plain (unshared) copies for the model.
+  const users = state.users.slice();
+  const items = state.items.slice();
+  const prior = state.prior;
   // Items never seen in training are pure content: their vector is their feature part.
   for (let i = 0; i < nI; i++) if (!hasData[i]) items.set(prior.subarray(i * k, (i + 1) * k), i * k);
   return {

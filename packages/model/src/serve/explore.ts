@@ -112,22 +112,24 @@ export function reasonFor(c: Candidate): string {
 
 /**
  * The listener's item most like a candidate by cosine of item vectors: the "because you played X".
- * `history` are item indices into the row-major `table` (k columns).
+ * `history` are item indices into the row-major `table` (k columns), float32 or int8 (the row
+ * scales cancel in a cosine, so int8 codes are compared as they are).
  */
-export function becauseOf(item: number, history: ArrayLike<number>, table: Float32Array, k: number): number | undefined {
+export function becauseOf(item: number, history: ArrayLike<number>, table: Float32Array | { codes: Int8Array }, k: number): number | undefined {
+  const t = table instanceof Float32Array ? table : table.codes;
   let best: number | undefined;
   let bestSim = -Infinity;
   const o = item * k;
   let nq = 0;
-  for (let a = 0; a < k; a++) nq += table[o + a]! ** 2;
+  for (let a = 0; a < k; a++) nq += t[o + a]! ** 2;
   for (let j = 0; j < history.length; j++) {
     const h = history[j]!;
     if (h === item) continue;
     let dot = 0;
     let nh = 0;
     for (let a = 0; a < k; a++) {
-      dot += table[o + a]! * table[h * k + a]!;
-      nh += table[h * k + a]! ** 2;
+      dot += t[o + a]! * t[h * k + a]!;
+      nh += t[h * k + a]! ** 2;
     }
     const sim = dot / Math.sqrt(nq * nh || 1);
     if (sim > bestSim) {

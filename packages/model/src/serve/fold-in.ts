@@ -1,4 +1,5 @@
 import { gramian } from '../hybrid/als.js';
+import { int8Gramian, itemRow, type ItemTable } from './quantize.js';
 
 /** One piece of evidence about a user: an item, how sure we are, and whether it was liked (1) or not (0). */
 export interface Evidence {
@@ -21,15 +22,16 @@ export const FEEDBACK_EVIDENCE: Record<FeedbackKind, { confidence: number; prefe
 /** Precomputed pieces for fast fold-in against one item table. */
 export interface FoldInContext {
   k: number;
-  items: Float32Array;
+  /** float32 or int8 (rows are read one at a time, never dequantized as a whole). */
+  items: ItemTable;
   gram: Float64Array;
   lambda: number;
   lambdaPerObs: number;
 }
 
 /** Builds the fold-in context: the item Gramian is computed once (O(items · k²)) and reused. */
-export function foldInContext(items: Float32Array, rows: number, k: number, lambda = 1, lambdaPerObs = 0.3): FoldInContext {
-  return { k, items, gram: gramian(items, rows, k), lambda, lambdaPerObs };
+export function foldInContext(items: ItemTable, rows: number, k: number, lambda = 1, lambdaPerObs = 0.3): FoldInContext {
+  return { k, items, gram: items instanceof Float32Array ? gramian(items, rows, k) : int8Gramian(items), lambda, lambdaPerObs };
 }
 
 /**
@@ -43,15 +45,16 @@ export function foldIn(ctx: FoldInContext, evidence: readonly Evidence[]): Float
   const b = new Float64Array(k);
   const lam = ctx.lambda + ctx.lambdaPerObs * evidence.length;
   for (let i = 0; i < k; i++) a[i * k + i]! += lam;
+  const y = new Float64Array(k);
   for (const e of evidence) {
-    const o = e.item * k;
+    itemRow(items, k, e.item, y);
     // Observed cell weight is 1 + c, replacing the unobserved weight 1 already in the Gramian.
     const c = e.confidence;
     const p = e.preference;
     for (let i = 0; i < k; i++) {
-      const yi = items[o + i]!;
+      const yi = y[i]!;
       if (p) b[i]! += (1 + c) * yi;
-      for (let j = 0; j <= i; j++) a[i * k + j]! += c * yi * items[o + j]!;
+      for (let j = 0; j <= i; j++) a[i * k + j]! += c * yi * y[j]!;
     }
   }
   return Float32Array.from(choleskySolve(a, b, k));

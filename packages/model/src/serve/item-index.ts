@@ -1,4 +1,5 @@
 import { tf, tensorEngine } from '../engine/tf.js';
+import { Int8Index } from './int8-index.js';
 import type { Int8Table } from './quantize.js';
 
 /** A ranked pick: item index and its score. */
@@ -7,48 +8,59 @@ export interface Scored {
   scores: Float32Array;
 }
 
+/** Top-K over an item table: float32 on the tensor engine, int8 by integer dot products (`Int8Index`). */
+export interface ItemIndex {
+  readonly rows: number;
+  readonly k: number;
+  readonly dtype: 'float32' | 'int8';
+  /** Scores of every item for m users (row-major m × k in, m × rows out). */
+  scoreBatch(users: Float32Array, m: number): Promise<Float32Array>;
+  /**
+   * The n best items for one user vector, skipping `exclude`, best first. With `content`, the
+   * final score is factor + w·(σ_factor/σ_content)·content (see `blendScores`).
+   */
+  top(user: Float32Array, n: number, exclude?: ArrayLike<number>, content?: { scores: Float32Array; weight: number }): Promise<Scored>;
+  /** Frees what the index holds. */
+  dispose(): void;
+}
+
+export const ItemIndex = {
+  /**
+   * A float32 table goes on the tensor engine; an int8 table stays int8 (`Int8Index`: integer dot
+   * products in WASM SIMD, never dequantized).
+   */
+  async create(table: Float32Array | Int8Table, rows: number, k: number): Promise<ItemIndex> {
+    if (table instanceof Float32Array) return TensorIndex.create(table, rows, k);
+    return new Int8Index(table.rows === rows && table.k === k ? table : { ...table, rows, k });
+  },
+};
+
 /**
- * The item table on the tensor engine, for top-K by matMul. An int8 table keeps its codes (exact
- * small integers, held as float32 because tfjs has no int8 matMul) and applies the per-row scale
- * after the product: score = scale_i · (u · code_i). float32 and int8 go through the same code.
+ * A float32 item table on the tensor engine, for top-K by matMul, transposed to k × rows (wasm's
+ * matMul with transposeB is slow).
  */
-export class ItemIndex {
+export class TensorIndex implements ItemIndex {
+  readonly dtype = 'float32' as const;
   private constructor(
     readonly rows: number,
     readonly k: number,
-    readonly dtype: 'float32' | 'int8',
     private readonly itemsT: tf.Tensor2D,
-    private readonly scales: tf.Tensor2D | undefined,
   ) {}
 
-  /** Uploads a float32 (rows × k) or int8 table, transposed to k × rows (wasm's matMul with transposeB is slow). */
-  static async create(table: Float32Array | Int8Table, rows: number, k: number): Promise<ItemIndex> {
+  static async create(table: Float32Array, rows: number, k: number): Promise<TensorIndex> {
     await tensorEngine();
-    if (table instanceof Float32Array) {
-      const t = tf.tidy(() => tf.transpose(tf.tensor2d(table, [rows, k])) as tf.Tensor2D);
-      return new ItemIndex(rows, k, 'float32', t, undefined);
-    }
-    const t = tf.tidy(() => tf.transpose(tf.tensor2d(Float32Array.from(table.codes), [rows, k])) as tf.Tensor2D);
-    return new ItemIndex(rows, k, 'int8', t, tf.tensor2d(table.scales, [1, rows]));
+    const t = tf.tidy(() => tf.transpose(tf.tensor2d(table, [rows, k])) as tf.Tensor2D);
+    return new TensorIndex(rows, k, t);
   }
 
-  /** Scores of every item for m users (row-major m × k in, m × rows out). */
   async scoreBatch(users: Float32Array, m: number): Promise<Float32Array> {
-    const s = tf.tidy(() => {
-      const p = tf.matMul(tf.tensor2d(users, [m, this.k]), this.itemsT);
-      return this.scales ? tf.mul(p, this.scales) : p;
-    });
+    const s = tf.tidy(() => tf.matMul(tf.tensor2d(users, [m, this.k]), this.itemsT));
     const out = (await s.data()) as Float32Array;
     s.dispose();
     return out;
   }
 
-  /**
-   * The n best items for one user vector, skipping `exclude`, best first. With `content`, the
-   * final score is factor + w·(σ_factor/σ_content)·content (see `blendScores`), computed on the
-   * tensor engine so that no catalogue-sized array is allocated in JS per call (those showed up
-   * as GC pauses at p99).
-   */
+  /** Blend and top-K on the tensor engine, so no catalogue-sized array is allocated in JS per call (GC pauses at p99). */
   async top(user: Float32Array, n: number, exclude: ArrayLike<number> = [], content?: { scores: Float32Array; weight: number }): Promise<Scored> {
     const ex = new Set<number>(Array.from(exclude));
     const want = Math.min(this.rows, n + ex.size);
@@ -56,7 +68,6 @@ export class ItemIndex {
     if (content && content.weight > 0) cStd = std(content.scores);
     const [vals, idx] = tf.tidy(() => {
       let s: tf.Tensor2D = tf.matMul(tf.tensor2d(user, [1, this.k]), this.itemsT);
-      if (this.scales) s = tf.mul(s, this.scales);
       if (content && content.weight > 0 && cStd > 0) {
         const sd = tf.sqrt(tf.moments(s).variance);
         const g = tf.mul(sd, content.weight / cStd);
@@ -77,10 +88,8 @@ export class ItemIndex {
     return { items: Int32Array.from(items), scores: Float32Array.from(scores) };
   }
 
-  /** Frees the tensors. */
   dispose(): void {
     this.itemsT.dispose();
-    this.scales?.dispose();
   }
 }
 

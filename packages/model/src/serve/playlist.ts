@@ -72,7 +72,7 @@ export async function buildPlaylist(rec: Recommender, listener: Listener, option
   const near = new Map<string, string>();
   for (const id of items) {
     const i = rec.item(id);
-    const b = i === undefined ? undefined : becauseOf(i, history.positives, rec.model.itemFactors, rec.model.k);
+    const b = i === undefined ? undefined : becauseOf(i, history.positives, rec.itemTable, rec.model.k);
     if (b !== undefined) near.set(id, ids[b]!);
   }
   const info = options.describe ? await options.describe([...new Set([...items, ...near.values()])]) : {};

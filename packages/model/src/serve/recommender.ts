@@ -4,8 +4,9 @@ import { addPrior, blendScores, buildContentIndex, contentProfile, contentScores
 import { topK } from '../metrics/top-k.js';
 import type { HybridModel } from '../hybrid/model.js';
 import { FEEDBACK_EVIDENCE, foldIn, foldInContext, type Evidence, type FeedbackKind, type FoldInContext } from './fold-in.js';
+import { Int8Index } from './int8-index.js';
 import { ItemIndex } from './item-index.js';
-import { quantizeRows } from './quantize.js';
+import { quantizeRows, type ItemTable } from './quantize.js';
 
 /** One recommended item with its score. */
 export interface Recommendation {
@@ -44,18 +45,29 @@ export class Recommender {
     readonly index: ItemIndex,
     readonly content: ContentIndex,
     readonly dtype: 'float32' | 'int8',
+    /** The item table served: float32, or int8 codes and row scales (fold-in and "because" read it row by row). */
+    readonly itemTable: ItemTable,
   ) {
     model.userIds.forEach((id, i) => this.userIndex.set(id, i));
     model.itemIds.forEach((id, i) => this.itemIndex.set(id, i));
   }
 
-  /** Builds the serving index; `dtype` int8 quantizes a float32 model on the fly. */
+  /**
+   * Builds the serving index; `dtype` int8 quantizes a float32 model on the fly. An int8 artifact
+   * is served from its codes: its float32 `model.itemFactors` is never read here.
+   */
   static async create(a: ModelArtifact, options: { dtype?: 'float32' | 'int8' } = {}): Promise<Recommender> {
     const m = a.model;
     const dtype = options.dtype ?? (a.int8 ? 'int8' : 'float32');
     const table = dtype === 'int8' ? a.int8 ?? quantizeRows(m.itemFactors, m.itemIds.length, m.k) : m.itemFactors;
     const index = await ItemIndex.create(table, m.itemIds.length, m.k);
-    return new Recommender(m, a.history, a.userBlend, a.itemPopularity, index, buildContentIndex(m.features, m.params.contentIdfPower), dtype);
+    if (index instanceof Int8Index && !(table instanceof Float32Array) && index.kernel.stride === m.k) {
+      // The kernel holds the codes in its own (WASM) memory: point the table at that copy, so the
+      // loaded bytes can be collected and the codes are held once.
+      table.codes = index.kernel.codes;
+      table.scales = index.kernel.scales;
+    }
+    return new Recommender(m, a.history, a.userBlend, a.itemPopularity, index, buildContentIndex(m.features, m.params.contentIdfPower), dtype, table);
   }
 
   /** Dense index of an item id, or undefined. */
@@ -88,7 +100,7 @@ export class Recommender {
     events: ReadonlyArray<{ item: string; kind: FeedbackKind; weight?: number }>,
     options: { excludeSeen?: boolean; baseUser?: string; omit?: ReadonlySet<string> } = {},
   ): Listener {
-    this.foldCtx ??= foldInContext(this.model.itemFactors, this.model.itemIds.length, this.model.k, this.model.params.lambda, this.model.params.lambdaPerObs);
+    this.foldCtx ??= foldInContext(this.itemTable, this.model.itemIds.length, this.model.k, this.model.params.lambda, this.model.params.lambdaPerObs);
     let evidence: Evidence[] = options.baseUser === undefined ? [] : this.historyEvidence(options.baseUser);
     const omit = options.omit;
     if (omit?.size) evidence = evidence.filter((e) => !omit.has(this.model.itemIds[e.item]!));

@@ -1,5 +1,5 @@
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
-import { compareModels, fitModel, loadHetrecLastfm, loadModel, quantizeModel, Recommender, saveModel, type Comparison, type HybridOptions } from '@mixtape/model';
+import { compareModels, fitModel, loadHetrecLastfm, loadModel, prestartTrainingThreads, quantizeModel, Recommender, saveModel, type Comparison, type HybridOptions } from '@mixtape/model';
 import { readInteractionsFile, readItemFeaturesFile, readUserIds } from './interactions-file.js';
 
 /** What `mixtape model fit` reports. */
@@ -21,15 +21,19 @@ export async function fitFromFile(options: {
   out: string;
   quantize?: 'int8' | 'float32' | undefined;
   seed?: number | undefined;
+  /** Training threads (default: every core); the model is the same for any count. */
+  threads?: number | undefined;
   params?: HybridOptions;
   onProgress?: ProgressFn;
 }): Promise<FitSummary> {
   const progress = options.onProgress ?? noProgress;
+  // The training threads load their tensor engine while the file is read.
+  prestartTrainingThreads(options.threads);
   const x = await readInteractionsFile(options.interactions);
   progress({ unit: 'interactions', done: x.indices.length, message: options.interactions });
   const features = options.itemFeatures ? await readItemFeaturesFile(options.itemFeatures, x.itemIds) : undefined;
   const t0 = performance.now();
-  let artifact = await fitModel(x, features, { ...options.params, ...(options.seed !== undefined ? { seed: options.seed } : {}), onProgress: progress });
+  let artifact = await fitModel(x, features, { ...options.params, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.threads !== undefined ? { threads: options.threads } : {}), onProgress: progress });
   const fitSeconds = (performance.now() - t0) / 1000;
   const dtype = options.quantize ?? 'float32';
   if (dtype === 'int8') artifact = quantizeModel(artifact);

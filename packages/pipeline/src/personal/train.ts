@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { compareQuantized, fitModel, quantizeModel, saveModel, splitPerUser, trainHybrid, type QuantizationReport } from '@mixtape/model';
+import { compareQuantized, fitModel, prestartTrainingThreads, quantizeModel, saveModel, splitPerUser, trainHybrid, type QuantizationReport } from '@mixtape/model';
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { buildTrainingData, LISTENER_ID } from '../recommend/training-data.js';
 import { recordRun } from '../runner/runs.js';
@@ -23,10 +23,12 @@ export interface TrainSummary {
  * Trains the personal model on the store (listening events and open metadata only: never on Spotify
  * Web API catalogue data), saves it under the data dir and registers it in `models`.
  */
-export async function trainPersonal(options: { store: OpenOptions; dataDir: string; quantize?: 'int8' | 'float32'; seed?: number; onProgress?: ProgressFn }): Promise<TrainSummary> {
+export async function trainPersonal(options: { store: OpenOptions; dataDir: string; quantize?: 'int8' | 'float32'; seed?: number; threads?: number | undefined; onProgress?: ProgressFn }): Promise<TrainSummary> {
   const progress = options.onProgress ?? noProgress;
   return withStore(options.store, (store) =>
     recordRun(store, 'train', async () => {
+      // The training threads load their tensor engine while the store is read.
+      prestartTrainingThreads(options.threads);
       const data = await buildTrainingData(store);
       // Plays after this are folded into the listener's vector by `mixtape daily` until the next training.
       const trainedThrough = await store.scalar<string | null>("SELECT strftime(max(played_at), '%Y-%m-%dT%H:%M:%S.%fZ') FROM plays");
@@ -35,14 +37,15 @@ export async function trainPersonal(options: { store: OpenOptions; dataDir: stri
       }
       const seed = options.seed ?? 42;
       const t = Date.now();
-      const artifact = await fitModel(data.interactions, data.features, { seed, onProgress: progress });
+      const threads = options.threads !== undefined ? { threads: options.threads } : {};
+      const artifact = await fitModel(data.interactions, data.features, { seed, ...threads, onProgress: progress });
       const fitSeconds = (Date.now() - t) / 1000;
       let quantization: QuantizationReport | undefined;
       const dtype = options.quantize ?? 'int8';
       if (dtype === 'int8') {
         // Same code for both variants: train on 80 %, compare float32 and int8 on the held-out 20 %.
         const split = splitPerUser(data.interactions, { seed });
-        const m = await trainHybrid(split.train, data.features, { seed });
+        const m = await trainHybrid(split.train, data.features, { seed, ...threads });
         quantization = await compareQuantized(m, split.train, split.test, 10);
       }
       const saved = dtype === 'int8' ? quantizeModel(artifact) : artifact;

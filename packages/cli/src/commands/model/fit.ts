@@ -9,6 +9,7 @@ export default class ModelFit extends MixtapeCommand<typeof ModelFit> {
   static override examples = [
     '<%= config.bin %> model fit --interactions plays.csv --out ./model',
     '<%= config.bin %> model fit --interactions plays.parquet --item-features tags.csv --out ./model --quantize int8',
+    '<%= config.bin %> model fit --interactions plays.csv --out ./model --threads 1',
   ];
   static override flags = {
     interactions: Flags.string({ required: true, description: 'CSV or Parquet file with columns user,item,weight[,ts]' }),
@@ -16,6 +17,7 @@ export default class ModelFit extends MixtapeCommand<typeof ModelFit> {
     out: Flags.string({ required: true, description: 'model directory to write (replaced if it exists)' }),
     quantize: Flags.string({ options: ['float32', 'int8'], default: 'float32', description: 'item table format in the artifact' }),
     seed: Flags.integer({ default: 1, description: 'random seed (same seed, same model)' }),
+    threads: Flags.integer({ min: 1, description: 'threads for training (default: every core, or MIXTAPE_THREADS); the model is the same for any count' }),
   };
 
   async run(): Promise<FitSummary> {
@@ -26,6 +28,7 @@ export default class ModelFit extends MixtapeCommand<typeof ModelFit> {
       out: f.out,
       quantize: f.quantize as 'float32' | 'int8',
       seed: f.seed,
+      threads: f.threads,
       onProgress: this.progress(),
     });
     if (!this.jsonEnabled()) {

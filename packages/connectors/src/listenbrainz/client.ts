@@ -61,8 +61,15 @@ export class ListenBrainzPlaylists {
 
   /** Recordings in the playlist, or undefined when it is gone. GET /1/playlist/{mbid} */
   async count(mbid: string): Promise<number | undefined> {
-    const res = await this.http.request<{ playlist: { track: unknown[] } }>({ method: 'GET', path: `1/playlist/${mbid}`, params: { fetch_metadata: false }, authScheme: 'Token' });
-    return res.outcome === 'not_found' ? undefined : res.body.playlist.track.length;
+    return (await this.info(mbid))?.count;
+  }
+
+  /** The playlist's title, annotation and number of recordings, or undefined when it is gone. GET /1/playlist/{mbid} */
+  async info(mbid: string): Promise<{ title: string; annotation: string; count: number } | undefined> {
+    const res = await this.http.request<{ playlist: { title?: string; annotation?: string; track: unknown[] } }>({ method: 'GET', path: `1/playlist/${mbid}`, params: { fetch_metadata: false }, authScheme: 'Token' });
+    if (res.outcome === 'not_found') return undefined;
+    const p = res.body.playlist;
+    return { title: p.title ?? '', annotation: p.annotation ?? '', count: p.track.length };
   }
 
   /** The recording MBIDs in order. */
@@ -82,8 +89,16 @@ export class ListenBrainzPlaylists {
     await this.http.request({ method: 'POST', path: `1/playlist/${mbid}/item/delete`, body: { index, count }, authScheme: 'Token', idempotent: false });
   }
 
-  /** Renames the playlist. POST /1/playlist/edit/{mbid} */
+  /** Renames the playlist; its annotation is kept (the body has no annotation key). POST /1/playlist/edit/{mbid} */
   async rename(mbid: string, title: string): Promise<void> {
     await this.http.request({ method: 'POST', path: `1/playlist/edit/${mbid}`, body: { playlist: { title } }, authScheme: 'Token', idempotent: true });
+  }
+
+  /**
+   * Replaces the playlist's annotation (its description). The server validates the body as a whole
+   * playlist, so the title goes with it. POST /1/playlist/edit/{mbid}
+   */
+  async describe(mbid: string, title: string, annotation: string): Promise<void> {
+    await this.http.request({ method: 'POST', path: `1/playlist/edit/${mbid}`, body: { playlist: { title, annotation } }, authScheme: 'Token', idempotent: true });
   }
 }

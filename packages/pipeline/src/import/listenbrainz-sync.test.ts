@@ -33,8 +33,8 @@ describe('mixtape import listenbrainz --user: the API, newest first, incremental
 
   it('the first sync pages backwards with max_ts to the oldest listen; a rerun with nothing new adds 0 rows', async () => {
     const first = await sync();
-    // 100, then 100 and 52 (each page re-reads the second of the last listen before it).
-    expect(first).toMatchObject({ direction: 'backwards', listens: 252, added: 250, duplicates: 2, pages: 3, requests: 3 });
+    // 100, then 100 and 52 (each page re-reads the second of the last listen before it); one more request reads the (empty) feedback.
+    expect(first).toMatchObject({ direction: 'backwards', listens: 252, added: 250, duplicates: 2, pages: 3, requests: 4, feedback: 0, feedbackDetail: { read: 0, pages: 1 }, incomplete: [] });
     const bounds = listensRequests().map((r) => Number(r.query.get('max_ts')));
     // The first bound is the pass start (now), then one second inside each page's oldest listen.
     expect(bounds[0]).toBeGreaterThanOrEqual(NOW + 1);
@@ -68,7 +68,7 @@ describe('mixtape import listenbrainz --user: the API, newest first, incremental
     // Faults are taken in order: this one counts from the request after the 429's retry.
     fake.inject({ kind: 'status', status: 503, count: 1, skip: 1, path: /listens$/, body: { code: 503, error: 'Service Unavailable' } });
     const s = await sync();
-    expect(s).toMatchObject({ added: 250, pages: 3, requests: 5 });
+    expect(s).toMatchObject({ added: 250, pages: 3, requests: 6 });
     const seen = listensRequests();
     expect(seen.map((r) => r.status)).toEqual([200, 429, 200, 503, 200]);
     // The retried request waited the second the server asked for.

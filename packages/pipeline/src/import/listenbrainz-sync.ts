@@ -3,6 +3,7 @@ import { listenbrainz, type HttpClient, type StreamPage } from '@mixtape/connect
 import { runStream } from '../runner/run-stream.js';
 import { recordRun } from '../runner/runs.js';
 import type { Store } from '../store/store.js';
+import { syncListenBrainzFeedback, type FeedbackSynced } from './listenbrainz-feedback.js';
 import { writeListens } from './listenbrainz-write.js';
 
 /** Days re-read before the newest stored listen: imported and offline listens arrive backdated. */
@@ -17,6 +18,8 @@ export interface ListenBrainzSyncOptions {
   env?: NodeJS.ProcessEnv;
   /** Listens a request asks for (the server allows 1000). */
   pageSize?: number;
+  /** Feedback items a request asks for (the server allows 1000). */
+  feedbackPageSize?: number;
   onProgress?: ProgressFn;
 }
 
@@ -30,8 +33,16 @@ export interface ListenBrainzSyncSummary {
   /** The same listen already stored from Spotify, Last.fm or a scrobble file. */
   alreadyElsewhere: number;
   rejected: Record<string, number>;
-  /** Loves and hates: the API sync reads listens only; the export zip carries feedback. */
+  /** Loves and hates newly recorded as likes and bans. */
   feedback: number;
+  /** The feedback pass: read, likes, bans, repeats, and those naming a recording no listen here names. */
+  feedbackDetail: FeedbackSynced;
+  /**
+   * Seconds holding more listens than the API lets a client read (it answers at most 1,000 a
+   * request and cannot page within one second): the listens read from each are stored, the rest are
+   * not. The export zip has them all.
+   */
+  incomplete: Array<{ at: string; read: number }>;
   direction: 'backwards' | 'forwards';
   /** Where a forward pass started (the newest stored listen minus the overlap). */
   from: string | null;
@@ -48,11 +59,12 @@ interface Mark extends listenbrainz.ListensWindow {
 const DAY_S = 86_400;
 
 /**
- * `mixtape import listenbrainz --user NAME`, and the daily job's listen sync. The first pass pages
- * backwards from now to the oldest listen; every later one pages forwards from the newest listen
- * seen minus `overlapDays`, so a listen submitted late with an old time is still read; re-read
- * listens add nothing. Each page is written with its checkpoint in one transaction: a killed sync
- * resumes where it stopped.
+ * `mixtape import listenbrainz --user NAME`, and the daily job's listen and feedback sync. The
+ * first pass pages backwards from now to the oldest listen; every later one pages forwards from
+ * the newest listen seen minus `overlapDays`, so a listen submitted late with an old time is still
+ * read; re-read listens add nothing. Then loves and hates, newest first down to the last pass's
+ * newest. Each page is written with its checkpoint in one transaction: a killed sync resumes where
+ * it stopped.
  */
 export async function syncListenBrainz(store: Store, o: ListenBrainzSyncOptions): Promise<ListenBrainzSyncSummary> {
   const { user } = o;
@@ -63,8 +75,12 @@ export async function syncListenBrainz(store: Store, o: ListenBrainzSyncOptions)
   const client = o.client ?? listenbrainz.listenBrainzClient({ token: env.LISTENBRAINZ_TOKEN, env });
   const progress = o.onProgress ?? noProgress;
   const key = `listenbrainz.listens:${user.toLowerCase()}`;
-  const summary: ListenBrainzSyncSummary = { user, listens: 0, added: 0, duplicates: 0, alreadyElsewhere: 0, rejected: {}, feedback: 0, direction: 'backwards', from: null, pages: 0, requests: 0, resumed: false };
+  const summary: ListenBrainzSyncSummary = { user, listens: 0, added: 0, duplicates: 0, alreadyElsewhere: 0, rejected: {}, feedback: 0, feedbackDetail: { read: 0, pages: 0, likes: 0, bans: 0, duplicates: 0, unresolved: 0 }, incomplete: [], direction: 'backwards', from: null, pages: 0, requests: 0, resumed: false };
   const requestsBefore = client.stats.requests;
+  const onIncomplete = (x: listenbrainz.IncompleteSecond) => {
+    const at = new Date(x.at * 1000).toISOString();
+    if (!summary.incomplete.some((y) => y.at === at)) summary.incomplete.push({ at, read: x.read });
+  };
   return recordRun(store, `import listenbrainz ${user}`, async () => {
     const stored = await store.scalar<number | null>(`SELECT epoch(max(played_at))::BIGINT FROM plays WHERE source = 'listenbrainz'`);
     let mark: Mark | null = null;
@@ -77,7 +93,7 @@ export async function syncListenBrainz(store: Store, o: ListenBrainzSyncOptions)
         mark = pending ?? { from: newest > 0 ? Math.max(1, newest - Math.round(overlap * DAY_S)) : 0, to: Math.floor(Date.now() / 1000), newest: newest || null };
         summary.direction = mark.from > 0 ? 'forwards' : 'backwards';
         summary.from = mark.from > 0 ? new Date(mark.from * 1000).toISOString() : null;
-        return listenbrainz.listensStream(client, { user, window: mark, ...(o.pageSize ? { count: o.pageSize } : {}) });
+        return listenbrainz.listensStream(client, { user, window: mark, onIncomplete, ...(o.pageSize ? { count: o.pageSize } : {}) });
       },
       mark: (page: StreamPage<listenbrainz.ListenRecord, unknown>, pending) => {
         const m = pending ?? mark!;
@@ -96,6 +112,9 @@ export async function syncListenBrainz(store: Store, o: ListenBrainzSyncOptions)
     });
     summary.pages = r.pages;
     summary.resumed = r.resumed;
+    summary.feedbackDetail = await syncListenBrainzFeedback(store, { user, client, ...(o.feedbackPageSize ? { pageSize: o.feedbackPageSize } : {}) });
+    summary.feedback = summary.feedbackDetail.likes + summary.feedbackDetail.bans;
+    progress({ unit: 'listens', done: summary.listens, message: `${summary.added} new · ${summary.feedback} likes and bans · ${client.stats.requests - requestsBefore} requests` });
     summary.requests = client.stats.requests - requestsBefore;
     return summary;
   });

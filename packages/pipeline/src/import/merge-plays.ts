@@ -62,7 +62,21 @@ DELETE FROM imp_plays WHERE ord IN (SELECT ord FROM _elsewhere);`);
  */
 export async function dropScrobblesHeardOnSpotify(store: Store): Promise<number> {
   const before = Number(await store.scalar('SELECT count(*) FROM imp_plays'));
-  await store.run(`DELETE FROM imp_plays WHERE EXISTS (SELECT 1 FROM plays s WHERE s.source LIKE 'spotify%' AND ${SAME_LISTEN('s', 'imp_plays')})`);
+  if (before === 0) return 0;
+  // SAME_LISTEN as equi-joins (the same track, or a track of the same name, then its Spotify plays):
+  // as one correlated EXISTS it paired every scrobble with every Spotify play, and 1,000 scrobbles
+  // against 100k plays ran out of memory.
+  await store.run(`
+CREATE OR REPLACE TEMP TABLE _heard AS
+WITH named AS (
+  SELECT c.ord, c.played_at, c.source, c.track_id AS tid FROM imp_plays c
+  UNION
+  SELECT c.ord, c.played_at, c.source, a.track_id FROM imp_plays c JOIN tracks b ON b.track_id = c.track_id JOIN tracks a ON a.name_key = b.name_key
+)
+SELECT DISTINCT x.ord FROM named x JOIN plays s ON s.track_id = x.tid AND s.source LIKE 'spotify%'
+WHERE abs(epoch(s.played_at - to_milliseconds(coalesce(s.ms_played, 0))) - epoch(x.played_at)) <= 90
+   OR (x.source = 'listenbrainz' AND abs(epoch(s.played_at) - epoch(x.played_at)) <= 90);
+DELETE FROM imp_plays WHERE ord IN (SELECT ord FROM _heard);`);
   return before - Number(await store.scalar('SELECT count(*) FROM imp_plays'));
 }
 

@@ -50,22 +50,40 @@ export function deezerTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarget
 /** ListenBrainz: recording MBIDs; 100 per request, no cap on length. */
 export function listenBrainzTarget(env: NodeJS.ProcessEnv = process.env): RemoteTarget {
   const lb = new listenbrainz.ListenBrainzPlaylists(listenbrainz.listenBrainzTokenFromEnv(env), { env });
+  // Titles as last read or written: an annotation edit must carry the title (the server requires it).
+  const titles = new Map<string, string>();
   return {
     key: `listenbrainz:${env.MIXTAPE_LISTENBRAINZ_API_URL || listenbrainz.LISTENBRAINZ_API_URL}`,
     label: 'ListenBrainz',
     cap: Number(env.MIXTAPE_LISTENBRAINZ_PLAYLIST_CAP ?? Infinity),
     batch: listenbrainz.LISTENBRAINZ_ITEMS_PER_REQUEST,
     resolve: async (tracks) => tracks.map((t) => (t.mbid && /^[0-9a-f-]{36}$/i.test(t.mbid) ? t.mbid.toLowerCase() : undefined)),
-    create: (name, description) => lb.create(name, description),
-    count: (id) => lb.count(id),
+    create: async (name, description) => {
+      const id = await lb.create(name, description);
+      titles.set(id, name);
+      return id;
+    },
+    count: async (id) => {
+      const info = await lb.info(id);
+      if (info) titles.set(id, info.title);
+      return info?.count;
+    },
     replace: async (id, ids, current) => {
       const n = current ?? (await lb.count(id)) ?? 0;
       await lb.remove(id, 0, n);
       if (ids.length > 0) await lb.append(id, ids);
     },
     append: (id, ids) => lb.append(id, ids),
-    rename: (id, name) => lb.rename(id, name),
+    rename: async (id, name) => {
+      await lb.rename(id, name);
+      titles.set(id, name);
+    },
     requests: () => lb.requests,
+    // The annotation carries each pick's reason; it is rewritten whenever the playlist changes.
+    describe: async (id, description) => {
+      const title = titles.get(id) ?? (await lb.info(id))?.title;
+      if (title) await lb.describe(id, title, description);
+    },
   };
 }
 

@@ -26,11 +26,13 @@ describe('mixtape import listenbrainz (built) against a local ListenBrainz', () 
     const env = { MIXTAPE_LISTENBRAINZ_API_URL: fake.url, LISTENBRAINZ_TOKEN: 'secret-lb-token' };
     const first = await mixtape(['import', 'listenbrainz', '--user', 'rob', '--data-dir', join(dir, 'data'), '--json'], env);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ user: 'rob', direction: 'backwards', listens: 30, added: 30, requests: 1 });
+    expect(JSON.parse(first.stdout)).toMatchObject({ user: 'rob', direction: 'backwards', listens: 30, added: 30, requests: 2, feedback: 0 });
     const again = await mixtape(['import', 'listenbrainz', '--user', 'rob', '--overlap', '1', '--data-dir', join(dir, 'data')], env);
     expect(again.code).toBe(0);
     // A day back from the newest listen (an hour apart): 24 listens re-read, none new.
-    expect(again.stdout).toMatch(/^24 listens read forwards since \S+ \(1 pages, 1 requests\): 0 new plays, 24 already there, 0 already imported from another source$/m);
+    // One request for the listens, one for loves and hates (none here).
+    expect(again.stdout).toMatch(/^24 listens read forwards since \S+ \(1 pages, 2 requests\): 0 new plays, 24 already there, 0 already imported from another source$/m);
+    expect(again.stdout).toMatch(/^feedback: 0 read, 0 likes, 0 bans, 0 already recorded, 0 for recordings with no listen here$/m);
     expect(first.stdout + first.stderr + again.stdout + again.stderr).not.toContain('secret-lb-token');
     expect(await withStore({ dataDir: join(dir, 'data') }, (s) => s.scalar(`SELECT count(*) FROM plays WHERE source = 'listenbrainz'`))).toBe(30);
   });

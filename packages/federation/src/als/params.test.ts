@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultParams, payloadLength } from '../params.js';
 import { PRIVATE_ALS_DEFAULTS, privateAlsFor } from './params.js';
+import { boundedUser } from './node-step.js';
+import { roundSensitivity } from './train.js';
 
 describe('privateAlsFor', () => {
   it('sizes the model by the federation: small or strict budgets get the default, large ones more items and factors, no noise the exact item step', () => {
@@ -20,5 +22,20 @@ describe('privateAlsFor', () => {
     const p = defaultParams({ ...base, minContributors: 10_000, als: { dim: 8 } });
     expect(p.als).toMatchObject({ dim: 8, sharedItems: 3000 });
     expect(payloadLength(p, 2)).toBe(3000 * 8 + 64);
+  });
+});
+
+describe('the user vector a node sends', () => {
+  it('is unit length by default, or shrunk only past its bound; the sensitivity grows with that bound', () => {
+    const r = (v: Float64Array) => Array.from(v, (x) => Math.round(x * 1e9) / 1e9);
+    expect(r(boundedUser(Float64Array.from([3, 4]), 0))).toEqual([0.6, 0.8]);
+    expect(r(boundedUser(Float64Array.from([0.3, 0.4]), 1))).toEqual([0.3, 0.4]);
+    expect(r(boundedUser(Float64Array.from([3, 4]), 2))).toEqual([1.2, 1.6]);
+    // clip 8, unit vectors: sqrt(8² + 1); with each item's Gramian: sqrt(2 · 8² + 1).
+    expect(roundSensitivity({ clip: 8, itemGram: false })).toBeCloseTo(Math.sqrt(65), 12);
+    expect(roundSensitivity({ clip: 8, itemGram: true, userNorm: 0 })).toBeCloseTo(Math.sqrt(129), 12);
+    // bound 2: the rhs 8 · 2, the Gramian term 2², each item's Gramian 8 · 2².
+    expect(roundSensitivity({ clip: 8, itemGram: false, userNorm: 2 })).toBeCloseTo(Math.sqrt(256 + 16), 12);
+    expect(roundSensitivity({ clip: 8, itemGram: true, userNorm: 2 })).toBeCloseTo(Math.sqrt(256 + 1024 + 16), 12);
   });
 });

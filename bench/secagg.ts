@@ -176,7 +176,9 @@ async function ndcg(m: AggregateResult, p: FederationParams): Promise<number> {
 const REPS = quick ? 1 : 4;
 console.log(`ε | plain (mean of ${REPS} noise draws, min–max) | secure (same) | secure ÷ plain | time`);
 // ε 0 = no noise: the two paths then differ only by the integer encoding.
-for (const eps of quick ? [0, 8] : [0, 8, 4]) {
+// --eps 8,4 picks the budgets (0: no noise; its tier sends each item's Gramian, heavy here).
+const epsArg = process.argv.indexOf('--eps');
+for (const eps of epsArg > 0 ? process.argv[epsArg + 1]!.split(',').map(Number) : quick ? [0, 8] : [0, 8, 4]) {
   const t = performance.now();
   const p = paramsFor(nodes.length, eps);
   const plain: number[] = [];

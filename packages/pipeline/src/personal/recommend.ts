@@ -172,8 +172,11 @@ FROM tracks t SEMI JOIN _rec_ids USING (track_id)`);
 
 /** Tracks played within `ms` of the newest play (or of now). */
 async function recentTracks(store: Store, ms: number, fromNow: boolean): Promise<Set<string>> {
-  const from = fromNow ? 'current_timestamp::TIMESTAMP' : '(SELECT max(played_at) FROM plays)';
-  const rows = await store.all<{ track_id: string }>(`SELECT DISTINCT track_id FROM plays WHERE played_at >= ${from} - to_milliseconds($1::BIGINT)`, [ms]);
+  const rows = await store.all<{ track_id: string }>(
+    `SELECT DISTINCT track_id FROM plays
+     WHERE played_at >= (CASE WHEN $2::BOOLEAN THEN current_timestamp::TIMESTAMP ELSE (SELECT max(played_at) FROM plays) END) - to_milliseconds($1::BIGINT)`,
+    [ms, fromNow],
+  );
   return new Set(rows.map((r) => r.track_id));
 }
 

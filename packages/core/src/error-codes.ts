@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = {
   bad_split: { title: 'The split fraction is out of range', suggestion: 'use 0.2 for an 80/20 split' },
   bad_threads: { title: 'The thread count is not a positive whole number', suggestion: 'use --threads 2, or leave it out to use every core' },
   bad_zip: { title: 'Not a complete zip file', suggestion: 'download the export again, or unzip it and import the folder' },
+  daily_target_failed: { title: 'A target of the daily playlist failed', suggestion: 'fix that server and run `mixtape daily` again: the other targets are already fresh' },
   data_dir_unusable: { title: 'The data dir cannot be used', suggestion: 'pass a folder you can write with --data-dir or MIXTAPE_DATA_DIR' },
   dataset_bad_header: { title: 'The data set file lacks columns', suggestion: 'use the original data set files, unchanged' },
   dataset_missing: { title: 'The data set cannot be read', suggestion: 'point --path at the folder that holds the data set files' },

@@ -90,27 +90,29 @@ describe('mixtape daily (built CLI): ListenBrainz listens into Navidrome, Jellyf
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('refuses a Navidrome playlist of the daily name that is synced from an M3U file, and writes nothing', async () => {
+  it('refuses a Navidrome playlist of the daily name that is synced from an M3U file, writes nothing there, and still refreshes the other servers', async () => {
     m3u = subsonic.addPlaylist({ name: NAME, songIds: ['so1', 'so2'], path: '/music/playlists/Mixtape Daily.m3u', sync: true });
     const before = writes();
     const r = await mixtape(['daily', '--count', '30', '--json'], env);
     expect(r.code).not.toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: {
       code: 'playlist_synced_from_file',
-      message: 'The playlist "Mixtape Daily" on the Navidrome server is synced from the M3U file /music/playlists/Mixtape Daily.m3u: the next scan would overwrite anything pushed into it',
+      message: 'The playlist "Mixtape Daily" on the Navidrome server is synced from the M3U file /music/playlists/Mixtape Daily.m3u: the next scan would overwrite anything pushed into it (refreshed anyway: jellyfin, listenbrainz)',
       suggestion: expect.stringMatching(/Auto-import/),
     } });
-    expect(writes()).toEqual(before);
+    // Nothing is written to Navidrome; the other servers still get today's playlist.
+    expect(writes()[0]).toEqual(before[0]);
     expect(subsonic.playlistSongs(m3u)).toEqual(['so1', 'so2']);
-    expect([jellyfin.playlists.size, lb.playlists.size]).toEqual([0, 0]);
+    expect([jellyfin.playlists.size, lb.playlists.size]).toEqual([1, 1]);
   }, 120_000);
 
-  it('with auto-import off, takes that playlist over and creates the others, each with every reason', async () => {
+  it('with auto-import off, takes that playlist over; the others are already fresh, each with every reason', async () => {
     subsonic.playlists.get(m3u)!.sync = false;
     const s = await daily();
     expect(s.targets.map((t) => t.picks)).toEqual([30, 30, 30]);
     const p = playlists();
-    expect(actions(s)).toEqual([['subsonic', `adopted ${m3u}`], ['jellyfin', `created ${p.jellyfin.id}`], ['listenbrainz', `created ${p.listenbrainz.id}`]]);
+    // Jellyfin and ListenBrainz were refreshed by the run that Navidrome refused, with the same picks.
+    expect(actions(s)).toEqual([['subsonic', `adopted ${m3u}`], ['jellyfin', `unchanged ${p.jellyfin.id}`], ['listenbrainz', `unchanged ${p.listenbrainz.id}`]]);
     expect(p.navidrome.id).toBe(m3u);
     // The same library everywhere: the same picks in the same order.
     expect(p.jellyfin.tracks).toEqual(p.navidrome.tracks);

@@ -11,6 +11,7 @@ export default class Daily extends MixtapeCommand<typeof Daily> {
   static override description = `Syncs new listens and likes from every configured source (${sources}), folds them into your listener vector against the trained item factors (no retraining: the nightly full retrain stays \`mixtape train\`, or \`mixtape run --phases train\`), then replaces the contents of one playlist on every configured target (${targets}; Spotify only with --to spotify; a file with --out).
 Rules: only tracks the target has; nothing heard in the last --fresh-days days except up to --favourites-share of favourites; at most 2 tracks per artist; banned tracks never; each pick's reason in the playlist's comment.
 The same remote playlist is updated in place every day (its id is kept), and a rerun with nothing new sends no writes.
+A source or target that fails does not stop the others: every other target is refreshed, then the command fails with that target's error.
 Run it every day with \`mixtape schedule add daily\` (06:00 by default) and \`mixtape daemon\`.`;
   static override examples = [
     'SUBSONIC_URL=http://localhost:4533 SUBSONIC_USER=me SUBSONIC_PASSWORD=... <%= config.bin %> daily',

@@ -109,12 +109,29 @@ export async function runDaily(o: DailyOptions): Promise<DailySummary> {
     progress({ unit: 'steps', done: 1, total: targets.length + 1, message: `folded ${since.plays} new plays into your vector` });
     const catalogue = await loadCatalogue(store);
     const reports: DailyTargetReport[] = [];
+    const failed: Array<{ label: string; error: unknown }> = [];
     for (const [i, t] of targets.entries()) {
-      reports.push(await refreshOn(store, t, { o, name, catalogue, model }));
+      // One server refusing (or down) must not keep the others from today's playlist.
+      try {
+        reports.push(await refreshOn(store, t, { o, name, catalogue, model }));
+      } catch (error) {
+        failed.push({ label: t.label, error });
+      }
       progress({ unit: 'steps', done: i + 2, total: targets.length + 1, message: t.label });
     }
+    if (failed.length > 0) throw targetFailure(failed, reports.map((r) => r.target));
     return { name, sources, unconfigured, fold: { ...fold, events: events.length, modelId: model.modelId }, targets: reports, seconds: round((performance.now() - started) / 1000) };
   }, (s) => ({ rowsIn: s.fold.plays, rowsOut: s.targets.reduce((n, t) => n + t.picks, 0) })));
+}
+
+/** The first target's failure, as it was (code, suggestion), saying which targets were refreshed anyway and which others failed. */
+function targetFailure(failed: Array<{ label: string; error: unknown }>, refreshed: string[]): Error {
+  const first = failed[0]!.error;
+  const others = failed.slice(1).map((f) => `${f.label} (${(f.error as Error).message})`);
+  const tail = [refreshed.length ? `refreshed anyway: ${refreshed.join(', ')}` : '', others.length ? `also failed: ${others.join('; ')}` : ''].filter(Boolean).join('; ');
+  if (!tail) return first as Error;
+  if (first instanceof MixtapeError) return new MixtapeError(first.code, `${first.message} (${tail})`, { ...(first.suggestion ? { suggestion: first.suggestion } : {}), cause: first });
+  return new MixtapeError('daily_target_failed', `${failed[0]!.label}: ${(first as Error).message} (${tail})`, { cause: first });
 }
 
 type Chosen = { kind: 'remote'; label: string; open: () => RemoteTarget } | { kind: 'file'; label: string; format: FileFormat; out: string };

@@ -45,7 +45,8 @@ export class Int8Index implements ItemIndex {
   dispose(): void {}
 }
 
-function std(a: Float32Array): number {
+/** Standard deviation of scores (the spread the blend scales by), shared by both item indexes. */
+export function std(a: Float32Array): number {
   let s = 0;
   let s2 = 0;
   for (let i = 0; i < a.length; i++) {

@@ -1,5 +1,5 @@
 import { tf, tensorEngine } from '../engine/tf.js';
-import { Int8Index } from './int8-index.js';
+import { Int8Index, std } from './int8-index.js';
 import type { Int8Table } from './quantize.js';
 
 /** A ranked pick: item index and its score. */
@@ -91,15 +91,4 @@ export class TensorIndex implements ItemIndex {
   dispose(): void {
     this.itemsT.dispose();
   }
-}
-
-function std(a: Float32Array): number {
-  let s = 0;
-  let s2 = 0;
-  for (let i = 0; i < a.length; i++) {
-    s += a[i]!;
-    s2 += a[i]! * a[i]!;
-  }
-  const m = s / a.length;
-  return Math.sqrt(Math.max(0, s2 / a.length - m * m));
 }

@@ -15,11 +15,8 @@ export const tf: typeof TF = new Proxy({} as typeof TF, {
   get: (_target, key) => Reflect.get((loaded ??= requireHere('@tensorflow/tfjs-core') as typeof TF), key),
 });
 
-// Type positions (`tf.Tensor2D`) keep working with the lazy value above.
-// eslint-disable-next-line @typescript-eslint/no-namespace
-export declare namespace tf {
-  export type Tensor2D = TF.Tensor2D;
-}
+/** The tensor type for type positions (type-only: importing it loads nothing). */
+export type Tensor2D = TF.Tensor2D;
 
 let ready: Promise<string> | undefined;
 

@@ -1,5 +1,5 @@
 import type { Interactions } from '../data/interactions.js';
-import { tf, tensorEngine } from '../engine/tf.js';
+import { tf, tensorEngine, type Tensor2D } from '../engine/tf.js';
 import type { HalfStepOptions } from './als.js';
 
 /**
@@ -154,11 +154,11 @@ function dot(a: Float32Array, b: Float32Array, o: number, k: number): number {
 }
 
 /** base · Yᵀ diag(w) Y on the tensor engine (an explicit transpose: wasm's transposeA path is slower). */
-export function gramianTensor(y: Float32Array, rows: number, k: number, base = 1, weights?: Float64Array): tf.Tensor2D {
+export function gramianTensor(y: Float32Array, rows: number, k: number, base = 1, weights?: Float64Array): Tensor2D {
   return tf.tidy(() => {
     const t = tf.tensor2d(y, [rows, k]);
     const left = weights ? tf.mul(t, tf.tensor2d(Float32Array.from(weights), [rows, 1])) : t;
     const g = tf.matMul(tf.transpose(left), t);
-    return (base === 1 ? g : tf.mul(g, base)) as tf.Tensor2D;
+    return (base === 1 ? g : tf.mul(g, base)) as Tensor2D;
   });
 }

@@ -1,4 +1,4 @@
-import { tf, tensorEngine } from '../engine/tf.js';
+import { tf, tensorEngine, type Tensor2D } from '../engine/tf.js';
 import { Int8Index, std } from './int8-index.js';
 import type { Int8Table } from './quantize.js';
 
@@ -44,12 +44,12 @@ export class TensorIndex implements ItemIndex {
   private constructor(
     readonly rows: number,
     readonly k: number,
-    private readonly itemsT: tf.Tensor2D,
+    private readonly itemsT: Tensor2D,
   ) {}
 
   static async create(table: Float32Array, rows: number, k: number): Promise<TensorIndex> {
     await tensorEngine();
-    const t = tf.tidy(() => tf.transpose(tf.tensor2d(table, [rows, k])) as tf.Tensor2D);
+    const t = tf.tidy(() => tf.transpose(tf.tensor2d(table, [rows, k])) as Tensor2D);
     return new TensorIndex(rows, k, t);
   }
 
@@ -67,7 +67,7 @@ export class TensorIndex implements ItemIndex {
     let cStd = 0;
     if (content && content.weight > 0) cStd = std(content.scores);
     const [vals, idx] = tf.tidy(() => {
-      let s: tf.Tensor2D = tf.matMul(tf.tensor2d(user, [1, this.k]), this.itemsT);
+      let s: Tensor2D = tf.matMul(tf.tensor2d(user, [1, this.k]), this.itemsT);
       if (content && content.weight > 0 && cStd > 0) {
         const sd = tf.sqrt(tf.moments(s).variance);
         const g = tf.mul(sd, content.weight / cStd);

@@ -3,7 +3,6 @@
 import { cpus, loadavg } from 'node:os';
 import {
   buildContentIndex,
-  buildItemFeatures,
   compareModels,
   evaluateScorer,
   hybridScorer,
@@ -17,7 +16,7 @@ import {
   type HybridModel,
   type ModelArtifact,
 } from '../packages/model/src/index.js';
-import { Rng } from '../packages/core/src/index.js';
+import { syntheticModel } from './synthetic-catalogue.js';
 
 const dir = process.argv[2] ?? '../shared/data/hetrec-lastfm-2k';
 const seed = 42;
@@ -74,29 +73,8 @@ console.log(`\nhybrid fit on HetRec train split (load average ${loadavg()[0]!.to
 // 4. Serving: top-50 over a synthetic 100k-item int8 catalogue, and feedback -> new recommendations.
 const nItems = 100_000;
 const k = 64;
-const rng = new Rng(1);
-const itemIds = Array.from({ length: nItems }, (_, i) => `t${i}`);
-const fItems: string[] = [];
-const fNames: string[] = [];
-for (let i = 0; i < nItems; i++) {
-  fItems.push(itemIds[i]!, itemIds[i]!, itemIds[i]!);
-  fNames.push(`artist:${rng.int(20000)}`, `tag:${rng.int(5000)}`, `tag:${rng.int(500)}`);
-}
-const features = buildItemFeatures(itemIds, { items: fItems, features: fNames });
-const historyItems = Int32Array.from({ length: 200 }, () => rng.int(nItems)).sort();
-const model: HybridModel = {
-  version: 1,
-  k,
-  userIds: ['listener'],
-  itemIds,
-  userFactors: Float32Array.from({ length: k }, () => rng.normal() * 0.3),
-  itemFactors: Float32Array.from({ length: nItems * k }, () => rng.normal() * 0.1),
-  featureTable: new Float32Array(features.slots * k),
-  featureSlots: features.slots,
-  features,
-  params: (await fitModel(train, ds.features, { seed, iterations: 1 })).model.params,
-};
-const uniq = Int32Array.from(new Set(historyItems));
+const { model, history: uniq } = syntheticModel(nItems, k, (await fitModel(train, ds.features, { seed, iterations: 1 })).model.params);
+const itemIds = model.itemIds;
 const artifact: ModelArtifact = quantizeModel({
   model,
   history: { userIds: ['listener'], itemIds, indptr: Int32Array.from([0, uniq.length]), indices: uniq, values: new Float32Array(uniq.length).fill(10) },

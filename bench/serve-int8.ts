@@ -7,7 +7,6 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  buildItemFeatures,
   compareQuantized,
   fitModel,
   loadHetrecLastfm,
@@ -16,9 +15,8 @@ import {
   Recommender,
   saveModel,
   splitPerUser,
-  type HybridModel,
 } from '../packages/model/src/index.js';
-import { Rng } from '../packages/core/src/index.js';
+import { syntheticModel } from './synthetic-catalogue.js';
 
 const nItems = 100_000;
 const k = 64;
@@ -75,38 +73,12 @@ async function child(dir: string): Promise<void> {
   console.log(JSON.stringify(r));
 }
 
-function syntheticModel(): { model: HybridModel; history: Int32Array } {
-  const rng = new Rng(1);
-  const itemIds = Array.from({ length: nItems }, (_, i) => `t${i}`);
-  const fItems: string[] = [];
-  const fNames: string[] = [];
-  for (let i = 0; i < nItems; i++) {
-    fItems.push(itemIds[i]!, itemIds[i]!, itemIds[i]!);
-    fNames.push(`artist:${rng.int(20000)}`, `tag:${rng.int(5000)}`, `tag:${rng.int(500)}`);
-  }
-  const features = buildItemFeatures(itemIds, { items: fItems, features: fNames });
-  const history = Int32Array.from(new Set(Array.from({ length: 200 }, () => rng.int(nItems)))).sort();
-  const model: HybridModel = {
-    version: 1,
-    k,
-    userIds: ['listener'],
-    itemIds,
-    userFactors: Float32Array.from({ length: k }, () => rng.normal() * 0.3),
-    itemFactors: Float32Array.from({ length: nItems * k }, () => rng.normal() * 0.1),
-    featureTable: new Float32Array(features.slots * k),
-    featureSlots: features.slots,
-    features,
-    params: { factors: k, iterations: 8, lambda: 1, lambdaPerObs: 0.3, alpha: 1, epsilon: 10, cgSteps: 3, priorWeight: 2, featureLambda: 1, contentBeta: 0.4, contentIdfPower: 3, negativeExponent: 0, perUserScale: 0.03, popularityBoost: 0, seed: 1 },
-  };
-  return { model, history };
-}
-
 async function main(): Promise<void> {
   const hetrec = process.argv[2] ?? '../shared/data/hetrec-lastfm-2k';
   console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(1)}`);
   const tmp = mkdtempSync(join(tmpdir(), 'mixtape-serve-int8-'));
   try {
-    const { model, history } = syntheticModel();
+    const { model, history } = syntheticModel(nItems, k);
     const artifact = { model, history: { userIds: ['listener'], itemIds: model.itemIds, indptr: Int32Array.from([0, history.length]), indices: history, values: new Float32Array(history.length).fill(10) } };
     saveModel(join(tmp, 'float32'), artifact, { dtype: 'float32' });
     saveModel(join(tmp, 'int8'), quantizeModel(artifact), { dtype: 'int8' });

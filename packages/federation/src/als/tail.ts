@@ -63,7 +63,7 @@ export function publishedTable(
  * The shared items' public-feature part (the hybrid model's prior): the feature table fitted to
  * the shared rows, read back at those rows. Public features and released factors only.
  */
-export function featurePrior(shared: Int32Array, sharedTable: Float32Array, features: ItemFeatures, k: number, lambda: number, sweeps = 2): Float32Array {
+export function tagPrior(shared: Int32Array, sharedTable: Float32Array, features: ItemFeatures, k: number, lambda: number, sweeps = 2): Float32Array {
   const n = features.indptr.length - 1;
   const v = new Float32Array(n * k);
   const hasData = new Uint8Array(n);

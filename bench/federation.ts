@@ -80,8 +80,16 @@ async function listenersGet(
   const m = trainPrivateAls(nodes, train.itemIds.length, features, als, eps);
   const users = listenerVectors(m.table, m.tableDim, train, als);
   const prior = { z: popularityPrior(m.shared, m.counts, train.itemIds.length), weight: als.popularityBoost };
-  const r = await evaluateScorer(blendedScorer(m.table, m.tableDim, users, train, content, () => als.contentBeta, prior), train, test);
+  const c = als.contentIdfPower === P.contentIdfPower ? content : contentFor(features, als.contentIdfPower);
+  const r = await evaluateScorer(blendedScorer(m.table, m.tableDim, users, train, c, () => als.contentBeta, prior), train, test);
   return { ndcg: r.ndcg, table: m.table, k: m.tableDim, users, prior };
+}
+
+/** The content index at a tier's IDF power (tiers may differ from the defaults). */
+const contentIndexes = new Map<number, ContentIndex>();
+function contentFor(features: ItemFeatures, idfPower: number): ContentIndex {
+  if (!contentIndexes.has(idfPower)) contentIndexes.set(idfPower, buildContentIndex(features, idfPower));
+  return contentIndexes.get(idfPower)!;
 }
 
 /** Everyone at the default blend weight here (per-listener tuning is in `simulate`; it changed NDCG by under 1 %). */

@@ -1,6 +1,6 @@
 import type { ItemFeatures } from '@mixtape/model';
 import { initialTable, selectShared, solveItems } from './als/hub-step.js';
-import { publishedTable } from './als/tail.js';
+import { publishedTable, tagPrior } from './als/tail.js';
 import type { ModelArrays, ModelHeader } from './model-file.js';
 import { payloadLength, sharedCount, type FederationParams } from './params.js';
 
@@ -51,7 +51,11 @@ export async function aggregateRound(
   const rhs = sum.subarray(0, s * k);
   const userGram = sum.subarray(s * k, s * k + k * k);
   const itemGram = a.itemGram ? sum.subarray(s * k + k * k) : undefined;
-  const sharedTable = solveItems({ rhs, userGram, nodes: n, ...(itemGram ? { itemGram } : {}) }, previous.counts, a);
+  // The tag prior (a.priorWeight) is fitted to the previous step's factors, as trainPrivateAls does;
+  // the first step (round 2) starts from the public initial table and has none.
+  const prior = a.priorWeight > 0 && features && round > 2 ? tagPrior(previous.shared, previous.sharedTable, features, k, a.featureLambda) : undefined;
+  const sums = { rhs, userGram, nodes: n, noisy: params.roundNoise > 0, ...(itemGram ? { itemGram } : {}) };
+  const sharedTable = solveItems(sums, previous.counts, a, prior);
   const out: AggregateResult = { stage: 'factors', accepted: n, tableDim: k, shared: previous.shared, counts: previous.counts, sharedTable };
   if (features) Object.assign(out, publishedTable(previous.shared, sharedTable, previous.counts, features, a));
   return out;

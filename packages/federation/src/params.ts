@@ -119,6 +119,10 @@ export function paramProblems(p: FederationParams): string[] {
   int('als.itemsPerNode', a.itemsPerNode, 10_000);
   for (const k of ['alpha', 'maxConfidence', 'clip', 'lambda', 'lambdaItem', 'popularityPenalty', 'featureLambda', 'featurePrior', 'tagDims', 'tagWeight', 'popularityBoost'] as const) num(`als.${k}`, a[k], 0, 1e6);
   num('als.userNorm', a.userNorm ?? 0, 0, 1e6);
+  num('als.perUserScale', a.perUserScale ?? 1, 1e-6, 1e6);
+  num('als.lambdaPerObs', a.lambdaPerObs ?? 0, 0, 1e6);
+  num('als.priorWeight', a.priorWeight ?? 0, 0, 1e6);
+  if (a.rescale !== undefined && typeof a.rescale !== 'boolean') out.push('als.rescale must be true or false');
   num('als.countShare', a.countShare, 0.001, 0.999);
   num('als.contentBeta', a.contentBeta, 0, 1);
   num('als.contentIdfPower', a.contentIdfPower, 0, 10);

@@ -18,7 +18,7 @@ export function tuneBlend(
   k: number,
   history: Interactions,
   content: ContentIndex | undefined,
-  p: Pick<PrivateAlsParams, 'alpha' | 'maxConfidence' | 'lambda' | 'contentBeta'>,
+  p: Pick<PrivateAlsParams, 'alpha' | 'maxConfidence' | 'lambda' | 'perUserScale' | 'lambdaPerObs' | 'contentBeta'>,
   options: { minItems?: number; seed?: number; grid?: number[]; folds?: number; margin?: number; prior?: { z: Float32Array; weight: number } } = {},
 ): Float32Array {
   const grid = options.grid ?? BLEND_GRID;
@@ -47,7 +47,7 @@ export function tuneBlend(
       const items = Int32Array.from(fit, (q) => history.indices[q]!);
       const conf = confidences({ items, plays: Float64Array.from(fit, (q) => history.values[q]!) }, p);
       const seen = Int32Array.from(items).sort();
-      const vec = solveUser(table, g, k, items, conf, p.lambda);
+      const vec = solveUser(table, g, k, items, conf, p.lambda, p.lambdaPerObs);
       for (let i = 0; i < n; i++) {
         let v = 0;
         for (let a = 0; a < k; a++) v += vec[a]! * table[i * k + a]!;

@@ -48,6 +48,8 @@ export interface RoundSums {
   userGram?: Float64Array | Float32Array;
   /** Nodes in the sum. */
   nodes: number;
+  /** False when no noise was added: sums of PSD matrices need no projection back onto the PSD cone. */
+  noisy?: boolean;
 }
 
 /**
@@ -56,26 +58,34 @@ export interface RoundSums {
  * item's shared Gramian where there is one. Counts are the released selection counts, so using
  * them is free. Rows are then scaled so an average row has norm about 1.
  */
-export function solveItems(s: RoundSums, counts: Float32Array, p: Pick<PrivateAlsParams, 'dim' | 'lambdaItem' | 'popularityPenalty'>): Float32Array {
+export function solveItems(
+  s: RoundSums,
+  counts: Float32Array,
+  p: Pick<PrivateAlsParams, 'dim' | 'lambdaItem' | 'popularityPenalty'> & { rescale?: boolean; priorWeight?: number },
+  prior?: Float32Array,
+): Float32Array {
+  const pw = prior ? (p.priorWeight ?? 0) : 0;
   const k = p.dim;
   const out = new Float32Array(s.rhs.length);
   const a = new Float64Array(k * k);
   const b = new Float64Array(k);
-  const ug = s.userGram ? projectPsd(symmetric(s.userGram, k), k) : undefined;
+  const psd = (m: Float64Array) => (s.noisy === false ? m : projectPsd(m, k));
+  const ug = s.userGram ? psd(symmetric(s.userGram, k)) : undefined;
   for (let r = 0; r < counts.length; r++) {
-    const diag = p.lambdaItem + p.popularityPenalty * Math.max(0, counts[r]!) + (ug ? 0 : s.nodes / k);
+    const diag = p.lambdaItem + pw + p.popularityPenalty * Math.max(0, counts[r]!) + (ug ? 0 : s.nodes / k);
     if (!s.itemGram && !ug) {
-      for (let j = 0; j < k; j++) out[r * k + j] = s.rhs[r * k + j]! / diag;
+      for (let j = 0; j < k; j++) out[r * k + j] = (s.rhs[r * k + j]! + (pw ? pw * prior![r * k + j]! : 0)) / diag;
       continue;
     }
-    const ig = s.itemGram ? projectPsd(symmetric(s.itemGram.subarray(r * k * k, (r + 1) * k * k), k), k) : undefined;
+    const ig = s.itemGram ? psd(symmetric(s.itemGram.subarray(r * k * k, (r + 1) * k * k), k)) : undefined;
     for (let i = 0; i < k; i++) {
-      b[i] = s.rhs[r * k + i]!;
+      b[i] = s.rhs[r * k + i]! + (pw ? pw * prior![r * k + i]! : 0);
       for (let j = 0; j < k; j++) a[i * k + j] = (ig ? ig[i * k + j]! : 0) + (ug ? ug[i * k + j]! : 0);
     }
     for (let i = 0; i < k; i++) a[i * k + i]! += diag;
     out.set(choleskySolve(a, b, k), r * k);
   }
+  if (p.rescale === false) return out;
   let n2 = 0;
   for (const v of out) n2 += v * v;
   const f = n2 > 0 ? Math.sqrt(counts.length / n2) : 1;

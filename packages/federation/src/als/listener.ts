@@ -16,7 +16,7 @@ export interface GlobalModel {
 
 /** The listener's vector against the whole table, solved from their own plays on their own machine. */
 export function listenerVector(m: GlobalModel, x: Listens, g = gram(m.table, m.keys.length, m.dim)): Float64Array {
-  return solveUser(m.table, g, m.dim, x.items, confidences(x, m.als), m.als.lambda);
+  return solveUser(m.table, g, m.dim, x.items, confidences(x, m.als), m.als.lambda, m.als.lambdaPerObs);
 }
 
 /** Every vocabulary item's score for a listener vector. */

@@ -8,9 +8,9 @@ export interface Listens {
 }
 
 /** Confidence of each play count, relative to the listener's median so heavy and light listeners count alike. */
-export function confidences(x: Listens, p: Pick<PrivateAlsParams, 'alpha' | 'maxConfidence'>): Float64Array {
+export function confidences(x: Listens, p: Pick<PrivateAlsParams, 'alpha' | 'maxConfidence'> & { perUserScale?: number }): Float64Array {
   const sorted = Float64Array.from(x.plays).sort();
-  const med = Math.max(1e-9, sorted.length ? sorted[sorted.length >> 1]! : 1);
+  const med = Math.max(1e-9, sorted.length ? sorted[sorted.length >> 1]! : 1) * (p.perUserScale ?? 1);
   return Float64Array.from(x.plays, (w) => Math.min(1 + p.alpha * Math.log1p(w / med), p.maxConfidence));
 }
 
@@ -43,10 +43,12 @@ export function gram(y: Float32Array, rows: number, k: number): Float64Array {
  * w_i ≥ 1 is the confidence of a played item and every other item weighs 1 with target 0.
  * The vector never leaves the node.
  */
-export function solveUser(table: Float32Array, g: Float64Array, k: number, rows: ArrayLike<number>, conf: ArrayLike<number>, lambda: number): Float64Array {
+export function solveUser(table: Float32Array, g: Float64Array, k: number, rows: ArrayLike<number>, conf: ArrayLike<number>, lambda: number, lambdaPerObs = 0): Float64Array {
   const a = Float64Array.from(g);
   const b = new Float64Array(k);
-  for (let i = 0; i < k; i++) a[i * k + i]! += lambda;
+  let seen = 0;
+  for (let j = 0; j < rows.length; j++) if (rows[j]! >= 0) seen++;
+  for (let i = 0; i < k; i++) a[i * k + i]! += lambda + lambdaPerObs * seen;
   for (let j = 0; j < rows.length; j++) {
     const r = rows[j]!;
     if (r < 0) continue;
@@ -106,11 +108,11 @@ export function itemStepStats(
   sharedRow: Int32Array,
   table: Float32Array,
   g: Float64Array,
-  p: Pick<PrivateAlsParams, 'dim' | 'itemsPerNode' | 'alpha' | 'maxConfidence' | 'clip' | 'lambda'> & { userNorm?: number },
+  p: Pick<PrivateAlsParams, 'dim' | 'itemsPerNode' | 'alpha' | 'maxConfidence' | 'clip' | 'lambda'> & { userNorm?: number; perUserScale?: number; lambdaPerObs?: number },
 ): ItemStepStats {
   const conf = confidences(x, p);
   const rows = Int32Array.from(x.items, (i) => sharedRow[i]!);
-  const raw = solveUser(table, g, p.dim, rows, conf, p.lambda);
+  const raw = solveUser(table, g, p.dim, rows, conf, p.lambda, p.lambdaPerObs ?? 0);
   const u = boundedUser(raw, p.userNorm ?? 0);
   const pick = topItems(x, p.itemsPerNode, (i) => sharedRow[i]! >= 0);
   let n2 = 0;

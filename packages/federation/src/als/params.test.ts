@@ -10,7 +10,7 @@ describe('privateAlsFor', () => {
     expect(privateAlsFor(10_000, 1)).toEqual(PRIVATE_ALS_DEFAULTS);
     expect(privateAlsFor(10_000, 8)).toMatchObject({ sharedItems: 3000, dim: 64, rounds: 1, itemGram: false });
     expect(privateAlsFor(10_000, 4)).toMatchObject({ sharedItems: 3000, dim: 64 });
-    expect(privateAlsFor(50, 0)).toMatchObject({ itemGram: true, rounds: 8, dim: 32 });
+    expect(privateAlsFor(50, 0)).toMatchObject({ itemGram: true, rounds: 8, dim: 64, rescale: false });
     expect(privateAlsFor(50, Number.POSITIVE_INFINITY)).toMatchObject({ itemGram: true });
   });
 

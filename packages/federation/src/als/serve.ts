@@ -7,7 +7,7 @@ import type { PrivateAlsParams } from './params.js';
  * against every item's factors from their own plays, and the factor scores blended with the
  * content (public tag) scores of their own history.
  */
-export function listenerVectors(table: Float32Array, k: number, history: Interactions, p: Pick<PrivateAlsParams, 'alpha' | 'maxConfidence' | 'lambda'>): Float32Array {
+export function listenerVectors(table: Float32Array, k: number, history: Interactions, p: Pick<PrivateAlsParams, 'alpha' | 'maxConfidence' | 'lambda' | 'perUserScale' | 'lambdaPerObs'>): Float32Array {
   const n = table.length / k;
   const g = gram(table, n, k);
   const out = new Float32Array(history.userIds.length * k);
@@ -17,7 +17,7 @@ export function listenerVectors(table: Float32Array, k: number, history: Interac
     if (s === e) continue;
     const items = history.indices.subarray(s, e);
     const conf = confidences({ items, plays: Float64Array.from(history.values.subarray(s, e)) }, p);
-    out.set(solveUser(table, g, k, items, conf, p.lambda), u * k);
+    out.set(solveUser(table, g, k, items, conf, p.lambda, p.lambdaPerObs), u * k);
   }
   return out;
 }

@@ -58,3 +58,25 @@ export function publishedTable(
   if (p.tagDims <= 0 || features.indices.length === 0) return { table: base, tableDim: p.dim };
   return { table: withTagColumns(base, p.dim, tagEmbedding(features, p.tagDims), p.tagDims, p.tagWeight), tableDim: p.dim + p.tagDims };
 }
+
+/**
+ * The shared items' public-feature part (the hybrid model's prior): the feature table fitted to
+ * the shared rows, read back at those rows. Public features and released factors only.
+ */
+export function tagPrior(shared: Int32Array, sharedTable: Float32Array, features: ItemFeatures, k: number, lambda: number, sweeps = 2): Float32Array {
+  const n = features.indptr.length - 1;
+  const v = new Float32Array(n * k);
+  const hasData = new Uint8Array(n);
+  shared.forEach((i, r) => {
+    v.set(sharedTable.subarray(r * k, (r + 1) * k), i * k);
+    hasData[i] = 1;
+  });
+  const out = new Float32Array(shared.length * k);
+  if (features.indices.length === 0) return out;
+  const g = new Float32Array(features.slots * k);
+  const fi = featureItems(features);
+  for (let s = 0; s < sweeps; s++) featureSweep(features, fi, v, g, k, lambda, hasData);
+  const part = featurePart(features, g, k);
+  shared.forEach((i, r) => out.set(part.subarray(i * k, (i + 1) * k), r * k));
+  return out;
+}

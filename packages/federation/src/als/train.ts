@@ -3,7 +3,7 @@ import type { ItemFeatures } from '@mixtape/model';
 import { addItemStepStats, countContribution, gram, itemStepStats, type Listens } from './node-step.js';
 import { initialTable, selectShared, sharedRows, solveItems } from './hub-step.js';
 import { noisePlan, type NoisePlan, type PrivateAlsParams } from './params.js';
-import { publishedTable } from './tail.js';
+import { publishedTable, tagPrior } from './tail.js';
 
 /** What private ALS produced: the shared items, their factors, and factors for the whole vocabulary. */
 export interface PrivateAlsModel {
@@ -49,6 +49,7 @@ export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: I
   const k = p.dim;
   let table = p.initFromTags ? initialTable(shared, k, p.seed, features) : initialTable(shared.length, k, p.seed);
   const std = noise.roundNoise * roundSensitivity(p);
+  let prior: Float32Array | undefined;
   for (let t = 0; t < p.rounds; t++) {
     const g = gram(table, shared.length, k);
     const rhs = new Float64Array(table.length);
@@ -60,7 +61,8 @@ export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: I
       for (let a = 0; a < k; a++) for (let b = a; b < k; b++) userGram[a * k + b]! += std * rng.normal();
       if (itemGram) for (let r = 0; r < shared.length; r++) for (let a = 0; a < k; a++) for (let b = a; b < k; b++) itemGram[r * k * k + a * k + b]! += std * rng.normal();
     }
-    table = solveItems({ rhs, userGram, nodes: nodes.length, ...(itemGram ? { itemGram } : {}) }, sharedCounts, p);
+    table = solveItems({ rhs, userGram, nodes: nodes.length, noisy: std > 0, ...(itemGram ? { itemGram } : {}) }, sharedCounts, p, prior);
+    if (p.priorWeight > 0) prior = tagPrior(shared, table, features, k, p.featureLambda);
   }
   return { params: p, noise, shared, counts: sharedCounts, sharedTable: table, ...publishedTable(shared, table, sharedCounts, features, p) };
 }

@@ -6,7 +6,7 @@
 // Run: npx tsx bench/hybrid-heldout.ts [HETREC_DIR] [TEST_SEEDS, e.g. 3,5]
 import { cpus, loadavg } from 'node:os';
 import {
-  buildContentIndex,
+  contentIndexOf,
   evaluateScorer,
   factorScorer,
   hybridScorer,
@@ -30,7 +30,7 @@ const ds = loadHetrecLastfm(dir);
 async function hybridNdcg(train: Interactions, test: Interactions, features: ItemFeatures, o: HybridOptions): Promise<number> {
   const m = await trainHybrid(train, features, o);
   const idx = await ItemIndex.create(m.itemFactors, m.itemIds.length, m.k);
-  const r = await evaluateScorer(hybridScorer(m.userFactors, m.k, idx, train, buildContentIndex(m.features, m.params.contentIdfPower), m.params.contentBeta), train, test);
+  const r = await evaluateScorer(hybridScorer(m.userFactors, m.k, idx, train, contentIndexOf(m), m.params.contentBeta), train, test);
   idx.dispose();
   return r.ndcg;
 }
@@ -78,7 +78,8 @@ const h = await tune<HybridOptions>('hybrid', { ...HYBRID_DEFAULTS }, [
   ['factors', [96]],
   ['iterations', [12]],
   ['contentBeta', [0.3, 0.5]],
-  ['contentIdfPower', [2, 4]],
+  ['contentIdfPower', [3, 5]],
+  ['contentItemIdfPower', [0.5, 2]],
   ['lambdaPerObs', [0.4]],
   ['perUserScale', [0.1]],
   ['priorWeight', [4]],

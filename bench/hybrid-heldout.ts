@@ -2,11 +2,13 @@
 // (a short coordinate search, mean NDCG@10 over two validation splits cut from the training part
 // of the seed-42 split, never a test split; a change is kept only when it gains at least MARGIN,
 // above the noise between validation cuts); the chosen settings are then fitted on the training
-// part of held-out test splits (seeds never used for tuning) and scored on their test part.
+// part of held-out test splits (seeds never used for tuning) and scored on their test part. The
+// hybrid's default fit is also scored with the content score it had before issue 17 (IDF³ on both
+// sides), so each run shows what that change is worth on the same factors.
 // Run: npx tsx bench/hybrid-heldout.ts [HETREC_DIR] [TEST_SEEDS, e.g. 3,5]
 import { cpus, loadavg } from 'node:os';
 import {
-  buildContentIndex,
+  contentIndexOf,
   evaluateScorer,
   factorScorer,
   hybridScorer,
@@ -18,6 +20,7 @@ import {
   trainHybrid,
   trainIals,
   type HybridOptions,
+  type HybridParams,
   type IalsOptions,
   type Interactions,
   type ItemFeatures,
@@ -27,12 +30,24 @@ const dir = process.argv[2] ?? '../shared/data/hetrec-lastfm-2k';
 const testSeeds = (process.argv[3] ?? '3,5').split(',').map(Number);
 const ds = loadHetrecLastfm(dir);
 
-async function hybridNdcg(train: Interactions, test: Interactions, features: ItemFeatures, o: HybridOptions): Promise<number> {
+/** The content scorer before issue 17 (IDF³ on both sides), rescored on the same fit for reference. */
+const SYMMETRIC_IDF3 = { contentIdfPower: 3, contentItemIdfPower: 3 };
+
+/** NDCG@10 of one fit at its own content settings, then at each of `rescore`'s (scoring only, same factors). */
+async function hybridNdcgs(train: Interactions, test: Interactions, features: ItemFeatures, o: HybridOptions, rescore: Array<Partial<HybridParams>> = []): Promise<number[]> {
   const m = await trainHybrid(train, features, o);
   const idx = await ItemIndex.create(m.itemFactors, m.itemIds.length, m.k);
-  const r = await evaluateScorer(hybridScorer(m.userFactors, m.k, idx, train, buildContentIndex(m.features, m.params.contentIdfPower), m.params.contentBeta), train, test);
+  const out: number[] = [];
+  for (const params of [m.params, ...rescore.map((p) => ({ ...m.params, ...p }))]) {
+    const s = hybridScorer(m.userFactors, m.k, idx, train, contentIndexOf({ features: m.features, params }), params.contentBeta);
+    out.push((await evaluateScorer(s, train, test)).ndcg);
+  }
   idx.dispose();
-  return r.ndcg;
+  return out;
+}
+
+async function hybridNdcg(train: Interactions, test: Interactions, features: ItemFeatures, o: HybridOptions): Promise<number> {
+  return (await hybridNdcgs(train, test, features, o))[0]!;
 }
 
 async function ialsNdcg(train: Interactions, test: Interactions, o: IalsOptions): Promise<number> {
@@ -78,7 +93,8 @@ const h = await tune<HybridOptions>('hybrid', { ...HYBRID_DEFAULTS }, [
   ['factors', [96]],
   ['iterations', [12]],
   ['contentBeta', [0.3, 0.5]],
-  ['contentIdfPower', [2, 4]],
+  ['contentIdfPower', [3, 5]],
+  ['contentItemIdfPower', [0.5, 2]],
   ['lambdaPerObs', [0.4]],
   ['perUserScale', [0.1]],
   ['priorWeight', [4]],
@@ -90,13 +106,15 @@ const i = await tune<IalsOptions>('iALS', { ...IALS_DEFAULTS }, [
   ['lambda', [0.3, 3]],
   ['epsilon', [3, 30]],
 ], (o) => mean((tr, te) => ialsNdcg(tr, te, o)));
+const symmetricVal = await mean(async (tr, te) => (await hybridNdcgs(tr, te, ds.features, HYBRID_DEFAULTS, [SYMMETRIC_IDF3]))[1]!);
+console.log(`hybrid defaults with the symmetric IDF³ content score (before issue 17): validation NDCG@10 ${symmetricVal.toFixed(4)}`);
 const changed = (o: object, d: object) => Object.entries(o).filter(([k, v]) => (d as Record<string, unknown>)[k] !== v).map(([k, v]) => `${k} ${v}`).join(', ') || 'the defaults';
 console.log(`chosen on validation: hybrid ${changed(h.best, HYBRID_DEFAULTS)} (${h.ndcg.toFixed(4)}); iALS ${changed(i.best, IALS_DEFAULTS)} (${i.ndcg.toFixed(4)}); ratio ${(h.ndcg / i.ndcg).toFixed(3)}`);
 for (const seed of testSeeds) {
   const { train, test } = splitPerUser(ds.interactions, { seed });
-  const hy = await hybridNdcg(train, test, ds.features, h.best);
+  const [hyDefault, hySymmetric] = (await hybridNdcgs(train, test, ds.features, HYBRID_DEFAULTS, [SYMMETRIC_IDF3])) as [number, number];
+  const hy = changed(h.best, HYBRID_DEFAULTS) === 'the defaults' ? hyDefault : await hybridNdcg(train, test, ds.features, h.best);
   const ia = await ialsNdcg(train, test, i.best);
-  const hyDefault = changed(h.best, HYBRID_DEFAULTS) === 'the defaults' ? hy : await hybridNdcg(train, test, ds.features, HYBRID_DEFAULTS);
   const iaDefault = changed(i.best, IALS_DEFAULTS) === 'the defaults' ? ia : await ialsNdcg(train, test, IALS_DEFAULTS);
-  console.log(`test split seed ${seed}: hybrid ${hy.toFixed(4)} vs iALS ${ia.toFixed(4)}: ${(hy / ia).toFixed(3)}× (both at their defaults: ${hyDefault.toFixed(4)} vs ${iaDefault.toFixed(4)}, ${(hyDefault / iaDefault).toFixed(3)}×)`);
+  console.log(`test split seed ${seed}: hybrid ${hy.toFixed(4)} vs iALS ${ia.toFixed(4)}: ${(hy / ia).toFixed(3)}× (both at their defaults: ${hyDefault.toFixed(4)} vs ${iaDefault.toFixed(4)}, ${(hyDefault / iaDefault).toFixed(3)}×; hybrid defaults with the symmetric IDF³ content score: ${hySymmetric.toFixed(4)}, new ÷ that ${(hyDefault / hySymmetric).toFixed(3)})`);
 }

@@ -2,7 +2,7 @@
 // serving latency on a synthetic 100,000-item int8 catalogue. Run: npx tsx bench/model.ts [HETREC_DIR]
 import { cpus, loadavg } from 'node:os';
 import {
-  buildContentIndex,
+  contentIndexOf,
   compareModels,
   evaluateScorer,
   hybridScorer,
@@ -13,7 +13,6 @@ import {
   Recommender,
   splitPerUser,
   tensorEngine,
-  type HybridModel,
   type ModelArtifact,
 } from '../packages/model/src/index.js';
 import { syntheticModel } from './synthetic-catalogue.js';
@@ -45,7 +44,6 @@ console.log(`int8 vs float32: top-10 overlap ${(q.topKOverlap * 100).toFixed(1)}
 
 // 2. Ablation on the same split: what each part of the hybrid adds.
 const { train, test } = splitPerUser(ds.interactions, { seed });
-const content = (m: HybridModel) => buildContentIndex(m.features, m.params.contentIdfPower);
 console.log('\nablation (same split):');
 for (const [name, opts] of [
   ['factors only (tag prior, per-user confidence)', { contentBeta: 0 }],
@@ -54,7 +52,7 @@ for (const [name, opts] of [
 ] as const) {
   const m = (await fitModel(train, ds.features, { seed, ...opts })).model;
   const idx = await ItemIndex.create(m.itemFactors, m.itemIds.length, m.k);
-  const r = await evaluateScorer(hybridScorer(m.userFactors, m.k, idx, train, content(m), m.params.contentBeta), train, test);
+  const r = await evaluateScorer(hybridScorer(m.userFactors, m.k, idx, train, contentIndexOf(m), m.params.contentBeta), train, test);
   idx.dispose();
   console.log(`  ${name.padEnd(48)} NDCG@10 ${r.ndcg.toFixed(4)}`);
 }

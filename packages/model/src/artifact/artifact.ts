@@ -150,7 +150,7 @@ export function loadModel(dir: string): ModelArtifact & { manifest: Manifest } {
       indices: read('feature-indices.i32', Int32Array),
       weights: read('feature-weights.f32', Float32Array),
     },
-    params: { ...HYBRID_DEFAULTS, ...manifest.params },
+    params: loadParams(manifest.params),
   };
   if (int8) lazyItemFactors(model, int8);
   const history: Interactions = {
@@ -180,4 +180,11 @@ function lazyItemFactors(model: HybridModel, q: Int8Table): void {
       cached = v;
     },
   });
+}
+
+/** Saved params over the defaults; a model saved before the two content IDF powers existed keeps its symmetric one. */
+function loadParams(saved: Partial<HybridParams>): HybridParams {
+  const p = { ...HYBRID_DEFAULTS, ...saved };
+  if (saved.contentItemIdfPower === undefined && saved.contentIdfPower !== undefined) p.contentItemIdfPower = saved.contentIdfPower;
+  return p;
 }

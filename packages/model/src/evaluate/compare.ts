@@ -5,7 +5,7 @@ import { popularityScorer } from '../baselines/popularity.js';
 import type { Interactions } from '../data/interactions.js';
 import { emptyFeatures, type ItemFeatures } from '../data/item-features.js';
 import { splitPerUser } from '../data/split.js';
-import { buildContentIndex } from '../hybrid/content.js';
+import { contentIndexOf } from '../hybrid/content.js';
 import { factorScorer } from '../hybrid/factors.js';
 import type { HybridModel } from '../hybrid/model.js';
 import { hybridScorer } from '../hybrid/scorer.js';
@@ -110,7 +110,7 @@ export async function compareQuantized(
   k = 10,
   record?: (name: string, metrics: Metrics) => void,
 ): Promise<QuantizationReport> {
-  const content = buildContentIndex(model.features, model.params.contentIdfPower);
+  const content = contentIndexOf(model);
   const nI = model.itemIds.length;
   const f32 = await ItemIndex.create(model.itemFactors, nI, model.k);
   const i8 = await ItemIndex.create(quantizeRows(model.itemFactors, nI, model.k), nI, model.k);

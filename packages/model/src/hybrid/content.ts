@@ -7,34 +7,56 @@ import { featureItems } from './features-step.js';
  * of what they played; an item's content score is its cosine-like overlap with that profile.
  * Kept sparse on purpose: rare and personal tags carry most of the signal, and a low-rank
  * projection of them (measured: SVD to 64–128 dims) loses it.
+ *
+ * The two sides weigh tags differently: the profile rows (what a listener played) use IDF^p, so
+ * the rare, often personal tags that mark a taste dominate the profile; the candidate rows (the
+ * postings) use a milder IDF^q, so a candidate is not judged mostly by its own rarest tags. On
+ * HetRec, p = 4 and q = 1 beat the symmetric p = q = 3 by 1.7 % NDCG@10 on validation cuts.
  */
 export interface ContentIndex {
   nItems: number;
   slots: number;
+  /** Profile rows (IDF^p, L2-normalized), read by `contentProfile`. */
   indptr: Int32Array;
   indices: Int32Array;
   weights: Float32Array;
+  /** Candidate rows as slot → items (IDF^q, L2-normalized per item), read by `contentScores`. */
   postings: { indptr: Int32Array; items: Int32Array; weights: Float32Array };
 }
 
-/** Builds the content index from item features (IDF from how many items carry each slot). */
-export function buildContentIndex(features: ItemFeatures, idfPower = 1): ContentIndex {
+/**
+ * Builds the content index from item features (IDF from how many items carry each slot):
+ * profile rows at IDF^idfPower, candidate rows at IDF^itemIdfPower (the same unless given).
+ */
+export function buildContentIndex(features: ItemFeatures, idfPower = 1, itemIdfPower = idfPower): ContentIndex {
   const nItems = features.indptr.length - 1;
   const df = new Float64Array(features.slots);
   for (let p = 0; p < features.indices.length; p++) df[features.indices[p]!]!++;
+  const idf = Float64Array.from(df, (d) => Math.max(0, Math.log(nItems / (d + 1))));
+  const weights = tfIdfRows(features, idf, idfPower);
+  const itemWeights = itemIdfPower === idfPower ? weights : tfIdfRows(features, idf, itemIdfPower);
+  const postings = featureItems({ ...features, weights: itemWeights });
+  return { nItems, slots: features.slots, indptr: features.indptr, indices: features.indices, weights, postings };
+}
+
+/** The content index of a trained hybrid, at its own IDF powers. */
+export function contentIndexOf(m: { features: ItemFeatures; params: { contentIdfPower: number; contentItemIdfPower: number } }): ContentIndex {
+  return buildContentIndex(m.features, m.params.contentIdfPower, m.params.contentItemIdfPower);
+}
+
+/** Feature weights × IDF^power, each item's row L2-normalized. */
+function tfIdfRows(features: ItemFeatures, idf: Float64Array, power: number): Float32Array {
   const weights = new Float32Array(features.weights.length);
-  for (let i = 0; i < nItems; i++) {
+  for (let i = 0; i + 1 < features.indptr.length; i++) {
     let norm = 0;
     for (let p = features.indptr[i]!; p < features.indptr[i + 1]!; p++) {
-      const w = features.weights[p]! * Math.max(0, Math.log(nItems / (df[features.indices[p]!]! + 1))) ** idfPower;
-      weights[p] = Math.max(0, w);
+      weights[p] = Math.max(0, features.weights[p]! * idf[features.indices[p]!]! ** power);
       norm += weights[p]! * weights[p]!;
     }
     norm = Math.sqrt(norm) || 1;
     for (let p = features.indptr[i]!; p < features.indptr[i + 1]!; p++) weights[p]! /= norm;
   }
-  const rows = { ...features, weights };
-  return { nItems, slots: features.slots, indptr: features.indptr, indices: features.indices, weights, postings: featureItems(rows) };
+  return weights;
 }
 
 /** A listener's content profile: Σ of the content rows of `items` (optionally weighted), as slot → weight. */

@@ -9,7 +9,7 @@ import { evaluateScorer } from '../metrics/evaluate.js';
 import { ItemIndex } from '../serve/item-index.js';
 import { alsHalfStepBatched } from './als-batched.js';
 import { alsHalfStep } from './als.js';
-import { buildContentIndex } from './content.js';
+import { contentIndexOf } from './content.js';
 import { factorScorer, initFactors } from './factors.js';
 import { hybridScorer } from './scorer.js';
 import { trainHybrid } from './train.js';
@@ -22,7 +22,7 @@ describe('hybrid model', () => {
   it('beats popularity and classic iALS is in the same league on synthetic taste groups', async () => {
     const model = await trainHybrid(train, data.features, opts);
     const index = await ItemIndex.create(model.itemFactors, model.itemIds.length, model.k);
-    const content = buildContentIndex(model.features, model.params.contentIdfPower);
+    const content = contentIndexOf(model);
     const hybrid = await evaluateScorer(hybridScorer(model.userFactors, model.k, index, train, content, model.params.contentBeta), train, test);
     const pop = await evaluateScorer(popularityScorer(train), train, test);
     const ials = await evaluateScorer(await factorScorer(await trainIals(train, opts)), train, test);

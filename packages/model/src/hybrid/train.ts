@@ -8,7 +8,6 @@ import { initFactors } from './factors.js';
 import type { IalsOptions } from '../baselines/ials.js';
 import type { HybridModel } from './model.js';
 
-/** Hyper-parameters of the hybrid model; defaults tuned on HetRec Last.fm 2K. */
 /** Hyper-parameters of the hybrid model (those of iALS, plus its feature and content parts); defaults tuned on HetRec Last.fm 2K. */
 export interface HybridOptions extends IalsOptions {
   /** How strongly an item's vector is pulled towards its features' part (the item's own embedding's penalty). */
@@ -17,8 +16,10 @@ export interface HybridOptions extends IalsOptions {
   featureLambda?: number;
   /** Share of the sparse content (tag) score in the final blend, 0 for factors only. */
   contentBeta?: number;
-  /** IDF exponent of the content part: above 1 favours rare (often personal) tags. */
+  /** IDF exponent of the listener's side of the content part (their profile): above 1 favours rare (often personal) tags. */
   contentIdfPower?: number;
+  /** IDF exponent of the candidate items' side of the content part; milder than the profile's. */
+  contentItemIdfPower?: number;
   /** Unobserved-cell weight ∝ popularity^β (eALS-style, mean 1); 0 weighs every item alike. On HetRec β = 0.3 and −0.2 both cost NDCG, hence 0. */
   negativeExponent?: number;
   /** Confidence relative to each user's median weight, so heavy and light listeners count alike. */
@@ -38,7 +39,8 @@ export const HYBRID_DEFAULTS = {
   priorWeight: 2,
   featureLambda: 1,
   contentBeta: 0.4,
-  contentIdfPower: 3,
+  contentIdfPower: 4,
+  contentItemIdfPower: 1,
   negativeExponent: 0,
   perUserScale: 0.03,
   popularityBoost: 0,

@@ -1,6 +1,6 @@
 import { MixtapeError } from '@mixtape/core';
 import type { ModelArtifact } from '../artifact/artifact.js';
-import { addPrior, blendScores, buildContentIndex, contentProfile, contentScores, type ContentIndex } from '../hybrid/content.js';
+import { addPrior, blendScores, contentIndexOf, contentProfile, contentScores, type ContentIndex } from '../hybrid/content.js';
 import { topK } from '../metrics/top-k.js';
 import type { HybridModel } from '../hybrid/model.js';
 import { FEEDBACK_EVIDENCE, foldIn, foldInContext, type Evidence, type FeedbackKind, type FoldInContext } from './fold-in.js';
@@ -67,7 +67,7 @@ export class Recommender {
       table.codes = index.kernel.codes;
       table.scales = index.kernel.scales;
     }
-    return new Recommender(m, a.history, a.userBlend, a.itemPopularity, index, buildContentIndex(m.features, m.params.contentIdfPower), dtype, table);
+    return new Recommender(m, a.history, a.userBlend, a.itemPopularity, index, contentIndexOf(m), dtype, table);
   }
 
   /** Dense index of an item id, or undefined. */

@@ -89,6 +89,20 @@ describe('model artifact', () => {
     rec.dispose();
   });
 
+  it('loads a model saved before the candidate-side IDF power existed with its own symmetric content weighting', async () => {
+    const a = await fitted;
+    saveModel(join(dir, 'old'), a);
+    const path = join(dir, 'old', 'manifest.json');
+    const m = JSON.parse(readFileSync(path, 'utf8'));
+    delete m.params.contentItemIdfPower;
+    writeFileSync(path, JSON.stringify({ ...m, params: { ...m.params, contentIdfPower: 3 } }));
+    expect([loadModel(join(dir, 'old')).model.params.contentIdfPower, loadModel(join(dir, 'old')).model.params.contentItemIdfPower]).toEqual([3, 3]);
+    delete m.params.contentIdfPower;
+    writeFileSync(path, JSON.stringify(m));
+    const p = loadModel(join(dir, 'old')).model.params;
+    expect([p.contentIdfPower, p.contentItemIdfPower]).toEqual([4, 1]);
+  });
+
   it('refuses other versions and missing or truncated files, naming the file', () => {
     const m = JSON.parse(readFileSync(join(dir, 'f32', 'manifest.json'), 'utf8'));
     writeFileSync(join(dir, 'f32', 'manifest.json'), JSON.stringify({ ...m, version: 99 }));

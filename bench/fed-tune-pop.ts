@@ -3,11 +3,11 @@
 // from its training part, so the settings chosen here are never tuned on the benchmark's test split.
 //   npx tsx bench/fed-tune-pop.ts N '[{"dim":16},{"sharedItems":3000}]' 8 [--baselines]
 // Scores 1,000 validation users; every model trains on all N listeners' training part.
-import { buildContentIndex, evaluateScorer, hybridScorer, ItemIndex, loadHetrecLastfm, splitPerUser, trainHybrid, type Interactions } from '../packages/model/src/index.js';
+import { contentIndexOf, evaluateScorer, hybridScorer, ItemIndex, loadHetrecLastfm, splitPerUser, trainHybrid, type Interactions } from '../packages/model/src/index.js';
 import { Rng } from '../packages/core/src/index.js';
 import { PRIVATE_ALS_DEFAULTS, type PrivateAlsParams } from '../packages/federation/src/als/params.js';
 import { trainPrivateAls } from '../packages/federation/src/als/train.js';
-import { blendedScorer, listenerVectors } from '../packages/federation/src/als/serve.js';
+import { blendedScorer, listenerContent, listenerVectors } from '../packages/federation/src/als/serve.js';
 import { drawPopulation, fitPopulation } from '../packages/federation/src/sim/population.js';
 import type { Listens } from '../packages/federation/src/als/node-step.js';
 
@@ -45,12 +45,12 @@ if (process.argv.includes('--baselines')) {
   const t0 = performance.now();
   const h = await trainHybrid(train, ds.features, { seed: 42 });
   const idx = await ItemIndex.create(h.itemFactors, nItems, h.k);
-  console.log(`N ${n}: central hybrid ${(await ndcg(hybridScorer(h.userFactors, h.k, idx, train, buildContentIndex(h.features, h.params.contentIdfPower), h.params.contentBeta))).toFixed(4)} (${secs(t0)})`);
+  console.log(`N ${n}: central hybrid ${(await ndcg(hybridScorer(h.userFactors, h.k, idx, train, contentIndexOf(h), h.params.contentBeta))).toFixed(4)} (${secs(t0)})`);
 }
 for (const o of runs) {
   const p = { ...PRIVATE_ALS_DEFAULTS, ...o };
   const t0 = performance.now();
-  const content = buildContentIndex(ds.features, p.contentIdfPower);
+  const content = listenerContent(ds.features, p);
   const m = trainPrivateAls(nodes, nItems, ds.features, p, eps);
   const users = listenerVectors(m.table, m.tableDim, train, p);
   const res: string[] = [];

@@ -6,6 +6,7 @@
 // BETAS=0,0.5,0.8 (content blend weights to score), PERUSER=1 (also score per-listener tuned weights).
 import {
   buildContentIndex,
+  contentIndexOf,
   evaluateScorer,
   hybridScorer,
   ItemIndex,
@@ -15,7 +16,7 @@ import {
 } from '../packages/model/src/index.js';
 import { PRIVATE_ALS_DEFAULTS, type PrivateAlsParams } from '../packages/federation/src/als/params.js';
 import { trainPrivateAls } from '../packages/federation/src/als/train.js';
-import { blendedScorer, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
+import { blendedScorer, listenerContent, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
 import { tuneBlend } from '../packages/federation/src/als/blend.js';
 import type { Listens } from '../packages/federation/src/als/node-step.js';
 
@@ -35,16 +36,16 @@ if (process.argv.includes('--baselines')) {
   const t0 = performance.now();
   const h = await trainHybrid(train, ds.features, { seed: 42 });
   const idx = await ItemIndex.create(h.itemFactors, nItems, h.k);
-  console.log(`central hybrid ${(await ndcg(hybridScorer(h.userFactors, h.k, idx, train, buildContentIndex(h.features, h.params.contentIdfPower), h.params.contentBeta))).toFixed(4)} (${secs(t0)})`);
-  for (const idf of [0, 1, 3]) {
-    const alone = blendedScorer(new Float32Array(nItems), 1, new Float32Array(train.userIds.length), train, buildContentIndex(ds.features, idf), () => 1);
-    console.log(`listener alone, IDF power ${idf}: ${(await ndcg(alone)).toFixed(4)}`);
+  console.log(`central hybrid ${(await ndcg(hybridScorer(h.userFactors, h.k, idx, train, contentIndexOf(h), h.params.contentBeta))).toFixed(4)} (${secs(t0)})`);
+  for (const [idf, itemIdf] of [[0, 0], [1, 1], [3, 3], [4, 1], [4, 0], [2, 0], [1, 0]] as const) {
+    const alone = blendedScorer(new Float32Array(nItems), 1, new Float32Array(train.userIds.length), train, buildContentIndex(ds.features, idf, itemIdf), () => 1);
+    console.log(`listener alone, IDF power ${idf} (items ${itemIdf}): ${(await ndcg(alone)).toFixed(4)}`);
   }
 }
 for (const o of runs) {
   const p = { ...PRIVATE_ALS_DEFAULTS, ...o };
   const t0 = performance.now();
-  const content = buildContentIndex(ds.features, p.contentIdfPower);
+  const content = listenerContent(ds.features, p);
   const m = trainPrivateAls(nodes, nItems, ds.features, p, eps);
   const users = listenerVectors(m.table, m.tableDim, train, p);
   const prior = { z: popularityPrior(m.shared, m.counts, nItems), weight: p.popularityBoost };

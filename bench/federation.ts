@@ -10,7 +10,6 @@
 // --quick skips N = 100,000; without a PostgreSQL URL (or with --no-hub) part c is skipped.
 import { cpus, loadavg } from 'node:os';
 import {
-  buildContentIndex,
   evaluateScorer,
   factorScorer,
   loadHetrecLastfm,
@@ -21,9 +20,9 @@ import {
   type ItemFeatures,
 } from '../packages/model/src/index.js';
 import { Rng } from '../packages/core/src/index.js';
-import { PRIVATE_ALS_DEFAULTS as P, PRIVATE_ALS_TIERS, privateAlsFor } from '../packages/federation/src/als/params.js';
+import { PRIVATE_ALS_DEFAULTS as P, PRIVATE_ALS_TIERS, privateAlsFor, type PrivateAlsParams } from '../packages/federation/src/als/params.js';
 import { trainPrivateAls } from '../packages/federation/src/als/train.js';
-import { blendedScorer, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
+import { blendedScorer, listenerContent, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
 import type { Listens } from '../packages/federation/src/als/node-step.js';
 import { compareWithCentral } from '../packages/federation/src/sim/compare.js';
 import { drawPopulation, fitPopulation, popularityProfile, type PopularityProfile } from '../packages/federation/src/sim/population.js';
@@ -73,30 +72,29 @@ async function listenersGet(
   train: Interactions,
   test: Interactions,
   features: ItemFeatures,
-  content: ContentIndex,
   eps: number,
   als = privateAlsFor(nodes.length, eps),
 ): Promise<{ ndcg: number; table: Float32Array; k: number; users: Float32Array; prior: { z: Float32Array; weight: number } }> {
   const m = trainPrivateAls(nodes, train.itemIds.length, features, als, eps);
   const users = listenerVectors(m.table, m.tableDim, train, als);
   const prior = { z: popularityPrior(m.shared, m.counts, train.itemIds.length), weight: als.popularityBoost };
-  const c = als.contentIdfPower === P.contentIdfPower ? content : contentFor(features, als.contentIdfPower);
+  const c = contentFor(features, als);
   const r = await evaluateScorer(blendedScorer(m.table, m.tableDim, users, train, c, () => als.contentBeta, prior), train, test);
   return { ndcg: r.ndcg, table: m.table, k: m.tableDim, users, prior };
 }
 
-/** The content index at a tier's IDF power (tiers may differ from the defaults). */
-const contentIndexes = new Map<number, ContentIndex>();
-function contentFor(features: ItemFeatures, idfPower: number): ContentIndex {
-  if (!contentIndexes.has(idfPower)) contentIndexes.set(idfPower, buildContentIndex(features, idfPower));
-  return contentIndexes.get(idfPower)!;
+/** The content index at a tier's IDF powers (tiers may differ from the defaults). */
+const contentIndexes = new Map<string, ContentIndex>();
+function contentFor(features: ItemFeatures, als: PrivateAlsParams): ContentIndex {
+  const key = `${als.contentIdfPower}/${als.contentItemIdfPower}`;
+  if (!contentIndexes.has(key)) contentIndexes.set(key, listenerContent(features, als)!);
+  return contentIndexes.get(key)!;
 }
 
 /** Everyone at the default blend weight here (per-listener tuning is in `simulate`; it changed NDCG by under 1 %). */
 const defaultBlend = (users: number, beta = P.contentBeta) => new Float32Array(users).fill(beta);
 
 const ds = loadHetrecLastfm(DIR);
-const content = buildContentIndex(ds.features, P.contentIdfPower);
 
 // a. HetRec, every user a node.
 if (parts.includes('a')) {
@@ -108,14 +106,14 @@ if (parts.includes('a')) {
     const { train, test } = splitPerUser(ds.interactions, { seed });
     const nodes = nodesOf(train);
     const fed = new Map<number, number>();
-    for (const eps of EPS.filter((e) => e !== 8)) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, content, eps)).ndcg);
-    const e8 = await listenersGet(nodes, train, test, ds.features, content, 8);
-    const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length), P.contentBeta, P.contentIdfPower, e8.prior);
+    for (const eps of EPS.filter((e) => e !== 8)) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, eps)).ndcg);
+    const e8 = await listenersGet(nodes, train, test, ds.features, 8);
+    const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length), P.contentBeta, privateAlsFor(nodes.length, 8), e8.prior);
     fed.set(8, c.listeners.ndcg);
     const ials = await factorScorer(await trainIals(train, { seed: 42 }));
     const ialsNdcg = (await evaluateScorer(ials, train, test)).ndcg;
     ials.dispose();
-    const same = (await listenersGet(nodes, train, test, ds.features, content, Number.POSITIVE_INFINITY, privateAlsFor(nodes.length, 8))).ndcg;
+    const same = (await listenersGet(nodes, train, test, ds.features, Number.POSITIVE_INFINITY, privateAlsFor(nodes.length, 8))).ndcg;
     const row = [c.central.ndcg, ialsNdcg, c.alone.ndcg, c.popularity.ndcg, ...EPS.map((e) => fed.get(e)!), same, c.vsCentral, c.vsAlone];
     rowsA.push(row);
     console.log(`${seed} | ${row.map(f4).join(' | ')}   (${secs(t)})`);
@@ -149,9 +147,9 @@ if (parts.includes('b')) {
     const test = sampleTest(fullTest, EVAL_USERS, 11);
     const nodes = nodesOf(train);
     const fed = new Map<number, number>();
-    for (const eps of [1, 4]) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, content, eps)).ndcg);
-    const e8 = await listenersGet(nodes, train, test, ds.features, content, 8);
-    const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length, privateAlsFor(n, 8).contentBeta), P.contentBeta, P.contentIdfPower, e8.prior);
+    for (const eps of [1, 4]) fed.set(eps, (await listenersGet(nodes, train, test, ds.features, eps)).ndcg);
+    const e8 = await listenersGet(nodes, train, test, ds.features, 8);
+    const c = await compareWithCentral(e8.table, e8.k, e8.users, train, test, ds.features, defaultBlend(train.userIds.length, privateAlsFor(n, 8).contentBeta), P.contentBeta, privateAlsFor(nodes.length, 8), e8.prior);
     const r = [1, 4].map((e) => fed.get(e)!);
     console.log(`${n} | ${c.central.users} | ${f4(c.central.ndcg)} | ${f4(c.alone.ndcg)} | ${f4(c.popularity.ndcg)} | ${r.map(f4).join(' | ')} | ${f4(c.listeners.ndcg)} | ${r.map((x) => (x / c.central.ndcg).toFixed(3)).join(' | ')} | ${c.vsCentral.toFixed(3)} | ${c.vsAlone.toFixed(3)} | ${secs(t)}`);
   }

@@ -4,7 +4,7 @@ export { type FederationParams, defaultParams, nodeNoiseStd, payloadLength, sens
 export { PRIVATE_ALS_DEFAULTS, noisePlan, rhoFor, type PrivateAlsParams, type NoisePlan } from './als/params.js';
 export { trainPrivateAls, roundSensitivity, type PrivateAlsModel } from './als/train.js';
 export { listenerVector, listenerScores, scoreItems, type GlobalModel } from './als/listener.js';
-export { listenerVectors, blendedScorer, popularityPrior } from './als/serve.js';
+export { listenerVectors, listenerContent, blendedScorer, popularityPrior } from './als/serve.js';
 export { confidences, type Listens } from './als/node-step.js';
 export { aggregateRound } from './aggregate.js';
 export { newIdentity, loadOrCreateIdentity, nodeIdOf, type Identity } from './identity.js';

@@ -126,6 +126,7 @@ export function paramProblems(p: FederationParams): string[] {
   num('als.countShare', a.countShare, 0.001, 0.999);
   num('als.contentBeta', a.contentBeta, 0, 1);
   num('als.contentIdfPower', a.contentIdfPower, 0, 10);
+  num('als.contentItemIdfPower', a.contentItemIdfPower ?? a.contentIdfPower, 0, 10);
   num('epsilon', p.epsilon, 0, Number.POSITIVE_INFINITY);
   num('delta', p.delta, 0, 0.1);
   num('countNoise', p.countNoise, 0, 1e6);

@@ -12,7 +12,7 @@ export {
 } from './data/interactions.js';
 export { buildItemFeatures, emptyFeatures, featureSlot, DEFAULT_SLOTS, type ItemFeatures, type FeatureColumns } from './data/item-features.js';
 export { splitPerUser, type Split } from './data/split.js';
-export { loadHetrecLastfm, type HetrecDataset } from './data/hetrec.js';
+export { loadHetrecLastfm, featuresWithout, type HetrecDataset } from './data/hetrec.js';
 export { recallAtK, precisionAtK, ndcgAtK, coverage } from './metrics/metrics.js';
 export { topK } from './metrics/top-k.js';
 export { evaluateScorer, type BatchScorer, type Metrics } from './metrics/evaluate.js';

@@ -55,8 +55,10 @@ export interface PrivateAlsParams {
   featurePrior: number;
   /** Share of the content (public tag) score in the listener's blend; tuned per listener where they have held-out plays. */
   contentBeta: number;
-  /** IDF exponent of that content score (tag profile match). */
+  /** IDF exponent of that content score on the listener's side (their tag profile). */
   contentIdfPower: number;
+  /** IDF exponent on the candidate items' side (the central hybrid's asymmetric content score). */
+  contentItemIdfPower: number;
   /**
    * Weight of the public popularity (the released counts) added to a listener's blended scores.
    * 0.5 gained 3.4 % NDCG@10 on the validation split but nothing on two test splits over HTTP
@@ -91,6 +93,7 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   tagWeight: 1,
   contentBeta: 0.8,
   contentIdfPower: 1,
+  contentItemIdfPower: 1,
   popularityBoost: 0,
   seed: 1,
 };

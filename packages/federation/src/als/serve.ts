@@ -1,6 +1,16 @@
-import { addPrior, blendScores, contentProfile, contentScores, type BatchScorer, type ContentIndex, type Interactions } from '@mixtape/model';
+import { addPrior, blendScores, buildContentIndex, contentProfile, contentScores, type BatchScorer, type ContentIndex, type Interactions, type ItemFeatures } from '@mixtape/model';
 import { confidences, gram, solveUser } from './node-step.js';
 import type { PrivateAlsParams } from './params.js';
+
+/**
+ * The content (public tag) index a listener's blend reads, at the federation's IDF powers (the
+ * item side defaults to the listener side for settings written before it had its own); undefined
+ * without features.
+ */
+export function listenerContent(features: ItemFeatures, p: Pick<PrivateAlsParams, 'contentIdfPower'> & { contentItemIdfPower?: number }): ContentIndex | undefined {
+  if (features.indices.length === 0) return undefined;
+  return buildContentIndex(features, p.contentIdfPower, p.contentItemIdfPower ?? p.contentIdfPower);
+}
 
 /**
  * What a listener gets from the shared model, computed on their machine: their vector solved

@@ -1,5 +1,6 @@
 import {
   buildContentIndex,
+  contentIndexOf,
   evaluateScorer,
   hybridScorer,
   ItemIndex,
@@ -9,7 +10,8 @@ import {
   type ItemFeatures,
   type Metrics,
 } from '@mixtape/model';
-import { blendedScorer } from '../als/serve.js';
+import type { PrivateAlsParams } from '../als/params.js';
+import { blendedScorer, listenerContent } from '../als/serve.js';
 
 /** NDCG@10 and friends of what listeners get, next to the strongest central model and the listener alone, on one split. */
 export interface Comparison {
@@ -47,11 +49,11 @@ export async function compareWithCentral(
   features: ItemFeatures,
   userBlend: Float32Array,
   defaultBlend: number,
-  contentIdfPower: number,
+  contentIdf: Pick<PrivateAlsParams, 'contentIdfPower' | 'contentItemIdfPower'>,
   prior?: { z: Float32Array; weight: number },
   central?: Metrics,
 ): Promise<Comparison> {
-  const content = features.indices.length > 0 ? buildContentIndex(features, contentIdfPower) : undefined;
+  const content = listenerContent(features, contentIdf);
   const n = train.itemIds.length;
   const federatedFactors = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, () => 0), train, test));
   const listeners = await strip(evaluateScorer(blendedScorer(table, k, users, train, content, (u) => userBlend[u]!, prior), train, test));
@@ -64,7 +66,7 @@ export async function compareWithCentral(
     const h = await trainHybrid(train, features, { seed: 42 });
     const idx = await ItemIndex.create(h.itemFactors, n, h.k);
     try {
-      c = await strip(evaluateScorer(hybridScorer(h.userFactors, h.k, idx, train, buildContentIndex(h.features, h.params.contentIdfPower), h.params.contentBeta), train, test));
+      c = await strip(evaluateScorer(hybridScorer(h.userFactors, h.k, idx, train, contentIndexOf(h), h.params.contentBeta), train, test));
     } finally {
       idx.dispose();
     }

@@ -4,9 +4,8 @@ import { dirname, join } from 'node:path';
 import { noProgress, type ProgressFn } from '@mixtape/core';
 import { emptyFeatures, type ItemFeatures } from '@mixtape/model';
 import { Accountant, type PrivacyReport } from '../accountant.js';
-import { listenerVectors, popularityPrior } from '../als/serve.js';
+import { listenerContent, listenerVectors, popularityPrior } from '../als/serve.js';
 import { tuneBlend } from '../als/blend.js';
-import { buildContentIndex } from '@mixtape/model';
 import type { Listens } from '../als/node-step.js';
 import type { PrivateAlsParams } from '../als/params.js';
 import { newIdentity } from '../identity.js';
@@ -158,7 +157,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     // Each listener's vector from their own history only, as their machine computes it.
     const userFactors = listenerVectors(table, k, history, params.als);
     // And each listener's blend weight, tuned on their own held-out plays.
-    const content = features.indices.length > 0 ? buildContentIndex(features, params.als.contentIdfPower) : undefined;
+    const content = listenerContent(features, params.als);
     const itemPopularity = popularityPrior(final.shared, final.counts, itemIds.length);
     const prior = { z: itemPopularity, weight: params.als.popularityBoost };
     const userBlend = tuneBlend(table, k, history, content, params.als, { prior });
@@ -169,7 +168,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     if (test.size > 0) {
       progress({ unit: 'models', done: 0, total: 1, message: 'scoring against the central hybrid and the listener alone' });
       const testRows = train.map((u) => ({ user: u.user, items: [...(test.get(u.user) ?? [])], counts: [...(test.get(u.user) ?? [])].map(() => 1) }));
-      comparison = await compareWithCentral(table, k, userFactors, history, toInteractions(testRows, itemIds), features, userBlend, params.als.contentBeta, params.als.contentIdfPower, prior);
+      comparison = await compareWithCentral(table, k, userFactors, history, toInteractions(testRows, itemIds), features, userBlend, params.als.contentBeta, params.als, prior);
     }
     return {
       nodes: nNodes,

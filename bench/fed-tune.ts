@@ -8,6 +8,7 @@ import {
   buildContentIndex,
   contentIndexOf,
   evaluateScorer,
+  featuresWithout,
   hybridScorer,
   ItemIndex,
   loadHetrecLastfm,
@@ -23,7 +24,10 @@ import type { Listens } from '../packages/federation/src/als/node-step.js';
 const runs = [JSON.parse(process.argv[2] ?? '{}') as Partial<PrivateAlsParams> | Array<Partial<PrivateAlsParams>>].flat();
 const eps = Number(process.argv[3] ?? 8);
 const ds = loadHetrecLastfm('../shared/data/hetrec-lastfm-2k');
-const { train, test } = splitPerUser(splitPerUser(ds.interactions, { seed: 42 }).train, { seed: 7 });
+const outer = splitPerUser(ds.interactions, { seed: 42 });
+const { train, test } = splitPerUser(outer.train, { seed: 7 });
+// Tags the users put on held-out artists (validation and the outer test part) are left out.
+const features = featuresWithout(ds, outer.test, test);
 const nodes: Listens[] = train.userIds.map((_, u) => ({
   items: train.indices.slice(train.indptr[u]!, train.indptr[u + 1]!),
   plays: Float64Array.from(train.values.subarray(train.indptr[u]!, train.indptr[u + 1]!)),
@@ -34,19 +38,19 @@ const secs = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`
 
 if (process.argv.includes('--baselines')) {
   const t0 = performance.now();
-  const h = await trainHybrid(train, ds.features, { seed: 42 });
+  const h = await trainHybrid(train, features, { seed: 42 });
   const idx = await ItemIndex.create(h.itemFactors, nItems, h.k);
   console.log(`central hybrid ${(await ndcg(hybridScorer(h.userFactors, h.k, idx, train, contentIndexOf(h), h.params.contentBeta))).toFixed(4)} (${secs(t0)})`);
   for (const [idf, itemIdf] of [[0, 0], [1, 1], [3, 3], [4, 1], [4, 0], [2, 0], [1, 0]] as const) {
-    const alone = blendedScorer(new Float32Array(nItems), 1, new Float32Array(train.userIds.length), train, buildContentIndex(ds.features, idf, itemIdf), () => 1);
+    const alone = blendedScorer(new Float32Array(nItems), 1, new Float32Array(train.userIds.length), train, buildContentIndex(features, idf, itemIdf), () => 1);
     console.log(`listener alone, IDF power ${idf} (items ${itemIdf}): ${(await ndcg(alone)).toFixed(4)}`);
   }
 }
 for (const o of runs) {
   const p = { ...PRIVATE_ALS_DEFAULTS, ...o };
   const t0 = performance.now();
-  const content = listenerContent(ds.features, p);
-  const m = trainPrivateAls(nodes, nItems, ds.features, p, eps);
+  const content = listenerContent(features, p);
+  const m = trainPrivateAls(nodes, nItems, features, p, eps);
   const users = listenerVectors(m.table, m.tableDim, train, p);
   const prior = { z: popularityPrior(m.shared, m.counts, nItems), weight: p.popularityBoost };
   const res: string[] = [];

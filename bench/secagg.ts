@@ -12,9 +12,9 @@
 //      Gaussian is drawn once per entry with the survivors' total variance (what the hub's sum carries).
 //   npx tsc -b && npx tsx bench/secagg.ts [--quick] [--quality-only | --cost-only]
 import { cpus, loadavg } from 'node:os';
-import { buildContentIndex, evaluateScorer, loadHetrecLastfm, splitPerUser, type Interactions } from '../packages/model/src/index.js';
+import { evaluateScorer, loadHetrecLastfm, splitPerUser, type Interactions } from '../packages/model/src/index.js';
 import { aggregateRound, type AggregateResult } from '../packages/federation/src/aggregate.js';
-import { blendedScorer, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
+import { blendedScorer, listenerContent, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
 import type { Listens } from '../packages/federation/src/als/node-step.js';
 import { localPayload } from '../packages/federation/src/client/protocol.js';
 import { newIdentity } from '../packages/federation/src/identity.js';
@@ -132,7 +132,7 @@ if (!process.argv.includes('--cost-only')) {
 console.log('\n## b. HetRec Last.fm 2K, 1,892 nodes, split seed 42, 30 % of nodes vanish each round (the same ones for both); NDCG@10 over all test users');
 const { train, test } = splitPerUser(ds.interactions, { seed: 42 });
 const nodes: Listens[] = train.userIds.map((_, u) => ({ items: train.indices.slice(train.indptr[u]!, train.indptr[u + 1]!), plays: Float64Array.from(train.values.subarray(train.indptr[u]!, train.indptr[u + 1]!)) }));
-const content = buildContentIndex(ds.features, paramsFor(10, 8).als.contentIdfPower);
+const content = listenerContent(ds.features, paramsFor(10, 8).als);
 
 async function train2(p: FederationParams, secure: boolean, rep: number): Promise<AggregateResult> {
   // The survivors depend on the round only (the same for both paths); the plain noise on the repetition.

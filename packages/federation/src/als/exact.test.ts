@@ -1,5 +1,5 @@
 import { Rng } from '@mixtape/core';
-import { choleskySolve, emptyFeatures } from '@mixtape/model';
+import { choleskySolve, emptyFeatures, HYBRID_DEFAULTS } from '@mixtape/model';
 import { describe, expect, it } from 'vitest';
 import { initialTable } from './hub-step.js';
 import type { Listens } from './node-step.js';
@@ -86,7 +86,21 @@ describe('private ALS without noise', () => {
     }
   });
 
-  it('matches the central model: 64 factors, every played item, the tag prior, nothing rescaled', () => {
-    expect(privateAlsFor(1892, 0)).toMatchObject({ dim: 64, rounds: 8, perUserScale: 0.03, lambdaPerObs: 0.3, popularityPenalty: 0.3, priorWeight: 2, rescale: false, itemGram: true, contentIdfPower: 3, contentBeta: 0.4 });
+  it("uses the central hybrid's own settings: its factors, steps, confidence, ridges, tag prior and content score", () => {
+    const h = HYBRID_DEFAULTS;
+    expect(privateAlsFor(1892, 0)).toMatchObject({
+      dim: h.factors,
+      rounds: h.iterations,
+      perUserScale: h.perUserScale,
+      lambdaPerObs: h.lambdaPerObs,
+      popularityPenalty: h.lambdaPerObs,
+      priorWeight: h.priorWeight,
+      featureLambda: h.featureLambda,
+      contentBeta: h.contentBeta,
+      contentIdfPower: h.contentIdfPower,
+      contentItemIdfPower: h.contentItemIdfPower,
+      rescale: false,
+      itemGram: true,
+    });
   });
 });

@@ -34,5 +34,5 @@ export { Recommender, type Listener, type Recommendation } from './serve/recomme
 export { buildPlaylist, type PlaylistOptions, type ItemInfo } from './serve/playlist.js';
 export { explore, reasonFor, becauseOf, type Candidate, type Pick, type ArmStats, type ExploreOptions } from './serve/explore.js';
 export { saveModel, loadModel, ARTIFACT_FORMAT, ARTIFACT_VERSION, type Manifest, type ModelArtifact } from './artifact/artifact.js';
-export { compareModels, compareQuantized, type Comparison, type CompareOptions, type EvalRow, type QuantizationReport } from './evaluate/compare.js';
+export { compareModels, compareQuantized, type Comparison, type CompareOptions, type SplitFeatures, type EvalRow, type QuantizationReport } from './evaluate/compare.js';
 export { fitModel, quantizeModel } from './fit.js';

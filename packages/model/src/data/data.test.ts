@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { featuresWithout } from './hetrec.js';
 import { buildInteractions, transpose } from './interactions.js';
-import { buildItemFeatures } from './item-features.js';
+import { buildItemFeatures, featureSlot } from './item-features.js';
 import { splitPerUser } from './split.js';
 import { syntheticData } from './synthetic.js';
 
@@ -25,6 +26,22 @@ describe('interactions', () => {
     expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     expect(Math.max(...row)).toBeCloseTo(Math.log1p(3) / (Math.log1p(1) + Math.log1p(3)), 6);
     expect(f.weights[2]).toBeCloseTo(1, 6);
+  });
+
+  it('leaves out the tags a user put on one of their held-out items, and only those', () => {
+    const interactions = buildInteractions({ users: ['a', 'a', 'b'], items: ['x', 'y', 'x'], weights: [1, 1, 1] });
+    const taggings = { users: ['a', 'b', 'a', 'b'], items: ['x', 'x', 'y', 'y'], tags: ['t1', 't2', 't3', 't3'] };
+    const all = buildItemFeatures(interactions.itemIds, { items: taggings.items, features: taggings.tags.map((t) => `tag:${t}`) }, 64);
+    const ds = { interactions, features: all, taggings };
+    // a holds out x: a's t1 on x goes, b's t2 on x and both t3 on y stay.
+    const f = featuresWithout(ds, buildInteractions({ users: ['a'], items: ['x'], weights: [1] }));
+    expect(f.slots).toBe(64);
+    expect(Array.from(f.indptr)).toEqual([0, 1, 2]);
+    expect(Array.from(f.indices)).toEqual([featureSlot('tag:t2', 64), featureSlot('tag:t3', 64)]);
+    // Two held-out parts together: a's x and y and b's x leave b's t3 on y only.
+    const g = featuresWithout(ds, buildInteractions({ users: ['a', 'a'], items: ['x', 'y'], weights: [1, 1] }), buildInteractions({ users: ['b'], items: ['x'], weights: [1] }));
+    expect(Array.from(g.indptr)).toEqual([0, 0, 1]);
+    expect(Array.from(g.indices)).toEqual([featureSlot('tag:t3', 64)]);
   });
 });
 

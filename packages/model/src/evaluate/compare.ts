@@ -56,14 +56,22 @@ export interface CompareOptions {
 }
 
 /**
+ * The hybrid's item features: fixed, or built for the split from its held-out part (features that
+ * come from the same users' own tags must leave out the held-out pairs' taggings, see
+ * featuresWithout).
+ */
+export type SplitFeatures = ItemFeatures | ((heldOut: Interactions) => ItemFeatures);
+
+/**
  * Splits per user (seeded), then fits and evaluates popularity, item-kNN, iALS and the hybrid model
  * (float32 and int8) on that one split with one metric function, in one run.
  */
-export async function compareModels(x: Interactions, features: ItemFeatures = emptyFeatures(x.itemIds.length), options: CompareOptions = {}): Promise<Comparison> {
+export async function compareModels(x: Interactions, features: SplitFeatures = emptyFeatures(x.itemIds.length), options: CompareOptions = {}): Promise<Comparison> {
   const seed = options.seed ?? 42;
   const k = options.k ?? 10;
   const progress = options.onProgress ?? noProgress;
   const { train, test } = splitPerUser(x, { seed, ...(options.testFraction ? { testFraction: options.testFraction } : {}) });
+  const splitFeatures = typeof features === 'function' ? features(test) : features;
   const rows: EvalRow[] = [];
   const timed = async <T>(f: () => Promise<T> | T): Promise<[T, number]> => {
     const t0 = performance.now();
@@ -82,7 +90,7 @@ export async function compareModels(x: Interactions, features: ItemFeatures = em
   const ialsScorer = await factorScorer(ials);
   await add('ials', tIals, ialsScorer);
   ialsScorer.dispose();
-  const [model, tHybrid] = await timed(() => trainHybrid(train, features, { seed, ...options.hybrid }));
+  const [model, tHybrid] = await timed(() => trainHybrid(train, splitFeatures, { seed, ...options.hybrid }));
   const quantization = await compareQuantized(model, train, test, k, (name, m) => {
     rows.push({ model: name, fitSeconds: tHybrid, ...m });
     progress({ unit: 'models', done: rows.length, total: 5, message: name });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadHetrecLastfm } from '../data/hetrec.js';
+import { featuresWithout, loadHetrecLastfm } from '../data/hetrec.js';
 import { compareModels } from './compare.js';
 
 const DIR = fileURLToPath(new URL('../../../../../shared/data/hetrec-lastfm-2k', import.meta.url));
@@ -15,15 +15,17 @@ describe('HetRec Last.fm 2K (real data)', () => {
 
   it('ranks hybrid > iALS > item-kNN > popularity on one seeded split, int8 within 1%', async () => {
     const ds = loadHetrecLastfm(DIR);
-    const c = await compareModels(ds.interactions, ds.features, { seed: 42 });
+    // HetRec's tags are its users' own: the hybrid's features leave out the held-out pairs' taggings.
+    const c = await compareModels(ds.interactions, (heldOut) => featuresWithout(ds, heldOut), { seed: 42 });
     const m = Object.fromEntries(c.rows.map((r) => [r.model, r]));
     expect(m.popularity!.ndcg).toBeGreaterThan(0.07);
     expect(m.popularity!.ndcg).toBeLessThan(0.09);
     expect(m['item-knn']!.ndcg).toBeGreaterThan(0.2);
     expect(m.ials!.ndcg).toBeGreaterThan(m['item-knn']!.ndcg);
     expect(m.ials!.ndcg).toBeGreaterThan(0.24);
-    // Goal: at least 5% above tuned iALS (measured 5.9% on this seed; 5.7–6.0% over seeds 1, 7, 42).
-    expect(m.hybrid!.ndcg).toBeGreaterThan(m.ials!.ndcg * 1.05);
+    // Measured +4.0% over tuned iALS on this seed with clean features (0.2661 vs 0.2559). The 5% goal
+    // was asserted here while the features still held the held-out pairs' own tags (+7.4% that way).
+    expect(m.hybrid!.ndcg).toBeGreaterThan(m.ials!.ndcg * 1.035);
     expect(Math.abs(c.quantization.ndcgChange)).toBeLessThan(0.01);
     expect(c.quantization.topKOverlap).toBeGreaterThan(0.95);
   });

@@ -1,5 +1,5 @@
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
-import { compareModels, fitModel, loadHetrecLastfm, loadModel, prestartTrainingThreads, quantizeModel, Recommender, saveModel, type Comparison, type HybridOptions } from '@mixtape/model';
+import { compareModels, featuresWithout, fitModel, loadHetrecLastfm, loadModel, prestartTrainingThreads, quantizeModel, Recommender, saveModel, type Comparison, type HybridOptions } from '@mixtape/model';
 import { readInteractionsFile, readItemFeaturesFile, readUserIds } from './interactions-file.js';
 
 /** What `mixtape model fit` reports. */
@@ -99,7 +99,8 @@ export async function evalDataset(options: { dataset: string; path: string; seed
     throw new MixtapeError('unknown_dataset', `Unknown dataset ${options.dataset}`, { suggestion: `use one of: ${EVAL_DATASETS.join(', ')}` });
   }
   const ds = loadHetrecLastfm(options.path);
-  return compareModels(ds.interactions, ds.features, {
+  // HetRec's tags are its users' own: the hybrid sees none that a listener put on a held-out artist.
+  return compareModels(ds.interactions, (heldOut) => featuresWithout(ds, heldOut), {
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.k !== undefined ? { k: options.k } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -5,7 +5,7 @@ import { MixtapeCommand } from '../../base-command.js';
 export default class ModelEval extends MixtapeCommand<typeof ModelEval> {
   static override summary = 'Evaluate the model and baselines on a public dataset';
   static override description =
-    'One per-user random 80/20 split (seeded); popularity, item-kNN, iALS and the hybrid model (float32 and int8) are fitted on it and scored by the same metric code: NDCG, Recall, Precision at K and catalogue coverage.';
+    "One per-user random 80/20 split (seeded); popularity, item-kNN, iALS and the hybrid model (float32 and int8) are fitted on it and scored by the same metric code: NDCG, Recall, Precision at K and catalogue coverage. HetRec's tags are its users' own, so the hybrid's tag features leave out every tag a user put on one of their held-out artists.";
   static override examples = [
     '<%= config.bin %> model eval --dataset hetrec-lastfm-2k --path ../shared/data/hetrec-lastfm-2k',
     '<%= config.bin %> model eval --dataset hetrec-lastfm-2k --path ./hetrec --seed 7 --json',

@@ -52,6 +52,22 @@ describe('federation simulate', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("leaves out the tags a user gave their own held-out items, and only those", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixtape-sim-'));
+    const file = await clusteredFile(dir);
+    const plays = (await readFile(file, 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t'));
+    // Every user tags each of their items with their group; a curator tags every item too.
+    const tags = ['userID\tartistID\ttagID', ...plays.map(([u, item]) => `${u}\t${item}\t${Number(u) % 4}`), ...Array.from({ length: 200 }, (_, i) => `curator\t${i}\t${10 + (i % 7)}`)];
+    const tagFile = join(dir, 'user_taggedartists.dat');
+    await writeFile(tagFile, `${tags.join('\n')}\n`);
+    const out = join(dir, 'model');
+    const r = await simulate({ interactions: file, itemFeatures: tagFile, clients: 0, epsilon: 0, out, als: { dim: 4, sharedItems: 200, rounds: 1 }, hubProcess: false });
+    const held = (await readFile(join(out, 'heldout.tsv'), 'utf8')).trim().split('\n').slice(1);
+    expect(held.length).toBe(120 * 4);
+    expect(r.tagsLeftOut).toBe(held.length);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('spends exactly the epsilon asked for over the counts and every round', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mixtape-sim-'));
     const r = await simulate({ interactions: await clusteredFile(dir), clients: 30, epsilon: 4, out: join(dir, 'm'), als: { dim: 4, sharedItems: 50, rounds: 2 }, hubProcess: false, testFraction: 0 });

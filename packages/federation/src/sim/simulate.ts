@@ -14,7 +14,7 @@ import { defaultParams, lastRound, type FederationParams } from '../params.js';
 import { vocabulary } from '../vocab.js';
 import { buildContribution, fetchFederation, fetchModel, roundCost, sendContribution } from '../client/protocol.js';
 import { compareWithCentral, type Comparison } from './compare.js';
-import { readItemFeatures, toInteractions } from './dataset.js';
+import { featuresOf, readFeatureRows, toInteractions, withoutHeldOut, writeFeatureRows } from './dataset.js';
 import { spawnHub } from './hub-process.js';
 import { readInteractions, splitUsers } from './interactions.js';
 import { writeModelDir, writeSplit } from './model-dir.js';
@@ -62,6 +62,8 @@ export interface SimulateResult {
   /** Present when items were held out: listeners' NDCG next to central and alone. */
   comparison?: Comparison;
   payloadBytesByRound: number[];
+  /** Feature rows left out because their user gave them to an item that user holds out. */
+  tagsLeftOut: number;
   /** Under secure aggregation: per round, nodes whose input was summed, attempts, and the mean per-node cost. */
   secure?: Array<{ survivors: number; attempts: number; bytesUp: number; bytesDown: number; cpuMs: number }>;
   contributionsPerSecond: number;
@@ -83,7 +85,15 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const { train, test } = testFraction > 0 ? splitUsers(users, testFraction, o.seed ?? 42) : { train: users, test: new Map<string, Set<string>>() };
   const itemIds = [...new Set(users.flatMap((u) => u.items))].sort();
   const vocab = vocabulary(itemIds.map((id) => `id:${id}`), itemIds);
-  const features: ItemFeatures = o.itemFeatures ? await readItemFeatures(o.itemFeatures, itemIds) : emptyFeatures(itemIds.length);
+  const hubDir = await mkdtemp(join(tmpdir(), 'mixtape-hub-'));
+  // Tags a user gave an item they hold out are left out of every model's features, the hub's too.
+  const featureRows = o.itemFeatures ? withoutHeldOut(await readFeatureRows(o.itemFeatures), test) : undefined;
+  const features: ItemFeatures = featureRows ? featuresOf(featureRows.rows, itemIds) : emptyFeatures(itemIds.length);
+  let itemFeaturesPath = o.itemFeatures;
+  if (featureRows && featureRows.dropped > 0) {
+    itemFeaturesPath = join(hubDir, 'item-features.tsv');
+    await writeFeatureRows(itemFeaturesPath, featureRows.rows);
+  }
   const index = new Map(itemIds.map((id, i) => [id, i]));
   const nNodes = o.clients > 0 ? Math.min(o.clients, train.length) : train.length;
   const groups: Array<Map<number, number>> = Array.from({ length: nNodes }, () => new Map());
@@ -103,10 +113,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   // Under dropout the noise is split among the nodes expected to stay, so the sum still carries all of it.
   const minContributors = o.secureAggregation ? Math.max(3, Math.floor(nNodes * (1 - dropout))) : nNodes;
   let params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: noisy ? o.epsilon : 0, delta, minContributors, ...(o.als ? { als: o.als } : {}), ...secure });
-  const hubDir = await mkdtemp(join(tmpdir(), 'mixtape-hub-'));
   const vocabularyPath = join(hubDir, 'vocabulary.tsv');
   await writeFile(vocabularyPath, `key\tname\n${vocab.keys.map((k, i) => `${k}\t${vocab.names[i]}`).join('\n')}\n`);
-  const hubOpts = { dir: hubDir, params, vocabularyPath, ...(o.itemFeatures ? { itemFeaturesPath: o.itemFeatures } : {}), burst: 10, perMinute: 600 };
+  const hubOpts = { dir: hubDir, params, vocabularyPath, ...(itemFeaturesPath ? { itemFeaturesPath } : {}), burst: 10, perMinute: 600 };
   const hub = o.hub ? { url: o.hub, stop: async () => {} } : o.hubProcess === false ? await startHub({ port: 0, ...hubOpts }) : await spawnHub(hubOpts);
   if (o.hub) {
     params = (await fetchFederation(o.hub)).params;
@@ -178,6 +187,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       privacy: nodes.map((n) => n.acct.report()).reduce((a, b) => (b.epsilon > a.epsilon ? b : a)),
       ...(comparison ? { comparison } : {}),
       payloadBytesByRound,
+      tagsLeftOut: featureRows?.dropped ?? 0,
       ...(params.secureAggregation ? { secure: secureStats } : {}),
       contributionsPerSecond: sent / (sendMs / 1000),
       aggregationMsPerRound: aggregationMs,

@@ -63,6 +63,7 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
       this.log(row('listener alone', c.alone));
       this.log(row('popularity', c.popularity));
       this.log(`listeners get / central hybrid = ${c.vsCentral.toFixed(3)}; / listener alone = ${c.vsAlone.toFixed(3)}`);
+      if (r.tagsLeftOut > 0) this.log(`${r.tagsLeftOut.toLocaleString('en-US')} tags users gave their own held-out items were left out of every model's features`);
     }
     this.log(`payload ${r.payloadBytesByRound.map((b) => b.toLocaleString('en-US')).join(' / ')} bytes by round; ${r.contributionsPerSecond.toFixed(1)} contributions/s; aggregation ${r.aggregationMsPerRound.map((m) => m.toFixed(0)).join(', ')} ms`);
     if (r.secure)

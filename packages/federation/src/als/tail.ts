@@ -17,19 +17,9 @@ export function fullTable(
   prior?: { counts: Float32Array; weight: number },
   sweeps = 4,
 ): Float32Array {
-  const n = features.indptr.length - 1;
-  const v = new Float32Array(n * k);
-  const hasData = new Uint8Array(n);
-  shared.forEach((i, r) => {
-    v.set(sharedTable.subarray(r * k, (r + 1) * k), i * k);
-    hasData[i] = 1;
-  });
-  if (features.indices.length === 0) return v;
-  const g = new Float32Array(features.slots * k);
-  const fi = featureItems(features);
-  for (let s = 0; s < sweeps; s++) featureSweep(features, fi, v, g, k, lambda, hasData);
-  const part = featurePart(features, g, k);
-  for (let i = 0; i < n; i++) if (!hasData[i]) v.set(part.subarray(i * k, (i + 1) * k), i * k);
+  const { v, hasData, part } = fitFeatures(shared, sharedTable, features, k, lambda, sweeps);
+  if (!part) return v;
+  for (let i = 0; i < hasData.length; i++) if (!hasData[i]) v.set(part.subarray(i * k, (i + 1) * k), i * k);
   // A shared item heard by few is mostly noise: pull it towards what its features predict, the
   // less the more listeners it has (the hybrid model's tag prior, applied after the fact).
   if (prior && prior.weight > 0) {
@@ -40,6 +30,25 @@ export function fullTable(
     });
   }
   return v;
+}
+
+/**
+ * The shared rows laid over the vocabulary (v, hasData) and every item's feature part, the feature
+ * table fitted to those rows by `sweeps` block-coordinate sweeps (undefined without features).
+ */
+function fitFeatures(shared: Int32Array, sharedTable: Float32Array, features: ItemFeatures, k: number, lambda: number, sweeps: number): { v: Float32Array; hasData: Uint8Array; part?: Float32Array } {
+  const n = features.indptr.length - 1;
+  const v = new Float32Array(n * k);
+  const hasData = new Uint8Array(n);
+  shared.forEach((i, r) => {
+    v.set(sharedTable.subarray(r * k, (r + 1) * k), i * k);
+    hasData[i] = 1;
+  });
+  if (features.indices.length === 0) return { v, hasData };
+  const g = new Float32Array(features.slots * k);
+  const fi = featureItems(features);
+  for (let s = 0; s < sweeps; s++) featureSweep(features, fi, v, g, k, lambda, hasData);
+  return { v, hasData, part: featurePart(features, g, k) };
 }
 
 /**
@@ -64,19 +73,8 @@ export function publishedTable(
  * the shared rows, read back at those rows. Public features and released factors only.
  */
 export function tagPrior(shared: Int32Array, sharedTable: Float32Array, features: ItemFeatures, k: number, lambda: number, sweeps = 2): Float32Array {
-  const n = features.indptr.length - 1;
-  const v = new Float32Array(n * k);
-  const hasData = new Uint8Array(n);
-  shared.forEach((i, r) => {
-    v.set(sharedTable.subarray(r * k, (r + 1) * k), i * k);
-    hasData[i] = 1;
-  });
+  const { part } = fitFeatures(shared, sharedTable, features, k, lambda, sweeps);
   const out = new Float32Array(shared.length * k);
-  if (features.indices.length === 0) return out;
-  const g = new Float32Array(features.slots * k);
-  const fi = featureItems(features);
-  for (let s = 0; s < sweeps; s++) featureSweep(features, fi, v, g, k, lambda, hasData);
-  const part = featurePart(features, g, k);
-  shared.forEach((i, r) => out.set(part.subarray(i * k, (i + 1) * k), r * k));
+  if (part) shared.forEach((i, r) => out.set(part.subarray(i * k, (i + 1) * k), r * k));
   return out;
 }

@@ -3,7 +3,8 @@
 // came from (docs/BENCHMARKS.md, Federation).
 //   npx tsx bench/fed-tune.ts '[{"dim":16},{"sharedItems":2000}]' 8 [--baselines]
 // Each object overrides the defaults for one run at the given epsilon (0 = no noise). Environment:
-// BETAS=0,0.5,0.8 (content blend weights to score), PERUSER=1 (also score per-listener tuned weights).
+// BETAS=0,0.5,0.8 (content blend weights to score), PERUSER=1 (also score per-listener tuned weights,
+// MARGIN=… their margin over the default).
 import {
   buildContentIndex,
   contentIndexOf,
@@ -58,7 +59,7 @@ for (const o of runs) {
     res.push(`${beta}:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, () => beta, prior))).toFixed(4)}`);
   }
   if (process.env.PERUSER) {
-    const betas = tuneBlend(m.table, m.tableDim, train, content, p);
+    const betas = tuneBlend(m.table, m.tableDim, train, content, p, process.env.MARGIN ? { margin: Number(process.env.MARGIN) } : {});
     res.push(`per-listener:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, (u) => betas[u]!, prior))).toFixed(4)}`);
   }
   console.log(`validation, epsilon ${eps}, ${JSON.stringify(o)}: NDCG@10 by blend weight ${res.join(' ')} (round noise multiplier ${m.noise.roundNoise.toFixed(2)}, ${secs(t0)})`);

@@ -56,7 +56,8 @@ export interface RoundSums {
  * The item step from noised sums: (Ĝ + Ĝ_i + (lambdaItem + popularityPenalty · count_i) I) v_i = rhs_i.
  * Unit user vectors make Σ û ûᵀ close to (n / dim) I (trace n), which stands for Ĝ; Ĝ_i is the
  * item's shared Gramian where there is one. Counts are the released selection counts, so using
- * them is free. Rows are then scaled so an average row has norm about 1.
+ * them is free. With a prior (priorWeight), each row is pulled towards its prior row. Rows are then
+ * scaled so an average row has norm about 1, unless `rescale` is off.
  */
 export function solveItems(
   s: RoundSums,

@@ -15,15 +15,10 @@ import {
   tensorEngine,
   type ModelArtifact,
 } from '../packages/model/src/index.js';
-import { syntheticModel } from './synthetic-catalogue.js';
+import { percentile, syntheticModel, timeCalls } from './synthetic-catalogue.js';
 
 const dir = process.argv[2] ?? '../shared/data/hetrec-lastfm-2k';
 const seed = 42;
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
 
 const backend = await tensorEngine();
 console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), tensor backend ${backend}`);
@@ -80,18 +75,9 @@ const artifact: ModelArtifact = quantizeModel({
 const rec = await Recommender.create(artifact, { dtype: 'int8' });
 const listener = rec.listener('listener', { excludeSeen: true });
 for (let i = 0; i < 20; i++) await rec.recommend(listener, 50);
-const lat: number[] = [];
-const cpu: number[] = [];
-for (let i = 0; i < 1000; i++) {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  await rec.recommend(listener, 50);
-  const c = process.cpuUsage(c0);
-  lat.push(performance.now() - t0);
-  cpu.push((c.user + c.system) / 1000);
-}
+const t = await timeCalls(() => rec.recommend(listener, 50));
 console.log(`\n(load average ${loadavg()[0]!.toFixed(1)})`);
-console.log(`top-50 over ${nItems} int8 items (k=${k}, content part on, 200-item history): p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms wall; CPU time p50 ${percentile(cpu, 50).toFixed(2)} ms, p99 ${percentile(cpu, 99).toFixed(2)} ms`);
+console.log(`top-50 over ${nItems} int8 items (k=${k}, content part on, 200-item history): p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms wall; CPU time p50 ${t.cpu50.toFixed(2)} ms, p99 ${t.cpu99.toFixed(2)} ms`);
 
 const events: Array<{ item: string; kind: 'like' | 'skip' | 'ban' | 'played' }> = Array.from(uniq.slice(0, 50), (i) => ({ item: itemIds[i]!, kind: 'played' as const }));
 const fb: number[] = [];

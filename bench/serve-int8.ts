@@ -16,7 +16,7 @@ import {
   saveModel,
   splitPerUser,
 } from '../packages/model/src/index.js';
-import { syntheticModel } from './synthetic-catalogue.js';
+import { syntheticModel, timeCalls } from './synthetic-catalogue.js';
 
 const nItems = 100_000;
 const k = 64;
@@ -33,11 +33,6 @@ interface ChildReport {
   load: number;
 }
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-
 async function child(dir: string): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc!;
   gc();
@@ -49,25 +44,13 @@ async function child(dir: string): Promise<void> {
   for (let i = 0; i < 50; i++) await rec.recommend(listener, 50);
   gc();
   const after = process.memoryUsage();
-  const lat: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    await rec.recommend(listener, 50);
-    const c = process.cpuUsage(c0);
-    lat.push(performance.now() - t0);
-    cpu.push((c.user + c.system) / 1000);
-  }
+  const t = await timeCalls(() => rec.recommend(listener, 50));
   const r: ChildReport = {
     dtype: rec.dtype,
     rssBefore: before.rss,
     rssAfter: after.rss,
     arrayBuffers: after.arrayBuffers - before.arrayBuffers,
-    p50: percentile(lat, 50),
-    p99: percentile(lat, 99),
-    cpu50: percentile(cpu, 50),
-    cpu99: percentile(cpu, 99),
+    ...t,
     load: loadavg()[0]!,
   };
   console.log(JSON.stringify(r));

@@ -85,10 +85,10 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const { train, test } = testFraction > 0 ? splitUsers(users, testFraction, o.seed ?? 42) : { train: users, test: new Map<string, Set<string>>() };
   const itemIds = [...new Set(users.flatMap((u) => u.items))].sort();
   const vocab = vocabulary(itemIds.map((id) => `id:${id}`), itemIds);
-  const hubDir = await mkdtemp(join(tmpdir(), 'mixtape-hub-'));
   // Tags a user gave an item they hold out are left out of every model's features, the hub's too.
   const featureRows = o.itemFeatures ? withoutHeldOut(await readFeatureRows(o.itemFeatures), test) : undefined;
   const features: ItemFeatures = featureRows ? featuresOf(featureRows.rows, itemIds) : emptyFeatures(itemIds.length);
+  const hubDir = await mkdtemp(join(tmpdir(), 'mixtape-hub-'));
   let itemFeaturesPath = o.itemFeatures;
   if (featureRows && featureRows.dropped > 0) {
     itemFeaturesPath = join(hubDir, 'item-features.tsv');

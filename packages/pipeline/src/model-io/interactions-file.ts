@@ -28,9 +28,18 @@ export async function readInteractionsFile(path: string): Promise<Interactions> 
 
 /** Reads `item,feature[,weight]` rows into hashed item features aligned to `itemIds`. */
 export async function readItemFeaturesFile(path: string, itemIds: readonly string[], slots?: number): Promise<ItemFeatures> {
+  return (await readItemFeatureRows(path))(itemIds, slots);
+}
+
+/**
+ * Reads `item,feature[,weight]` rows before the item list is known (so that it can run while the
+ * interactions are read); the returned function lays them over an item list as hashed features.
+ */
+export async function readItemFeatureRows(path: string): Promise<(itemIds: readonly string[], slots?: number) => ItemFeatures> {
   const cols = await readColumns(path, ['item', 'feature'], ['weight'], 'item features file', ['weight']);
   const weights = cols.weight?.map((w) => Number(w));
-  return buildItemFeatures(itemIds, { items: cols.item!.map(String), features: cols.feature!.map(String), ...(weights ? { weights } : {}) }, slots);
+  const rows = { items: cols.item!.map(String), features: cols.feature!.map(String), ...(weights ? { weights } : {}) };
+  return (itemIds, slots) => buildItemFeatures(itemIds, rows, slots);
 }
 
 /** Reads user ids from a file: a `user` column (CSV/Parquet), or else one id per line. */

@@ -54,6 +54,14 @@ describe('interaction and feature files', () => {
     await expect(readInteractionsFile(join(dir, 'nope.csv'))).rejects.toMatchObject({ code: 'file_not_found' });
     const zero = writeCsv('zero.csv', 'user,item,weight\n1,a,0\n');
     await expect(readInteractionsFile(zero)).rejects.toThrow(/no rows with a positive weight/);
+    const ragged = writeCsv('ragged.csv', `user,item,weight\n${'1,a,3\n'.repeat(50)}1,b,2,extra,columns\n`);
+    await expect(readInteractionsFile(ragged)).rejects.toMatchObject({
+      code: 'bad_file',
+      message: `The interactions file ${ragged} has rows with more columns than its header (user, item are in the header)`,
+    });
+    const cut = join(dir, 'cut.parquet');
+    writeFileSync(cut, Buffer.from('PAR1 not really a parquet file'));
+    await expect(readInteractionsFile(cut)).rejects.toMatchObject({ code: 'bad_file', suggestion: expect.stringContaining('Parquet') as unknown });
   });
 });
 

@@ -1,6 +1,6 @@
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
 import { compareModels, featuresWithout, fitModel, loadHetrecLastfm, loadModel, prestartTrainingThreads, quantizeModel, Recommender, saveModel, type Comparison, type HybridOptions } from '@mixtape/model';
-import { readInteractionsFile, readItemFeaturesFile, readUserIds } from './interactions-file.js';
+import { readInteractionsFile, readItemFeatureRows, readUserIds } from './interactions-file.js';
 
 /** What `mixtape model fit` reports. */
 export interface FitSummary {
@@ -29,9 +29,10 @@ export async function fitFromFile(options: {
   const progress = options.onProgress ?? noProgress;
   // The training threads load their tensor engine while the file is read.
   prestartTrainingThreads(options.threads);
-  const x = await readInteractionsFile(options.interactions);
+  // Both files are read at once (DuckDB parses on its own threads); the features need the item list.
+  const [x, featureRows] = await Promise.all([readInteractionsFile(options.interactions), options.itemFeatures ? readItemFeatureRows(options.itemFeatures) : undefined]);
   progress({ unit: 'interactions', done: x.indices.length, message: options.interactions });
-  const features = options.itemFeatures ? await readItemFeaturesFile(options.itemFeatures, x.itemIds) : undefined;
+  const features = featureRows?.(x.itemIds);
   const t0 = performance.now();
   let artifact = await fitModel(x, features, { ...options.params, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.threads !== undefined ? { threads: options.threads } : {}), onProgress: progress });
   const fitSeconds = (performance.now() - t0) / 1000;

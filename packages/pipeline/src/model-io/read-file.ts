@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { duckdb } from '../store/duckdb.js';
 import { MixtapeError } from '@mixtape/core';
@@ -32,16 +32,24 @@ export async function readColumns(
   try {
     let names: string[];
     try {
-      const desc = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${tableFunction(path)}`);
+      // One pass over the file (one sniff, one parse, on DuckDB's threads); the columns are read from that copy.
+      await conn.run(`CREATE TEMP TABLE input AS SELECT * FROM ${tableFunction(path)}`);
+      const desc = await conn.runAndReadAll('DESCRIBE input');
       names = desc.getRowObjectsJS().map((r) => String(r.column_name));
     } catch (cause) {
       throw new MixtapeError('bad_file', `Cannot read the ${what} ${path}: ${firstLine(cause)}`, {
-        suggestion: 'pass a CSV with a header row or a Parquet file',
+        suggestion: 'pass a CSV with a header row and the same columns on every row, or a Parquet file',
         cause,
       });
     }
     const lower = new Map(names.map((n) => [n.toLowerCase(), n]));
     const missing = required.filter((c) => !lower.has(c));
+    if (missing.length > 0 && headerHas(path, required)) {
+      // DuckDB's sniffer takes a wider row than the header for the header when rows are uneven.
+      throw new MixtapeError('bad_file', `The ${what} ${path} has rows with more columns than its header (${required.join(', ')} are in the header)`, {
+        suggestion: 'give every row the same columns as the header',
+      });
+    }
     if (missing.length > 0) {
       throw new MixtapeError('bad_file', `The ${what} ${path} lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (has ${names.join(', ')})`, {
         suggestion: `give it a header with ${required.join(',')}${optional.length ? `[,${optional.join(',')}]` : ''}`,
@@ -56,7 +64,7 @@ export async function readColumns(
       .join(', ');
     let cols: Record<string, unknown[]>;
     try {
-      const reader = await conn.runAndReadAll(`SELECT ${select} FROM ${tableFunction(path)}`);
+      const reader = await conn.runAndReadAll(`SELECT ${select} FROM input`);
       cols = reader.getColumnsObjectJS() as Record<string, unknown[]>;
     } catch (cause) {
       throw new MixtapeError('bad_file', `Cannot read the ${what} ${path}: ${firstLine(cause)}`, {
@@ -70,6 +78,20 @@ export async function readColumns(
   } finally {
     conn.closeSync();
     instance.closeSync();
+  }
+}
+
+/** Whether a CSV's first line names every one of `columns` (any usual delimiter); false for Parquet. */
+function headerHas(path: string, columns: string[]): boolean {
+  if (/\.(parquet|pq)$/i.test(path)) return false;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const names = new Set(buf.toString('utf8', 0, n).split(/\r?\n/)[0]!.split(/[,;\t|]/).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase()));
+    return columns.every((c) => names.has(c));
+  } finally {
+    closeSync(fd);
   }
 }
 

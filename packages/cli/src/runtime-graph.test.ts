@@ -12,6 +12,7 @@ const PACKAGES = ['core', 'connectors', 'model', 'federation', 'pipeline', 'cli'
 const WORKSPACE: Record<string, string> = {
   ...Object.fromEntries(PACKAGES.map((p) => [`@mixtape/${p}`, join(ROOT, 'packages', p, 'src/index.ts')])),
   '@mixtape/pipeline/store': join(ROOT, 'packages/pipeline/src/store-entry.ts'),
+  '@mixtape/pipeline/model-io': join(ROOT, 'packages/pipeline/src/model-io/index.ts'),
   '@mixtape/fixtures': join(ROOT, 'fixtures/src/index.ts'),
 };
 const TEST_ONLY = [/^fixtures\//, /\.test\.ts$/, /test-support\.ts$/, /\.test-helper\.ts$/, /\/src\/test\//];
@@ -138,6 +139,17 @@ describe('the module graph of light commands', () => {
       expect(heavyIn(graph, HEAVY), command).toEqual([]);
       const packages = new Set([...graph.keys()].filter((f) => !f.startsWith('pkg:')).map((f) => rel(f).split('/')[1]));
       expect([...packages].sort(), command).toEqual(['cli', 'core', 'pipeline']);
+    }
+  });
+
+  it('model fit, recommend and eval load the model and DuckDB, not the connectors, the federation or the rest of the pipeline', () => {
+    for (const command of ['model/fit.ts', 'model/recommend.ts', 'model/eval.ts']) {
+      const graph = reachable([cli(`commands/${command}`)]);
+      expect(graph.has('pkg:@duckdb/node-api'), command).toBe(true);
+      const packages = new Set([...graph.keys()].filter((f) => !f.startsWith('pkg:')).map((f) => rel(f).split('/')[1]));
+      expect([...packages].sort(), command).toEqual(['cli', 'core', 'model', 'pipeline']);
+      const pipeline = [...graph.keys()].filter((f) => rel(f).startsWith('packages/pipeline/')).map((f) => rel(f).split('/').slice(3).join('/'));
+      expect(pipeline.filter((f) => !f.startsWith('model-io/') && !f.startsWith('store/')).sort(), command).toEqual([]);
     }
   });
 

@@ -1,5 +1,5 @@
 import { MixtapeError, noProgress, type ProgressFn } from '@mixtape/core';
-import { compareModels, featuresWithout, fitModel, loadHetrecLastfm, loadModel, prestartTrainingThreads, quantizeModel, Recommender, saveModel, type Comparison, type HybridOptions } from '@mixtape/model';
+import { compareModels, featuresWithout, fitModel, loadHetrecLastfm, loadModel, prestartTrainingThreads, quantizeModel, Recommender, saveModel, tensorEngine, type Comparison, type HybridOptions } from '@mixtape/model';
 import { readInteractionsFile, readItemFeatureRows, readUserIds } from './interactions-file.js';
 
 /** What `mixtape model fit` reports. */
@@ -29,8 +29,13 @@ export async function fitFromFile(options: {
   const progress = options.onProgress ?? noProgress;
   // The training threads load their tensor engine while the file is read.
   prestartTrainingThreads(options.threads);
-  // Both files are read at once (DuckDB parses on its own threads); the features need the item list.
-  const [x, featureRows] = await Promise.all([readInteractionsFile(options.interactions), options.itemFeatures ? readItemFeatureRows(options.itemFeatures) : undefined]);
+  // Both files are read at once (DuckDB parses on its own threads, the features need the item list
+  // only afterwards) while this thread loads its tensor engine.
+  const [x, featureRows] = await Promise.all([
+    readInteractionsFile(options.interactions),
+    options.itemFeatures ? readItemFeatureRows(options.itemFeatures) : undefined,
+    tensorEngine(),
+  ]);
   progress({ unit: 'interactions', done: x.indices.length, message: options.interactions });
   const features = featureRows?.(x.itemIds);
   const t0 = performance.now();

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { EVAL_DATASETS, evalDataset, formatComparison, type Comparison } from '@mixtape/pipeline';
+import { EVAL_DATASETS, evalDataset, formatComparison, type Comparison } from '@mixtape/pipeline/model-io';
 import { MixtapeCommand } from '../../base-command.js';
 
 export default class ModelEval extends MixtapeCommand<typeof ModelEval> {

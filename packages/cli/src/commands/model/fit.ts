@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { fitFromFile, type FitSummary } from '@mixtape/pipeline';
+import { fitFromFile, type FitSummary } from '@mixtape/pipeline/model-io';
 import { MixtapeCommand } from '../../base-command.js';
 
 export default class ModelFit extends MixtapeCommand<typeof ModelFit> {

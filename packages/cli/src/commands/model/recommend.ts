@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { recommendFromModel } from '@mixtape/pipeline';
+import { recommendFromModel } from '@mixtape/pipeline/model-io';
 import { MixtapeCommand } from '../../base-command.js';
 
 export default class ModelRecommend extends MixtapeCommand<typeof ModelRecommend> {

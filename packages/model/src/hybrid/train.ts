@@ -5,6 +5,7 @@ import { Rng } from '@mixtape/core';
 import { AlsPool, shared, sharedCsr, trainThreads, type AlsState } from './als-pool.js';
 import { featureItems, featurePart, featureSweep } from './features-step.js';
 import { initFactors } from './factors.js';
+import { userFeatures } from './user-features.js';
 import type { IalsOptions } from '../baselines/ials.js';
 import type { HybridModel } from './model.js';
 
@@ -26,6 +27,11 @@ export interface HybridOptions extends IalsOptions {
   perUserScale?: number;
   /** Weight of a public item prior (ModelArtifact.itemPopularity) added to served scores; 0 for none. */
   popularityBoost?: number;
+  /**
+   * How strongly a user's vector is pulled towards the user side's feature part: their tag profile
+   * (what they played, `userFeatures`) through a user-side feature table; 0 pulls towards 0 only.
+   */
+  userPriorWeight?: number;
 }
 
 export const HYBRID_DEFAULTS = {
@@ -44,6 +50,7 @@ export const HYBRID_DEFAULTS = {
   negativeExponent: 0,
   perUserScale: 0.03,
   popularityBoost: 0,
+  userPriorWeight: 0,
   seed: 1,
 };
 
@@ -73,6 +80,8 @@ export async function trainHybrid(x: Interactions, features: ItemFeatures = empt
     items: shared(initFactors(nI, k, 0.01, () => rng.normal())),
     prior: shared(new Float32Array(nI * k)),
   };
+  const userSide = o.userPriorWeight > 0 && o.iterations > 0 ? userSideOf(x, features, k) : undefined;
+  if (userSide) state.userPrior = shared(new Float32Array(x.userIds.length * k));
   const table = new Float32Array(features.slots * k);
   const fi = featureItems(features);
   const counts = itemCounts(x);
@@ -86,12 +95,15 @@ export async function trainHybrid(x: Interactions, features: ItemFeatures = empt
       featureSweep(features, fi, state.items, table, k, o.featureLambda, hasData);
       featurePart(features, table, k, state.prior);
     };
+    // The user side's feature step reads users and writes their prior: it shares the item step.
+    const userFeatureStep = userSide && (() => userSide.step(state.users, state.userPrior!, o.featureLambda));
+    const userStep = userSide ? { ...step, priorWeight: o.userPriorWeight } : step;
     if (o.iterations > 0) await pool.halfStep('users', step);
     for (let it = 0; it < o.iterations; it++) {
-      await pool.halfStep('items', { ...step, priorWeight: o.priorWeight });
+      await pool.halfStep('items', { ...step, priorWeight: o.priorWeight }, userFeatureStep);
       // The feature step reads items and writes the prior; the next user step reads items and
       // writes users: independent, so they share the threads (same results as one after the other).
-      if (it + 1 < o.iterations) await pool.halfStep('users', step, featureStep);
+      if (it + 1 < o.iterations) await pool.halfStep('users', userStep, featureStep);
       else featureStep();
       progress({ unit: 'iterations', done: it + 1, total: o.iterations, message: `hybrid ALS (${pool.threads} threads)` });
     }
@@ -115,6 +127,21 @@ export async function trainHybrid(x: Interactions, features: ItemFeatures = empt
     featureSlots: features.slots,
     features,
     params: o,
+  };
+}
+
+/** The user side's features (tag profiles) and feature table, and its feature step. */
+function userSideOf(x: Interactions, features: ItemFeatures, k: number) {
+  const uf = userFeatures(x, features);
+  const ufi = featureItems(uf);
+  const table = new Float32Array(uf.slots * k);
+  const hasData = Uint8Array.from({ length: x.userIds.length }, (_, u) => (x.indptr[u + 1]! > x.indptr[u]! ? 1 : 0));
+  return {
+    table,
+    step(users: Float32Array, prior: Float32Array, lambda: number): void {
+      featureSweep(uf, ufi, users, table, k, lambda, hasData);
+      featurePart(uf, table, k, prior);
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import { Rng } from '@mixtape/core';
 import { AlsPool, shared, sharedCsr, trainThreads, type AlsState } from './als-pool.js';
 import { featureItems, featurePart, featureSweep } from './features-step.js';
 import { initFactors } from './factors.js';
-import { userFeatures } from './user-features.js';
+import { userSide } from './user-features.js';
 import type { IalsOptions } from '../baselines/ials.js';
 import type { HybridModel } from './model.js';
 
@@ -29,7 +29,8 @@ export interface HybridOptions extends IalsOptions {
   popularityBoost?: number;
   /**
    * How strongly a user's vector is pulled towards the user side's feature part: their tag profile
-   * (what they played, `userFeatures`) through a user-side feature table; 0 pulls towards 0 only.
+   * (the items they played, `user-features.ts`) through a learned user-side feature table; 0 for
+   * none (models saved before it existed load with 0).
    */
   userPriorWeight?: number;
 }
@@ -50,7 +51,9 @@ export const HYBRID_DEFAULTS = {
   negativeExponent: 0,
   perUserScale: 0.03,
   popularityBoost: 0,
-  userPriorWeight: 0,
+  // Validation (mean NDCG@10 of bench/hybrid-heldout.ts's two cuts): 0 → 12 took 0.1900 to 0.1920
+  // (+1.05 %; 8: 0.1915, 16: 0.1913, 24: 0.1908, 40: 0.1891). docs/BENCHMARKS.md, issue 17.
+  userPriorWeight: 12,
   seed: 1,
 };
 
@@ -59,9 +62,10 @@ export type HybridParams = typeof HYBRID_DEFAULTS;
 /**
  * Trains the hybrid implicit factorization: item i's vector is v_i = e_i + Σ_t w_it g_t, its own
  * embedding plus the weighted mean of its features' (artist, hashed tags) embeddings. Alternates
- * (1) users by implicit ALS, (2) items by implicit ALS with a prior centred on their feature part
- * (so ‖e_i‖² is the penalty), (3) the feature table by block coordinate descent. Cold items get
- * v_i = their feature part. Deterministic for a given seed.
+ * (1) users by implicit ALS, with a prior centred on their tag profile's part (profile · H, see
+ * user-features.ts) when userPriorWeight > 0, (2) items by implicit ALS with a prior centred on
+ * their feature part (so ‖e_i‖² is the penalty), (3) the feature tables by block coordinate
+ * descent. Cold items get v_i = their feature part. Deterministic for a given seed.
  */
 export async function trainHybrid(x: Interactions, features: ItemFeatures = emptyFeatures(x.itemIds.length), options: HybridOptions = {}): Promise<HybridModel> {
   const { onProgress, threads, ...rest } = options;
@@ -80,8 +84,8 @@ export async function trainHybrid(x: Interactions, features: ItemFeatures = empt
     items: shared(initFactors(nI, k, 0.01, () => rng.normal())),
     prior: shared(new Float32Array(nI * k)),
   };
-  const userSide = o.userPriorWeight > 0 && o.iterations > 0 ? userSideOf(x, features, k) : undefined;
-  if (userSide) state.userPrior = shared(new Float32Array(x.userIds.length * k));
+  const users = o.userPriorWeight > 0 && o.iterations > 0 ? userSide(x, features, k) : undefined;
+  if (users) state.userPrior = shared(new Float32Array(x.userIds.length * k));
   const table = new Float32Array(features.slots * k);
   const fi = featureItems(features);
   const counts = itemCounts(x);
@@ -96,8 +100,8 @@ export async function trainHybrid(x: Interactions, features: ItemFeatures = empt
       featurePart(features, table, k, state.prior);
     };
     // The user side's feature step reads users and writes their prior: it shares the item step.
-    const userFeatureStep = userSide && (() => userSide.step(state.users, state.userPrior!, o.featureLambda));
-    const userStep = userSide ? { ...step, priorWeight: o.userPriorWeight } : step;
+    const userFeatureStep = users && (() => users.step(state.users, state.userPrior!, o.featureLambda));
+    const userStep = users ? { ...step, priorWeight: o.userPriorWeight } : step;
     if (o.iterations > 0) await pool.halfStep('users', step);
     for (let it = 0; it < o.iterations; it++) {
       await pool.halfStep('items', { ...step, priorWeight: o.priorWeight }, userFeatureStep);
@@ -111,7 +115,7 @@ export async function trainHybrid(x: Interactions, features: ItemFeatures = empt
     await pool.close();
   }
   // Plain (unshared) copies for the model.
-  const users = state.users.slice();
+  const userFactors = state.users.slice();
   const items = state.items.slice();
   const prior = state.prior;
   // Items never seen in training are pure content: their vector is their feature part.
@@ -121,27 +125,13 @@ export async function trainHybrid(x: Interactions, features: ItemFeatures = empt
     k,
     userIds: x.userIds,
     itemIds: x.itemIds,
-    userFactors: users,
+    userFactors,
     itemFactors: items,
     featureTable: table,
+    ...(users ? { userFeatureTable: users.table } : {}),
     featureSlots: features.slots,
     features,
     params: o,
-  };
-}
-
-/** The user side's features (tag profiles) and feature table, and its feature step. */
-function userSideOf(x: Interactions, features: ItemFeatures, k: number) {
-  const uf = userFeatures(x, features);
-  const ufi = featureItems(uf);
-  const table = new Float32Array(uf.slots * k);
-  const hasData = Uint8Array.from({ length: x.userIds.length }, (_, u) => (x.indptr[u + 1]! > x.indptr[u]! ? 1 : 0));
-  return {
-    table,
-    step(users: Float32Array, prior: Float32Array, lambda: number): void {
-      featureSweep(uf, ufi, users, table, k, lambda, hasData);
-      featurePart(uf, table, k, prior);
-    },
   };
 }
 

@@ -29,7 +29,7 @@ export function writeModelDir(
       // The content part reads the public features; there is no feature table (the tail is in itemFactors).
       featureSlots: m.features.slots,
       features: m.features,
-      params: { ...HYBRID_DEFAULTS, factors: k, lambda: m.als.lambda, lambdaPerObs: m.als.lambdaPerObs ?? 0, perUserScale: m.als.perUserScale ?? 1, contentBeta: m.als.contentBeta, contentIdfPower: m.als.contentIdfPower, contentItemIdfPower: m.als.contentItemIdfPower ?? m.als.contentIdfPower, popularityBoost: m.itemPopularity ? m.als.popularityBoost : 0, userPriorWeight: 0 },
+      params: { ...HYBRID_DEFAULTS, factors: k, lambda: m.als.lambda, lambdaPerObs: m.als.lambdaPerObs ?? 0, perUserScale: m.als.perUserScale ?? 1, contentBeta: m.als.contentBeta, contentIdfPower: m.als.contentIdfPower, contentItemIdfPower: m.als.contentItemIdfPower ?? m.als.contentIdfPower, popularityBoost: m.itemPopularity ? m.als.popularityBoost : 0 },
     },
     history: m.history,
     ...(m.userBlend ? { userBlend: m.userBlend } : {}),

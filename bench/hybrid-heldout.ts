@@ -105,6 +105,7 @@ const h = await tune<HybridOptions>('hybrid', { ...HYBRID_DEFAULTS }, [
   ['lambdaPerObs', [0.4]],
   ['perUserScale', [0.1]],
   ['priorWeight', [4]],
+  ['userPriorWeight', [8, 12]],
 ], (o) => mean((tr, te, fe) => hybridNdcg(tr, te, fe, o)));
 const i = await tune<IalsOptions>('iALS', { ...IALS_DEFAULTS }, [
   ['factors', [96]],

@@ -63,6 +63,7 @@ export function saveModel(dir: string, a: ModelArtifact, options: { dtype?: 'flo
     put('item-factors.f32', m.itemFactors);
   }
   put('feature-table.f32', m.featureTable);
+  if (m.userFeatureTable) put('user-feature-table.f32', m.userFeatureTable);
   put('feature-indptr.i32', m.features.indptr);
   put('feature-indices.i32', m.features.indices);
   put('feature-weights.f32', m.features.weights);
@@ -152,6 +153,7 @@ export function loadModel(dir: string): ModelArtifact & { manifest: Manifest } {
     },
     params: loadParams(manifest.params),
   };
+  if (manifest.files['user-feature-table.f32']) model.userFeatureTable = read('user-feature-table.f32', Float32Array);
   if (int8) lazyItemFactors(model, int8);
   const history: Interactions = {
     userIds,
@@ -182,9 +184,13 @@ function lazyItemFactors(model: HybridModel, q: Int8Table): void {
   });
 }
 
-/** Saved params over the defaults; a model saved before the two content IDF powers existed keeps its symmetric one. */
+/**
+ * Saved params over the defaults; a model saved before the two content IDF powers existed keeps its
+ * symmetric one, and one saved before the user-side prior existed was trained without it.
+ */
 function loadParams(saved: Partial<HybridParams>): HybridParams {
   const p = { ...HYBRID_DEFAULTS, ...saved };
+  if (saved.userPriorWeight === undefined) p.userPriorWeight = 0;
   if (saved.contentItemIdfPower === undefined && saved.contentIdfPower !== undefined) p.contentItemIdfPower = saved.contentIdfPower;
   return p;
 }

@@ -25,6 +25,8 @@ export interface AlsState {
   items: Float32Array;
   /** Each item's prior (its features' part), pulled towards in the item step when priorWeight > 0. */
   prior: Float32Array;
+  /** Each user's prior (the user side's feature part), pulled towards in the user step when priorWeight > 0. */
+  userPrior?: Float32Array;
   /** Per-item unobserved weights (eALS), if any. */
   negW?: Float64Array;
 }
@@ -65,6 +67,7 @@ export function stepArgs(state: AlsState, side: 'users' | 'items', opt: StepScal
   const r = { userIds: [] as string[], itemIds: [] as string[], indptr: csr.indptr, indices: csr.indices, values: csr.values };
   const o: HalfStepOptions = { ...opt };
   if (side === 'items' && opt.priorWeight) o.prior = state.prior;
+  if (side === 'users' && opt.priorWeight && state.userPrior) o.prior = state.userPrior;
   if (state.negW) {
     if (side === 'users') o.columnWeights = state.negW;
     else o.rowWeights = state.negW;

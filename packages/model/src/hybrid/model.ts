@@ -8,6 +8,8 @@ export interface HybridModel extends FactorModel {
   /** Embeddings of hashed feature slots (artist, tags), featureSlots × k. */
   featureTable: Float32Array;
   featureSlots: number;
+  /** The user side's feature table (featureSlots × k), present when trained with userPriorWeight > 0: fold-in pulls a listener towards their tag profile through it. */
+  userFeatureTable?: Float32Array;
   /** Item side information used by the content part of the score. */
   features: ItemFeatures;
   params: HybridParams;

@@ -33,6 +33,17 @@ describe('training on worker threads', () => {
     expect(Math.max(...Array.from(b.userFactors.subarray(size * 15 * 16, size * 15 * 16 + 64), Math.abs))).toBeGreaterThan(1e-3);
   });
 
+  it('gives the same factors with 1 and 2 threads with the user-side prior on (its feature step shares the item step)', async () => {
+    const opts = { factors: 16, iterations: 3, seed: 4, userPriorWeight: 12 };
+    const one = await trainHybrid(train, data.features, { ...opts, threads: 1 });
+    const two = await trainHybrid(train, data.features, { ...opts, threads: 2 });
+    expect(bits(two.userFactors).equals(bits(one.userFactors))).toBe(true);
+    expect(bits(two.itemFactors).equals(bits(one.itemFactors))).toBe(true);
+    expect(bits(two.userFeatureTable!).equals(bits(one.userFeatureTable!))).toBe(true);
+    const plain = await trainHybrid(train, data.features, { ...opts, userPriorWeight: 0, threads: 1 });
+    expect(bits(plain.userFactors).equals(bits(one.userFactors))).toBe(false);
+  });
+
   it('turns an error inside a worker into train_worker_failed with the worker message', async () => {
     const r = mapValues(train, (w) => Math.log1p(w));
     const k = 8;

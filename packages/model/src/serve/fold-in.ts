@@ -37,13 +37,17 @@ export function foldInContext(items: ItemTable, rows: number, k: number, lambda 
 /**
  * The user vector that best explains the evidence given fixed item vectors: the exact implicit-ALS
  * user step (YᵀY + Σ c y yᵀ + λI) x = Σ c·p·y, solved by Cholesky. Evidence for the same item adds up,
- * so a skip after plays lowers that item's net pull. No retraining: O(evidence · k² + k³).
+ * so a skip after plays lowers that item's net pull. With `prior` (the model's user-side prior, as in
+ * training), μ(x − q) is penalized too: μ joins λ and μq joins the right-hand side. No retraining:
+ * O(evidence · k² + k³).
  */
-export function foldIn(ctx: FoldInContext, evidence: readonly Evidence[]): Float32Array {
+export function foldIn(ctx: FoldInContext, evidence: readonly Evidence[], prior?: { vector: Float32Array; weight: number }): Float32Array {
   const { k, items, gram } = ctx;
   const a = Float64Array.from(gram);
   const b = new Float64Array(k);
-  const lam = ctx.lambda + ctx.lambdaPerObs * evidence.length;
+  const mu = prior ? prior.weight : 0;
+  const lam = ctx.lambda + ctx.lambdaPerObs * evidence.length + mu;
+  if (prior) for (let i = 0; i < k; i++) b[i] = mu * prior.vector[i]!;
   for (let i = 0; i < k; i++) a[i * k + i]! += lam;
   const y = new Float64Array(k);
   for (const e of evidence) {

@@ -3,6 +3,7 @@ import type { ModelArtifact } from '../artifact/artifact.js';
 import { addPrior, blendScores, contentIndexOf, contentProfile, contentScores, type ContentIndex } from '../hybrid/content.js';
 import { topK } from '../metrics/top-k.js';
 import type { HybridModel } from '../hybrid/model.js';
+import { userPriorOf } from '../hybrid/user-features.js';
 import { FEEDBACK_EVIDENCE, foldIn, foldInContext, type Evidence, type FeedbackKind, type FoldInContext } from './fold-in.js';
 import { Int8Index } from './int8-index.js';
 import { ItemIndex } from './item-index.js';
@@ -116,7 +117,15 @@ export class Recommender {
     }
     for (const b of banned) positives.delete(b);
     const seen = options.excludeSeen ? new Set([...positives, ...banned]) : banned;
-    return { vector: foldIn(this.foldCtx, evidence), positives: Int32Array.from(positives), exclude: Int32Array.from(seen) };
+    const pos = Int32Array.from(positives);
+    return { vector: foldIn(this.foldCtx, evidence, this.userPrior(pos)), positives: pos, exclude: Int32Array.from(seen) };
+  }
+
+  /** The user-side prior of a listener who played `positives`, as training pulled known users (none for models without one). */
+  private userPrior(positives: Int32Array): { vector: Float32Array; weight: number } | undefined {
+    const m = this.model;
+    if (!m.userFeatureTable || !(m.params.userPriorWeight > 0) || positives.length === 0) return undefined;
+    return { vector: userPriorOf(m.features, m.userFeatureTable, m.k, positives), weight: m.params.userPriorWeight };
   }
 
   /**

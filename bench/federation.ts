@@ -7,7 +7,8 @@
 //   c. Hub cost on PostgreSQL: a real hub in a child process, contributions built by the client code.
 // Every private-ALS setting is PRIVATE_ALS_DEFAULTS (tuned on a validation split, never on test).
 //   npx tsc -b && MIXTAPE_TEST_PG_URL="$(.ci/postgres.sh)" npx tsx bench/federation.ts [--quick] [--no-hub]
-// --quick skips N = 100,000; without a PostgreSQL URL (or with --no-hub) part c is skipped.
+// --quick skips N = 100,000 (--sizes 100000 runs only that size in part b); without a PostgreSQL URL
+// (or with --no-hub) part c is skipped.
 import { cpus, loadavg } from 'node:os';
 import {
   evaluateScorer,
@@ -141,7 +142,9 @@ if (parts.includes('b')) {
   const profile = (p: PopularityProfile) => `${p.users} listeners, ${p.pairs} pairs, ${p.meanLength.toFixed(1)} items each, top 1% of items hold ${(100 * p.topShare).toFixed(1)}% of pairs, Gini ${p.gini.toFixed(3)}`;
   console.log(`## b. Synthetic populations (taste model fitted to all of HetRec in ${secs(t)}); split seed 42; ε 8 etc. per listener`);
   console.log(`HetRec itself: ${profile(popularityProfile(ds.interactions))}`);
-  const sizes = quick ? [1892, 10_000] : [1892, 10_000, 100_000];
+  // --sizes 100000 runs the named population sizes only.
+  const sizesArg = process.argv.indexOf('--sizes');
+  const sizes = sizesArg > 0 ? process.argv[sizesArg + 1]!.split(',').map(Number) : quick ? [1892, 10_000] : [1892, 10_000, 100_000];
   console.log('N | scored users | central hybrid | listener alone | popularity | ε 1 | ε 4 | ε 8 | ε 1 ÷ central | ε 4 ÷ central | ε 8 ÷ central | ε 8 ÷ alone | time');
   for (const n of sizes) {
     t = performance.now();

@@ -44,7 +44,7 @@ export interface RoundSums {
   rhs: Float64Array | Float32Array;
   /** shared x dim x dim (upper triangles): Σ (w_i − 1) û ûᵀ, when the federation shares it. */
   itemGram?: Float64Array | Float32Array;
-  /** dim x dim: Σ w · û ûᵀ over the nodes (w: the federation's userGramWeight, 1 unless set). */
+  /** dim x dim: Σ û ûᵀ over the nodes (each adds a norm-1 matrix). */
   userGram?: Float64Array | Float32Array;
   /** Nodes in the sum. */
   nodes: number;
@@ -62,7 +62,7 @@ export interface RoundSums {
 export function solveItems(
   s: RoundSums,
   counts: Float32Array,
-  p: Pick<PrivateAlsParams, 'dim' | 'lambdaItem' | 'popularityPenalty'> & { rescale?: boolean; priorWeight?: number; userGramWeight?: number },
+  p: Pick<PrivateAlsParams, 'dim' | 'lambdaItem' | 'popularityPenalty'> & { rescale?: boolean; priorWeight?: number },
   prior?: Float32Array,
 ): Float32Array {
   const pw = prior ? (p.priorWeight ?? 0) : 0;
@@ -71,8 +71,7 @@ export function solveItems(
   const a = new Float64Array(k * k);
   const b = new Float64Array(k);
   const psd = (m: Float64Array) => (s.noisy === false ? m : projectPsd(m, k));
-  const w = p.userGramWeight ?? 1;
-  const ug = s.userGram ? psd(symmetric(s.userGram, k)).map((x) => x / w) : undefined;
+  const ug = s.userGram ? psd(symmetric(s.userGram, k)) : undefined;
   for (let r = 0; r < counts.length; r++) {
     const diag = p.lambdaItem + pw + p.popularityPenalty * Math.max(0, counts[r]!) + (ug ? 0 : s.nodes / k);
     if (!s.itemGram && !ug) {

@@ -122,13 +122,12 @@ export function itemStepStats(
 }
 
 /**
- * Adds a node's statistics into dense sums: rhs (shared x dim) += c_i û, userGram += w · û ûᵀ
- * (w: the federation's `userGramWeight`), and, when given,
+ * Adds a node's statistics into dense sums: rhs (shared x dim) += c_i û, and, when given,
  * itemGram (shared x dim x dim, upper triangle used) += (c_i − 1) û ûᵀ. The wire form of a contribution
  * is exactly these arrays for one node, so the hub cannot see which rows were touched once noised.
  */
-export function addItemStepStats(s: ItemStepStats, k: number, rhs: Float32Array | Float64Array, itemGram?: Float32Array | Float64Array, userGram?: Float32Array | Float64Array, userGramWeight = 1): void {
-  if (userGram) for (let a = 0; a < k; a++) for (let b = a; b < k; b++) userGram[a * k + b]! += userGramWeight * s.u[a]! * s.u[b]!;
+export function addItemStepStats(s: ItemStepStats, k: number, rhs: Float32Array | Float64Array, itemGram?: Float32Array | Float64Array, userGram?: Float32Array | Float64Array): void {
+  if (userGram) for (let a = 0; a < k; a++) for (let b = a; b < k; b++) userGram[a * k + b]! += s.u[a]! * s.u[b]!;
   for (let j = 0; j < s.rows.length; j++) {
     const r = s.rows[j]!;
     const c = s.conf[j]!;

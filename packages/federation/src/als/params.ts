@@ -40,12 +40,6 @@ export interface PrivateAlsParams {
   /** Item step: v_i = rhs_i / (n / dim + lambdaItem + popularityPenalty * count_i). */
   lambdaItem: number;
   popularityPenalty: number;
-  /**
-   * Weight w on a node's û ûᵀ (the shared user Gramian): the node sends w · û ûᵀ and the hub divides
-   * the noised sum by w, so that part's noise shrinks by w while the round's sensitivity grows only
-   * in its smallest term (w · B² next to clip · B). Matters when user vectors are short.
-   */
-  userGramWeight: number;
   /** Share each item's Gramian Σ (w − 1) û ûᵀ too (exact iALS item step; costs sqrt(2) more noise). */
   itemGram: boolean;
   /** Start the shared table from the public tag embedding instead of random numbers. */
@@ -91,7 +85,6 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   lambdaItem: 1,
   popularityPenalty: 0.1,
   itemGram: false,
-  userGramWeight: 1,
   initFromTags: true,
   countShare: 0.1,
   featureLambda: 100,

@@ -21,13 +21,11 @@ export interface PrivateAlsModel {
 
 /**
  * L2 sensitivity of one node's round update, with B the user vector's norm (1, or the `userNorm`
- * bound): clip · B for the rhs, clip · B² for the per-item Gramian when shared, w · B² for w · û ûᵀ
- * (w: `userGramWeight`, 1 unless set).
+ * bound): clip · B for the rhs, clip · B² for the per-item Gramian when shared, B² for û ûᵀ.
  */
-export function roundSensitivity(p: Pick<PrivateAlsParams, 'clip' | 'itemGram'> & { userNorm?: number; userGramWeight?: number }): number {
+export function roundSensitivity(p: Pick<PrivateAlsParams, 'clip' | 'itemGram'> & { userNorm?: number }): number {
   const b2 = p.userNorm && p.userNorm > 0 ? p.userNorm * p.userNorm : 1;
-  const w = p.userGramWeight ?? 1;
-  return Math.sqrt(p.clip * p.clip * b2 * (p.itemGram ? 1 + b2 : 1) + w * w * b2 * b2);
+  return Math.sqrt(p.clip * p.clip * b2 * (p.itemGram ? 1 + b2 : 1) + b2 * b2);
 }
 
 /**
@@ -57,7 +55,7 @@ export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: I
     const rhs = new Float64Array(table.length);
     const itemGram = p.itemGram ? new Float64Array(shared.length * k * k) : undefined;
     const userGram = new Float64Array(k * k);
-    for (const x of nodes) addItemStepStats(itemStepStats(x, rows, table, g, p), k, rhs, itemGram, userGram, p.userGramWeight);
+    for (const x of nodes) addItemStepStats(itemStepStats(x, rows, table, g, p), k, rhs, itemGram, userGram);
     if (std > 0) {
       for (let i = 0; i < rhs.length; i++) rhs[i]! += std * rng.normal();
       for (let a = 0; a < k; a++) for (let b = a; b < k; b++) userGram[a * k + b]! += std * rng.normal();

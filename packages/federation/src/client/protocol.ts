@@ -104,7 +104,7 @@ export function localPayload(p: FederationParams, round: number, previous: Model
   const stats = itemStepStats(x, sharedRows(previous.shared, p.vocabSize), previous.sharedTable, gram(previous.sharedTable, s, k), p.als);
   const rhs = out.subarray(0, s * k);
   const userGram = out.subarray(s * k, s * k + k * k);
-  addItemStepStats(stats, k, rhs, p.als.itemGram ? out.subarray(s * k + k * k) : undefined, userGram, p.als.userGramWeight);
+  addItemStepStats(stats, k, rhs, p.als.itemGram ? out.subarray(s * k + k * k) : undefined, userGram);
   return out;
 }
 

@@ -7,7 +7,7 @@
 //   c. Hub cost on PostgreSQL: a real hub in a child process, contributions built by the client code.
 // Every private-ALS setting is PRIVATE_ALS_DEFAULTS (tuned on a validation split, never on test).
 //   npx tsc -b && MIXTAPE_TEST_PG_URL="$(.ci/postgres.sh)" npx tsx bench/federation.ts [--quick] [--no-hub]
-// --quick skips N = 100,000 (--sizes 100000 runs only that size in part b); without a PostgreSQL URL
+// --quick skips N = 100,000 (--sizes 100000 runs only that size in parts b and c); without a PostgreSQL URL
 // (or with --no-hub) part c is skipped.
 import { cpus, loadavg } from 'node:os';
 import {
@@ -29,13 +29,16 @@ import type { Listens } from '../packages/federation/src/als/node-step.js';
 import { compareWithCentral } from '../packages/federation/src/sim/compare.js';
 import { drawPopulation, fitPopulation, popularityProfile, type PopularityProfile } from '../packages/federation/src/sim/population.js';
 import { measureHubCost } from '../packages/federation/src/sim/hub-cost.js';
-import { freshPgSchema, dropPgSchema } from '../packages/federation/src/sim/pg-schema.js';
+import { contributionBytes, freshPgSchema, dropPgSchema } from '../packages/federation/src/sim/pg-schema.js';
 import { defaultParams } from '../packages/federation/src/params.js';
 import { vocabulary } from '../packages/federation/src/vocab.js';
 
 const DIR = '../shared/data/hetrec-lastfm-2k';
 const quick = process.argv.includes('--quick');
 // --part a|b|c runs one part only (each part's figures stand alone; c needs a PostgreSQL URL).
+// --sizes 100000 runs the named population sizes only (parts b and c).
+const sizesAt = process.argv.indexOf('--sizes');
+const sizesArg = sizesAt > 0 ? process.argv[sizesAt + 1]!.split(',').map(Number) : undefined;
 const partArg = process.argv.indexOf('--part');
 const parts = partArg > 0 ? process.argv[partArg + 1]!.split(',') : ['a', 'b', 'c'];
 const pgUrl = process.argv.includes('--no-hub') ? undefined : process.env.MIXTAPE_TEST_PG_URL;
@@ -142,9 +145,7 @@ if (parts.includes('b')) {
   const profile = (p: PopularityProfile) => `${p.users} listeners, ${p.pairs} pairs, ${p.meanLength.toFixed(1)} items each, top 1% of items hold ${(100 * p.topShare).toFixed(1)}% of pairs, Gini ${p.gini.toFixed(3)}`;
   console.log(`## b. Synthetic populations (taste model fitted to all of HetRec in ${secs(t)}); split seed 42; ε 8 etc. per listener`);
   console.log(`HetRec itself: ${profile(popularityProfile(ds.interactions))}`);
-  // --sizes 100000 runs the named population sizes only.
-  const sizesArg = process.argv.indexOf('--sizes');
-  const sizes = sizesArg > 0 ? process.argv[sizesArg + 1]!.split(',').map(Number) : quick ? [1892, 10_000] : [1892, 10_000, 100_000];
+  const sizes = sizesArg ?? (quick ? [1892, 10_000] : [1892, 10_000, 100_000]);
   console.log('N | scored users | central hybrid | listener alone | popularity | ε 1 | ε 4 | ε 8 | ε 1 ÷ central | ε 4 ÷ central | ε 8 ÷ central | ε 8 ÷ alone | time');
   for (const n of sizes) {
     t = performance.now();
@@ -168,17 +169,20 @@ if (!pgUrl || !parts.includes('c')) {
   console.log('\n## c. Hub cost: skipped (set MIXTAPE_TEST_PG_URL, e.g. from .ci/postgres.sh)');
 } else {
   console.log('\n## c. Hub cost on PostgreSQL, ε 8, minContributors = N, 16 concurrent senders; round 1 = selection counts, round 2 = one ALS step (rounds 3-6 cost the same)');
-  console.log('N | round | upload per node | download per node | submit s (contributions/s) | aggregation ms | hub RSS MB after | hub peak MB');
+  console.log('N | round | upload per node | download per node | submit s (contributions/s) | aggregation ms | hub RSS MB after | hub peak MB | most held in PostgreSQL');
   const itemIds = ds.interactions.itemIds;
   const vocab = vocabulary(itemIds.map((id) => `id:${id}`), [...itemIds]);
-  for (const n of [1892, 10_000]) {
+  for (const n of sizesArg ?? [1892, 10_000]) {
     const syn = populations.get(n) ?? drawPopulation(population!, n, 2024);
     const params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: 8, minContributors: n });
     const db = await freshPgSchema(pgUrl);
     try {
-      const costs = await measureHubCost({ params, vocabulary: vocab, itemFeaturesPath: `${DIR}/user_taggedartists.dat`, db: db.url, nodes: nodesOf(syn), rounds: 2 });
+      const storedBytes = () => contributionBytes(pgUrl, db.schema);
+      const costs = await measureHubCost({ params, vocabulary: vocab, itemFeaturesPath: `${DIR}/user_taggedartists.dat`, db: db.url, nodes: nodesOf(syn), rounds: 2, storedBytes });
       for (const r of costs)
-        console.log(`${n} | ${r.round} | ${(r.uploadBytes / 1024).toFixed(1)} KiB | ${(r.downloadBytes / 1024).toFixed(1)} KiB | ${r.submitSeconds.toFixed(1)} (${(r.contributions / r.submitSeconds).toFixed(0)}/s) | ${r.aggregationMs} | ${r.hubRssMb.toFixed(0)} | ${r.hubPeakMb.toFixed(0)}`);
+        console.log(
+          `${n} | ${r.round} | ${(r.uploadBytes / 1024).toFixed(1)} KiB | ${(r.downloadBytes / 1024).toFixed(1)} KiB | ${r.submitSeconds.toFixed(1)} (${(r.contributions / r.submitSeconds).toFixed(0)}/s) | ${r.aggregationMs} | ${r.hubRssMb.toFixed(0)} | ${r.hubPeakMb.toFixed(0)} | ${r.peakStoredMb!.toFixed(0)} MB (${((r.contributions * r.uploadBytes) / 2 ** 20).toFixed(0)} MB uploaded)`,
+        );
     } finally {
       await dropPgSchema(pgUrl, db.schema);
     }

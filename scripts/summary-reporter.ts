@@ -10,14 +10,18 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const m of modules) {
-      for (const t of m.children.allTests()) {
+      const tests = [...m.children.allTests()];
+      // In a file that failed (a hook threw, e.g. a missing PostgreSQL), tests that did not run
+      // failed with it: they are not skipped.
+      const fileFailed = m.state() === 'failed';
+      for (const t of tests) {
         const state = t.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed' || fileFailed) failed++;
         else skipped++;
       }
       // A file that failed to load has no tests but is a failure all the same.
-      if (m.state() === 'failed' && [...m.children.allTests()].length === 0) failed++;
+      if (fileFailed && tests.length === 0) failed++;
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

@@ -5,7 +5,7 @@ import type { ModelArrays, ModelHeader } from './model-file.js';
 import { payloadLength, sharedCount, type FederationParams } from './params.js';
 
 /** Reads every stored payload of a round, in a stable order. */
-export type PayloadSource = (visit: (id: string, payload: Float32Array) => void) => Promise<void>;
+export type PayloadSource = (visit: (id: string, payload: Float32Array | Float64Array) => void) => Promise<void>;
 
 /** What one aggregation produced: the arrays of the next version and how it was made. */
 export interface AggregateResult extends ModelArrays {
@@ -27,7 +27,7 @@ export async function aggregateRound(
   round: number,
   previous: ModelArrays | undefined,
   features: ItemFeatures | undefined,
-  /** Nodes behind the payloads, when a payload is already a sum (secure aggregation). */
+  /** Nodes behind the payloads, when a payload is already a sum (secure aggregation, folded partial sums). */
   contributors?: number,
 ): Promise<AggregateResult> {
   const len = payloadLength(params, round);

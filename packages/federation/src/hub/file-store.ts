@@ -193,7 +193,7 @@ export class FileStore implements HubStore {
     return round < this.round || (round === this.round && this.closed);
   }
 
-  async forEachPayload(round: number, visit: (nodeId: string, payload: Float32Array) => void): Promise<void> {
+  async forEachPayload(round: number, visit: (nodeId: string, payload: Float32Array | Float64Array) => void): Promise<void> {
     if (round !== this.round) return;
     const sorted = [...this.records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const buf = Buffer.alloc(sorted[0]?.length ?? 0);

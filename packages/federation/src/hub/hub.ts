@@ -168,7 +168,9 @@ export class Hub {
     const t0 = performance.now();
     await store.closeRound(round);
     const prev = round > 1 ? await this.version(round - 1) : undefined;
-    const res = await aggregateRound(this.params, (visit) => store.forEachPayload(round, visit), round, prev ? decodeModel(prev.body) : undefined, this.opts.features);
+    // The store may hand back partial sums: the count of contributions comes from the store.
+    const contributors = await store.countRound(round);
+    const res = await aggregateRound(this.params, (visit) => store.forEachPayload(round, visit), round, prev ? decodeModel(prev.body) : undefined, this.opts.features, contributors);
     const header = this.header(round, res.stage, res.shared.length, res.accepted, res.table !== undefined, res.tableDim);
     await store.saveVersion(round, this.sign(header, encodeModel(header, res)));
     const ms = performance.now() - t0;

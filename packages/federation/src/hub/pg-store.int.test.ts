@@ -6,6 +6,7 @@ import { fetchFederation, fetchModel } from '../client/protocol.js';
 import type { RunningHub } from './run.js';
 import { newIdentity } from '../identity.js';
 import { secureRound } from '../client/secagg-publish.js';
+import { PgStore } from './pg-store.js';
 
 const url = process.env.MIXTAPE_TEST_PG_URL;
 
@@ -83,6 +84,44 @@ describe('hubs over one PostgreSQL database', () => {
     expect(ma.published.sha256).toBe(mb.published.sha256);
     expect(ma.published.header).toMatchObject({ accepted: 7, stage: 'selection' });
   }, 60_000);
+
+  it('folds contributions into partial sums as they arrive: the same total, a bounded number of stored payloads, duplicates still refused', async () => {
+    const db = await freshSchemaUrl();
+    const store = await PgStore.open(db, testParams(), { foldEvery: 4 });
+    const len = 5;
+    const payload = (i: number) => Buffer.from(Float32Array.from({ length: len }, (_, j) => i * 10 + j + 0.25).buffer);
+    const stored = async () => {
+      const c = new pg.Client({ connectionString: db });
+      await c.connect();
+      const r = await c.query('SELECT count(*) FILTER (WHERE payload IS NOT NULL)::int AS raw, (SELECT count(*)::int FROM mixtape_fed_partials) AS partials FROM mixtape_fed_contributions');
+      await c.end();
+      return r.rows[0] as { raw: number; partials: number };
+    };
+    try {
+      const counts: number[] = [];
+      for (let i = 0; i < 10; i++) counts.push(await store.addContribution(1, `node-${String(i).padStart(2, '0')}`, `nonce-${i}`, payload(i), 10));
+      expect(counts).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      // Folded at 4 and 8 into one partial sum of eight; two payloads still raw.
+      expect(await stored()).toEqual({ raw: 2, partials: 1 });
+      await expect(store.addContribution(1, 'node-03', 'nonce-new', payload(3), 10)).rejects.toMatchObject({ code: 'duplicate_contribution' });
+      await expect(store.addContribution(1, 'node-99', 'nonce-3', payload(3), 10)).rejects.toMatchObject({ code: 'replay' });
+      await store.closeRound(1);
+      const total = new Float64Array(len);
+      const parts: string[] = [];
+      await store.forEachPayload(1, (id, u) => {
+        parts.push(id);
+        u.forEach((x, j) => (total[j]! += x));
+      });
+      expect(parts).toEqual(['partial', 'node-08', 'node-09']);
+      // Σ_i (10 i + j + 0.25) over i = 0..9: 450 + 10 j + 2.5.
+      expect(Array.from(total)).toEqual([452.5, 462.5, 472.5, 482.5, 492.5]);
+      expect(await store.countRound(1)).toBe(10);
+      // Nothing is folded once the round is closed.
+      expect(await stored()).toEqual({ raw: 2, partials: 1 });
+    } finally {
+      await store.close();
+    }
+  });
 
   it('refuses to serve a database that holds another federation', async () => {
     const db = await freshSchemaUrl();

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { MixtapeError } from '@mixtape/core';
-import { payloadFloats } from '../codec.js';
 import type { PublishedModel } from '../model-file.js';
 import type { FederationParams } from '../params.js';
+import { foldRound, forEachPartOfRound, PARTIALS_SCHEMA } from './pg-fold.js';
 import { StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
 
 const SCHEMA = `
@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS mixtape_fed_contributions (
   round INT NOT NULL REFERENCES mixtape_fed_rounds(round),
   node_id TEXT NOT NULL,
   nonce TEXT NOT NULL,
-  payload BYTEA NOT NULL,
+  payload BYTEA,
   received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   CONSTRAINT mixtape_fed_one_per_node PRIMARY KEY (round, node_id),
   CONSTRAINT mixtape_fed_nonce_once UNIQUE (round, nonce)
@@ -40,14 +40,19 @@ const LOCK_SPACE = 0x6d78;
 /**
  * PostgreSQL storage: several hub processes over one database. A contribution is inserted only
  * while its round row is open (FOR SHARE), and closing the round (UPDATE) waits for inserts in
- * flight, so nothing accepted is left out of the aggregate. One hub aggregates a round, under an
- * advisory lock; the version insert is idempotent.
+ * flight, so nothing accepted is left out of the aggregate. Every `foldEvery` contributions the
+ * round's payloads are folded into a partial sum (`pg-fold.ts`), so a round's storage does not grow
+ * with the number of listeners. One hub aggregates a round, under an advisory lock; the version
+ * insert is idempotent.
  */
 export class PgStore implements HubStore {
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly foldEvery: number,
+  ) {}
 
   /** Connects, creates the tables if needed, and checks the database serves these parameters. */
-  static async open(url: string, params: FederationParams): Promise<PgStore> {
+  static async open(url: string, params: FederationParams, options: { foldEvery?: number } = {}): Promise<PgStore> {
     // Loaded here: only a hub on PostgreSQL needs the driver.
     const { default: driver } = await import('pg');
     const pool = new driver.Pool({ connectionString: url, max: 12 });
@@ -57,6 +62,7 @@ export class PgStore implements HubStore {
       try {
         await c.query('SELECT pg_advisory_lock($1, 0)', [LOCK_SPACE]);
         await c.query(SCHEMA);
+        await c.query(PARTIALS_SCHEMA);
         await c.query('INSERT INTO mixtape_fed_meta (id, params) VALUES (1, $1) ON CONFLICT DO NOTHING', [JSON.stringify(params)]);
         const stored = (await c.query('SELECT params FROM mixtape_fed_meta WHERE id = 1')).rows[0]?.params as FederationParams;
         // JSONB reorders keys, so compare with sorted keys.
@@ -77,7 +83,7 @@ export class PgStore implements HubStore {
         cause: err,
       });
     }
-    return new PgStore(pool);
+    return new PgStore(pool, options.foldEvery ?? 256);
   }
 
   async latestVersion(): Promise<number> {
@@ -99,7 +105,11 @@ export class PgStore implements HubStore {
       if (e.code === '23505') throw new StoreConflict('duplicate_contribution', `this identity already contributed to round ${round}`);
       throw err;
     }
-    return this.countRound(round);
+    const n = await this.countRound(round);
+    // The contribution is durable and counted: a failed fold only leaves payloads unfolded, which
+    // the aggregation reads as they are, so it must not fail the request.
+    if (this.foldEvery > 0 && n % this.foldEvery === 0) await foldRound(this.pool, round, 4 * this.foldEvery).catch(() => 0);
+    return n;
   }
 
   async countRound(round: number): Promise<number> {
@@ -116,17 +126,8 @@ export class PgStore implements HubStore {
     return r.rows[0]?.closed === true;
   }
 
-  async forEachPayload(round: number, visit: (nodeId: string, payload: Float32Array) => void): Promise<void> {
-    let after = '';
-    for (;;) {
-      const r = await this.pool.query(
-        'SELECT node_id, payload FROM mixtape_fed_contributions WHERE round = $1 AND node_id > $2 ORDER BY node_id LIMIT 64',
-        [round, after],
-      );
-      for (const row of r.rows as Array<{ node_id: string; payload: Buffer }>) visit(row.node_id, payloadFloats(row.payload));
-      if (r.rows.length < 64) return;
-      after = (r.rows[r.rows.length - 1] as { node_id: string }).node_id;
-    }
+  async forEachPayload(round: number, visit: (id: string, payload: Float32Array | Float64Array) => void): Promise<void> {
+    await forEachPartOfRound(this.pool, round, visit);
   }
 
   async withAggregationLock(round: number, fn: () => Promise<void>): Promise<boolean> {
@@ -157,6 +158,7 @@ export class PgStore implements HubStore {
       await c.query('INSERT INTO mixtape_fed_rounds (round) VALUES ($1) ON CONFLICT DO NOTHING', [round + 1]);
       // Raw contributions are only kept until they are part of a published aggregate.
       await c.query('DELETE FROM mixtape_fed_contributions WHERE round = $1', [round]);
+      await c.query('DELETE FROM mixtape_fed_partials WHERE round = $1', [round]);
       await c.query('DELETE FROM mixtape_fed_secagg_messages WHERE round = $1', [round]);
       await c.query('COMMIT');
     } catch (err) {

@@ -46,8 +46,11 @@ export interface HubStore {
   /** No more contributions are taken for the round after this resolves. */
   closeRound(round: number): Promise<void>;
   isClosed(round: number): Promise<boolean>;
-  /** Visits every contribution of a round in node id order. */
-  forEachPayload(round: number, visit: (nodeId: string, payload: Float32Array) => void): Promise<void>;
+  /**
+   * Visits what the round's contributions add up to: each contribution (in node id order), or partial
+   * sums of some of them (a store may fold them as they arrive); `countRound` says how many there were.
+   */
+  forEachPayload(round: number, visit: (id: string, payload: Float32Array | Float64Array) => void): Promise<void>;
   /** Runs fn if this process wins the right to aggregate the round; false when another holds it. */
   withAggregationLock(round: number, fn: () => Promise<void>): Promise<boolean>;
   /** Saves version `round` (idempotent), opens the next round and drops the round's raw contributions. */

@@ -24,6 +24,8 @@ export interface RoundCost {
   /** The hub process's resident memory after the round and its peak so far (VmRSS, VmHWM). */
   hubRssMb: number;
   hubPeakMb: number;
+  /** The most the store held for the round while it was open (sampled twice a second), when the caller can measure it. */
+  peakStoredMb?: number;
 }
 
 /** Options of a hub cost run: the hub is spawned with these parameters; every node sends every round. */
@@ -37,6 +39,8 @@ export interface HubCostOptions {
   /** Rounds to run (1 = the selection only; every ALS round after the first costs the same). */
   rounds: number;
   concurrency?: number;
+  /** Bytes the store holds for contributions now (e.g. the PostgreSQL tables' total size), sampled during each round. */
+  storedBytes?: () => Promise<number>;
 }
 
 /** Kilobyte-accurate memory figures of a process, from /proc (Linux); NaN elsewhere. */
@@ -80,15 +84,35 @@ export async function measureHubCost(o: HubCostOptions): Promise<RoundCost[]> {
       const previous = await fetchModel(hub.url, info.hubPublicKey, info.round - 1);
       let upload = 0;
       const t0 = performance.now();
+      let peakStored = 0;
+      let sampling = true;
+      const sampler = (async () => {
+        while (o.storedBytes && sampling) {
+          peakStored = Math.max(peakStored, await o.storedBytes());
+          await new Promise((res) => setTimeout(res, 500));
+        }
+      })();
       await pool(o.nodes.map((_, j) => j), o.concurrency ?? 16, async (j) => {
         const body = buildContribution(ids[j]!, info, previous, o.nodes[j]!);
         upload = body.length;
         await sendContribution(hub.url, info.round, body);
       });
       const submitSeconds = (performance.now() - t0) / 1000;
+      sampling = false;
+      await sampler;
       while (!aggregation.has(r)) await new Promise((res) => setTimeout(res, 20));
       const mem = processMemoryMb(hub.child.pid!);
-      out.push({ round: r, contributions: o.nodes.length, uploadBytes: upload, downloadBytes: previous.body.length, submitSeconds, aggregationMs: aggregation.get(r)!, hubRssMb: mem.rss, hubPeakMb: mem.peak });
+      out.push({
+        round: r,
+        contributions: o.nodes.length,
+        uploadBytes: upload,
+        downloadBytes: previous.body.length,
+        submitSeconds,
+        aggregationMs: aggregation.get(r)!,
+        hubRssMb: mem.rss,
+        hubPeakMb: mem.peak,
+        ...(o.storedBytes ? { peakStoredMb: peakStored / 2 ** 20 } : {}),
+      });
     }
     return out;
   } finally {

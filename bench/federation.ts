@@ -39,6 +39,9 @@ const quick = process.argv.includes('--quick');
 // --sizes 100000 runs the named population sizes only (parts b and c).
 const sizesAt = process.argv.indexOf('--sizes');
 const sizesArg = sizesAt > 0 ? process.argv[sizesAt + 1]!.split(',').map(Number) : undefined;
+// --hub-rounds 1 measures only the selection round in part c (default 2: selection and one ALS step).
+const hubRoundsAt = process.argv.indexOf('--hub-rounds');
+const hubRounds = hubRoundsAt > 0 ? Number(process.argv[hubRoundsAt + 1]) : 2;
 const partArg = process.argv.indexOf('--part');
 const parts = partArg > 0 ? process.argv[partArg + 1]!.split(',') : ['a', 'b', 'c'];
 const pgUrl = process.argv.includes('--no-hub') ? undefined : process.env.MIXTAPE_TEST_PG_URL;
@@ -178,7 +181,7 @@ if (!pgUrl || !parts.includes('c')) {
     const db = await freshPgSchema(pgUrl);
     try {
       const storedBytes = () => contributionBytes(pgUrl, db.schema);
-      const costs = await measureHubCost({ params, vocabulary: vocab, itemFeaturesPath: `${DIR}/user_taggedartists.dat`, db: db.url, nodes: nodesOf(syn), rounds: 2, storedBytes });
+      const costs = await measureHubCost({ params, vocabulary: vocab, itemFeaturesPath: `${DIR}/user_taggedartists.dat`, db: db.url, nodes: nodesOf(syn), rounds: hubRounds, storedBytes });
       for (const r of costs)
         console.log(
           `${n} | ${r.round} | ${(r.uploadBytes / 1024).toFixed(1)} KiB | ${(r.downloadBytes / 1024).toFixed(1)} KiB | ${r.submitSeconds.toFixed(1)} (${(r.contributions / r.submitSeconds).toFixed(0)}/s) | ${r.aggregationMs} | ${r.hubRssMb.toFixed(0)} | ${r.hubPeakMb.toFixed(0)} | ${r.peakStoredMb!.toFixed(0)} MB (${((r.contributions * r.uploadBytes) / 2 ** 20).toFixed(0)} MB uploaded)`,

@@ -32,13 +32,12 @@ export async function readColumns(
   try {
     let names: string[];
     try {
-      // One pass over the file (one sniff, one parse, on DuckDB's threads); the columns are read from that copy.
-      await conn.run(`CREATE TEMP TABLE input AS SELECT * FROM ${tableFunction(path)}`);
-      const desc = await conn.runAndReadAll('DESCRIBE input');
+      // DESCRIBE only sniffs a sample of the file; the SELECT below parses it once.
+      const desc = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${tableFunction(path)}`);
       names = desc.getRowObjectsJS().map((r) => String(r.column_name));
     } catch (cause) {
       throw new MixtapeError('bad_file', `Cannot read the ${what} ${path}: ${firstLine(cause)}`, {
-        suggestion: 'pass a CSV with a header row and the same columns on every row, or a Parquet file',
+        suggestion: 'pass a CSV with a header row or a Parquet file',
         cause,
       });
     }
@@ -64,7 +63,7 @@ export async function readColumns(
       .join(', ');
     let cols: Record<string, unknown[]>;
     try {
-      const reader = await conn.runAndReadAll(`SELECT ${select} FROM input`);
+      const reader = await conn.runAndReadAll(`SELECT ${select} FROM ${tableFunction(path)}`);
       cols = reader.getColumnsObjectJS() as Record<string, unknown[]>;
     } catch (cause) {
       throw new MixtapeError('bad_file', `Cannot read the ${what} ${path}: ${firstLine(cause)}`, {

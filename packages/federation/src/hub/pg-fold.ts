@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { payloadFloats } from '../codec.js';
+import { inTransaction } from './pg-tx.js';
 
 /**
  * Partial sums of a round's contributions on PostgreSQL. A hub folds accepted contributions into
@@ -28,50 +29,38 @@ const PAGE = 64;
  * what is there) or while another folder holds the round. Returns how many were folded.
  */
 export async function foldRound(pool: pg.Pool, round: number, max: number): Promise<number> {
-  const c = await pool.connect();
-  const folded: string[] = [];
-  try {
-    await c.query('BEGIN');
+  const folded = await inTransaction(pool, async (c) => {
+    const ids: string[] = [];
     // FOR SHARE: closing the round (an UPDATE of this row) waits until the fold has committed.
     const open = await c.query('SELECT 1 FROM mixtape_fed_rounds WHERE round = $1 AND NOT closed FOR SHARE', [round]);
     const mine = (await c.query('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [FOLD_SPACE, round])).rows[0].ok as boolean;
-    if (open.rowCount !== 1 || !mine) {
-      await c.query('ROLLBACK');
-      return 0;
-    }
+    if (open.rowCount !== 1 || !mine) return ids;
     // One partial sum per round: the fold adds to it, so the stored sums do not grow with the round either.
     const prev = (await c.query('SELECT contributors, sum FROM mixtape_fed_partials WHERE round = $1', [round])).rows[0] as { contributors: number; sum: Buffer } | undefined;
     let sum = prev ? float64s(prev.sum) : undefined;
     let after = '';
-    while (folded.length < max) {
+    while (ids.length < max) {
       const r = await c.query(
         'SELECT node_id, payload FROM mixtape_fed_contributions WHERE round = $1 AND payload IS NOT NULL AND node_id > $2 ORDER BY node_id LIMIT $3',
-        [round, after, Math.min(PAGE, max - folded.length)],
+        [round, after, Math.min(PAGE, max - ids.length)],
       );
       for (const row of r.rows as Array<{ node_id: string; payload: Buffer }>) {
         const u = payloadFloats(row.payload);
         sum ??= new Float64Array(u.length);
         for (let i = 0; i < u.length; i++) sum[i]! += u[i]!;
-        folded.push(row.node_id);
+        ids.push(row.node_id);
       }
       if (r.rows.length === 0) break;
-      after = folded[folded.length - 1]!;
+      after = ids[ids.length - 1]!;
     }
-    if (!sum || folded.length === 0) {
-      await c.query('ROLLBACK');
-      return 0;
-    }
+    if (!sum || ids.length === 0) return ids;
     const bytes = Buffer.from(sum.buffer, sum.byteOffset, sum.byteLength);
-    if (prev) await c.query('UPDATE mixtape_fed_partials SET contributors = contributors + $2, sum = $3 WHERE round = $1', [round, folded.length, bytes]);
-    else await c.query('INSERT INTO mixtape_fed_partials (round, contributors, sum) VALUES ($1, $2, $3)', [round, folded.length, bytes]);
-    await c.query('UPDATE mixtape_fed_contributions SET payload = NULL WHERE round = $1 AND node_id = ANY($2::text[])', [round, folded]);
-    await c.query('COMMIT');
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    c.release();
-  }
+    if (prev) await c.query('UPDATE mixtape_fed_partials SET contributors = contributors + $2, sum = $3 WHERE round = $1', [round, ids.length, bytes]);
+    else await c.query('INSERT INTO mixtape_fed_partials (round, contributors, sum) VALUES ($1, $2, $3)', [round, ids.length, bytes]);
+    await c.query('UPDATE mixtape_fed_contributions SET payload = NULL WHERE round = $1 AND node_id = ANY($2::text[])', [round, ids]);
+    return ids;
+  });
+  if (folded.length === 0) return 0;
   // The cleared payloads' space (their TOAST chunks) is reusable only after a vacuum; autovacuum
   // would come round about once a minute, long after many more payloads were written. Plain VACUUM
   // does not block inserts; without the right to run it, autovacuum still gets there.

@@ -3,6 +3,7 @@ import { MixtapeError } from '@mixtape/core';
 import type { PublishedModel } from '../model-file.js';
 import type { FederationParams } from '../params.js';
 import { foldRound, forEachPartOfRound, PARTIALS_SCHEMA } from './pg-fold.js';
+import { inTransaction } from './pg-tx.js';
 import { StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
 
 const SCHEMA = `
@@ -147,9 +148,7 @@ export class PgStore implements HubStore {
   }
 
   async saveVersion(round: number, v: StoredVersion): Promise<void> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    await inTransaction(this.pool, async (c) => {
       await c.query('INSERT INTO mixtape_fed_versions (version, published, body) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
         round,
         JSON.stringify(v.published),
@@ -160,13 +159,7 @@ export class PgStore implements HubStore {
       await c.query('DELETE FROM mixtape_fed_contributions WHERE round = $1', [round]);
       await c.query('DELETE FROM mixtape_fed_partials WHERE round = $1', [round]);
       await c.query('DELETE FROM mixtape_fed_secagg_messages WHERE round = $1', [round]);
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async getVersion(version: number): Promise<StoredVersion | undefined> {
@@ -176,9 +169,7 @@ export class PgStore implements HubStore {
   }
 
   async addStepMessage(k: StepKey, nodeId: string, body: Buffer): Promise<number> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    return inTransaction(this.pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock_shared($1, $2)', stepLock(k));
       const closed = await c.query('SELECT 1 FROM mixtape_fed_secagg_steps WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
       if (closed.rowCount! > 0 || (await this.latestVersion()) >= k.round)
@@ -186,14 +177,8 @@ export class PgStore implements HubStore {
       const r = await c.query('INSERT INTO mixtape_fed_secagg_messages (round, attempt, step, node_id, body, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [k.round, k.attempt, k.step, nodeId, body, Date.now()]);
       if (r.rowCount !== 1) throw new StoreConflict('duplicate_contribution', `this identity already sent step ${k.step} of round ${k.round}`);
       const n = await c.query('SELECT count(*)::int AS n FROM mixtape_fed_secagg_messages WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
-      await c.query('COMMIT');
       return n.rows[0].n as number;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async stepMessages(k: StepKey): Promise<StepMessage[]> {
@@ -202,21 +187,13 @@ export class PgStore implements HubStore {
   }
 
   async closeStep(k: StepKey): Promise<number> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    return inTransaction(this.pool, async (c) => {
       // Waits for messages in flight: once closed, nothing more gets in.
       await c.query('SELECT pg_advisory_xact_lock($1, $2)', stepLock(k));
       await c.query('INSERT INTO mixtape_fed_secagg_steps (round, attempt, step, closed_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [k.round, k.attempt, k.step, Date.now()]);
       const r = await c.query('SELECT closed_at FROM mixtape_fed_secagg_steps WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
-      await c.query('COMMIT');
       return Number(r.rows[0].closed_at);
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async stepClosedAt(k: StepKey): Promise<number | undefined> {
@@ -225,23 +202,15 @@ export class PgStore implements HubStore {
   }
 
   async admit(invitation: string, nodeId: string, max: number): Promise<boolean> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    return inTransaction(this.pool, async (c) => {
       // One admission per invitation at a time, across hub processes.
       await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STEP_LOCK_SPACE + 1, invitation]);
       const r = await c.query('SELECT node_id FROM mixtape_fed_admissions WHERE invitation = $1', [invitation]);
       const held = (r.rows as Array<{ node_id: string }>).map((x) => x.node_id);
       const ok = held.includes(nodeId) || held.length < max;
       if (ok && !held.includes(nodeId)) await c.query('INSERT INTO mixtape_fed_admissions (invitation, node_id) VALUES ($1, $2)', [invitation, nodeId]);
-      await c.query('COMMIT');
       return ok;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async close(): Promise<void> {

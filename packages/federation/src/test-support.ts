@@ -23,7 +23,7 @@ export function testParams(over: Partial<Omit<FederationParams, 'als'>> & { als?
 }
 
 /** A hub on a random loopback port with a fresh store folder. */
-export async function testHub(params: FederationParams, opts: { db?: string; burst?: number; perMinute?: number; dir?: string; keyPath?: string; vocabulary?: Vocabulary; log?: (line: string) => void; admission?: { maxPerInvitation: number } } = {}): Promise<RunningHub & { dir: string }> {
+export async function testHub(params: FederationParams, opts: { db?: string; foldEvery?: number; burst?: number; perMinute?: number; dir?: string; keyPath?: string; vocabulary?: Vocabulary; log?: (line: string) => void; admission?: { maxPerInvitation: number } } = {}): Promise<RunningHub & { dir: string }> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'mixtape-hub-test-')));
   const hub = await startHub({ port: 0, dir, params, vocabulary: testVocabulary, ...opts });
   const stop = hub.stop.bind(hub);

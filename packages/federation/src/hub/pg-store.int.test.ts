@@ -35,12 +35,14 @@ describe('hubs over one PostgreSQL database', () => {
   it('two hub processes share rounds: nothing lost, one aggregate, the same signed version', async () => {
     const db = await freshSchemaUrl();
     const params = testParams({ minContributors: 40 });
-    const a = await testHub(params, { db });
+    // Both fold every 8 contributions, so folds from the two processes race with each other and with the close.
+    const a = await testHub(params, { db, foldEvery: 8 });
     hubs.push(a);
     // The second hub uses the first one's key, as an operator running several processes would.
-    const b = await testHub(params, { db, keyPath: `${a.dir}/hub-key.pem` });
+    const b = await testHub(params, { db, foldEvery: 8, keyPath: `${a.dir}/hub-key.pem` });
     hubs.push(b);
-    const res = await Promise.all(Array.from({ length: 40 }, (_, i) => post((i % 2 ? a : b).url, '/v1/rounds/1/contributions', contributionBody(params, 1))));
+    const payloads = Array.from({ length: 40 }, () => honestPayload(params, 1));
+    const res = await Promise.all(payloads.map((payload, i) => post((i % 2 ? a : b).url, '/v1/rounds/1/contributions', contributionBody(params, 1, { payload }))));
     expect(res.map((r) => r.status)).toEqual(Array(40).fill(202));
     let info = await fetchFederation(a.url);
     for (let i = 0; i < 200 && info.latestVersion < 1; i++) {
@@ -52,6 +54,10 @@ describe('hubs over one PostgreSQL database', () => {
     const mb = await fetchModel(b.url, info.hubPublicKey, 1);
     expect(ma.published.sha256).toBe(mb.published.sha256);
     expect(ma.published.header).toMatchObject({ accepted: 40, stage: 'selection' });
+    // Folded or not, the released counts are the sums of what the 40 nodes sent.
+    const exact = Array.from(ma.shared, (item) => payloads.reduce((t, u) => t + u[item]!, 0));
+    Array.from(ma.counts).forEach((c, r) => expect(c).toBeCloseTo(exact[r]!, 4));
+    expect(ma.counts.length).toBe(ma.shared.length);
     // Round 1 is over on both; duplicates and replays are refused through either hub.
     const id = newIdentity();
     const body = contributionBody(params, 2, { identity: id, payload: honestPayload(params, 2) });

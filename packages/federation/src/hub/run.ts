@@ -29,6 +29,8 @@ export async function startHub(opts: {
   host?: string;
   dir: string;
   db?: string;
+  /** On PostgreSQL: fold contributions into the round's partial sum every this many (default 256). */
+  foldEvery?: number;
   params: FederationParams;
   /** The public item list (or the file it is read from); its version must be params.vocabVersion. */
   vocabulary?: Vocabulary;
@@ -57,7 +59,7 @@ export async function startHub(opts: {
   let store: HubStore;
   if (opts.db) {
     if (!/^postgres(ql)?:\/\//.test(opts.db)) throw new MixtapeError('hub_bad_db', 'The --db value is not a postgres:// URL', { suggestion: 'use postgres://user@host:port/db' });
-    store = await PgStore.open(opts.db, params);
+    store = await PgStore.open(opts.db, params, opts.foldEvery !== undefined ? { foldEvery: opts.foldEvery } : {});
   } else {
     store = await FileStore.open(join(opts.dir, 'store'));
   }

@@ -246,6 +246,14 @@ export class FileStore implements HubStore {
     return k.round === this.round && this.steps ? this.steps.list(k) : [];
   }
 
+  async stepSenders(k: StepKey): Promise<Array<Omit<StepMessage, 'body'>>> {
+    return (await this.stepMessages(k)).map(({ nodeId, at }) => ({ nodeId, at }));
+  }
+
+  async forEachStepMessage(k: StepKey, visit: (m: StepMessage) => void): Promise<void> {
+    for (const m of await this.stepMessages(k)) visit(m);
+  }
+
   async closeStep(k: StepKey): Promise<number> {
     if (k.round !== this.round || !this.steps) return 0;
     return this.steps.close(k);

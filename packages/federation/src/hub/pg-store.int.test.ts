@@ -129,6 +129,29 @@ describe('hubs over one PostgreSQL database', () => {
     }
   });
 
+  it('reads a step\'s senders without their bodies and streams the bodies in pages, in node id order', async () => {
+    const db = await freshSchemaUrl();
+    const store = await PgStore.open(db, testParams());
+    try {
+      const k = { round: 1, attempt: 0, step: 2 };
+      const ids = Array.from({ length: 150 }, (_, i) => `node-${String(149 - i).padStart(3, '0')}`);
+      for (const [i, id] of ids.entries()) await store.addStepMessage(k, id, Buffer.from(Uint32Array.of(i, 7).buffer));
+      const senders = await store.stepSenders(k);
+      expect(senders.map((m) => m.nodeId)).toEqual([...ids].sort());
+      expect(senders.every((m) => Object.keys(m).sort().join() === 'at,nodeId')).toBe(true);
+      const seen: string[] = [];
+      let total = 0;
+      await store.forEachStepMessage(k, (m) => {
+        seen.push(m.nodeId);
+        total += new Uint32Array(m.body.buffer.slice(m.body.byteOffset, m.body.byteOffset + 8))[0]!;
+      });
+      expect(seen).toEqual([...ids].sort());
+      expect(total).toBe((149 * 150) / 2);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses to serve a database that holds another federation', async () => {
     const db = await freshSchemaUrl();
     hubs.push(await testHub(testParams(), { db }));

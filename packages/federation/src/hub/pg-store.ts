@@ -186,6 +186,24 @@ export class PgStore implements HubStore {
     return (r.rows as Array<{ node_id: string; body: Buffer; at: string }>).map((x) => ({ nodeId: x.node_id, body: x.body, at: Number(x.at) }));
   }
 
+  async stepSenders(k: StepKey): Promise<Array<Omit<StepMessage, 'body'>>> {
+    const r = await this.pool.query('SELECT node_id, at FROM mixtape_fed_secagg_messages WHERE round = $1 AND attempt = $2 AND step = $3 ORDER BY node_id', [k.round, k.attempt, k.step]);
+    return (r.rows as Array<{ node_id: string; at: string }>).map((x) => ({ nodeId: x.node_id, at: Number(x.at) }));
+  }
+
+  async forEachStepMessage(k: StepKey, visit: (m: StepMessage) => void): Promise<void> {
+    let after = '';
+    for (;;) {
+      const r = await this.pool.query(
+        'SELECT node_id, body, at FROM mixtape_fed_secagg_messages WHERE round = $1 AND attempt = $2 AND step = $3 AND node_id > $4 ORDER BY node_id LIMIT 64',
+        [k.round, k.attempt, k.step, after],
+      );
+      for (const x of r.rows as Array<{ node_id: string; body: Buffer; at: string }>) visit({ nodeId: x.node_id, body: x.body, at: Number(x.at) });
+      if (r.rows.length < 64) return;
+      after = (r.rows[r.rows.length - 1] as { node_id: string }).node_id;
+    }
+  }
+
   async closeStep(k: StepKey): Promise<number> {
     return inTransaction(this.pool, async (c) => {
       // Waits for messages in flight: once closed, nothing more gets in.

@@ -1,6 +1,6 @@
 import type { FederationParams } from '../params.js';
 import { memberIndex, rosterGraph, SecAggAbort, survivorViewFor, viewFor, type Advert, type RevealedShare, type Roster, type RosterView, type SealedShare, type SurvivorView } from '../secagg/messages.js';
-import { decodeSum } from '../secagg/encode.js';
+import { addInto, decodeSum } from '../secagg/encode.js';
 import { roundContext, roundPlan } from '../secagg/round-plan.js';
 import { commitmentsOf, shareProblem, splitProblem, unmaskSum, type Commitments } from '../secagg/unmask.js';
 import { bytesVector } from '../secagg/wire.js';
@@ -125,7 +125,7 @@ export class SecAggRounds {
   sets(round: number, attempt: number): Promise<{ sharers: string[]; survivors: string[]; sharerSet: Set<string>; survivorSet: Set<string> } | undefined> {
     return this.closedOnce({ round, attempt, step: 2 }, async () => {
       const sharers = (await this.shares(round, attempt))!.sharers;
-      const survivors = (await this.host.store.stepMessages({ round, attempt, step: 2 })).map((m) => m.nodeId);
+      const survivors = (await this.host.store.stepSenders({ round, attempt, step: 2 })).map((m) => m.nodeId);
       return { sharers, survivors, sharerSet: new Set(sharers), survivorSet: new Set(survivors) };
     });
   }
@@ -150,7 +150,7 @@ export class SecAggRounds {
     if (path.step === 0) {
       const refused = await this.host.admit(nodeId, (JSON.parse(payload.toString('utf8')) as { invitation?: unknown }).invitation);
       if (refused) return refused;
-      const n = (await this.host.store.stepMessages(k)).length;
+      const n = (await this.host.store.stepSenders(k)).length;
       if (n >= this.sa.maxNodes) return { status: 409, code: 'round_full', message: `round ${path.round} already has ${n} nodes` };
     }
     try {
@@ -201,14 +201,14 @@ export class SecAggRounds {
       this.host.log?.(`round ${round} attempt ${attempt} abandoned: ${why}`);
     };
     if (step === 0) {
-      const m = await store.stepMessages(k(0));
+      const m = await store.stepSenders(k(0));
       const last = Math.max(...m.map((x) => x.at));
       if (m.length >= this.sa.maxNodes || (m.length >= p.minContributors && now >= last + this.sa.stepMs)) await store.closeStep(k(0));
       return;
     }
     if (step <= 3) {
       const prev = step === 1 ? (await this.fullRoster(round, attempt))!.ids.length : step === 2 ? (await this.shares(round, attempt))!.sharers.length : (await this.sets(round, attempt))!.survivors.length;
-      const msgs = await store.stepMessages(k(step));
+      const msgs = await store.stepSenders(k(step));
       const got = msgs.length;
       const opened = (await store.stepClosedAt(k(step - 1)))!;
       // Waits while answers keep coming (a slow node is not a vanished one), at most ten step times.
@@ -239,11 +239,17 @@ export class SecAggRounds {
     const t0 = performance.now();
     const roster = (await this.fullRoster(round, attempt))!;
     const sets = (await this.sets(round, attempt))!;
-    const masked = new Map((await this.host.store.stepMessages({ round, attempt, step: 2 })).map((m) => [m.nodeId, bytesVector(m.body)]));
-    const revealed = new Map((await this.host.store.stepMessages({ round, attempt, step: 3 })).map((m) => [m.nodeId, JSON.parse(m.body.toString('utf8')) as RevealedShare[]]));
     const plan = roundPlan(this.host.params, round);
+    // The masked inputs are summed as they are read back, a page at a time: a round of many nodes
+    // with a large model never has every input in memory (the pairwise masks cancel in the sum).
+    const masked = { survivors: new Set<string>(), sum: new Uint32Array(plan.dim) };
+    await this.host.store.forEachStepMessage({ round, attempt, step: 2 }, (m) => {
+      addInto(masked.sum, bytesVector(m.body));
+      masked.survivors.add(m.nodeId);
+    });
+    const revealed = new Map((await this.host.store.stepMessages({ round, attempt, step: 3 })).map((m) => [m.nodeId, JSON.parse(m.body.toString('utf8')) as RevealedShare[]]));
     const sum = await unmaskSum({ roster, sharers: sets.sharerSet, masked, revealed }, plan.dim);
-    this.host.log?.(`round ${round}: unmasked the sum of ${masked.size} nodes in ${(performance.now() - t0).toFixed(0)} ms`);
-    await this.host.publishSum(round, Float32Array.from(decodeSum(sum, plan)), masked.size);
+    this.host.log?.(`round ${round}: unmasked the sum of ${masked.survivors.size} nodes in ${(performance.now() - t0).toFixed(0)} ms`);
+    await this.host.publishSum(round, Float32Array.from(decodeSum(sum, plan)), masked.survivors.size);
   }
 }

@@ -59,6 +59,10 @@ export interface HubStore {
   /** Secure aggregation: stores one node's message for a step, durable on resolve, with the step's count; refuses a second one (duplicate) and any after the step closed. */
   addStepMessage(k: StepKey, nodeId: string, body: Buffer): Promise<number>;
   stepMessages(k: StepKey): Promise<StepMessage[]>;
+  /** Who sent a step's messages and when, without their bodies (node id order). */
+  stepSenders(k: StepKey): Promise<Array<Omit<StepMessage, 'body'>>>;
+  /** Visits a step's messages in node id order without holding every body at once. */
+  forEachStepMessage(k: StepKey, visit: (m: StepMessage) => void): Promise<void>;
   /** Closes a step (the first close wins; messages in flight are in or refused) and resolves with when it closed. */
   closeStep(k: StepKey): Promise<number>;
   stepClosedAt(k: StepKey): Promise<number | undefined>;

@@ -51,8 +51,11 @@ export interface UnmaskInput {
   roster: Roster;
   /** Nodes whose step-1 shares were delivered. */
   sharers: Set<string>;
-  /** Step-2 masked vectors, by node (the survivors). */
-  masked: Map<string, Uint32Array>;
+  /**
+   * Step-2 masked vectors, by node (the survivors); or, for a hub that streams them from storage
+   * rather than holding them all, the survivors and the sum of their masked vectors (mod 2^32).
+   */
+  masked: Map<string, Uint32Array> | { survivors: ReadonlySet<string>; sum: Uint32Array };
   /** Step-3 revealed shares, by holder; each already checked with shareProblem. */
   revealed: Map<string, RevealedShare[]>;
 }
@@ -64,11 +67,22 @@ export interface UnmaskInput {
  * between survivors cancel in the sum. Aborts when a secret has too few shares.
  */
 export async function unmaskSum(x: UnmaskInput, dim: number): Promise<Uint32Array> {
-  const { roster, sharers, masked } = x;
+  const { roster, sharers } = x;
+  const masked = x.masked instanceof Map ? new Set(x.masked.keys()) : x.masked.survivors;
+  const sum = new Uint32Array(dim);
+  if (x.masked instanceof Map) {
+    for (const [u, y] of x.masked) {
+      if (y.length !== dim) throw new SecAggAbort('bad_share', `the masked input of ${u} has ${y.length} entries, not ${dim}`);
+      addInto(sum, y);
+    }
+  } else {
+    if (x.masked.sum.length !== dim) throw new SecAggAbort('bad_share', `the masked inputs' sum has ${x.masked.sum.length} entries, not ${dim}`);
+    sum.set(x.masked.sum);
+  }
   if (masked.size < roster.minSurvivors) throw new SecAggAbort('too_few_survivors', `${masked.size} masked inputs, fewer than the minimum ${roster.minSurvivors}`);
   const g = rosterGraph(roster);
   const index = memberIndex(roster);
-  const why = splitProblem(roster, masked.keys());
+  const why = splitProblem(roster, masked);
   if (why) throw new SecAggAbort('split_graph', why);
   const byId = advertsById(roster);
   const byDealer = new Map<string, Uint8Array[]>();
@@ -85,12 +99,7 @@ export async function unmaskSum(x: UnmaskInput, dim: number): Promise<Uint32Arra
     if (l.length < g.threshold) throw new SecAggAbort('too_few_shares', `${l.length} shares of ${dealer}'s secret came back, ${g.threshold} are needed`);
     return combine(l.slice(0, g.threshold));
   };
-  const sum = new Uint32Array(dim);
-  for (const [u, y] of masked) {
-    if (y.length !== dim) throw new SecAggAbort('bad_share', `the masked input of ${u} has ${y.length} entries, not ${dim}`);
-    addInto(sum, y);
-    applyMask(sum, await secret(u), roster.context, -1);
-  }
+  for (const u of masked) applyMask(sum, await secret(u), roster.context, -1);
   for (const d of sharers) {
     if (masked.has(d)) continue;
     const i = index.get(d);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -59,6 +59,14 @@ describe('interaction and feature files', () => {
       code: 'bad_file',
       message: `The interactions file ${ragged} has rows with more columns than its header (user, item are in the header)`,
     });
+    const plays = writeCsv('ok-plays.csv', 'user,item,weight\nu1,a,3\nu2,b,1\n');
+    const strangers = writeCsv('stranger-tags.csv', 'item,feature\nzz,tag:rock\n');
+    const out = join(dir, 'never-written');
+    await expect(fitFromFile({ interactions: plays, itemFeatures: strangers, out })).rejects.toMatchObject({
+      code: 'bad_file',
+      message: `No item of the interactions file ${plays} has a row in the item features file ${strangers}`,
+    });
+    expect(existsSync(out)).toBe(false);
     const cut = join(dir, 'cut.parquet');
     writeFileSync(cut, Buffer.from('PAR1 not really a parquet file'));
     await expect(readInteractionsFile(cut)).rejects.toMatchObject({ code: 'bad_file', suggestion: expect.stringContaining('Parquet') as unknown });

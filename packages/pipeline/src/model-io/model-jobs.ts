@@ -38,14 +38,20 @@ export async function fitFromFile(options: {
   ]);
   progress({ unit: 'interactions', done: x.indices.length, message: options.interactions });
   const features = featureRows?.(x.itemIds);
+  let withFeatures = 0;
+  if (features) for (let i = 0; i < x.itemIds.length; i++) if (features.indptr[i + 1]! > features.indptr[i]!) withFeatures++;
+  if (features && withFeatures === 0) {
+    // Training on without them would quietly give a model without its feature part.
+    throw new MixtapeError('bad_file', `No item of the interactions file ${options.interactions} has a row in the item features file ${options.itemFeatures}`, {
+      suggestion: 'use the same item ids in both files (the features file\'s item column must hold the interactions file\'s item values), or leave --item-features out',
+    });
+  }
   const t0 = performance.now();
   let artifact = await fitModel(x, features, { ...options.params, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.threads !== undefined ? { threads: options.threads } : {}), onProgress: progress });
   const fitSeconds = (performance.now() - t0) / 1000;
   const dtype = options.quantize ?? 'float32';
   if (dtype === 'int8') artifact = quantizeModel(artifact);
   saveModel(options.out, artifact, { dtype });
-  let withFeatures = 0;
-  if (features) for (let i = 0; i < x.itemIds.length; i++) if (features.indptr[i + 1]! > features.indptr[i]!) withFeatures++;
   return {
     out: options.out,
     users: x.userIds.length,

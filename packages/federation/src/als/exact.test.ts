@@ -104,3 +104,55 @@ describe('private ALS without noise', () => {
     });
   });
 });
+
+describe('the 50,000+ tier (noise off to check its step)', () => {
+  it('sums clipped confidences against user vectors shrunk to norm 0.5, without per-item Gramians', () => {
+    const users = 40;
+    const items = 40;
+    const nodes = listeners(users, items, 11);
+    const p = { ...privateAlsFor(100_000, 8), dim: 4, rounds: 1, seed: 3 };
+    expect(p).toMatchObject({ userNorm: 0.5, clip: 20, itemGram: false, lambdaItem: 50 });
+    const m = trainPrivateAls(nodes, items, emptyFeatures(items), p, 0);
+    const k = p.dim;
+    const t0 = initialTable(items, k, p.seed);
+    const y = (i: number) => Array.from(t0.subarray(i * k, (i + 1) * k));
+    const gramT = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => Array.from({ length: items }, (_, i) => y(i)[a]! * y(i)[b]!).reduce((s, v) => s + v, 0)));
+    let shrunk = 0;
+    let clipped = 0;
+    const sent = nodes.map((x) => {
+      const c = confidence(x);
+      const a = gramT.map((r, i) => r.map((v, j) => v + (i === j ? p.lambda + 0.3 * x.items.length : 0)));
+      const b = new Array<number>(k).fill(0);
+      x.items.forEach((item, j) => {
+        for (let i = 0; i < k; i++) {
+          b[i]! += c[j]! * y(item)[i]!;
+          for (let l = 0; l < k; l++) a[i]![l]! += (c[j]! - 1) * y(item)[i]! * y(item)[l]!;
+        }
+      });
+      const u = solve(a, b);
+      const norm = Math.hypot(...u);
+      if (norm > 0.5) shrunk++;
+      const cn = Math.hypot(...c);
+      if (cn > 20) clipped++;
+      return { u: norm > 0.5 ? u.map((v) => (v * 0.5) / norm) : u, c: cn > 20 ? c.map((v) => (v * 20) / cn) : c };
+    });
+    // Both bounds bind for some listeners and not for others, so both branches are checked.
+    expect([shrunk > 0 && shrunk < users, clipped > 0 && clipped < users]).toEqual([true, true]);
+    // Item step: (Σ_u û ûᵀ + (50 + 0.3 n_i) I) v_i = Σ c̃ û, with no per-item Gramian.
+    const utu = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => sent.reduce((s, v) => s + v.u[a]! * v.u[b]!, 0)));
+    for (let item = 0; item < items; item++) {
+      const a = utu.map((r) => [...r]);
+      const b = new Array<number>(k).fill(0);
+      let count = 0;
+      nodes.forEach((x, n) => {
+        const j = x.items.indexOf(item);
+        if (j < 0) return;
+        count++;
+        for (let i = 0; i < k; i++) b[i]! += sent[n]!.c[j]! * sent[n]!.u[i]!;
+      });
+      for (let i = 0; i < k; i++) a[i]![i]! += 50 + 0.3 * count;
+      const want = solve(a, b);
+      Array.from(m.sharedTable.subarray(item * k, (item + 1) * k)).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+    }
+  });
+});

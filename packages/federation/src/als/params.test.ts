@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultParams, payloadLength } from '../params.js';
+import { defaultParams, lastRound, paramProblems, payloadLength, sensitivity } from '../params.js';
 import { PRIVATE_ALS_DEFAULTS, privateAlsFor } from './params.js';
 import { boundedUser } from './node-step.js';
 import { roundSensitivity } from './train.js';
@@ -10,6 +10,12 @@ describe('privateAlsFor', () => {
     expect(privateAlsFor(10_000, 1)).toEqual(PRIVATE_ALS_DEFAULTS);
     expect(privateAlsFor(10_000, 8)).toMatchObject({ sharedItems: 3000, dim: 64, rounds: 1, itemGram: false });
     expect(privateAlsFor(10_000, 4)).toMatchObject({ sharedItems: 3000, dim: 64 });
+    // 50,000+ at ε ≥ 4: three exact-style steps with short bounded user vectors, no per-item Gramians.
+    const big = { sharedItems: 3000, dim: 64, rounds: 3, userNorm: 0.5, clip: 20, itemGram: false, lambdaItem: 50, rescale: false, contentBeta: 0.2 };
+    expect(privateAlsFor(100_000, 8)).toMatchObject(big);
+    expect(privateAlsFor(50_000, 4)).toMatchObject(big);
+    expect(privateAlsFor(49_999, 8)).toMatchObject({ rounds: 1, userNorm: 0, contentBeta: 0.5 });
+    expect(privateAlsFor(100_000, 1)).toEqual(PRIVATE_ALS_DEFAULTS);
     expect(privateAlsFor(50, 0)).toMatchObject({ itemGram: true, rounds: 8, dim: 64, rescale: false });
     expect(privateAlsFor(50, Number.POSITIVE_INFINITY)).toMatchObject({ itemGram: true });
   });
@@ -22,6 +28,12 @@ describe('privateAlsFor', () => {
     const p = defaultParams({ ...base, minContributors: 10_000, als: { dim: 8 } });
     expect(p.als).toMatchObject({ dim: 8, sharedItems: 3000 });
     expect(payloadLength(p, 2)).toBe(3000 * 8 + 64);
+    const large = defaultParams({ ...base, minContributors: 100, listeners: 100_000 });
+    expect(paramProblems(large)).toEqual([]);
+    expect(lastRound(large)).toBe(4);
+    expect(payloadLength(large, 4)).toBe(3000 * 64 + 64 * 64);
+    // bound 0.5, clip 20, no per-item Gramians: sqrt((20 · 0.5)² + 0.5⁴).
+    expect(sensitivity(large, 2)).toBeCloseTo(Math.sqrt(100 + 0.0625), 12);
   });
 });
 

@@ -139,6 +139,42 @@ export const PRIVATE_ALS_TIERS: ReadonlyArray<{ listeners: number; minEpsilon: n
       contentItemIdfPower: 1,
     },
   },
+  // 50,000+ listeners at ε ≥ 4: the no-noise tier's own steps (solved user vectors, its confidence,
+  // ridges and tag prior), three item steps from the tag embedding over 3,000 shared items x 64,
+  // user vectors bounded at 0.5 (solved norms are about 0.4-0.7), clip 20, item ridge 50, no
+  // per-item Gramians. 100,000 synthetic listeners, validation split (bench/fed-tune-pop.ts,
+  // seed 99): 0.2077 against the 5,000+ tier's 0.1972 at ε 8, 0.2049 against 0.1956 at ε 4 (with
+  // per-item Gramians 0.2042 at ε 8); at 50,000 it ties that tier (0.1892 against 0.1883 at ε 8).
+  // Test population (bench/federation.ts, 100,000): 0.97 x central at ε 8, 0.95 x at ε 4 (was 0.94).
+  // An upload is 3,000 x 64 + 64² floats a round (784 KB at 4 bytes; with the Gramians it would be
+  // 3,000 x (64 + 64²), 50 MB), three rounds after the counts.
+  {
+    listeners: 50_000,
+    minEpsilon: 4,
+    noisy: true,
+    als: {
+      dim: 64,
+      rounds: 3,
+      sharedItems: 3000,
+      itemsPerNode: 50,
+      clip: 20,
+      userNorm: 0.5,
+      itemGram: false,
+      perUserScale: 0.03,
+      maxConfidence: 12,
+      lambdaPerObs: 0.3,
+      lambdaItem: 50,
+      popularityPenalty: 0.3,
+      rescale: false,
+      priorWeight: 2,
+      featureLambda: 1,
+      tagDims: 0,
+      initFromTags: true,
+      contentBeta: 0.2,
+      contentIdfPower: 4,
+      contentItemIdfPower: 1,
+    },
+  },
   // 10,000 synthetic listeners, validation split: 0.1834 against 0.1761 (2,000 x 24) at ε 8, 0.1787 against 0.1670 (the small tier) at ε 4; worse at ε 1.
   // Its content score stays at IDF 1 on both sides: 0.1834 against 0.1827 with the small tier's IDF 2 / plain.
   { listeners: 5000, minEpsilon: 4, noisy: true, als: { sharedItems: 3000, dim: 64, contentBeta: 0.5, contentIdfPower: 1, contentItemIdfPower: 1 } },

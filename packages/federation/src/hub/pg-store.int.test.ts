@@ -138,7 +138,7 @@ describe('hubs over one PostgreSQL database', () => {
       for (const [i, id] of ids.entries()) await store.addStepMessage(k, id, Buffer.from(Uint32Array.of(i, 7).buffer));
       const senders = await store.stepSenders(k);
       expect(senders.map((m) => m.nodeId)).toEqual([...ids].sort());
-      expect(senders.every((m) => Object.keys(m).sort().join() === 'at,nodeId')).toBe(true);
+      expect(senders.map((m) => Object.keys(m).sort())).toEqual(Array.from({ length: 150 }, () => ['at', 'nodeId']));
       const seen: string[] = [];
       let total = 0;
       await store.forEachStepMessage(k, (m) => {

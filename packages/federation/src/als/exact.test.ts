@@ -31,6 +31,49 @@ function solve(a: number[][], b: number[]): number[] {
   return Array.from(choleskySolve(Float64Array.from(a.flat()), Float64Array.from(b), k));
 }
 
+/** Σ v vᵀ over rows. */
+function gramOf(rows: number[][], k: number): number[][] {
+  return Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => rows.reduce((s, v) => s + v[a]! * v[b]!, 0)));
+}
+
+/** The implicit-ALS user step against table rows y: (YᵀY + Σ (c − 1) y yᵀ + ridge I) u = Σ c y. */
+function userStep(yty: number[][], y: (item: number) => number[], x: Listens, c: number[], ridge: number): number[] {
+  const k = yty.length;
+  const a = yty.map((r, i) => r.map((v, j) => v + (i === j ? ridge : 0)));
+  const b = new Array<number>(k).fill(0);
+  x.items.forEach((item, j) => {
+    const yi = y(item);
+    for (let i = 0; i < k; i++) {
+      b[i]! += c[j]! * yi[i]!;
+      for (let l = 0; l < k; l++) a[i]![l]! += (c[j]! - 1) * yi[i]! * yi[l]!;
+    }
+  });
+  return solve(a, b);
+}
+
+/**
+ * One item's row of the item step from what the nodes sent (vectors u, confidences c):
+ * (Σ u uᵀ [+ Σ_{u played i} (c − 1) u uᵀ] + (base + 0.3 n_i) I) v_i = Σ c u; also n_i.
+ */
+function itemStep(utu: number[][], nodes: Listens[], sent: Array<{ u: number[]; c: number[] }>, item: number, base: number, itemGram: boolean): { row: number[]; count: number } {
+  const k = utu.length;
+  const a = utu.map((r) => [...r]);
+  const b = new Array<number>(k).fill(0);
+  let count = 0;
+  nodes.forEach((x, n) => {
+    const j = x.items.indexOf(item);
+    if (j < 0) return;
+    count++;
+    const { u, c } = sent[n]!;
+    for (let i = 0; i < k; i++) {
+      b[i]! += c[j]! * u[i]!;
+      if (itemGram) for (let l = 0; l < k; l++) a[i]![l]! += (c[j]! - 1) * u[i]! * u[l]!;
+    }
+  });
+  for (let i = 0; i < k; i++) a[i]![i]! += base + 0.3 * count;
+  return { row: solve(a, b), count };
+}
+
 describe('private ALS without noise', () => {
   it('solves exactly the central implicit-ALS item step from the summed statistics', () => {
     const users = 40;
@@ -43,46 +86,18 @@ describe('private ALS without noise', () => {
     const k = p.dim;
     const t0 = initialTable(items, k, p.seed);
     const row = (t: Float32Array, i: number) => Array.from(t.subarray(i * k, (i + 1) * k));
-    // User step against the initial table: (YᵀY + Σ (c − 1) y yᵀ + (λ + 0.3 n_u) I) u = Σ c y.
-    const yty = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => {
-      let s = 0;
-      for (let i = 0; i < items; i++) s += t0[i * k + a]! * t0[i * k + b]!;
-      return s;
-    }));
-    const conf = nodes.map(confidence);
-    const u = nodes.map((x, n) => {
-      const a = yty.map((r, i) => r.map((v, j) => v + (i === j ? p.lambda + 0.3 * x.items.length : 0)));
-      const b = new Array<number>(k).fill(0);
-      x.items.forEach((item, j) => {
-        const y = row(t0, item);
-        const c = conf[n]![j]!;
-        for (let i = 0; i < k; i++) {
-          b[i]! += c * y[i]!;
-          for (let l = 0; l < k; l++) a[i]![l]! += (c - 1) * y[i]! * y[l]!;
-        }
-      });
-      return solve(a, b);
+    // User step against the initial table, then the item step with each item's Gramian.
+    const y = (i: number) => row(t0, i);
+    const yty = gramOf(Array.from({ length: items }, (_, i) => y(i)), k);
+    const sent = nodes.map((x) => {
+      const c = confidence(x);
+      return { u: userStep(yty, y, x, c, p.lambda + 0.3 * x.items.length), c };
     });
-    // Item step: (Σ_u u uᵀ + Σ_{u played i} (c − 1) u uᵀ + (1 + 0.3 n_i) I) v_i = Σ c u.
-    const utu = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => u.reduce((s, v) => s + v[a]! * v[b]!, 0)));
+    const utu = gramOf(sent.map((x) => x.u), k);
     for (let item = 0; item < items; item++) {
-      const a = utu.map((r) => [...r]);
-      const b = new Array<number>(k).fill(0);
-      let count = 0;
-      nodes.forEach((x, n) => {
-        const j = x.items.indexOf(item);
-        if (j < 0) return;
-        count++;
-        const c = conf[n]![j]!;
-        for (let i = 0; i < k; i++) {
-          b[i]! += c * u[n]![i]!;
-          for (let l = 0; l < k; l++) a[i]![l]! += (c - 1) * u[n]![i]! * u[n]![l]!;
-        }
-      });
-      for (let i = 0; i < k; i++) a[i]![i]! += p.lambdaItem + 0.3 * count;
-      expect(m.counts[item]).toBe(count);
-      const want = solve(a, b);
-      row(m.sharedTable, item).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+      const want = itemStep(utu, nodes, sent, item, p.lambdaItem, true);
+      expect(m.counts[item]).toBe(want.count);
+      row(m.sharedTable, item).forEach((v, i) => expect(v).toBeCloseTo(want.row[i]!, 5));
     }
   });
 
@@ -116,20 +131,12 @@ describe('the 50,000+ tier (noise off to check its step)', () => {
     const k = p.dim;
     const t0 = initialTable(items, k, p.seed);
     const y = (i: number) => Array.from(t0.subarray(i * k, (i + 1) * k));
-    const gramT = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => Array.from({ length: items }, (_, i) => y(i)[a]! * y(i)[b]!).reduce((s, v) => s + v, 0)));
+    const gramT = gramOf(Array.from({ length: items }, (_, i) => y(i)), k);
     let shrunk = 0;
     let clipped = 0;
     const sent = nodes.map((x) => {
       const c = confidence(x);
-      const a = gramT.map((r, i) => r.map((v, j) => v + (i === j ? p.lambda + 0.3 * x.items.length : 0)));
-      const b = new Array<number>(k).fill(0);
-      x.items.forEach((item, j) => {
-        for (let i = 0; i < k; i++) {
-          b[i]! += c[j]! * y(item)[i]!;
-          for (let l = 0; l < k; l++) a[i]![l]! += (c[j]! - 1) * y(item)[i]! * y(item)[l]!;
-        }
-      });
-      const u = solve(a, b);
+      const u = userStep(gramT, y, x, c, p.lambda + 0.3 * x.items.length);
       const norm = Math.hypot(...u);
       if (norm > 0.5) shrunk++;
       const cn = Math.hypot(...c);
@@ -139,19 +146,9 @@ describe('the 50,000+ tier (noise off to check its step)', () => {
     // Both bounds bind for some listeners and not for others, so both branches are checked.
     expect([shrunk > 0 && shrunk < users, clipped > 0 && clipped < users]).toEqual([true, true]);
     // Item step: (Σ_u û ûᵀ + (50 + 0.3 n_i) I) v_i = Σ c̃ û, with no per-item Gramian.
-    const utu = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => sent.reduce((s, v) => s + v.u[a]! * v.u[b]!, 0)));
+    const utu = gramOf(sent.map((x) => x.u), k);
     for (let item = 0; item < items; item++) {
-      const a = utu.map((r) => [...r]);
-      const b = new Array<number>(k).fill(0);
-      let count = 0;
-      nodes.forEach((x, n) => {
-        const j = x.items.indexOf(item);
-        if (j < 0) return;
-        count++;
-        for (let i = 0; i < k; i++) b[i]! += sent[n]!.c[j]! * sent[n]!.u[i]!;
-      });
-      for (let i = 0; i < k; i++) a[i]![i]! += 50 + 0.3 * count;
-      const want = solve(a, b);
+      const want = itemStep(utu, nodes, sent, item, 50, false).row;
       Array.from(m.sharedTable.subarray(item * k, (item + 1) * k)).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
     }
   });

@@ -6,6 +6,9 @@ import { existsSync } from 'node:fs';
 import { spawnHub, hubMainPath, type HubProcess } from '../sim/hub-process.js';
 import { contributionBody, post, testHub, testParams, testVocabulary } from '../test-support.js';
 import { fetchFederation, fetchModel } from '../client/protocol.js';
+import { FileStore } from './file-store.js';
+import { SecAggRounds } from './secagg-rounds.js';
+import { ABORTED, type StoredVersion } from './store.js';
 
 const started: Array<{ stop(): Promise<void> }> = [];
 afterEach(async () => {
@@ -81,5 +84,23 @@ describe('hub durability and concurrency', () => {
     expect(m.published.header.accepted).toBe(60);
     await hub.stop();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers where a secure round stands while the store is between a published round and the next one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixtape-store-'));
+    const store = await FileStore.open(dir);
+    try {
+      // The store has moved to round 2 while the hub still reads version 0 as the latest, so it asks
+      // about round 1: once this counted "abandoned" attempts of the gone round forever.
+      await store.saveVersion(1, { published: {} as StoredVersion['published'], body: Buffer.alloc(0) });
+      expect(await store.stepClosedAt({ round: 1, attempt: 0, step: ABORTED })).toBeUndefined();
+      expect(await store.stepClosedAt({ round: 1, attempt: 0, step: 3 })).toBe(0);
+      const params = testParams({ secureAggregation: { maxNodes: 8, dropout: 0.3, stepMs: 1000 } });
+      const rounds = new SecAggRounds({ params, publicKey: 'k', store, openRound: async () => 1, limit: () => 0, publishSum: async () => {}, admit: async () => undefined, kick: () => {} });
+      expect(await rounds.status()).toEqual({ round: 1, attempt: 0, step: 4, abandoned: 0, stepMs: 1000 });
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 import { payloadFloats } from '../codec.js';
 import type { PublishedModel } from '../model-file.js';
 import { StepLog } from './step-log.js';
-import { StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
+import { ABORTED, StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
 
 interface Pending {
   buf: Buffer;
@@ -260,7 +260,9 @@ export class FileStore implements HubStore {
   }
 
   async stepClosedAt(k: StepKey): Promise<number | undefined> {
-    if (k.round < this.round) return 0;
+    // A past round's log is gone: its steps closed and it was published, so its attempts were not all
+    // abandoned (saying so would send a reader counting attempts past the round forever).
+    if (k.round < this.round) return k.step === ABORTED ? undefined : 0;
     return this.steps?.closedAt(k);
   }
 

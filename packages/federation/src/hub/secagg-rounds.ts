@@ -8,6 +8,9 @@ import { checkAdvert, checkEnvelope, checkReveal, checkShares, refuse, type Chec
 import { ABORTED, StoreConflict, type HubStore, type StepKey } from './store.js';
 import type { Refusal } from './validate.js';
 
+/** More abandoned attempts of one round than any federation makes (each lasts at least a step time). */
+const MAX_ATTEMPTS = 10_000;
+
 /** What the secure-aggregation steps need from the hub. */
 export interface SecAggHost {
   params: FederationParams;
@@ -54,7 +57,11 @@ export class SecAggRounds {
 
   private async attemptOf(round: number): Promise<number> {
     let a = 0;
-    while ((await this.host.store.stepClosedAt({ round, attempt: a, step: ABORTED })) !== undefined) a++;
+    while ((await this.host.store.stepClosedAt({ round, attempt: a, step: ABORTED })) !== undefined) {
+      // Every await here can resolve at once: a store that never stops reporting abandoned attempts
+      // would hold the event loop for good, so that is an error, not a wait.
+      if (++a > MAX_ATTEMPTS) throw new Error(`the store reports more than ${MAX_ATTEMPTS} abandoned attempts of round ${round}`);
+    }
     return a;
   }
 

@@ -13,4 +13,13 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: 'allExceptWhileTrue' }],
     },
   },
+  {
+    // One oclif per process: the built CLI loads it from its bundle (packages/cli/src/oclif.ts), so a
+    // command that imported the package's values would load a second copy, and its start-up cost.
+    files: ['packages/cli/src/**/*.ts'],
+    ignores: ['packages/cli/src/oclif.ts', 'packages/cli/src/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: '@oclif/core', message: "import values from the CLI's oclif.js; only types from @oclif/core", allowTypeImports: true }] }],
+    },
+  },
 );

@@ -7,6 +7,8 @@ const src = (p: string) => fileURLToPath(new URL(`./${p}/src/index.ts`, import.m
 export const alias = {
   // A subpath first: an alias also matches `name/…`, so the bare name would swallow it.
   '@mixtape/pipeline/store': fileURLToPath(new URL('./packages/pipeline/src/store-entry.ts', import.meta.url)),
+  '@mixtape/pipeline/bundles/build': fileURLToPath(new URL('./packages/pipeline/src/bundles/build.ts', import.meta.url)),
+  '@mixtape/pipeline/bundles': fileURLToPath(new URL('./packages/pipeline/src/bundles/load.ts', import.meta.url)),
   '@mixtape/pipeline/model-io': fileURLToPath(new URL('./packages/pipeline/src/model-io/index.ts', import.meta.url)),
   '@mixtape/core': src('packages/core'),
   '@mixtape/connectors': src('packages/connectors'),

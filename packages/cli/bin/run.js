@@ -10,6 +10,7 @@ else {
   const { manifestIsStale, writeManifest } = await import('../dist/manifest.js');
   // A manifest older than the last build would describe old commands: rewrite it first.
   if (manifestIsStale()) await writeManifest();
-  const { execute } = await import('@oclif/core');
+  // oclif from its built one-file bundle and V8's code cache (dist/oclif.js).
+  const { execute } = await import('../dist/oclif.js');
   await execute({ dir: import.meta.url });
 }

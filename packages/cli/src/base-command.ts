@@ -1,4 +1,5 @@
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import type { Interfaces } from '@oclif/core';
+import { Command, Flags } from './oclif.js';
 import { errorReport, isMixtapeError, redact, storageError, suggestionFor, type ProgressFn } from '@mixtape/core';
 import type { OpenOptions } from '@mixtape/pipeline/store';
 import { progressFor } from './progress-line.js';

@@ -47,7 +47,7 @@ export function manifestIsStale(root = CLI_ROOT): boolean {
 
 /** Writes the manifest from the built commands (loading each one once), atomically. */
 export async function writeManifest(root = CLI_ROOT): Promise<{ path: string; commands: number }> {
-  const { Plugin } = await import('@oclif/core');
+  const { Plugin } = (await import('./oclif.js')).oclif;
   const plugin = new Plugin({ root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true });
   await plugin.load();
   const path = join(root, MANIFEST);

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../oclif.js';
 import { DAILY_DEFAULTS, DAILY_NAME, DAILY_SOURCES, DAILY_TARGETS, runDaily, type DailySummary } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../base-command.js';
 import { renderTable } from '../render.js';

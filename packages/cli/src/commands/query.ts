@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../oclif.js';
 import type { Row } from '@mixtape/pipeline/store';
 import { MixtapeCommand } from '../base-command.js';
 import { renderTable } from '../render.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { Flags } from '@oclif/core';
+import { Flags } from '../oclif.js';
 import { withStore, writeReport, type ReportSummary } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../base-command.js';
 

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../oclif.js';
 import { parsePhases, pipelineStages, runPipeline, PUSH_TARGETS, type PipelineResult, type PushTargetName } from '@mixtape/pipeline';
 import { MixtapeError } from '@mixtape/core';
 import { MixtapeCommand } from '../base-command.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../oclif.js';
 import { dataDir, trainPersonal, type TrainSummary } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../base-command.js';
 

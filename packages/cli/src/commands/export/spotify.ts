@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../oclif.js';
 import { exportSpotifyToStore, SPOTIFY_STREAMS, type SpotifyExportSummary } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 import { renderTable } from '../../render.js';

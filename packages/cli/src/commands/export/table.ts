@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../oclif.js';
 import { MixtapeError } from '@mixtape/core';
 import { exportExportify, exportTable, TABLE_FORMATS, withStore, type TableExportResult, type TableFormat } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';

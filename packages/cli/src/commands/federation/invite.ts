@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../oclif.js';
 import { federationDir, inviteToHub } from '@mixtape/pipeline';
 import { join } from 'node:path';
 import { MixtapeCommand } from '../../base-command.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../oclif.js';
 import { defaultParams, federationDir, readVocabularyFile, SECURE_AGGREGATION_DEFAULTS, startHub } from '@mixtape/pipeline';
 import { join } from 'node:path';
 import { MixtapeCommand } from '../../base-command.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../oclif.js';
 import { importLastfmUser, type LastfmSyncSummary } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 import { rejectedText } from '../../render.js';

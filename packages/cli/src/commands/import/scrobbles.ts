@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../oclif.js';
 import { importScrobbles, SCROBBLE_FORMATS, withStore, type ScrobbleImportSummary } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 import { printImportSummary } from '../../render.js';

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args } from '../../oclif.js';
 import { importSpotifyExport, withStore, type ImportSummary } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 import { printImportSummary } from '../../render.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../../oclif.js';
 import { recommendFromModel } from '@mixtape/pipeline/model-io';
 import { MixtapeCommand } from '../../base-command.js';
 

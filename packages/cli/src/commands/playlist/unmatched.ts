@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../oclif.js';
 import { playlistUnmatched, REMOTE_TARGETS, withStore, type UnmatchedReport } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 import { renderTable } from '../../render.js';

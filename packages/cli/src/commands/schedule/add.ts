@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../oclif.js';
 import { addSchedule, BUILTIN_SCHEDULES, builtinSchedule, withStore, type Schedule } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 

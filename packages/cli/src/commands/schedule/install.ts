@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Flags } from '@oclif/core';
+import { Flags } from '../../oclif.js';
 import { configDir, dataDir, installDaemon, type InstallResult } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 

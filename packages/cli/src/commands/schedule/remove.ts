@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args } from '../../oclif.js';
 import { removeSchedule, withStore, type Schedule } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
 

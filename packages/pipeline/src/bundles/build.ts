@@ -1,0 +1,21 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { DYNAMIC_IMPORT } from './dynamic-import.js';
+
+/**
+ * A build step: bundles a CommonJS package's files into one (`load.ts` then reads it through V8's
+ * code cache). `external` stays outside: native bindings, and modules a package loads only in
+ * development (oclif's TypeScript support). `keepNames` matters: DuckDB values are told apart by
+ * their class names (`plain()` in store.ts), and error classes print theirs.
+ */
+export async function bundleCommonJs(entry: string, outfile: string, external: string[]): Promise<string> {
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', keepNames: true, external, logLevel: 'warning' });
+  // A script compiled by `vm` cannot `import()` without an experimental option that warns on every
+  // use (oclif imports each ESM command file so), so the bundle's awaited dynamic imports call a
+  // function the loader passes in, an ordinary `import()` of the main context.
+  const code = readFileSync(outfile, 'utf8');
+  const rewritten = code.replace(/\bawait import\(/g, `await ${DYNAMIC_IMPORT}(`);
+  if (/(?<![\w$."'`])import\(/.test(rewritten)) throw new Error(`${outfile} has a dynamic import that is not awaited; bundleCommonJs cannot route it`);
+  writeFileSync(outfile, rewritten);
+  return outfile;
+}

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,15 @@ describe('oclif bundle with a code cache', () => {
   it('compiles once, then reads the cache', () => {
     expect(source()).toBe('bundle');
     expect(readdirSync(join(work, 'cache/v8')).filter((f) => f.startsWith('oclif-core-'))).toHaveLength(1);
+    expect(source()).toBe('bundle, code cache');
+  });
+
+  it('recompiles and rewrites a cache that V8 rejects (a torn or foreign file)', () => {
+    const dir = join(work, 'cache/v8');
+    const [file] = readdirSync(dir).filter((f) => f.startsWith('oclif-core-'));
+    writeFileSync(join(dir, file!), 'not a code cache');
+    expect(source()).toBe('bundle');
+    expect(readFileSync(join(dir, file!)).length).toBeGreaterThan(100_000);
     expect(source()).toBe('bundle, code cache');
   });
 

@@ -9,6 +9,8 @@ export const alias = {
   '@mixtape/pipeline/store': fileURLToPath(new URL('./packages/pipeline/src/store-entry.ts', import.meta.url)),
   '@mixtape/pipeline/bundles/build': fileURLToPath(new URL('./packages/pipeline/src/bundles/build.ts', import.meta.url)),
   '@mixtape/pipeline/bundles': fileURLToPath(new URL('./packages/pipeline/src/bundles/load.ts', import.meta.url)),
+  '@mixtape/pipeline/recommend': fileURLToPath(new URL('./packages/pipeline/src/recommend-entry.ts', import.meta.url)),
+  '@mixtape/federation/listener': fileURLToPath(new URL('./packages/federation/src/listener-entry.ts', import.meta.url)),
   '@mixtape/pipeline/model-io': fileURLToPath(new URL('./packages/pipeline/src/model-io/index.ts', import.meta.url)),
   '@mixtape/core': src('packages/core'),
   '@mixtape/connectors': src('packages/connectors'),

@@ -14,6 +14,8 @@ const WORKSPACE: Record<string, string> = {
   '@mixtape/pipeline/store': join(ROOT, 'packages/pipeline/src/store-entry.ts'),
   '@mixtape/pipeline/model-io': join(ROOT, 'packages/pipeline/src/model-io/index.ts'),
   '@mixtape/pipeline/bundles': join(ROOT, 'packages/pipeline/src/bundles/load.ts'),
+  '@mixtape/pipeline/recommend': join(ROOT, 'packages/pipeline/src/recommend-entry.ts'),
+  '@mixtape/federation/listener': join(ROOT, 'packages/federation/src/listener-entry.ts'),
   '@mixtape/fixtures': join(ROOT, 'fixtures/src/index.ts'),
 };
 const TEST_ONLY = [/^fixtures\//, /\.test\.ts$/, /test-support\.ts$/, /\.test-helper\.ts$/, /\/src\/test\//];
@@ -161,6 +163,17 @@ describe('the module graph of light commands', () => {
       const pipeline = [...graph.keys()].filter((f) => rel(f).startsWith('packages/pipeline/')).map((f) => rel(f).split('/').slice(3).join('/'));
       expect(pipeline.filter((f) => !f.startsWith('model-io/') && !f.startsWith('store/') && !f.startsWith('bundles/')).sort(), command).toEqual([]);
     }
+  });
+
+  it('recommend loads its own serving path: no connectors, no push targets, no federation client, hub or simulator', () => {
+    // The command takes its recommendations from the light entry; the rest of the pipeline loads only with --out.
+    expect(runtimeImports(cli('commands/recommend.ts'))).toContain('@mixtape/pipeline/recommend');
+    const graph = reachable([join(ROOT, 'packages/pipeline/src/recommend-entry.ts')]);
+    const files = [...graph.keys()].filter((f) => !f.startsWith('pkg:')).map(rel);
+    expect(files.filter((f) => f.startsWith('packages/connectors/'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('packages/pipeline/') && !/^packages\/pipeline\/src\/(personal|recommend|store|bundles)\//.test(f) && !f.endsWith('recommend-entry.ts'))).toEqual([]);
+    expect(files.filter((f) => /^packages\/federation\/src\/(client\/(?!installed)|hub\/|secagg\/|sim\/)/.test(f))).toEqual([]);
+    expect(heavyIn(graph, [/^pkg:apache-arrow/, /^pkg:pg$/, /^pkg:music-metadata/, /^pkg:csv-parse/, /^pkg:yauzl/, /^pkg:shamir-secret-sharing/, /^pkg:vega/])).toEqual([]);
   });
 
   it('finds TensorFlow.js where a command does load it (the check can fail)', () => {

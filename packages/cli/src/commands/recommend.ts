@@ -1,5 +1,5 @@
 import { Flags } from '../oclif.js';
-import type { RecommendResult } from '@mixtape/pipeline';
+import type { RecommendResult } from '@mixtape/pipeline/recommend';
 import { MixtapeCommand } from '../base-command.js';
 import { renderTable } from '../render.js';
 
@@ -23,7 +23,8 @@ export default class Recommend extends MixtapeCommand<typeof Recommend> {
   };
 
   async run(): Promise<RecommendResult & { out?: string }> {
-    const { recommendPersonal, writeRecommendations } = await import('@mixtape/pipeline');
+    // The recommendations alone load only what serving needs; the push code only with --out.
+    const { recommendPersonal } = await import('@mixtape/pipeline/recommend');
     const explore = Number(this.flags.explore);
     const r = await recommendPersonal({
       store: this.storeOptions(),
@@ -35,7 +36,7 @@ export default class Recommend extends MixtapeCommand<typeof Recommend> {
       stateDir: this.flags['state-dir'],
       onProgress: this.progress(),
     });
-    if (this.flags.out) await writeRecommendations(this.storeOptions(), this.flags.out, this.flags['music-dir']);
+    if (this.flags.out) await (await import('@mixtape/pipeline')).writeRecommendations(this.storeOptions(), this.flags.out, this.flags['music-dir']);
     if (!this.jsonEnabled()) {
       const from = (t: RecommendResult['tracks'][number]) => (r.federation ? { from: t.source } : {});
       this.log(renderTable(r.tracks.map((t) => ({ '#': t.position + 1, artist: t.artist, title: t.title, why: t.reason, ...from(t), id: t.track_id })), undefined, 50));

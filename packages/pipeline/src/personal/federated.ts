@@ -1,5 +1,5 @@
-import { listenerScores, listensFromPlays, loadInstalledModel, trackKeys, type GlobalModel, type Listens } from '@mixtape/federation';
-import { LISTENER_ID } from '../recommend/training-data.js';
+import { listenerScores, listensFromPlays, loadInstalledModel, trackKeys, type GlobalModel, type Listens } from '@mixtape/federation/listener';
+import { LISTENER_ID } from '../recommend/listener-id.js';
 import { playedTracks, type StoreTrack } from '../recommend/played-tracks.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_BLEND, holdOut, MIN_TUNING_ITEMS, tuneWeight, zScale, zScores } from './blend-weight.js';

@@ -1,6 +1,6 @@
 import { loadModel, Recommender, type FeedbackKind, type Listener, type ModelArtifact } from '@mixtape/model';
 import { MixtapeError } from '@mixtape/core';
-import { LISTENER_ID } from '../recommend/training-data.js';
+import { LISTENER_ID } from '../recommend/listener-id.js';
 import type { Store } from '../store/store.js';
 
 export interface LoadedModel {

@@ -1,4 +1,4 @@
-import type { PlayedTrack } from '@mixtape/federation';
+import type { PlayedTrack } from '@mixtape/federation/listener';
 import type { Store } from '../store/store.js';
 
 /** A played track as the federation sees it, with its store id (which never leaves this machine). */

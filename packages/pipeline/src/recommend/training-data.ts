@@ -1,6 +1,7 @@
 import { buildInteractions, buildItemFeatures, IdIndex, type Interactions, type ItemFeatures } from '@mixtape/model';
 import { appendTempTable } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
+import { LISTENER_ID } from './listener-id.js';
 
 /** How listening becomes evidence; every number has a default that suits a Spotify export. */
 export interface TrainingDataOptions {
@@ -45,8 +46,7 @@ export interface TrainingData {
  */
 const WEB_API = 'spotify_api';
 
-/** The listener's own row id in `interactions`. */
-export const LISTENER_ID = 'me';
+export { LISTENER_ID };
 
 /**
  * Builds training data from the store: the listener's row weights each track by how much of it was

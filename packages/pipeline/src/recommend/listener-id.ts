@@ -1,0 +1,2 @@
+/** The listener's own row id in `interactions`. */
+export const LISTENER_ID = 'me';

@@ -13,8 +13,6 @@ import { listensFromPlays, type PlayedTrack } from '../plays.js';
 import { vocabIndex, vocabulary, type Vocabulary } from '../vocab.js';
 import { buildContribution, fetchFederation, fetchModel, fetchVocabulary, roundCost, sendContribution, type FederationInfo } from './protocol.js';
 
-
-
 /** Refuses a hub without secure aggregation unless the listener opted out: such a hub sees each update with only this node's share of the noise. */
 function requireSecure(hub: string, params: FederationParams, allowInsecure: boolean | undefined): void {
   if (params.secureAggregation || allowInsecure) return;
@@ -22,7 +20,6 @@ function requireSecure(hub: string, params: FederationParams, allowInsecure: boo
     suggestion: 'use a hub started with secure aggregation, or join with --no-require-secure-aggregation if you trust this hub\'s operator',
   });
 }
-
 
 /** The vocabulary saved at join or pull, refetched when the hub's has changed. */
 async function localVocabulary(dir: string, hub: string, version: string): Promise<Vocabulary> {

@@ -7,7 +7,7 @@ import { contentIndexOf, evaluateScorer, hybridScorer, ItemIndex, loadHetrecLast
 import { Rng } from '../packages/core/src/index.js';
 import { PRIVATE_ALS_DEFAULTS, type PrivateAlsParams } from '../packages/federation/src/als/params.js';
 import { trainPrivateAls } from '../packages/federation/src/als/train.js';
-import { blendedScorer, listenerContent, listenerVectors } from '../packages/federation/src/als/serve.js';
+import { blendedScorer, listenerContent, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
 import { drawPopulation, fitPopulation } from '../packages/federation/src/sim/population.js';
 import type { Listens } from '../packages/federation/src/als/node-step.js';
 
@@ -54,8 +54,13 @@ for (const o of runs) {
   const m = trainPrivateAls(nodes, nItems, ds.features, p, eps);
   const users = listenerVectors(m.table, m.tableDim, train, p);
   const res: string[] = [];
+  // PRIORS=w1,w2: also score with the public popularity prior (the released counts) at these weights.
+  const z = popularityPrior(m.shared, m.counts, nItems);
   for (const beta of (process.env.BETAS ?? `0,${p.contentBeta}`).split(',').map(Number)) {
-    res.push(`${beta}:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, () => beta))).toFixed(4)}`);
+    for (const w of (process.env.PRIORS ?? `${p.popularityBoost}`).split(',').map(Number)) {
+      const prior = w > 0 ? { z, weight: w } : undefined;
+      res.push(`${beta}${w > 0 ? `+prior ${w}` : ''}:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, () => beta, prior))).toFixed(4)}`);
+    }
   }
   console.log(`N ${n} validation, epsilon ${eps}, ${JSON.stringify(o)}: NDCG@10 by blend weight ${res.join(' ')} (${secs(t0)})`);
 }

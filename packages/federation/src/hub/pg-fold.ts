@@ -6,9 +6,10 @@ import { addMasked } from './store.js';
 
 /**
  * Partial sums on PostgreSQL. A hub folds what nodes sent into one partial sum per group as it
- * arrives and keeps only each row's node id (and nonce or time, for duplicates and replays), so a
- * group holds about `foldEvery` bodies at a time instead of one per listener: 100,000 listeners ×
- * 768 KB would otherwise be 75 GB a round. Two kinds of group are folded: a round's plain
+ * arrives and keeps only each row's node id (and nonce or time, for duplicates and replays), so what
+ * a group holds stops growing with the number of listeners (a few `foldEvery` bodies: those that
+ * arrive while a fold runs, and the last fold's until the next VACUUM can reuse their space) instead
+ * of one body per listener: 100,000 listeners × 768 KB would otherwise be 75 GB a round. Two kinds of group are folded: a round's plain
  * contributions (float64 sums of their float payloads) and a securely aggregated attempt's masked
  * inputs (uint32 sums modulo 2^32, which is all the unmasking needs of them).
  */

@@ -2,9 +2,9 @@ import type pg from 'pg';
 import { MixtapeError } from '@mixtape/core';
 import type { PublishedModel } from '../model-file.js';
 import type { FederationParams } from '../params.js';
-import { foldRound, forEachPartOfRound, PARTIALS_SCHEMA } from './pg-fold.js';
+import { foldGroup, foldRound, forEachPart, forEachPartOfRound, maskedGroup, PARTIALS_SCHEMA } from './pg-fold.js';
 import { inTransaction } from './pg-tx.js';
-import { StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
+import { addMasked, MASKED, StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS mixtape_fed_meta (id INT PRIMARY KEY CHECK (id = 1), params JSONB NOT NULL);
@@ -22,8 +22,12 @@ CREATE TABLE IF NOT EXISTS mixtape_fed_versions (version INT PRIMARY KEY, publis
 INSERT INTO mixtape_fed_rounds (round) VALUES (1) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS mixtape_fed_secagg_messages (
   round INT NOT NULL, attempt INT NOT NULL, step INT NOT NULL, node_id TEXT NOT NULL,
-  body BYTEA NOT NULL, at BIGINT NOT NULL,
+  body BYTEA, at BIGINT NOT NULL,
   PRIMARY KEY (round, attempt, step, node_id)
+);
+CREATE TABLE IF NOT EXISTS mixtape_fed_secagg_counts (
+  round INT NOT NULL, attempt INT NOT NULL, step INT NOT NULL, n INT NOT NULL,
+  PRIMARY KEY (round, attempt, step)
 );
 CREATE TABLE IF NOT EXISTS mixtape_fed_admissions (invitation TEXT NOT NULL, node_id TEXT NOT NULL, PRIMARY KEY (invitation, node_id));
 CREATE TABLE IF NOT EXISTS mixtape_fed_secagg_steps (
@@ -31,9 +35,15 @@ CREATE TABLE IF NOT EXISTS mixtape_fed_secagg_steps (
   PRIMARY KEY (round, attempt, step)
 );
 `;
+// The latest published version (0 when none).
+const LATEST_VERSION = 'SELECT coalesce(max(version), 0) AS v FROM mixtape_fed_versions';
+
 // Advisory lock namespace for one secure-aggregation step: messages take it shared, a close exclusively.
 const STEP_LOCK_SPACE = 0x6d79;
 const stepLock = (k: StepKey) => [STEP_LOCK_SPACE, (k.round * 64 + k.attempt * 10 + k.step) | 0];
+
+// Advisory lock namespace for "folding the masked inputs of one step": one folder at a time, across hubs.
+const MASKED_FOLD_SPACE = 0x6d7b;
 
 // Advisory lock namespace for "aggregating round N" (any constant; it only has to be shared by hubs).
 const LOCK_SPACE = 0x6d78;
@@ -43,8 +53,9 @@ const LOCK_SPACE = 0x6d78;
  * while its round row is open (FOR SHARE), and closing the round (UPDATE) waits for inserts in
  * flight, so nothing accepted is left out of the aggregate. Every `foldEvery` contributions the
  * round's payloads are folded into a partial sum (`pg-fold.ts`), so a round's storage does not grow
- * with the number of listeners. One hub aggregates a round, under an advisory lock; the version
- * insert is idempotent.
+ * with the number of listeners; the masked inputs of a securely aggregated round are folded the same
+ * way (modulo 2^32), until their step closes. One hub aggregates a round, under an advisory lock;
+ * the version insert is idempotent.
  */
 export class PgStore implements HubStore {
   private constructor(
@@ -88,7 +99,7 @@ export class PgStore implements HubStore {
   }
 
   async latestVersion(): Promise<number> {
-    const r = await this.pool.query('SELECT coalesce(max(version), 0) AS v FROM mixtape_fed_versions');
+    const r = await this.pool.query(LATEST_VERSION);
     return Number(r.rows[0].v);
   }
 
@@ -159,6 +170,8 @@ export class PgStore implements HubStore {
       await c.query('DELETE FROM mixtape_fed_contributions WHERE round = $1', [round]);
       await c.query('DELETE FROM mixtape_fed_partials WHERE round = $1', [round]);
       await c.query('DELETE FROM mixtape_fed_secagg_messages WHERE round = $1', [round]);
+      await c.query('DELETE FROM mixtape_fed_secagg_partials WHERE round = $1', [round]);
+      await c.query('DELETE FROM mixtape_fed_secagg_counts WHERE round = $1', [round]);
     });
   }
 
@@ -169,19 +182,47 @@ export class PgStore implements HubStore {
   }
 
   async addStepMessage(k: StepKey, nodeId: string, body: Buffer): Promise<number> {
-    return inTransaction(this.pool, async (c) => {
+    const n = await inTransaction(this.pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock_shared($1, $2)', stepLock(k));
       const closed = await c.query('SELECT 1 FROM mixtape_fed_secagg_steps WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
-      if (closed.rowCount! > 0 || (await this.latestVersion()) >= k.round)
+      // The version is read on this transaction's connection: taking a second one from the pool while
+      // holding this one deadlocks once every pooled connection is a message waiting for another.
+      const latest = Number((await c.query(LATEST_VERSION)).rows[0].v);
+      if (closed.rowCount! > 0 || latest >= k.round)
         throw new StoreConflict('round_closed', `step ${k.step} of round ${k.round} (attempt ${k.attempt}) is closed; a late message is refused`);
       const r = await c.query('INSERT INTO mixtape_fed_secagg_messages (round, attempt, step, node_id, body, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [k.round, k.attempt, k.step, nodeId, body, Date.now()]);
       if (r.rowCount !== 1) throw new StoreConflict('duplicate_contribution', `this identity already sent step ${k.step} of round ${k.round}`);
-      const n = await c.query('SELECT count(*)::int AS n FROM mixtape_fed_secagg_messages WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
-      return n.rows[0].n as number;
+      // The step's count, kept in one row in the same transaction (counting the step's rows would be
+      // O(n) a message). Last before the commit: the row lock it takes is held only through the commit.
+      const counted = await c.query(
+        `INSERT INTO mixtape_fed_secagg_counts AS t (round, attempt, step, n) VALUES ($1, $2, $3, 1)
+         ON CONFLICT (round, attempt, step) DO UPDATE SET n = t.n + 1 RETURNING n`,
+        [k.round, k.attempt, k.step],
+      );
+      return counted.rows[0].n as number;
+    });
+    // The message is durable and counted: a failed fold only leaves bodies unfolded, which stepSum
+    // reads as they are, so it must not fail the request.
+    if (k.step === MASKED && this.foldEvery > 0 && n % this.foldEvery === 0) await this.foldMasked(k).catch(() => 0);
+    return n;
+  }
+
+  /**
+   * Folds up to 4 × foldEvery of the step's unfolded masked inputs into its partial sum. It holds
+   * the step's lock shared, as a message does: closing the step waits for a fold in flight, and
+   * nothing is folded once it closed, so the sum the unmasking reads is final.
+   */
+  foldMasked(k: StepKey): Promise<number> {
+    return foldGroup(this.pool, maskedGroup(k), 4 * this.foldEvery, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock_shared($1, $2)', stepLock(k));
+      const closed = await c.query('SELECT 1 FROM mixtape_fed_secagg_steps WHERE round = $1 AND attempt = $2 AND step = $3', [k.round, k.attempt, k.step]);
+      const mine = (await c.query('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [MASKED_FOLD_SPACE, stepLock(k)[1]])).rows[0].ok as boolean;
+      return closed.rowCount === 0 && mine;
     });
   }
 
   async stepMessages(k: StepKey): Promise<StepMessage[]> {
+    if (k.step === MASKED) throw new Error('masked inputs are read with stepSum and stepSenders (their bodies may be folded)');
     const r = await this.pool.query('SELECT node_id, body, at FROM mixtape_fed_secagg_messages WHERE round = $1 AND attempt = $2 AND step = $3 ORDER BY node_id', [k.round, k.attempt, k.step]);
     return (r.rows as Array<{ node_id: string; body: Buffer; at: string }>).map((x) => ({ nodeId: x.node_id, body: x.body, at: Number(x.at) }));
   }
@@ -191,17 +232,15 @@ export class PgStore implements HubStore {
     return (r.rows as Array<{ node_id: string; at: string }>).map((x) => ({ nodeId: x.node_id, at: Number(x.at) }));
   }
 
-  async forEachStepMessage(k: StepKey, visit: (m: StepMessage) => void): Promise<void> {
-    let after = '';
-    for (;;) {
-      const r = await this.pool.query(
-        'SELECT node_id, body, at FROM mixtape_fed_secagg_messages WHERE round = $1 AND attempt = $2 AND step = $3 AND node_id > $4 ORDER BY node_id LIMIT 64',
-        [k.round, k.attempt, k.step, after],
-      );
-      for (const x of r.rows as Array<{ node_id: string; body: Buffer; at: string }>) visit({ nodeId: x.node_id, body: x.body, at: Number(x.at) });
-      if (r.rows.length < 64) return;
-      after = (r.rows[r.rows.length - 1] as { node_id: string }).node_id;
-    }
+  async stepSum(k: StepKey, dim: number): Promise<Uint32Array> {
+    return inTransaction(this.pool, async (c) => {
+      // One snapshot for the partial and the unfolded rows: a fold committing between the two reads
+      // would otherwise drop its rows from the sum (they are cleared, and not yet in the partial read).
+      await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const sum = new Uint32Array(dim);
+      await forEachPart(c, maskedGroup(k), (body) => addMasked(sum, body));
+      return sum;
+    });
   }
 
   async closeStep(k: StepKey): Promise<number> {

@@ -1,11 +1,10 @@
 import type { FederationParams } from '../params.js';
 import { memberIndex, rosterGraph, SecAggAbort, survivorViewFor, viewFor, type Advert, type RevealedShare, type Roster, type RosterView, type SealedShare, type SurvivorView } from '../secagg/messages.js';
-import { addInto, decodeSum } from '../secagg/encode.js';
+import { decodeSum } from '../secagg/encode.js';
 import { roundContext, roundPlan } from '../secagg/round-plan.js';
 import { commitmentsOf, shareProblem, splitProblem, unmaskSum, type Commitments } from '../secagg/unmask.js';
-import { bytesVector } from '../secagg/wire.js';
 import { checkAdvert, checkEnvelope, checkReveal, checkShares, refuse, type Checked } from './secagg-validate.js';
-import { ABORTED, StoreConflict, type HubStore, type StepKey } from './store.js';
+import { ABORTED, MASKED, StoreConflict, type HubStore, type StepKey } from './store.js';
 import type { Refusal } from './validate.js';
 
 /** More abandoned attempts of one round than any federation makes (each lasts at least a step time). */
@@ -247,13 +246,9 @@ export class SecAggRounds {
     const roster = (await this.fullRoster(round, attempt))!;
     const sets = (await this.sets(round, attempt))!;
     const plan = roundPlan(this.host.params, round);
-    // The masked inputs are summed as they are read back, a page at a time: a round of many nodes
-    // with a large model never has every input in memory (the pairwise masks cancel in the sum).
-    const masked = { survivors: new Set<string>(), sum: new Uint32Array(plan.dim) };
-    await this.host.store.forEachStepMessage({ round, attempt, step: 2 }, (m) => {
-      addInto(masked.sum, bytesVector(m.body));
-      masked.survivors.add(m.nodeId);
-    });
+    // Only the masked inputs' sum is read (the pairwise masks cancel in it): the store may have
+    // folded them as they arrived, and a round of many nodes never has every input in memory.
+    const masked = { survivors: sets.survivorSet, sum: await this.host.store.stepSum({ round, attempt, step: MASKED }, plan.dim) };
     const revealed = new Map((await this.host.store.stepMessages({ round, attempt, step: 3 })).map((m) => [m.nodeId, JSON.parse(m.body.toString('utf8')) as RevealedShare[]]));
     const sum = await unmaskSum({ roster, sharers: sets.sharerSet, masked, revealed }, plan.dim);
     this.host.log?.(`round ${round}: unmasked the sum of ${masked.survivors.size} nodes in ${(performance.now() - t0).toFixed(0)} ms`);

@@ -1,4 +1,6 @@
 import type { PublishedModel } from '../model-file.js';
+import { addInto } from '../secagg/encode.js';
+import { bytesVector } from '../secagg/wire.js';
 
 /** A stored global model version: what was published about it and its body. */
 export interface StoredVersion {
@@ -25,6 +27,19 @@ export interface StepKey {
 
 /** The marker step of an abandoned attempt: closing it abandons the attempt. */
 export const ABORTED = 9;
+
+/**
+ * The step of the masked inputs. The unmasking needs only who sent one and their sum modulo 2^32,
+ * so a store may fold their bodies into a running sum as they arrive: they are read with
+ * `stepSenders` and `stepSum`, never one by one.
+ */
+export const MASKED = 2;
+
+/** Adds one masked input (uint32 words, little-endian) into a step's sum, modulo 2^32. */
+export function addMasked(sum: Uint32Array, body: Buffer): void {
+  if (body.length !== sum.length * 4) throw new Error(`a masked input of ${body.length} bytes in a sum of ${sum.length} words`);
+  addInto(sum, bytesVector(body));
+}
 
 /** A stored protocol message: who sent it, the bytes, and when it was stored (ms since the epoch). */
 export interface StepMessage {
@@ -58,11 +73,12 @@ export interface HubStore {
   getVersion(version: number): Promise<StoredVersion | undefined>;
   /** Secure aggregation: stores one node's message for a step, durable on resolve, with the step's count; refuses a second one (duplicate) and any after the step closed. */
   addStepMessage(k: StepKey, nodeId: string, body: Buffer): Promise<number>;
+  /** A step's messages with their bodies, in node id order; not for the masked inputs (`MASKED`), whose bodies may be folded. */
   stepMessages(k: StepKey): Promise<StepMessage[]>;
   /** Who sent a step's messages and when, without their bodies (node id order). */
   stepSenders(k: StepKey): Promise<Array<Omit<StepMessage, 'body'>>>;
-  /** Visits a step's messages in node id order without holding every body at once. */
-  forEachStepMessage(k: StepKey, visit: (m: StepMessage) => void): Promise<void>;
+  /** The sum modulo 2^32 of a step's bodies, each `dim` uint32 words (the masked inputs: what the unmasking reads of them). */
+  stepSum(k: StepKey, dim: number): Promise<Uint32Array>;
   /** Closes a step (the first close wins; messages in flight are in or refused) and resolves with when it closed. */
   closeStep(k: StepKey): Promise<number>;
   stepClosedAt(k: StepKey): Promise<number | undefined>;

@@ -18,7 +18,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
     host: Flags.string({ default: '127.0.0.1', description: 'Address to listen on' }),
     db: Flags.string({
       description:
-        'postgres:// URL; several hubs with the same URL, key, vocabulary and parameters serve one federation. Plain contributions are folded into the round\'s sum as they arrive (a round holds a few hundred at a time; the embedded store keeps them all); securely aggregated rounds keep each masked input until the sum is unmasked',
+        'postgres:// URL; several hubs with the same URL, key, vocabulary and parameters serve one federation. Plain contributions and securely aggregated masked inputs are folded into the round\'s sum as they arrive, so what a round holds stops growing with the number of listeners (the embedded store keeps them all)',
     }),
     dir: Flags.string({ description: 'Folder for the embedded store and the hub key (default: $MIXTAPE_CONFIG_DIR/federation/hub)' }),
     vocabulary: Flags.string({ required: true, description: 'The items the federation learns about: one artist name a line, or "key<TAB>name" lines under that header' }),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,24 @@ describe('mixtape recommend with a pulled global model (built CLI)', () => {
     const p = JSON.parse(r.stdout) as Picks;
     expect(p.federation).toBeNull();
     expect(p.tracks.every((t) => t.source === 'personal')).toBe(true);
+  });
+
+  it('writes the picks to a playlist file with --out, and refuses an unknown extension before any work', async () => {
+    const out = join(dir, 'picks.m3u8');
+    const r = await mixtape(['recommend', '--count', '5', '--seed', '3', '--out', out, '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ out });
+    const m3u = await readFile(out, 'utf8');
+    expect(m3u.startsWith('#EXTM3U')).toBe(true);
+    expect(m3u.split('\n').filter((l) => l.startsWith('#EXTINF'))).toHaveLength(5);
+    const before = await withStore({ dataDir: env.MIXTAPE_DATA_DIR! }, (store) => store.all("SELECT * FROM playlist_items WHERE playlist_id = 'mixtape-recommendations' ORDER BY position"));
+    const bad = await mixtape(['recommend', '--count', '7', '--seed', '9', '--out', join(dir, 'picks.foo'), '--json'], env);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: 'unknown_format' } });
+    // Refused before any work: the last picks are still the ones written above.
+    const after = await withStore({ dataDir: env.MIXTAPE_DATA_DIR! }, (store) => store.all("SELECT * FROM playlist_items WHERE playlist_id = 'mixtape-recommendations' ORDER BY position"));
+    expect(after).toEqual(before);
+    expect(after).toHaveLength(5);
   });
 
   it('builds the playlist with the model package builder: favourites and new music, varied artists, reasons, nothing recent', async () => {

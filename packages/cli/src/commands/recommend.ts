@@ -24,7 +24,9 @@ export default class Recommend extends MixtapeCommand<typeof Recommend> {
 
   async run(): Promise<RecommendResult & { out?: string }> {
     // The recommendations alone load only what serving needs; the push code only with --out.
-    const { recommendPersonal } = await import('@mixtape/pipeline/recommend');
+    const { recommendPersonal, playlistFileFormat } = await import('@mixtape/pipeline/recommend');
+    // A name whose format is unknown is refused before any work.
+    if (this.flags.out) playlistFileFormat(this.flags.out);
     const explore = Number(this.flags.explore);
     const r = await recommendPersonal({
       store: this.storeOptions(),

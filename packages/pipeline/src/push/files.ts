@@ -4,10 +4,10 @@ import type { ProgressFn } from '@mixtape/core';
 import { playlistFiles } from '@mixtape/connectors';
 import { exportExportify } from '../export/table.js';
 import type { Store } from '../store/store.js';
+import type { FileFormat } from './file-format.js';
 import { countTiers, matchMusicDir } from './library-match.js';
 
-export const FILE_FORMATS = ['m3u8', 'xspf', 'jspf', 'csv'] as const;
-export type FileFormat = (typeof FILE_FORMATS)[number];
+export { FILE_FORMATS, type FileFormat } from './file-format.js';
 
 /** What a file push wrote. */
 export interface FilePushSummary {

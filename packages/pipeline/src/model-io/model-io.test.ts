@@ -59,6 +59,13 @@ describe('interaction and feature files', () => {
       code: 'bad_file',
       message: `The interactions file ${ragged} has rows with more columns than its header (user, item are in the header)`,
     });
+    // A header that ends in LF above rows that end in CR LF (rows pasted from another file).
+    const mixed = writeCsv('mixed.csv', `user,item,weight\n${'u1,a,3\r\nu2,b,1\r\n'.repeat(20)}`);
+    await expect(readInteractionsFile(mixed)).rejects.toMatchObject({
+      code: 'bad_file',
+      message: `The interactions file ${mixed} mixes line endings (some lines end in CR LF, others in LF)`,
+    });
+    expect((await readInteractionsFile(writeCsv('crlf.csv', 'user,item,weight\r\nu1,a,3\r\nu2,b,1\r\n'))).userIds).toHaveLength(2);
     const plays = writeCsv('ok-plays.csv', 'user,item,weight\nu1,a,3\nu2,b,1\n');
     const strangers = writeCsv('stranger-tags.csv', 'item,feature\nzz,tag:rock\n');
     const out = join(dir, 'never-written');

@@ -36,6 +36,13 @@ export async function readColumns(
       const desc = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${tableFunction(path)}`);
       names = desc.getRowObjectsJS().map((r) => String(r.column_name));
     } catch (cause) {
+      // DuckDB's sniffer gives up on a file whose lines end both ways, and says only that it failed.
+      if (mixedLineEnds(path)) {
+        throw new MixtapeError('bad_file', `The ${what} ${path} mixes line endings (some lines end in CR LF, others in LF)`, {
+          suggestion: 'save it with one kind of line ending (for example with dos2unix)',
+          cause,
+        });
+      }
       throw new MixtapeError('bad_file', `Cannot read the ${what} ${path}: ${firstLine(cause)}`, {
         suggestion: 'pass a CSV with a header row or a Parquet file',
         cause,
@@ -81,17 +88,28 @@ export async function readColumns(
 }
 
 /** Whether a CSV's first line names every one of `columns` (any usual delimiter); false for Parquet. */
-function headerHas(path: string, columns: string[]): boolean {
-  if (/\.(parquet|pq)$/i.test(path)) return false;
+/** The first `bytes` of a text file as a string (none for Parquet). */
+function head(path: string, bytes: number): string {
+  if (/\.(parquet|pq)$/i.test(path)) return '';
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(4096);
+    const buf = Buffer.alloc(bytes);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const names = new Set(buf.toString('utf8', 0, n).split(/\r?\n/)[0]!.split(/[,;\t|]/).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase()));
-    return columns.every((c) => names.has(c));
+    return buf.toString('utf8', 0, n);
   } finally {
     closeSync(fd);
   }
+}
+
+function headerHas(path: string, columns: string[]): boolean {
+  const names = new Set(head(path, 4096).split(/\r?\n/)[0]!.split(/[,;\t|]/).map((c) => c.trim().replace(/^"|"$/g, '').toLowerCase()));
+  return columns.every((c) => names.has(c));
+}
+
+/** True when the file's first 64 KiB has lines ending in CR LF and lines ending in a bare LF. */
+function mixedLineEnds(path: string): boolean {
+  const text = head(path, 65_536);
+  return /\r\n/.test(text) && /(^|[^\r])\n/.test(text);
 }
 
 function firstLine(e: unknown): string {

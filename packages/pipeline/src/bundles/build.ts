@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { build } from 'esbuild';
 import { DYNAMIC_IMPORT } from './dynamic-import.js';
 
@@ -9,13 +10,14 @@ import { DYNAMIC_IMPORT } from './dynamic-import.js';
  * their class names (`plain()` in store.ts), and error classes print theirs.
  */
 export async function bundleCommonJs(entry: string, outfile: string, external: string[]): Promise<string> {
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', keepNames: true, external, logLevel: 'warning' });
+  const out = await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', keepNames: true, external, logLevel: 'warning', write: false });
   // A script compiled by `vm` cannot `import()` without an experimental option that warns on every
   // use (oclif imports each ESM command file so), so the bundle's awaited dynamic imports call a
-  // function the loader passes in, an ordinary `import()` of the main context.
-  const code = readFileSync(outfile, 'utf8');
-  const rewritten = code.replace(/\bawait import\(/g, `await ${DYNAMIC_IMPORT}(`);
+  // function the loader passes in, an ordinary `import()` of the main context. Written only once
+  // that is done: a bundle left half-built would fail at its first dynamic import.
+  const rewritten = out.outputFiles[0]!.text.replace(/\bawait import\(/g, `await ${DYNAMIC_IMPORT}(`);
   if (/(?<![\w$."'`])import\(/.test(rewritten)) throw new Error(`${outfile} has a dynamic import that is not awaited; bundleCommonJs cannot route it`);
+  mkdirSync(dirname(outfile), { recursive: true });
   writeFileSync(outfile, rewritten);
   return outfile;
 }

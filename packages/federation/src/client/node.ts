@@ -6,7 +6,7 @@ import { loadOrCreateIdentity, writePrivateFile, type Identity } from '../identi
 import type { Listens } from '../als/node-step.js';
 import { readInvitation } from '../hub/invitation.js';
 import { secureRound } from './secagg-publish.js';
-import { federationDir, loadInstalledModel, vocabPath, type NodeConfig } from './installed.js';
+import { federationDir, vocabPath, type NodeConfig } from './installed.js';
 import type { PublishedModel } from '../model-file.js';
 import { lastRound, type FederationParams } from '../params.js';
 import { listensFromPlays, type PlayedTrack } from '../plays.js';
@@ -208,5 +208,3 @@ export async function privacyStatus(opts: { dir?: string } = {}): Promise<Privac
   }
   return out;
 }
-
-export { federationDir, loadInstalledModel, type NodeConfig };

@@ -7,7 +7,8 @@ import { testHub, testParams } from '../test-support.js';
 import type { RunningHub } from '../hub/run.js';
 import type { PlayedTrack } from '../plays.js';
 import { itemKeyString, vocabulary } from '../vocab.js';
-import { join, loadInstalledModel, publish, pull, privacyStatus } from './node.js';
+import { loadInstalledModel } from './installed.js';
+import { join, publish, pull, privacyStatus } from './node.js';
 import { decodeContribution, payloadFloats } from '../codec.js';
 
 const library: PlayedTrack[] = [

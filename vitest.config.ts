@@ -12,6 +12,7 @@ export const alias = {
   '@mixtape/pipeline/recommend': fileURLToPath(new URL('./packages/pipeline/src/recommend-entry.ts', import.meta.url)),
   '@mixtape/federation/listener': fileURLToPath(new URL('./packages/federation/src/listener-entry.ts', import.meta.url)),
   '@mixtape/pipeline/model-io': fileURLToPath(new URL('./packages/pipeline/src/model-io/index.ts', import.meta.url)),
+  '@mixtape/core/base': fileURLToPath(new URL('./packages/core/src/base.ts', import.meta.url)),
   '@mixtape/core': src('packages/core'),
   '@mixtape/connectors': src('packages/connectors'),
   '@mixtape/pipeline': src('packages/pipeline'),

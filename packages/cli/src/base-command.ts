@@ -1,6 +1,6 @@
 import type { Interfaces } from '@oclif/core';
 import { Command, Flags } from './oclif.js';
-import { errorReport, isMixtapeError, redact, storageError, suggestionFor, type ProgressFn } from '@mixtape/core';
+import { errorReport, isMixtapeError, redact, storageError, suggestionFor, type ProgressFn } from '@mixtape/core/base';
 import type { OpenOptions } from '@mixtape/pipeline/store';
 import { progressFor } from './progress-line.js';
 

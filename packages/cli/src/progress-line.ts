@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { noProgress, redact, type ProgressEvent, type ProgressFn } from '@mixtape/core';
+import { noProgress, redact, type ProgressEvent, type ProgressFn } from '@mixtape/core/base';
 import type * as CliProgress from 'cli-progress';
 
 /** Where progress goes: stderr, or a stand-in with `isTTY` in tests. */

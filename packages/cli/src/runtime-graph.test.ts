@@ -11,6 +11,7 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
 const PACKAGES = ['core', 'connectors', 'model', 'federation', 'pipeline', 'cli'];
 const WORKSPACE: Record<string, string> = {
   ...Object.fromEntries(PACKAGES.map((p) => [`@mixtape/${p}`, join(ROOT, 'packages', p, 'src/index.ts')])),
+  '@mixtape/core/base': join(ROOT, 'packages/core/src/base.ts'),
   '@mixtape/pipeline/store': join(ROOT, 'packages/pipeline/src/store-entry.ts'),
   '@mixtape/pipeline/model-io': join(ROOT, 'packages/pipeline/src/model-io/index.ts'),
   '@mixtape/pipeline/bundles': join(ROOT, 'packages/pipeline/src/bundles/load.ts'),
@@ -122,8 +123,9 @@ const heavyIn = (graph: Map<string, string | undefined>, patterns: RegExp[]) =>
   [...graph].filter(([f]) => patterns.some((re) => re.test(f))).map(([f, by]) => `${f} (loaded by ${by ? rel(by) : 'entry'})`);
 
 describe('the module graph of light commands', () => {
-  it('bin/run.js loads the version and manifest helpers and oclif, nothing else', () => {
-    expect(runtimeImports(join(ROOT, 'packages/cli/bin/run.js'))).toEqual(['../dist/version.js', '../dist/manifest.js', '../dist/oclif.js']);
+  it('bin/run.js loads the version and manifest helpers, the store (to open it early) and oclif, nothing else', () => {
+    expect(runtimeImports(join(ROOT, 'packages/cli/bin/run.js'))).toEqual(['../dist/version.js', '../dist/manifest.js', '../dist/early-store.js', '@mixtape/pipeline/store', '../dist/oclif.js']);
+    expect(heavyIn(reachable([cli('early-store.ts')]), [/^pkg:/])).toEqual([]);
     // oclif comes through its one-file bundle's loader, which reaches only the cache dir's helpers.
     const oclif = [...reachable([cli('oclif.ts')]).keys()].map((f) => (f.startsWith('pkg:') ? f : rel(f)));
     expect(oclif.filter((f) => f.startsWith('pkg:'))).toEqual(['pkg:@oclif/core']);
@@ -151,6 +153,9 @@ describe('the module graph of light commands', () => {
       expect(heavyIn(graph, HEAVY), command).toEqual([]);
       const packages = new Set([...graph.keys()].filter((f) => !f.startsWith('pkg:')).map((f) => rel(f).split('/')[1]));
       expect([...packages].sort(), command).toEqual(['cli', 'core', 'pipeline']);
+      // Of core, errors, redaction and progress: not the HTTP client, the name normalizers or the RNG.
+      const core = [...graph.keys()].filter((f) => rel(f).startsWith('packages/core/')).map((f) => rel(f).split('/').slice(3).join('/'));
+      expect(core.sort(), command).toEqual(['base.ts', 'error-codes.ts', 'errors.ts', 'progress.ts', 'redact.ts']);
     }
   });
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { MixtapeError } from '@mixtape/core';
+import { MixtapeError } from '@mixtape/core/base';
 import type { playlistFiles } from '@mixtape/connectors';
 import { appendTempTable } from '../store/bulk.js';
 import type { Store } from '../store/store.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { DuckDBExtractedStatements, DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
 import { duckdb } from '../store/duckdb.js';
-import { MixtapeError } from '@mixtape/core';
+import { MixtapeError } from '@mixtape/core/base';
 import { plainRows, Store, storeFile, type OpenOptions, type Row } from '../store/store.js';
 
 export interface QueryResult {

@@ -17,14 +17,16 @@ const TABLES = ['plays', 'tracks', 'artists', 'library', 'playlists', 'playlist_
 
 /** Rows per table, plays per source with their date range, and the last runs. */
 export async function storeStatus(store: Store): Promise<StoreStatus> {
-  const tables = [];
-  for (const t of TABLES) tables.push({ table: t, rows: Number(await store.scalar(`SELECT count(*) FROM "${t}"`)) });
-  const bySource = await store.all<StoreStatus['plays']['bySource'][number]>(
-    `SELECT source, kind, count(*) AS plays, min(played_at) AS first, max(played_at) AS last FROM plays GROUP BY source, kind ORDER BY source, kind`,
+  type BySource = StoreStatus['plays']['bySource'][number];
+  type Range = { first: string | null; last: string | null };
+  const [counts, bySource, range, runs, httpCache] = await store.concurrently(
+    // One query for every count.
+    (s) => s.all<{ n: number }>(TABLES.map((t, i) => `SELECT ${i} AS i, count(*) AS n FROM "${t}"`).join(' UNION ALL ') + ' ORDER BY i'),
+    (s) => s.all<BySource>(`SELECT source, kind, count(*) AS plays, min(played_at) AS first, max(played_at) AS last FROM plays GROUP BY source, kind ORDER BY source, kind`),
+    async (s) => (await s.one<Range>('SELECT min(played_at) AS first, max(played_at) AS last FROM plays'))!,
+    (s) => s.all<StoreStatus['runs'][number]>(`SELECT job, status, started_at, finished_at, rows_out FROM runs ORDER BY run_id DESC LIMIT 10`),
+    httpCacheStatus,
   );
-  const range = (await store.one<{ first: string | null; last: string | null }>('SELECT min(played_at) AS first, max(played_at) AS last FROM plays'))!;
-  const runs = await store.all<StoreStatus['runs'][number]>(
-    `SELECT job, status, started_at, finished_at, rows_out FROM runs ORDER BY run_id DESC LIMIT 10`,
-  );
-  return { database: store.path, tables, plays: { bySource, first: range.first, last: range.last }, runs, httpCache: await httpCacheStatus(store) };
+  const tables = TABLES.map((table, i) => ({ table, rows: Number(counts[i]!.n) }));
+  return { database: store.path, tables, plays: { bySource, first: range.first, last: range.last }, runs, httpCache };
 }

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MixtapeError } from '@mixtape/core';
+import { MixtapeError } from '@mixtape/core/base';
 
 /** Owner-only: the history says where someone was and when, so no other user may read it. */
 export const PRIVATE_DIR_MODE = 0o700;

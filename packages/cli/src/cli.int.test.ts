@@ -78,6 +78,32 @@ describe('mixtape CLI (built)', { timeout: 180_000 }, () => {
     expect(await readdir(tmp)).toEqual([]);
   });
 
+  it('keeps the demo with --keep, and its hint leads to picks that only the federation gives', async () => {
+    const kept = join(dir, 'kept-demo');
+    const r = await mixtape(['demo', '--keep', kept], {});
+    expect(r.code, r.stderr).toBe(0);
+    const hint = r.stdout.match(/^data dir: (\S+) \(try: export (.+?); mixtape status; mixtape recommend\)$/m);
+    expect(hint?.[1]).toBe(kept);
+    const exported = Object.fromEntries(hint![2]!.split(' ').map((a) => a.split('=') as [string, string]));
+    expect(exported).toEqual({ MIXTAPE_DATA_DIR: kept, MIXTAPE_CONFIG_DIR: kept });
+    type Picks = { federation: { version: number } | null; tracks: Array<{ track_id: string; source: string; reason: string }> };
+    const picks = async (e: Record<string, string>) => {
+      const out = await mixtape(['recommend', '--count', '30', '--seed', '1', '--json'], e);
+      expect(out.code, out.stderr).toBe(0);
+      return JSON.parse(out.stdout) as Picks;
+    };
+    // The same store and seed with no federation folder: the listener's own model alone.
+    const alone = await picks({ MIXTAPE_DATA_DIR: kept, MIXTAPE_CONFIG_DIR: join(dir, 'no-federation') });
+    expect(alone.federation).toBeNull();
+    expect(alone.tracks.every((t) => t.source === 'personal')).toBe(true);
+    const blended = await picks(exported);
+    expect(blended.federation?.version).toBe(2);
+    const fromFederation = blended.tracks.filter((t) => t.source === 'federation');
+    for (const t of fromFederation) expect(t.reason).toMatch(/^listeners with your taste play \S/);
+    const own = new Set(alone.tracks.map((t) => t.track_id));
+    expect(fromFederation.filter((t) => !own.has(t.track_id)).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('removes the demo data dir when the demo fails', async () => {
     const tmp = await mkdtemp(join(dir, 'tmp-'));
     const r = await mixtape(['demo', '--json'], { TMPDIR: tmp, MIXTAPE_DB_MEMORY_LIMIT: 'lots' });

@@ -26,7 +26,9 @@ export default class Demo extends MixtapeCommand<typeof Demo> {
       this.log('your first ten picks:');
       this.log(renderTable(result.recommendations.slice(0, 10).map((t) => ({ artist: t.artist, title: t.title, why: t.reason })), undefined, 70));
       this.log('');
-      if (result.kept) this.log(`data dir: ${result.dataDir} (try: MIXTAPE_DATA_DIR=${result.dataDir} mixtape status)`);
+      // The demo's federation folder sits in the data dir, so the kept folder also serves as the config dir:
+      // `recommend` there finds the pulled model and blends it in as the demo did.
+      if (result.kept) this.log(`data dir: ${result.dataDir} (try: export MIXTAPE_DATA_DIR=${result.dataDir} MIXTAPE_CONFIG_DIR=${result.dataDir}; mixtape status; mixtape recommend)`);
       else this.log('the temporary data dir is removed; run `mixtape demo --keep <dir>` to keep it and explore it');
     }
     return result;

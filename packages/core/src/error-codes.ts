@@ -136,6 +136,7 @@ export const ERROR_CATALOGUE = {
   secagg_refused: { title: 'This node left a securely aggregated round', suggestion: 'publish again in a later round' },
   service_unavailable: { title: 'The service kept failing', suggestion: 'check your network or the service status, then run the same command again: it resumes where it stopped' },
   simulate_bad_options: { title: 'These simulate options do not go together', suggestion: 'add --secure-aggregation (or --hub) when nodes should drop out' },
+  simulate_payload_too_large: { title: 'Each node would send too much to simulate over HTTP', suggestion: 'lower --shared-items or --dim' },
   spotify_scope_missing: { title: 'The Spotify login lacks a scope', suggestion: 'log in again with `mixtape auth spotify`' },
   stage_failed: { title: 'A stage of the run failed', suggestion: 'fix the cause and run the same command again: it resumes at that stage' },
   stage_undeclared_write: { title: 'A stage wrote a table it does not declare', suggestion: 'this is a bug in mixtape: report it (what the stage wrote is kept)' },

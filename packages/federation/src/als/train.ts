@@ -62,7 +62,8 @@ export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: I
       if (itemGram) for (let r = 0; r < shared.length; r++) for (let a = 0; a < k; a++) for (let b = a; b < k; b++) itemGram[r * k * k + a * k + b]! += std * rng.normal();
     }
     table = solveItems({ rhs, userGram, nodes: nodes.length, noisy: std > 0, ...(itemGram ? { itemGram } : {}) }, sharedCounts, p, prior);
-    if (p.priorWeight > 0) prior = tagPrior(shared, table, features, k, p.featureLambda);
+    // As the hub: no public features, no prior (an empty one would only add priorWeight to the ridge).
+    if (p.priorWeight > 0 && features.indices.length > 0) prior = tagPrior(shared, table, features, k, p.featureLambda);
   }
   return { params: p, noise, shared, counts: sharedCounts, sharedTable: table, ...publishedTable(shared, table, sharedCounts, features, p) };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '@mixtape/core';
 import { simulate } from './simulate.js';
+import { MAX_HEADER_BYTES } from '../codec.js';
 import { defaultParams } from '../params.js';
 import { testHub } from '../test-support.js';
 import { vocabulary } from '../vocab.js';
@@ -49,6 +50,34 @@ describe('federation simulate', () => {
     const held = (await readFile(join(out, 'heldout.tsv'), 'utf8')).trim().split('\n');
     const trained = (await readFile(join(out, 'train.tsv'), 'utf8')).trim().split('\n');
     expect(held.length - 1 + trained.length - 1).toBe(120 * 20);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('sums in process when contributions without noise are too large to send, with the model the hub makes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixtape-sim-'));
+    const file = await clusteredFile(dir);
+    const o = { interactions: file, clients: 0, epsilon: 0, als: { dim: 4, sharedItems: 200, rounds: 3 }, hubProcess: false };
+    const http = await simulate({ ...o, out: join(dir, 'http') });
+    const local = await simulate({ ...o, out: join(dir, 'local'), maxPayloadBytes: 1024 });
+    expect([http.transport, local.transport]).toEqual(['http', 'in-process']);
+    // No noise, no guarantee, whichever way the sums were made.
+    expect(local.privacy).toEqual(http.privacy);
+    expect(local.privacy).toMatchObject({ rounds: 4, epsilon: Number.POSITIVE_INFINITY });
+    // Over HTTP a body also carries its signed header (at most MAX_HEADER_BYTES).
+    local.payloadBytesByRound.forEach((bytes, r) => expect(http.payloadBytesByRound[r]! - bytes).toSatisfy((d: number) => d > 0 && d <= MAX_HEADER_BYTES + 8));
+    const factors = async (d: string) => new Float32Array((await readFile(join(dir, d, 'item-factors.f32'))).buffer.slice(0));
+    const [a, b] = [await factors('http'), await factors('local')];
+    expect(b.length).toBe(a.length);
+    // The hub sums float32 payloads, the process float64 statistics: the same model to rounding.
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (Math.abs(a[i]!) + 1e-3));
+    expect(worst).toBeLessThan(1e-3);
+    expect(local.comparison!.listeners.ndcg).toBeCloseTo(http.comparison!.listeners.ndcg, 3);
+    const meta = JSON.parse(await readFile(join(dir, 'local', 'manifest.json'), 'utf8'));
+    expect(meta).toMatchObject({ extra: { federation: { version: 4, shared: 200 } } });
+    // With noise the hub's noise is the point: too large a model is refused, and nothing is written.
+    await expect(simulate({ ...o, epsilon: 8, out: join(dir, 'noisy'), maxPayloadBytes: 1024 })).rejects.toMatchObject({ code: 'simulate_payload_too_large' });
+    await expect(readFile(join(dir, 'noisy', 'manifest.json'))).rejects.toMatchObject({ code: 'ENOENT' });
     await rm(dir, { recursive: true, force: true });
   });
 

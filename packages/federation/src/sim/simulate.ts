@@ -10,13 +10,15 @@ import type { Listens } from '../als/node-step.js';
 import type { PrivateAlsParams } from '../als/params.js';
 import { newIdentity } from '../identity.js';
 import { startHub } from '../hub/run.js';
-import { defaultParams, lastRound, type FederationParams } from '../params.js';
+import { defaultParams, lastRound, payloadLength, type FederationParams } from '../params.js';
+import { trainPrivateAls } from '../als/train.js';
+import { encodeModel, sha256Hex, type ModelHeader, type PublishedModel } from '../model-file.js';
 import { vocabulary } from '../vocab.js';
 import { buildContribution, fetchFederation, fetchModel, roundCost, sendContribution } from '../client/protocol.js';
 import { compareWithCentral, type Comparison } from './compare.js';
 import { featuresOf, readFeatureRows, toInteractions, withoutHeldOut, writeFeatureRows } from './dataset.js';
 import { spawnHub } from './hub-process.js';
-import { readInteractions, splitUsers } from './interactions.js';
+import { readInteractions, splitUsers, type UserRows } from './interactions.js';
 import { writeModelDir, writeSplit } from './model-dir.js';
 import { pool } from './pool.js';
 import { runSecureRound } from './secure-nodes.js';
@@ -50,8 +52,17 @@ export interface SimulateOptions {
   stepMs?: number;
   /** Run the nodes against a hub started elsewhere (its vocabulary must be this file's items as `id:` keys); its parameters rule. */
   hub?: string;
+  /**
+   * The largest contribution sent over HTTP (default 64 MiB). A model without noise whose
+   * contributions are larger (each item's own Gramian over every played item: 290 MB a node a
+   * round on HetRec) has its sums computed in this process instead; a noisy one is refused.
+   */
+  maxPayloadBytes?: number;
   onProgress?: ProgressFn;
 }
+
+/** The default `maxPayloadBytes`. */
+export const MAX_SIMULATED_PAYLOAD = 64 << 20;
 
 /** What a simulation measured. */
 export interface SimulateResult {
@@ -68,6 +79,8 @@ export interface SimulateResult {
   secure?: Array<{ survivors: number; attempts: number; bytesUp: number; bytesDown: number; cpuMs: number }>;
   contributionsPerSecond: number;
   aggregationMsPerRound: number[];
+  /** Where the sums were made: by a hub over HTTP, or (no noise, contributions too large to send) in this process. */
+  transport: 'http' | 'in-process';
   seconds: number;
   out: string;
 }
@@ -113,6 +126,40 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   // Under dropout the noise is split among the nodes expected to stay, so the sum still carries all of it.
   const minContributors = o.secureAggregation ? Math.max(3, Math.floor(nNodes * (1 - dropout))) : nNodes;
   let params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: noisy ? o.epsilon : 0, delta, minContributors, ...(o.als ? { als: o.als } : {}), ...secure });
+  const largest = Math.max(...Array.from({ length: lastRound(params) }, (_, r) => payloadLength(params, r + 1))) * 4;
+  if (!o.hub && largest > (o.maxPayloadBytes ?? MAX_SIMULATED_PAYLOAD)) {
+    const size = `${(largest / 2 ** 20).toFixed(0)} MiB`;
+    if (noisy || o.secureAggregation) {
+      await rm(hubDir, { recursive: true, force: true });
+      throw new MixtapeError('simulate_payload_too_large', `Each node would send ${size} a round (${params.als.sharedItems} shared items x ${params.als.dim} factors${params.als.itemGram ? ', each with its own Gramian' : ''}), too much to simulate over HTTP`, {
+        suggestion: 'lower --shared-items or --dim',
+      });
+    }
+    // No noise: the hub's sums are the plain sums of what the nodes would send, and trainPrivateAls
+    // computes them with the hub's own steps (als/exact.test.ts, simulate.test.ts check the two agree).
+    progress({ unit: 'rounds', done: 0, total: lastRound(params), message: `no noise: each node would send ${size} a round; summing in this process` });
+    await rm(hubDir, { recursive: true, force: true });
+    const ta = performance.now();
+    const m = trainPrivateAls(data, itemIds.length, features, params.als, Number.POSITIVE_INFINITY, delta);
+    const header: ModelHeader = { version: lastRound(params), scheme: 'private-als-1', vocabVersion: vocab.version, vocabSize: itemIds.length, dim: params.als.dim, shared: m.shared.length, stage: 'factors', accepted: data.length, fullTable: true, tableDim: m.tableDim };
+    const published: PublishedModel = { header, sha256: sha256Hex(encodeModel(header, { shared: m.shared, counts: m.counts, sharedTable: m.sharedTable, table: m.table })), signature: '' };
+    const listeners = await listenersGet(o, m.table, m.tableDim, train, test, itemIds, features, params, m.shared, m.counts, published, progress);
+    return {
+      nodes: nNodes,
+      rounds: lastRound(params),
+      params,
+      // What every node's ledger would hold after the same rounds (no noise: no guarantee).
+      privacy: new Accountant(Number.POSITIVE_INFINITY, delta, Array.from({ length: lastRound(params) }, (_, r) => roundCost('in-process', r + 1, params))).report(),
+      ...(listeners ? { comparison: listeners } : {}),
+      payloadBytesByRound: Array.from({ length: lastRound(params) }, (_, r) => payloadLength(params, r + 1) * 4),
+      tagsLeftOut: featureRows?.dropped ?? 0,
+      contributionsPerSecond: 0,
+      aggregationMsPerRound: [performance.now() - ta],
+      transport: 'in-process',
+      seconds: (performance.now() - t0) / 1000,
+      out: o.out,
+    };
+  }
   const vocabularyPath = join(hubDir, 'vocabulary.tsv');
   await writeFile(vocabularyPath, `key\tname\n${vocab.keys.map((k, i) => `${k}\t${vocab.names[i]}`).join('\n')}\n`);
   const hubOpts = { dir: hubDir, params, vocabularyPath, ...(itemFeaturesPath ? { itemFeaturesPath } : {}), burst: 10, perMinute: 600 };
@@ -162,23 +209,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     const final = await fetchModel(hub.url, (await fetchFederation(hub.url)).hubPublicKey, 'latest');
     const table = final.table ?? scatter(final.shared, final.sharedTable, itemIds.length, params.als.dim);
     const k = final.table ? final.published.header.tableDim : params.als.dim;
-    const history = toInteractions(train, itemIds);
-    // Each listener's vector from their own history only, as their machine computes it.
-    const userFactors = listenerVectors(table, k, history, params.als);
-    // And each listener's blend weight, tuned on their own held-out plays.
-    const content = listenerContent(features, params.als);
-    const itemPopularity = popularityPrior(final.shared, final.counts, itemIds.length);
-    const prior = { z: itemPopularity, weight: params.als.popularityBoost };
-    const userBlend = tuneBlend(table, k, history, content, params.als, { prior });
-    await mkdir(dirname(o.out), { recursive: true });
-    writeModelDir(o.out, { itemIds, table, k, userFactors, userBlend, itemPopularity, history, features, als: params.als, version: final.published, epsilon: params.epsilon });
-    await writeSplit(o.out, train, test);
-    let comparison: Comparison | undefined;
-    if (test.size > 0) {
-      progress({ unit: 'models', done: 0, total: 1, message: 'scoring against the central hybrid and the listener alone' });
-      const testRows = train.map((u) => ({ user: u.user, items: [...(test.get(u.user) ?? [])], counts: [...(test.get(u.user) ?? [])].map(() => 1) }));
-      comparison = await compareWithCentral(table, k, userFactors, history, toInteractions(testRows, itemIds), features, userBlend, params.als.contentBeta, params.als, prior);
-    }
+    const comparison = await listenersGet(o, table, k, train, test, itemIds, features, params, final.shared, final.counts, final.published, progress);
     return {
       nodes: nNodes,
       rounds: lastRound(params),
@@ -191,6 +222,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
       ...(params.secureAggregation ? { secure: secureStats } : {}),
       contributionsPerSecond: sent / (sendMs / 1000),
       aggregationMsPerRound: aggregationMs,
+      transport: 'http',
       seconds: (performance.now() - t0) / 1000,
       out: o.out,
     };
@@ -205,4 +237,38 @@ function scatter(shared: Int32Array, sharedTable: Float32Array, n: number, k: nu
   const t = new Float32Array(n * k);
   shared.forEach((i, r) => t.set(sharedTable.subarray(r * k, (r + 1) * k), i * k));
   return t;
+}
+
+/**
+ * What listeners get from the final table: each listener's vector from their own history only (as
+ * their machine computes it) and their blend weight, written as a model directory; scored against
+ * the central hybrid and the listener alone when items were held out.
+ */
+async function listenersGet(
+  o: SimulateOptions,
+  table: Float32Array,
+  k: number,
+  train: UserRows[],
+  test: Map<string, Set<string>>,
+  itemIds: string[],
+  features: ItemFeatures,
+  params: FederationParams,
+  shared: Int32Array,
+  counts: Float32Array,
+  version: PublishedModel,
+  progress: ProgressFn,
+): Promise<Comparison | undefined> {
+  const history = toInteractions(train, itemIds);
+  const userFactors = listenerVectors(table, k, history, params.als);
+  const content = listenerContent(features, params.als);
+  const itemPopularity = popularityPrior(shared, counts, itemIds.length);
+  const prior = { z: itemPopularity, weight: params.als.popularityBoost };
+  const userBlend = tuneBlend(table, k, history, content, params.als, { prior });
+  await mkdir(dirname(o.out), { recursive: true });
+  writeModelDir(o.out, { itemIds, table, k, userFactors, userBlend, itemPopularity, history, features, als: params.als, version, epsilon: params.epsilon });
+  await writeSplit(o.out, train, test);
+  if (test.size === 0) return undefined;
+  progress({ unit: 'models', done: 0, total: 1, message: 'scoring against the central hybrid and the listener alone' });
+  const testRows = train.map((u) => ({ user: u.user, items: [...(test.get(u.user) ?? [])], counts: [...(test.get(u.user) ?? [])].map(() => 1) }));
+  return compareWithCentral(table, k, userFactors, history, toInteractions(testRows, itemIds), features, userBlend, params.als.contentBeta, params.als, prior);
 }

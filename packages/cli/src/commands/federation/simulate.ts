@@ -45,7 +45,7 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
       onProgress: this.progress(),
     });
     const e = r.privacy;
-    this.log(`${r.nodes} nodes, ${r.rounds} rounds (selection + ${r.rounds - 1} ALS), ${r.params.als.sharedItems} shared items x ${r.params.als.dim}`);
+    this.log(`${r.nodes} nodes, ${r.rounds} rounds (selection + ${r.rounds - 1} ALS), ${Math.min(r.params.als.sharedItems, r.params.vocabSize)} shared items x ${r.params.als.dim}`);
     this.log(
       Number.isFinite(e.epsilon)
         ? r.secure
@@ -65,7 +65,9 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
       this.log(`listeners get / central hybrid = ${c.vsCentral.toFixed(3)}; / listener alone = ${c.vsAlone.toFixed(3)}`);
       if (r.tagsLeftOut > 0) this.log(`${r.tagsLeftOut.toLocaleString('en-US')} tags users gave their own held-out items were left out of every model's features`);
     }
-    this.log(`payload ${r.payloadBytesByRound.map((b) => b.toLocaleString('en-US')).join(' / ')} bytes by round; ${r.contributionsPerSecond.toFixed(1)} contributions/s; aggregation ${r.aggregationMsPerRound.map((m) => m.toFixed(0)).join(', ')} ms`);
+    if (r.transport === 'in-process')
+      this.log(`no noise, so no hub: each node would send up to ${(Math.max(...r.payloadBytesByRound) / 2 ** 20).toFixed(0)} MiB a round, too much to simulate over HTTP; the same sums and hub steps ran in this process (${(r.aggregationMsPerRound[0]! / 1000).toFixed(1)} s)`);
+    else this.log(`payload ${r.payloadBytesByRound.map((b) => b.toLocaleString('en-US')).join(' / ')} bytes by round; ${r.contributionsPerSecond.toFixed(1)} contributions/s; aggregation ${r.aggregationMsPerRound.map((m) => m.toFixed(0)).join(', ')} ms`);
     if (r.secure)
       this.log(`secure aggregation: ${r.secure.map((x) => `${x.survivors} summed${x.attempts > 1 ? ` (${x.attempts} attempts)` : ''}`).join(', ')}; per node per round ${(r.secure.reduce((a, x) => a + x.bytesUp, 0) / r.secure.length / 1024).toFixed(0)} KiB up, ${(r.secure.reduce((a, x) => a + x.bytesDown, 0) / r.secure.length / 1024).toFixed(0)} KiB down, ${(r.secure.reduce((a, x) => a + x.cpuMs, 0) / r.secure.length).toFixed(0)} ms CPU`);
     this.log(`model in ${r.out} (serve it with \`mixtape model recommend --model ${r.out}\`), the split in ${r.out}/train.tsv and ${r.out}/heldout.tsv`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '@mixtape/core';
@@ -75,9 +75,21 @@ describe('federation simulate', () => {
     expect(local.comparison!.listeners.ndcg).toBeCloseTo(http.comparison!.listeners.ndcg, 3);
     const meta = JSON.parse(await readFile(join(dir, 'local', 'manifest.json'), 'utf8'));
     expect(meta).toMatchObject({ extra: { federation: { version: 4, shared: 200 } } });
-    // With noise the hub's noise is the point: too large a model is refused, and nothing is written.
-    await expect(simulate({ ...o, epsilon: 8, out: join(dir, 'noisy'), maxPayloadBytes: 1024 })).rejects.toMatchObject({ code: 'simulate_payload_too_large' });
+    // With noise the hub's noise is the point: too large a model is refused, so are settings a hub
+    // would refuse; nothing is written, and no hub folder is left behind.
+    const scratch = await mkdtemp(join(dir, 'tmp-'));
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      await expect(simulate({ ...o, epsilon: 8, out: join(dir, 'noisy'), maxPayloadBytes: 1024 })).rejects.toMatchObject({ code: 'simulate_payload_too_large' });
+      await expect(simulate({ ...o, secureAggregation: true, out: join(dir, 'noisy'), maxPayloadBytes: 1024 })).rejects.toMatchObject({ code: 'simulate_payload_too_large', suggestion: expect.stringContaining('leave out --secure-aggregation') });
+      await expect(simulate({ ...o, als: { dim: 1000 }, out: join(dir, 'noisy') })).rejects.toMatchObject({ code: 'hub_bad_parameters', message: expect.stringContaining('als.dim') });
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
     await expect(readFile(join(dir, 'noisy', 'manifest.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readdir(scratch)).toEqual([]);
     await rm(dir, { recursive: true, force: true });
   });
 

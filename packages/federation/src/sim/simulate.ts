@@ -10,7 +10,7 @@ import type { Listens } from '../als/node-step.js';
 import type { PrivateAlsParams } from '../als/params.js';
 import { newIdentity } from '../identity.js';
 import { startHub } from '../hub/run.js';
-import { defaultParams, lastRound, payloadLength, type FederationParams } from '../params.js';
+import { defaultParams, lastRound, paramProblems, payloadLength, sharedCount, type FederationParams } from '../params.js';
 import { trainPrivateAls } from '../als/train.js';
 import { encodeModel, sha256Hex, type ModelHeader, type PublishedModel } from '../model-file.js';
 import { vocabulary } from '../vocab.js';
@@ -91,6 +91,16 @@ export interface SimulateResult {
  * when items were held out, scores it against the central hybrid and the listener alone.
  */
 export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
+  // The hub's folder (its store, the vocabulary and features it reads) goes whatever happens.
+  const hubDir = await mkdtemp(join(tmpdir(), 'mixtape-hub-'));
+  try {
+    return await simulateIn(o, hubDir);
+  } finally {
+    await rm(hubDir, { recursive: true, force: true });
+  }
+}
+
+async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateResult> {
   const t0 = performance.now();
   const progress = o.onProgress ?? noProgress;
   const users = await readInteractions(o.interactions);
@@ -101,7 +111,6 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   // Tags a user gave an item they hold out are left out of every model's features, the hub's too.
   const featureRows = o.itemFeatures ? withoutHeldOut(await readFeatureRows(o.itemFeatures), test) : undefined;
   const features: ItemFeatures = featureRows ? featuresOf(featureRows.rows, itemIds) : emptyFeatures(itemIds.length);
-  const hubDir = await mkdtemp(join(tmpdir(), 'mixtape-hub-'));
   let itemFeaturesPath = o.itemFeatures;
   if (featureRows && featureRows.dropped > 0) {
     itemFeaturesPath = join(hubDir, 'item-features.tsv');
@@ -126,19 +135,20 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   // Under dropout the noise is split among the nodes expected to stay, so the sum still carries all of it.
   const minContributors = o.secureAggregation ? Math.max(3, Math.floor(nNodes * (1 - dropout))) : nNodes;
   let params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: noisy ? o.epsilon : 0, delta, minContributors, ...(o.als ? { als: o.als } : {}), ...secure });
+  // Settings a hub would refuse are refused here, before any hub starts.
+  const problems = o.hub ? [] : paramProblems(params);
+  if (problems.length) throw new MixtapeError('hub_bad_parameters', `These federation settings are not usable: ${problems.join('; ')}`, { suggestion: 'change --dim, --rounds or --shared-items' });
   const largest = Math.max(...Array.from({ length: lastRound(params) }, (_, r) => payloadLength(params, r + 1))) * 4;
   if (!o.hub && largest > (o.maxPayloadBytes ?? MAX_SIMULATED_PAYLOAD)) {
     const size = `${(largest / 2 ** 20).toFixed(0)} MiB`;
     if (noisy || o.secureAggregation) {
-      await rm(hubDir, { recursive: true, force: true });
-      throw new MixtapeError('simulate_payload_too_large', `Each node would send ${size} a round (${params.als.sharedItems} shared items x ${params.als.dim} factors${params.als.itemGram ? ', each with its own Gramian' : ''}), too much to simulate over HTTP`, {
-        suggestion: 'lower --shared-items or --dim',
+      throw new MixtapeError('simulate_payload_too_large', `Each node would send ${size} a round (${sharedCount(params)} shared items x ${params.als.dim} factors${params.als.itemGram ? ', each with its own Gramian' : ''}), too much to simulate over HTTP`, {
+        suggestion: noisy ? 'lower --shared-items or --dim' : 'leave out --secure-aggregation: without noise the same sums are then made in this process',
       });
     }
     // No noise: the hub's sums are the plain sums of what the nodes would send, and trainPrivateAls
     // computes them with the hub's own steps (als/exact.test.ts, simulate.test.ts check the two agree).
     progress({ unit: 'rounds', done: 0, total: lastRound(params), message: `no noise: each node would send ${size} a round; summing in this process` });
-    await rm(hubDir, { recursive: true, force: true });
     const ta = performance.now();
     const m = trainPrivateAls(data, itemIds.length, features, params.als, Number.POSITIVE_INFINITY, delta);
     const header: ModelHeader = { version: lastRound(params), scheme: 'private-als-1', vocabVersion: vocab.version, vocabSize: itemIds.length, dim: params.als.dim, shared: m.shared.length, stage: 'factors', accepted: data.length, fullTable: true, tableDim: m.tableDim };
@@ -228,7 +238,6 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     };
   } finally {
     await hub.stop();
-    await rm(hubDir, { recursive: true, force: true });
   }
 }
 

@@ -64,9 +64,25 @@ export async function writeFeatureRows(path: string, rows: FeatureRows): Promise
   await writeFile(path, `item\tfeature\tweight\n${lines.join('\n')}\n`);
 }
 
-/** The features of a vocabulary from feature rows. */
+/**
+ * A row whose feature is `similar:<item>` is a public similarity edge (Last.fm's similar artists,
+ * MusicBrainz relations): the row's item is like that item.
+ */
+export const SIMILAR_PREFIX = 'similar:';
+
+/**
+ * The features of a vocabulary from feature rows. Every item named as a similarity target also
+ * carries its own `similar:` feature, so that feature is fitted to the target's factors too: an
+ * item outside the shared set that is like a shared one then takes part of its learned vector,
+ * not only what its tags say (and one with no tags at all still gets a vector).
+ */
 export function featuresOf(rows: FeatureRows, itemIds: readonly string[]): ItemFeatures {
-  return buildItemFeatures(itemIds, rows);
+  const known = new Set(itemIds);
+  const targets = new Set<string>();
+  for (const f of rows.features) if (f.startsWith(SIMILAR_PREFIX) && known.has(f.slice(SIMILAR_PREFIX.length))) targets.add(f.slice(SIMILAR_PREFIX.length));
+  if (targets.size === 0) return buildItemFeatures(itemIds, rows);
+  const self = [...targets];
+  return buildItemFeatures(itemIds, { items: [...rows.items, ...self], features: [...rows.features, ...self.map((t) => SIMILAR_PREFIX + t)], weights: [...rows.weights, ...self.map(() => 1)] });
 }
 
 /** Reads a features file (see `readFeatureRows`) as the features of a vocabulary. */

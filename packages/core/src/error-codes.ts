@@ -93,6 +93,7 @@ export const ERROR_CATALOGUE = {
   invalid_track_list: { title: 'Not a list of track ids', suggestion: 'write the file as ["track-id-1", "track-id-2", …]' },
   invalid_user: { title: 'Not a user name', suggestion: 'pass the name shown in your profile URL' },
   item_features_malformed: { title: 'A line of the item features file is malformed', suggestion: 'fix or remove that line' },
+  item_features_unmatched: { title: 'No feature row names a known item', suggestion: 'name items as the interactions file or the vocabulary does' },
   item_features_unreadable: { title: 'The item features file cannot be read', suggestion: 'pass a file with lines "item<TAB>feature[<TAB>weight]"' },
   jellyfin_error: { title: 'The Jellyfin server refused the request', suggestion: 'check the server log; run again with DEBUG=1 for details' },
   jellyfin_not_configured: { title: 'No Jellyfin server is configured', suggestion: 'set JELLYFIN_URL and JELLYFIN_TOKEN (an API key from the Jellyfin dashboard), and JELLYFIN_USER' },

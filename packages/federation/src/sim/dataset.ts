@@ -76,8 +76,13 @@ export const SIMILAR_PREFIX = 'similar:';
  * item outside the shared set that is like a shared one then takes part of its learned vector,
  * not only what its tags say (and one with no tags at all still gets a vector).
  */
-export function featuresOf(rows: FeatureRows, itemIds: readonly string[]): ItemFeatures {
+export function featuresOf(rows: FeatureRows, itemIds: readonly string[], source?: string): ItemFeatures {
   const known = new Set(itemIds);
+  // A file none of whose rows names a known item is the wrong file (or keyed differently), not "no features".
+  if (source && rows.items.length > 0 && !rows.items.some((i) => known.has(i)))
+    throw new MixtapeError('item_features_unmatched', `None of the ${rows.items.length} rows of ${source} names an item of this vocabulary (first row's item: "${rows.items[0]}")`, {
+      suggestion: 'name items as the interactions file or the vocabulary does (its ids or keys)',
+    });
   const targets = new Set<string>();
   for (const f of rows.features) if (f.startsWith(SIMILAR_PREFIX) && known.has(f.slice(SIMILAR_PREFIX.length))) targets.add(f.slice(SIMILAR_PREFIX.length));
   if (targets.size === 0) return buildItemFeatures(itemIds, rows);
@@ -87,7 +92,7 @@ export function featuresOf(rows: FeatureRows, itemIds: readonly string[]): ItemF
 
 /** Reads a features file (see `readFeatureRows`) as the features of a vocabulary. */
 export async function readItemFeatures(path: string, itemIds: readonly string[]): Promise<ItemFeatures> {
-  return featuresOf(await readFeatureRows(path), itemIds);
+  return featuresOf(await readFeatureRows(path), itemIds, path);
 }
 
 /** Users' rows as the model package's interactions over a fixed item list (user order kept). */

@@ -8,9 +8,16 @@ export interface UserRows {
   counts: number[];
 }
 
+/** Header names of the user, item and weight columns (lower case). */
+const USER_COLUMNS = ['user', 'userid', 'user_id'];
+const ITEM_COLUMNS = ['item', 'itemid', 'item_id', 'artist', 'artistid', 'artist_id', 'track', 'track_id'];
+const WEIGHT_COLUMNS = ['weight', 'plays', 'playcount', 'count', 'value'];
+
 /**
- * Reads `user item [weight]` lines (tab, comma or space separated; a header line is skipped),
- * summing weights of repeated pairs. HetRec's user_artists.dat is this shape.
+ * Reads `user item [weight]` lines (tab, comma or space separated), summing weights of repeated
+ * pairs. HetRec's user_artists.dat is this shape, and so is `model fit`'s CSV: a first line that
+ * names its columns (user and item, e.g. `user,item,weight` or `userID artistID weight`, in any
+ * order) says where they are; another first line whose weight is not a number is skipped.
  */
 export async function readInteractions(path: string): Promise<UserRows[]> {
   let text: string;
@@ -24,20 +31,25 @@ export async function readInteractions(path: string): Promise<UserRows[]> {
   }
   const byUser = new Map<string, Map<string, number>>();
   const lines = text.split(/\r?\n/);
-  for (let n = 0; n < lines.length; n++) {
+  const split = (line: string) => line.split(/[\t,; ]+/).map((x) => x.replace(/^"|"$/g, ''));
+  const first = split(lines[0]!.trim()).map((x) => x.toLowerCase());
+  const at = (names: string[]) => first.findIndex((x) => names.includes(x));
+  const named = at(USER_COLUMNS) >= 0 && at(ITEM_COLUMNS) >= 0;
+  const [uc, ic, wc] = named ? [at(USER_COLUMNS), at(ITEM_COLUMNS), at(WEIGHT_COLUMNS)] : [0, 1, 2];
+  for (let n = named ? 1 : 0; n < lines.length; n++) {
     const line = lines[n]!.trim();
     if (!line) continue;
-    const f = line.split(/[\t,; ]+/);
-    const w = f.length > 2 ? Number(f[2]) : 1;
-    if (f.length < 2 || !Number.isFinite(w)) {
+    const f = split(line);
+    const w = wc >= 0 && f.length > wc ? Number(f[wc]) : 1;
+    if (f.length <= Math.max(uc, ic) || !Number.isFinite(w)) {
       if (n === 0) continue;
       throw new MixtapeError('interactions_malformed', `Line ${n + 1} of ${path} is not "user item [weight]"`, {
         suggestion: 'fix or remove that line',
       });
     }
-    let m = byUser.get(f[0]!);
-    if (!m) byUser.set(f[0]!, (m = new Map()));
-    m.set(f[1]!, (m.get(f[1]!) ?? 0) + w);
+    let m = byUser.get(f[uc]!);
+    if (!m) byUser.set(f[uc]!, (m = new Map()));
+    m.set(f[ic]!, (m.get(f[ic]!) ?? 0) + w);
   }
   return [...byUser].map(([user, m]) => ({ user, items: [...m.keys()], counts: [...m.values()] }));
 }

@@ -110,7 +110,7 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
   const vocab = vocabulary(itemIds.map((id) => `id:${id}`), itemIds);
   // Tags a user gave an item they hold out are left out of every model's features, the hub's too.
   const featureRows = o.itemFeatures ? withoutHeldOut(await readFeatureRows(o.itemFeatures), test) : undefined;
-  const features: ItemFeatures = featureRows ? featuresOf(featureRows.rows, itemIds) : emptyFeatures(itemIds.length);
+  const features: ItemFeatures = featureRows ? featuresOf(featureRows.rows, itemIds, o.itemFeatures) : emptyFeatures(itemIds.length);
   let itemFeaturesPath = o.itemFeatures;
   if (featureRows && featureRows.dropped > 0) {
     itemFeaturesPath = join(hubDir, 'item-features.tsv');

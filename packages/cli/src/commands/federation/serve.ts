@@ -22,7 +22,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
     }),
     dir: Flags.string({ description: 'Folder for the embedded store and the hub key (default: $MIXTAPE_CONFIG_DIR/federation/hub)' }),
     vocabulary: Flags.string({ required: true, description: 'The items the federation learns about: one artist name a line, or "key<TAB>name" lines under that header' }),
-    'item-features': Flags.string({ description: 'Public item features ("item<TAB>tag[<TAB>weight]"): factors for items outside the shared set' }),
+    'item-features': Flags.string({ description: 'Public item features ("item<TAB>tag[<TAB>weight]"; "item<TAB>similar:OTHER[<TAB>weight]" for a similar-artist edge): factors for items outside the shared set' }),
     'min-contributors': Flags.integer({ default: 100, description: 'Contributions that close a round (the noise is split among this many)' }),
     epsilon: Flags.string({ default: '8', description: 'Per-listener epsilon over the whole training (the counts and every round); 0 = no noise' }),
     listeners: Flags.integer({ min: 1, description: 'Listeners you expect (default: --min-contributors): sizes the model to what the noise supports' }),

@@ -27,6 +27,36 @@ export async function publishFromStore(o: { store: OpenOptions; stateDir?: strin
 }
 
 /**
+ * Publish outcomes that leave a run going: the hub down, or its round not taking this node now
+ * (already published to it, closed, timed out or abandoned under secure aggregation), the privacy
+ * budget spent, the training over, no play in the vocabulary. The federation goes on without this
+ * contribution and the run still recommends. Anything else (the hub's key changed, a refused
+ * signature, a hub without secure aggregation) stops the run: the listener has to look.
+ */
+const PUBLISH_WAITS: ReadonlySet<string> = new Set([
+  'hub_unreachable',
+  'already_published',
+  'round_closed',
+  'round_timeout',
+  'round_abandoned',
+  'secagg_refused',
+  'privacy_budget_exhausted',
+  'training_finished',
+  'nothing_to_publish',
+]);
+
+/** The publish phase of `mixtape run`: publishes, or says in its detail why not this time. */
+export async function publishStage(o: { store: OpenOptions; stateDir?: string | undefined }): Promise<{ rowsIn: number; rowsOut: number; detail: string }> {
+  try {
+    const r = await publishFromStore(o);
+    return { rowsIn: r.tracks, rowsOut: 1, detail: `round ${r.round}: ${r.accepted}/${r.needed} contributions; epsilon ${r.privacy.epsilon.toFixed(2)} of ${r.privacy.budget}` };
+  } catch (e) {
+    if (isMixtapeError(e) && PUBLISH_WAITS.has(e.code)) return { rowsIn: 0, rowsOut: 0, detail: `not published this run (${e.code}: ${e.message})` };
+    throw e;
+  }
+}
+
+/**
  * The pull phase of `mixtape run`: installs the hub's latest global model when this node has joined
  * a federation. Not joined, or a pull that fails (hub down), is reported in the stage's detail and
  * does not fail the run: recommend then uses the model installed before, if any, or none.

@@ -29,7 +29,7 @@ describe('mixtape run with the real stages', () => {
     expect(existsSync(join(dir, 'playlists', 'mixtape-picks.jspf'))).toBe(true);
   });
 
-  it('pulls before pushing: nothing to do outside a federation, and a hub that is down does not fail the run', async () => {
+  it('pulls before pushing: nothing to do outside a federation, and a hub that is down fails neither publish nor pull', async () => {
     const fed = await tempDir('mixtape-fed-state-');
     try {
       const stages = pipelineStages({ pushTo: ['m3u8'], count: 10, env: {}, stateDir: fed.dir });
@@ -39,11 +39,14 @@ describe('mixtape run with the real stages', () => {
       expect(alone.stages[1]!.detail).toBe(`10 picks to ${join(dir, 'playlists', 'mixtape-picks.m3u8')}`);
       // Joined, with a model pulled earlier, and the hub gone (node.json names a closed port).
       await installGlobalModel(fed.dir, tasteModel(['Velvet Parade', 'Silver Foxes'], 'Glass Harbour'));
-      const down = await runPipeline(parsePhases('pull,push'), stages, { store: { dataDir: dir } });
+      const down = await runPipeline(parsePhases('publish,pull,push'), stages, { store: { dataDir: dir } });
       expect(down.ok).toBe(true);
-      expect(down.stages[0]).toMatchObject({ stage: 'pull', status: 'ok', rowsOut: 0 });
-      expect(down.stages[0]!.detail).toMatch(/^pull failed, recommending with the model installed before, if any \(hub_unreachable: /);
-      expect(down.stages[1]!.detail).toMatch(/^10 picks, \d+ from the federation \(weight 0\.5\) to /);
+      // Publishing waits for the hub; the playlist is still made.
+      expect(down.stages[0]).toMatchObject({ stage: 'publish', status: 'ok', rowsOut: 0 });
+      expect(down.stages[0]!.detail).toMatch(/^not published this run \(hub_unreachable: /);
+      expect(down.stages[1]).toMatchObject({ stage: 'pull', status: 'ok', rowsOut: 0 });
+      expect(down.stages[1]!.detail).toMatch(/^pull failed, recommending with the model installed before, if any \(hub_unreachable: /);
+      expect(down.stages[2]!.detail).toMatch(/^10 picks, \d+ from the federation \(weight 0\.5\) to /);
     } finally {
       await fed.cleanup();
     }

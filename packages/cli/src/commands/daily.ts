@@ -45,6 +45,7 @@ Run it every day with \`mixtape schedule add daily\` (06:00 by default) and \`mi
     });
     if (!this.jsonEnabled()) {
       for (const x of s.sources) this.log('failed' in x ? `${x.name}: sync failed (${x.failed})` : `${x.name}: ${x.plays} new plays, ${x.feedback} likes read`);
+      if (s.federation) this.log(`federation: ${s.federation}`);
       this.log(`folded into your vector: ${s.fold.plays} plays and ${s.fold.saves} saves since ${s.fold.cutoff} (${s.fold.unknownTracks} tracks wait for the next \`mixtape train\`)`);
       this.log(renderTable(s.targets.map((t) => ({ target: t.target, available: t.available, picks: t.picks, 'recent favourites': t.recent_favourites, action: 'parts' in t.push ? t.push.parts.map((p) => p.action).join(',') : `written ${t.push.out}`, requests: 'parts' in t.push ? t.push.requests : '' }))));
       this.log(`"${s.name}" refreshed in ${s.seconds} s`);

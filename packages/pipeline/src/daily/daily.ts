@@ -7,6 +7,7 @@ import { pushRemote, type RemotePushSummary, type RemoteTarget } from '../push/r
 import { loadPersonalModel, refoldListener, sinceTraining, type SinceTraining } from '../personal/model-state.js';
 import { recommendInStore, type RecommendedTrack } from '../personal/recommend.js';
 import { recordRun } from '../runner/runs.js';
+import { nodeConfig, pullStage } from '../stages/publish.js';
 import { withStore, type OpenOptions, type Store } from '../store/store.js';
 import { DAILY_SOURCES, type DailySource } from './sources.js';
 import { DAILY_TARGETS, matchedTarget } from './targets.js';
@@ -55,6 +56,8 @@ export interface DailySummary {
   unconfigured: Array<{ name: string; env: readonly string[] }>;
   /** What was folded into the listener's vector without retraining. */
   fold: Omit<SinceTraining, 'events'> & { modelId: string; events: number };
+  /** In a federation: what pulling its latest model before recommending did (a hub down is said here, never fatal). */
+  federation?: string;
   targets: DailyTargetReport[];
   seconds: number;
 }
@@ -73,8 +76,8 @@ export function dailyDescription(name: string, picks: RecommendedTrack[], max = 
 }
 
 /**
- * `mixtape daily`: syncs every configured source, folds the new plays and likes into the
- * listener's vector (no retraining), then on every target replaces the one daily playlist with
+ * `mixtape daily`: syncs every configured source, pulls the federation's latest model when the
+ * listener is in one, folds the new plays and likes into the listener's vector (no retraining), then on every target replaces the one daily playlist with
  * picks it has: nothing heard within the fresh days but a share of favourites, at most two per
  * artist, never a ban, each with its reason in the playlist's comment. The remote playlist keeps
  * its id; a rerun with nothing new writes nothing.
@@ -102,6 +105,9 @@ export async function runDaily(o: DailyOptions): Promise<DailySummary> {
         sources.push({ name: s.name, failed: (e as Error).message });
       }
     }
+    // In a federation, its latest model before recommending, as `mixtape run`'s pull phase does.
+    const joined = await nodeConfig(o.stateDir).then(() => true, () => false);
+    const federation = joined ? (await pullStage(o.stateDir, progress)).detail : undefined;
     const model = await loadPersonalModel(store);
     await refoldListener(store, model);
     const since = await sinceTraining(store, model);
@@ -120,7 +126,7 @@ export async function runDaily(o: DailyOptions): Promise<DailySummary> {
       progress({ unit: 'steps', done: i + 2, total: targets.length + 1, message: t.label });
     }
     if (failed.length > 0) throw targetFailure(failed, reports.map((r) => r.target));
-    return { name, sources, unconfigured, fold: { ...fold, events: events.length, modelId: model.modelId }, targets: reports, seconds: round((performance.now() - started) / 1000) };
+    return { name, sources, unconfigured, fold: { ...fold, events: events.length, modelId: model.modelId }, ...(federation ? { federation } : {}), targets: reports, seconds: round((performance.now() - started) / 1000) };
   }, (s) => ({ rowsIn: s.fold.plays, rowsOut: s.targets.reduce((n, t) => n + t.picks, 0) })));
 }
 

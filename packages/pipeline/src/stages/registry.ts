@@ -72,7 +72,7 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
       // The hub down, the round not open to this node or the budget spent: said in the detail, and the run goes on.
       run: (ctx) => publishStage({ store: ctx.store, stateDir: settings.stateDir }),
     },
-    // A later `daily` command runs pull before recommending too: it should reuse this stage.
+    // `mixtape daily` runs the same pull (pullStage) before recommending.
     pull: {
       reads: ['federation hub'],
       writes: ['federation model'],

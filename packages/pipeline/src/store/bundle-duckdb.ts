@@ -21,10 +21,9 @@ const NAMESPACE = 'duckdb-native-binding';
  */
 export function nativeBindingFile(): string | undefined {
   const fromApi = createRequire(createRequire(import.meta.url).resolve('@duckdb/node-api'));
-  const before = new Set(Object.keys(fromApi.cache));
   fromApi('@duckdb/node-bindings');
-  const loaded = Object.keys(fromApi.cache).filter((k) => k.endsWith('.node'));
-  return loaded.find((k) => !before.has(k)) ?? (loaded.length === 1 ? loaded[0] : undefined);
+  // Other native modules may be loaded too (a test runner's): only a platform package of DuckDB's counts.
+  return Object.keys(fromApi.cache).find((k) => k.endsWith('.node') && /[\\/]@duckdb[\\/]node-bindings-[^\\/]+[\\/]/.test(k));
 }
 
 /**

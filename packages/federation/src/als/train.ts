@@ -31,9 +31,9 @@ export function roundSensitivity(p: Pick<PrivateAlsParams, 'clip' | 'itemGram'> 
 /**
  * Private ALS in one process, with the noise added once to each sum (the distribution the hub's
  * sum has when every node adds its share): the reference the HTTP protocol is tested against, and
- * what benchmarks use to sweep settings quickly.
+ * what benchmarks use to sweep settings quickly. `onStep` hears each item step's end (1 … rounds).
  */
-export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: ItemFeatures, p: PrivateAlsParams, epsilon: number, delta = 1e-5): PrivateAlsModel {
+export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: ItemFeatures, p: PrivateAlsParams, epsilon: number, delta = 1e-5, onStep?: (done: number) => void): PrivateAlsModel {
   const noise = noisePlan(p, epsilon, delta);
   const rng = new Rng(p.seed ^ 0x5eed);
   const counts = new Float32Array(vocabSize);
@@ -64,6 +64,7 @@ export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: I
     table = solveItems({ rhs, userGram, nodes: nodes.length, noisy: std > 0, ...(itemGram ? { itemGram } : {}) }, sharedCounts, p, prior);
     // As the hub: no public features, no prior (an empty one would only add priorWeight to the ridge).
     if (p.priorWeight > 0 && features.indices.length > 0) prior = tagPrior(shared, table, features, k, p.featureLambda);
+    onStep?.(t + 1);
   }
   return { params: p, noise, shared, counts: sharedCounts, sharedTable: table, ...publishedTable(shared, table, sharedCounts, features, p) };
 }

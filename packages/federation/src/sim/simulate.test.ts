@@ -58,7 +58,10 @@ describe('federation simulate', () => {
     const file = await clusteredFile(dir);
     const o = { interactions: file, clients: 0, epsilon: 0, als: { dim: 4, sharedItems: 200, rounds: 3 }, hubProcess: false };
     const http = await simulate({ ...o, out: join(dir, 'http') });
-    const local = await simulate({ ...o, out: join(dir, 'local'), maxPayloadBytes: 1024 });
+    const steps: string[] = [];
+    const local = await simulate({ ...o, out: join(dir, 'local'), maxPayloadBytes: 1024, onProgress: (p) => p.unit === 'rounds' && steps.push(`${p.done}/${p.total} ${p.message}`) });
+    // Long work says where it is: the announcement, then each item step.
+    expect(steps).toEqual([expect.stringMatching(/^0\/4 no noise: each node would send 0 MiB a round; summing in this process$/), '2/4 item step 1 of 3, in this process', '3/4 item step 2 of 3, in this process', '4/4 item step 3 of 3, in this process']);
     expect([http.transport, local.transport]).toEqual(['http', 'in-process']);
     // No noise, no guarantee, whichever way the sums were made.
     expect(local.privacy).toEqual(http.privacy);

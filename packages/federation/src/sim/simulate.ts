@@ -150,7 +150,9 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
     // computes them with the hub's own steps (als/exact.test.ts, simulate.test.ts check the two agree).
     progress({ unit: 'rounds', done: 0, total: lastRound(params), message: `no noise: each node would send ${size} a round; summing in this process` });
     const ta = performance.now();
-    const m = trainPrivateAls(data, itemIds.length, features, params.als, Number.POSITIVE_INFINITY, delta);
+    const m = trainPrivateAls(data, itemIds.length, features, params.als, Number.POSITIVE_INFINITY, delta, (t) =>
+      progress({ unit: 'rounds', done: t + 1, total: lastRound(params), message: `item step ${t} of ${params.als.rounds}, in this process` }),
+    );
     const header: ModelHeader = { version: lastRound(params), scheme: 'private-als-1', vocabVersion: vocab.version, vocabSize: itemIds.length, dim: params.als.dim, shared: m.shared.length, stage: 'factors', accepted: data.length, fullTable: true, tableDim: m.tableDim };
     const published: PublishedModel = { header, sha256: sha256Hex(encodeModel(header, { shared: m.shared, counts: m.counts, sharedTable: m.sharedTable, table: m.table })), signature: '' };
     const listeners = await listenersGet(o, m.table, m.tableDim, train, test, itemIds, features, params, m.shared, m.counts, published, progress);

@@ -195,10 +195,15 @@ export async function pull(opts: { dir?: string } = {}): Promise<{ version: numb
 }
 
 /** The node's privacy spending so far. */
-export async function privacyStatus(opts: { dir?: string } = {}): Promise<PrivacyReport & { hub: string; installedVersion?: number; installedStage?: string }> {
+export async function privacyStatus(opts: { dir?: string } = {}): Promise<PrivacyReport & { hub: string; securelyAggregated: number; installedVersion?: number; installedStage?: string }> {
   const dir = federationDir(opts.dir);
   const config = await readConfig(dir);
-  const out: PrivacyReport & { hub: string; installedVersion?: number; installedStage?: string } = { hub: config.hub, ...new Accountant(config.budget, config.delta, config.ledger).report() };
+  const out: PrivacyReport & { hub: string; securelyAggregated: number; installedVersion?: number; installedStage?: string } = {
+    hub: config.hub,
+    ...new Accountant(config.budget, config.delta, config.ledger).report(),
+    // Ledger entries of securely aggregated rounds carry their attempt.
+    securelyAggregated: config.ledger.filter((e) => e.attempt !== undefined).length,
+  };
   try {
     const meta = JSON.parse(await readFile(joinPath(dir, 'global', 'model.json'), 'utf8')) as PublishedModel;
     out.installedVersion = meta.header.version;

@@ -1,6 +1,7 @@
 import { Flags } from '../../oclif.js';
 import { privacyStatus } from '@mixtape/pipeline';
 import { MixtapeCommand } from '../../base-command.js';
+import { againstHub } from '../../federation-text.js';
 
 export default class FederationStatus extends MixtapeCommand<typeof FederationStatus> {
   static override summary = 'Show the hub this node joined, the privacy it has spent, and whom that epsilon protects against';
@@ -14,12 +15,9 @@ export default class FederationStatus extends MixtapeCommand<typeof FederationSt
     const s = await privacyStatus(dir ? { dir } : {});
     this.log(`hub ${s.hub}: published to ${s.rounds} rounds; budget epsilon ${s.budget} (delta ${s.delta}), ${s.remaining.toFixed(2)} left`);
     this.log(`  epsilon ${s.epsilon.toFixed(2)} against everyone but the hub (other listeners, anyone who sees the published models)`);
-    this.log(
-      s.epsilonVsHub <= s.epsilon + 1e-9
-        ? `  epsilon ${s.epsilonVsHub.toFixed(2)} against the hub itself: the same, its rounds were securely aggregated (it saw only the noised sums)`
-        : `  epsilon ${s.epsilonVsHub.toFixed(1)} against the hub itself: it saw some contributions with only this node's share of the noise (rounds without secure aggregation)`,
-    );
+    this.log(`  ${againstHub(s)}`);
     if (s.installedVersion !== undefined) this.log(`installed model: version ${s.installedVersion}${s.installedStage ? ` (${s.installedStage})` : ''}`);
     return s;
   }
 }
+

@@ -51,6 +51,10 @@ describe('decideRetry', () => {
   it('backs off on network errors', () => {
     const d = decideRetry({ kind: 'error', error: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }, 2, policy);
     expect(d).toEqual({ retry: true, reason: 'ECONNRESET', waitMs: 200 });
+    // fetch's own failures are a TypeError whose cause says why: its code, else its message.
+    const fetchFailed = (cause: object) => decideRetry({ kind: 'error', error: Object.assign(new TypeError('fetch failed'), { cause }) }, 2, policy).reason;
+    expect(fetchFailed(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED');
+    expect(fetchFailed(new Error('bad port'))).toBe('bad port');
   });
   it('refreshes the token once on 401, then stops', () => {
     const p = { ...policy, canRefresh: true };

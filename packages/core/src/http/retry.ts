@@ -87,8 +87,9 @@ function backoff(policy: RetryPolicy, attempt: number): number {
 }
 
 function networkReason(error: unknown): string {
-  const e = error as { code?: string; name?: string; cause?: { code?: string }; message?: string };
-  return e?.cause?.code ?? e?.code ?? e?.name ?? 'network error';
+  const e = error as { code?: string; name?: string; cause?: { code?: string; message?: string }; message?: string };
+  // fetch wraps the reason in `cause` ("fetch failed" / TypeError): a code, else its message ("bad port").
+  return e?.cause?.code ?? e?.code ?? e?.cause?.message ?? e?.name ?? 'network error';
 }
 
 /**

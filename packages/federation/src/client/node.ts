@@ -48,6 +48,22 @@ async function readConfig(dir: string): Promise<NodeConfig> {
 
 const writeConfig = (dir: string, c: NodeConfig) => writePrivateFile(joinPath(dir, 'node.json'), `${JSON.stringify(c, null, 2)}\n`);
 
+/** A hub URL, budget and delta that can be used, or a clear error before any request. */
+function checkJoinOptions(o: { hub: string; budget?: number; delta?: number }): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(o.hub);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new MixtapeError('invalid_hub_url', `"${o.hub}" is not a hub URL`, { suggestion: "pass the hub's base URL, for example http://127.0.0.1:8787 or https://hub.example.org" });
+  if (o.budget !== undefined && !(Number.isFinite(o.budget) && o.budget > 0))
+    throw new MixtapeError('invalid_budget', `A privacy budget must be a positive epsilon, not ${o.budget}`, { suggestion: 'pass one such as --budget 8 (smaller is more private)' });
+  if (o.delta !== undefined && !(o.delta > 0 && o.delta <= 0.1))
+    throw new MixtapeError('invalid_budget', `Delta must be above 0 and at most 0.1, not ${o.delta}`, { suggestion: 'leave it out (1e-5), or pass one such as --delta 1e-6' });
+}
+
 /** Joins a hub: makes (or reuses) the Ed25519 identity, pins the hub's key, saves the budget. */
 export async function join(opts: { hub: string; dir?: string; budget?: number; delta?: number; invitation?: string; requireSecureAggregation?: boolean }): Promise<{
   nodeId: string;
@@ -58,6 +74,7 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
   privacy: PrivacyReport;
 }> {
   const dir = federationDir(opts.dir);
+  checkJoinOptions(opts);
   const info = await fetchFederation(opts.hub);
   // Checked before anything is written: a refused hub leaves no state behind.
   requireSecure(opts.hub, info.params, opts.requireSecureAggregation === false);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, connect, type Server } from 'node:net';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { testHub, testParams } from '../test-support.js';
@@ -114,6 +114,15 @@ describe('what a node sends', () => {
     } finally {
       await fresh.stop();
     }
+  });
+
+  it('refuses a hub that is not a URL and a budget that is not a positive epsilon, before any request or file', async () => {
+    const dir = await nodeDir();
+    await expect(join({ hub: 'notaurl', dir })).rejects.toMatchObject({ code: 'invalid_hub_url', message: '"notaurl" is not a hub URL' });
+    await expect(join({ hub: 'ftp://127.0.0.1/x', dir })).rejects.toMatchObject({ code: 'invalid_hub_url' });
+    for (const budget of [-1, 0, Number.NaN, Number.POSITIVE_INFINITY]) await expect(join({ hub: hub.url, dir, budget })).rejects.toMatchObject({ code: 'invalid_budget' });
+    await expect(join({ hub: hub.url, dir, delta: 0.5 })).rejects.toMatchObject({ code: 'invalid_budget' });
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('keeps the installed model when the hub is down', async () => {

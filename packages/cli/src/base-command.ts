@@ -44,6 +44,13 @@ export abstract class MixtapeCommand<T extends typeof Command> extends Command {
     return dir ? { ...extra, dataDir: dir } : extra;
   }
 
+  /** A share flag's value (0 to 1), or a usage error (exit 2) naming the flag. */
+  protected share(value: string, flag: string): number {
+    const x = Number(value);
+    if (value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 1) this.error(`--${flag} must be a number from 0 to 1, not "${value}"`, { exit: 2 });
+    return x;
+  }
+
   private progressLine: ReturnType<typeof progressFor> | undefined;
 
   /**

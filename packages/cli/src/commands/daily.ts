@@ -33,14 +33,9 @@ Run it every day with \`mixtape schedule add daily\` (06:00 by default) and \`mi
 
   async run(): Promise<DailySummary> {
     const f = this.flags;
-    const share = (v: string, flag: string) => {
-      const x = Number(v);
-      if (!Number.isFinite(x) || x < 0 || x > 1) this.error(`--${flag} must be a number from 0 to 1`, { exit: 2 });
-      return x;
-    };
     const s = await runDaily({
-      store: this.storeOptions(), name: f.name, count: f.count, freshDays: f['fresh-days'], favouritesShare: share(f['favourites-share'], 'favourites-share'),
-      explore: share(f.explore, 'explore'), seed: f.seed, stateDir: f['state-dir'], onProgress: this.progress(),
+      store: this.storeOptions(), name: f.name, count: f.count, freshDays: f['fresh-days'], favouritesShare: this.share(f['favourites-share'], 'favourites-share'),
+      explore: this.share(f.explore, 'explore'), seed: f.seed, stateDir: f['state-dir'], onProgress: this.progress(),
       ...(f.to ? { to: f.to } : {}), ...(f.out ? { out: f.out } : {}), ...(f['music-dir'] ? { musicDir: f['music-dir'] } : {}),
     });
     if (!this.jsonEnabled()) {

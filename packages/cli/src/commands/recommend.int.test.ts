@@ -55,6 +55,13 @@ describe('mixtape recommend with a pulled global model (built CLI)', () => {
     const after = await withStore({ dataDir: env.MIXTAPE_DATA_DIR! }, (store) => store.all("SELECT * FROM playlist_items WHERE playlist_id = 'mixtape-recommendations' ORDER BY position"));
     expect(after).toEqual(before);
     expect(after).toHaveLength(5);
+    // A share of new music outside 0..1 (or not a number) is a usage error, not a silent default.
+    for (const explore of ['2', 'lots']) {
+      const wrong = await mixtape(['recommend', '--count', '7', '--explore', explore], env);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain(`--explore must be a number from 0 to 1, not "${explore}"`);
+    }
+    expect(await withStore({ dataDir: env.MIXTAPE_DATA_DIR! }, (store) => store.all("SELECT * FROM playlist_items WHERE playlist_id = 'mixtape-recommendations' ORDER BY position"))).toEqual(before);
   });
 
   it('builds the playlist with the model package builder: favourites and new music, varied artists, reasons, nothing recent', async () => {

@@ -27,11 +27,11 @@ export default class Recommend extends MixtapeCommand<typeof Recommend> {
     const { recommendPersonal, playlistFileFormat } = await import('@mixtape/pipeline/recommend');
     // A name whose format is unknown is refused before any work.
     if (this.flags.out) playlistFileFormat(this.flags.out);
-    const explore = Number(this.flags.explore);
+    const explore = this.share(this.flags.explore, 'explore');
     const r = await recommendPersonal({
       store: this.storeOptions(),
       count: this.flags.count,
-      explore: Number.isFinite(explore) ? explore : 0.2,
+      explore,
       ...(this.flags['seed-track'] ? { seedTrack: this.flags['seed-track'] } : {}),
       ...(this.flags['seed-artist'] ? { seedArtist: this.flags['seed-artist'] } : {}),
       ...(this.flags.seed !== undefined ? { seed: this.flags.seed } : {}),

@@ -51,6 +51,13 @@ export abstract class MixtapeCommand<T extends typeof Command> extends Command {
     return x;
   }
 
+  /** An epsilon flag's value: 0 (no noise) or a positive number; anything else is a usage error, never "no noise". */
+  protected epsilon(value: string, flag = 'epsilon'): number {
+    const x = Number(value);
+    if (value.trim() === '' || Number.isNaN(x) || x < 0) this.error(`--${flag} must be 0 (no noise) or a positive number, not "${value}"`, { exit: 2 });
+    return x;
+  }
+
   private progressLine: ReturnType<typeof progressFor> | undefined;
 
   /**

@@ -57,6 +57,24 @@ describe('mixtape federation (built CLI)', () => {
     expect(json.epsilonVsHub).toBeGreaterThanOrEqual(json.epsilon);
   });
 
+  it('refuses an epsilon that is not 0 or positive (never read as "no noise") and sizes under 1, before any work', async () => {
+    for (const args of [
+      ['federation', 'simulate', '--interactions', 'none.tsv', '--out', join(dir, 'sim'), '--epsilon', '-3'],
+      ['federation', 'serve', '--port', '0', '--vocabulary', 'none.txt', '--epsilon', '-1'],
+      ['federation', 'serve', '--port', '0', '--vocabulary', 'none.txt', '--epsilon', 'lots'],
+    ]) {
+      const r = await mixtape(args, env);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--epsilon must be 0 \(no noise\) or a positive number, not "(-3|-1|lots)"/);
+    }
+    const dim = await mixtape(['federation', 'simulate', '--interactions', 'none.tsv', '--out', join(dir, 'sim'), '--dim', '0'], env);
+    expect(dim.code).toBe(2);
+    expect(dim.stderr).toMatch(/Expected an integer greater than or equal to 1 but received: 0/);
+    const share = await mixtape(['federation', 'simulate', '--interactions', 'none.tsv', '--out', join(dir, 'sim'), '--dropout', '1.5'], env);
+    expect(share.code).toBe(2);
+    expect(share.stderr).toContain('--dropout must be a number from 0 to 1, not "1.5"');
+  });
+
   it('fails in one line with a suggestion when the hub is down', async () => {
     const r = await mixtape(['federation', 'join', '--hub', 'http://127.0.0.1:9'], env);
     expect(r.code).not.toBe(0);

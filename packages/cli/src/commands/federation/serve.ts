@@ -26,9 +26,9 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
     'min-contributors': Flags.integer({ default: 100, description: 'Contributions that close a round (the noise is split among this many)' }),
     epsilon: Flags.string({ default: '8', description: 'Per-listener epsilon over the whole training (the counts and every round); 0 = no noise' }),
     listeners: Flags.integer({ min: 1, description: 'Listeners you expect (default: --min-contributors): sizes the model to what the noise supports' }),
-    rounds: Flags.integer({ description: 'ALS rounds after the selection round (default: sized by --listeners and --epsilon)' }),
-    dim: Flags.integer({ description: 'Factors per item (default: sized by --listeners and --epsilon)' }),
-    'shared-items': Flags.integer({ description: 'Items the shared model learns from listeners, chosen by noisy counts (default: sized by --listeners and --epsilon)' }),
+    rounds: Flags.integer({ min: 1, description: 'ALS rounds after the selection round (default: sized by --listeners and --epsilon)' }),
+    dim: Flags.integer({ min: 1, description: 'Factors per item (default: sized by --listeners and --epsilon)' }),
+    'shared-items': Flags.integer({ min: 1, description: 'Items the shared model learns from listeners, chosen by noisy counts (default: sized by --listeners and --epsilon)' }),
     'secure-aggregation': Flags.boolean({
       default: true,
       allowNo: true,
@@ -42,13 +42,15 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
 
   async run(): Promise<{ url: string }> {
     const f = this.flags;
+    // Checked first: a typo must not start a hub at all, let alone one without noise.
+    const epsilon = this.epsilon(f.epsilon);
     const dir = f.dir ?? join(federationDir(), 'hub');
     const vocabulary = await readVocabularyFile(f.vocabulary);
     const params = defaultParams({
       vocabVersion: vocabulary.version,
       vocabSize: vocabulary.keys.length,
       minContributors: f['min-contributors'],
-      epsilon: Number(f.epsilon),
+      epsilon,
       ...(f.listeners ? { listeners: f.listeners } : {}),
       als: { ...(f.rounds ? { rounds: f.rounds } : {}), ...(f.dim ? { dim: f.dim } : {}), ...(f['shared-items'] ? { sharedItems: f['shared-items'] } : {}) },
       ...(f['secure-aggregation'] ? { secureAggregation: { ...SECURE_AGGREGATION_DEFAULTS, maxNodes: f['max-nodes'], stepMs: f['step-seconds'] * 1000 } } : {}),

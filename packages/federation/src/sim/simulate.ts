@@ -128,6 +128,7 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
     return { items, plays: Float64Array.from(items, (i) => g.get(i)!) };
   });
   const delta = o.delta ?? 1e-5;
+  if (Number.isNaN(o.epsilon) || o.epsilon < 0) throw new MixtapeError('simulate_bad_options', `Epsilon must be 0 (no noise) or positive, not ${o.epsilon}`, { suggestion: 'pass --epsilon 8, or 0 for the model without noise' });
   const noisy = o.epsilon > 0 && Number.isFinite(o.epsilon);
   const dropout = o.dropout ?? 0;
   if (dropout > 0 && !o.secureAggregation && !o.hub) throw new MixtapeError('simulate_bad_options', 'Nodes vanish at protocol steps only under secure aggregation', { suggestion: 'add --secure-aggregation, or leave out --dropout' });

@@ -128,7 +128,12 @@ describe('secure aggregation round in memory', () => {
     const n = 200;
     const xs = inputs(n, 64, 'sparse');
     const drop = (i: number): DropStep | undefined => (i % 10 === 3 ? 1 : i % 10 === 7 ? 2 : i % 20 === 9 ? 3 : undefined);
-    const r = await runInMemory(xs, { minSurvivors: 50, dropout: 0.15, drop });
+    // 25 % of the nodes drop (10 % at step 1, 10 % at step 2, 5 % at step 3). The graph is random
+    // (fresh identities each run) and sized for the round's `dropout`: sized for 0.15 (degree 32),
+    // fewer nodes than drop here, a node sometimes kept fewer than threshold surviving neighbours
+    // and the round aborted (seen once in CI). Sized for more than what drops (degree 118 of 199),
+    // each node keeps about 88 of 118 against a threshold of 60.
+    const r = await runInMemory(xs, { minSurvivors: 50, dropout: 0.3, drop });
     expect(r.degree).toBeLessThan(n - 1);
     expect(Array.from(r.sum)).toEqual(Array.from(plainSum(xs, (i) => (drop(i) ?? 4) >= 3)));
   });

@@ -1,3 +1,4 @@
+import { MixtapeError } from '@mixtape/core';
 import { noisePlan, privateAlsFor, type PrivateAlsParams } from './als/params.js';
 import { roundSensitivity } from './als/train.js';
 
@@ -47,6 +48,9 @@ export function defaultParams(
   over: Partial<Omit<FederationParams, 'als'>> & { als?: Partial<PrivateAlsParams>; listeners?: number } & Pick<FederationParams, 'vocabVersion' | 'vocabSize'>,
 ): FederationParams {
   const epsilon = over.epsilon ?? 8;
+  // Only 0 (or Infinity) means no noise: a negative or missing-number epsilon is a mistake, not an opt-out.
+  if (Number.isNaN(epsilon) || epsilon < 0)
+    throw new MixtapeError('hub_bad_parameters', `Epsilon must be 0 (no noise) or positive, not ${epsilon}`, { suggestion: 'pass --epsilon 8, or 0 for no noise' });
   const als = { ...privateAlsFor(over.listeners ?? over.minContributors ?? 100, epsilon), ...over.als };
   const delta = over.delta ?? 1e-5;
   const plan = noisePlan(als, epsilon > 0 ? epsilon : Number.POSITIVE_INFINITY, delta);

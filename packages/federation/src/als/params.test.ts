@@ -51,3 +51,13 @@ describe('the user vector a node sends', () => {
     expect(roundSensitivity({ clip: 8, itemGram: true, userNorm: 2 })).toBeCloseTo(Math.sqrt(256 + 1024 + 16), 12);
   });
 });
+
+describe('defaultParams and epsilon', () => {
+  const base = { vocabVersion: 'v', vocabSize: 10, minContributors: 5 };
+  it('reads 0 and Infinity as no noise, and refuses a negative or non-numeric epsilon instead of reading it as no noise', () => {
+    expect(defaultParams({ ...base, epsilon: 0 })).toMatchObject({ epsilon: 0, roundNoise: 0, countNoise: 0 });
+    expect(defaultParams({ ...base, epsilon: Number.POSITIVE_INFINITY })).toMatchObject({ epsilon: 0, roundNoise: 0 });
+    for (const epsilon of [-1, -0.5, Number.NaN]) expect(() => defaultParams({ ...base, epsilon })).toThrow(expect.objectContaining({ code: 'hub_bad_parameters' }));
+    expect(defaultParams({ ...base, epsilon: 8 }).roundNoise).toBeGreaterThan(0);
+  });
+});

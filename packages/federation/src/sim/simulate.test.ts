@@ -135,7 +135,7 @@ describe('federation simulate', () => {
     expect(r.privacy.epsilon).toBeLessThanOrEqual(8 + 1e-6);
     expect(r.privacy.epsilon).toBeGreaterThan(7.9);
     await expect(simulate({ interactions: file, clients: 10, epsilon: 8, out: join(dir, 'n'), dropout: 0.3, hubProcess: false })).rejects.toMatchObject({ code: 'simulate_bad_options' });
-    await expect(simulate({ interactions: file, clients: 10, epsilon: -1, out: join(dir, 'n'), hubProcess: false })).rejects.toMatchObject({ code: 'simulate_bad_options', message: 'Epsilon must be 0 (no noise) or positive, not -1' });
+    await expect(simulate({ interactions: file, clients: 10, epsilon: -1, out: join(dir, 'n'), hubProcess: false })).rejects.toMatchObject({ code: 'hub_bad_parameters', message: 'Epsilon must be 0 (no noise) or positive, not -1' });
     await rm(dir, { recursive: true, force: true });
   }, 120_000);
 

@@ -128,14 +128,13 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
     return { items, plays: Float64Array.from(items, (i) => g.get(i)!) };
   });
   const delta = o.delta ?? 1e-5;
-  if (Number.isNaN(o.epsilon) || o.epsilon < 0) throw new MixtapeError('simulate_bad_options', `Epsilon must be 0 (no noise) or positive, not ${o.epsilon}`, { suggestion: 'pass --epsilon 8, or 0 for the model without noise' });
   const noisy = o.epsilon > 0 && Number.isFinite(o.epsilon);
   const dropout = o.dropout ?? 0;
   if (dropout > 0 && !o.secureAggregation && !o.hub) throw new MixtapeError('simulate_bad_options', 'Nodes vanish at protocol steps only under secure aggregation', { suggestion: 'add --secure-aggregation, or leave out --dropout' });
   const secure = o.secureAggregation ? { secureAggregation: { maxNodes: nNodes, dropout: Math.max(dropout, 0.1), stepMs: o.stepMs ?? 3000 } } : {};
   // Under dropout the noise is split among the nodes expected to stay, so the sum still carries all of it.
   const minContributors = o.secureAggregation ? Math.max(3, Math.floor(nNodes * (1 - dropout))) : nNodes;
-  let params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: noisy ? o.epsilon : 0, delta, minContributors, ...(o.als ? { als: o.als } : {}), ...secure });
+  let params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: o.epsilon === Number.POSITIVE_INFINITY ? 0 : o.epsilon, delta, minContributors, ...(o.als ? { als: o.als } : {}), ...secure });
   // Settings a hub would refuse are refused here, before any hub starts.
   const problems = o.hub ? [] : paramProblems(params);
   if (problems.length) throw new MixtapeError('hub_bad_parameters', `These federation settings are not usable: ${problems.join('; ')}`, { suggestion: 'change --dim, --rounds or --shared-items' });

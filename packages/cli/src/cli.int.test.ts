@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,22 @@ describe('mixtape CLI (built)', { timeout: 180_000 }, () => {
     for (const t of fromFederation) expect(t.reason).toMatch(/^listeners with your taste play \S/);
     const own = new Set(alone.tracks.map((t) => t.track_id));
     expect(fromFederation.filter((t) => !own.has(t.track_id)).length).toBeGreaterThanOrEqual(3);
+
+    // The demo's enrichment (Last.fm tags and similar artists) as a hub's public features and vocabulary.
+    const features = join(dir, 'hub-features.tsv');
+    const vocabulary = join(dir, 'hub-vocabulary.tsv');
+    const f = await mixtape(['federation', 'features', '--out', features, '--vocabulary-out', vocabulary, '--json'], exported);
+    expect(f.code, f.stderr).toBe(0);
+    const summary = JSON.parse(f.stdout) as { items: number; withTags: number; withSimilar: number; vocabularyOut: { items: number } };
+    expect(summary.items).toBeGreaterThanOrEqual(30);
+    expect(summary.withTags).toBe(summary.items);
+    expect(summary.withSimilar).toBeGreaterThan(0);
+    const lines = (await readFile(features, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('item\tfeature\tweight');
+    expect(lines.slice(1).every((l) => /^artist:[^\t]+\t(tag|similar:artist):[^\t]+\t[\d.]+$/.test(l))).toBe(true);
+    expect((await readFile(vocabulary, 'utf8')).trim().split('\n')).toHaveLength(summary.vocabularyOut.items + 1);
+    const both = await mixtape(['federation', 'features', '--out', features, '--vocabulary', vocabulary, '--vocabulary-out', vocabulary], exported);
+    expect(both.code).toBe(2);
   });
 
   it('removes the demo data dir when the demo fails', async () => {

@@ -117,6 +117,7 @@ export const ERROR_CATALOGUE = {
   no_model: { title: 'There is no trained model yet', suggestion: 'run `mixtape train` first' },
   no_plays: { title: 'There are no plays', suggestion: 'import your history first: mixtape import spotify-export <zip>' },
   no_plays_that_year: { title: 'No plays in that year', suggestion: 'pick a year your history covers, or leave out --year' },
+  no_public_features: { title: 'The store has no public features for those artists', suggestion: 'run `mixtape enrich --sources lastfm` first' },
   not_a_file: { title: 'That path is not a file', suggestion: 'pass the file itself' },
   not_found: { title: 'Not found', suggestion: 'check the name or id' },
   not_joined: { title: 'This node has not joined a federation', suggestion: 'run `mixtape federation join --hub URL` first' },

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { MixtapeError } from '@mixtape/core';
 import type { ItemFeatures } from '@mixtape/model';
-import { readItemFeatures } from '../sim/dataset.js';
+import { featuresOf, readFeatureRows, SIMILAR_PREFIX } from '../sim/dataset.js';
 import { itemKeyString, vocabulary, type Vocabulary } from '../vocab.js';
 
 /**
@@ -33,7 +33,21 @@ export async function readVocabularyFile(path: string): Promise<Vocabulary> {
   return vocabulary(keys, names);
 }
 
-/** Public item features for a hub's vocabulary: rows name an item by its key or, for `id:` keys, by the bare id. */
+/**
+ * Public item features for a hub's vocabulary: rows (and `similar:` targets) name an item by its
+ * key, by the bare id of an `id:` key, or by an artist's name as written anywhere (keyed by the
+ * vocabulary's normalizer, so "Beyoncé" finds `artist:beyonce`).
+ */
 export async function readHubFeatures(path: string, v: Vocabulary): Promise<ItemFeatures> {
-  return readItemFeatures(path, v.keys.map((k) => (k.startsWith('id:') ? k.slice(3) : k)));
+  const itemIds = v.keys.map((k) => (k.startsWith('id:') ? k.slice(3) : k));
+  const known = new Set(itemIds);
+  const resolve = (name: string): string => {
+    if (known.has(name)) return name;
+    if (name.startsWith('id:') && known.has(name.slice(3))) return name.slice(3);
+    const artist = itemKeyString({ kind: 'artist', name });
+    return known.has(artist) ? artist : name;
+  };
+  const rows = await readFeatureRows(path);
+  const features = rows.features.map((f) => (f.startsWith(SIMILAR_PREFIX) ? SIMILAR_PREFIX + resolve(f.slice(SIMILAR_PREFIX.length)) : f));
+  return featuresOf({ items: rows.items.map(resolve), features, weights: rows.weights }, itemIds, path);
 }

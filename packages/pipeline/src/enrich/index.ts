@@ -2,3 +2,4 @@ export { enrichTracks, ENRICH_SOURCES, type EnrichOptions, type EnrichSummary, t
 export { DEEZER_MATCH_THRESHOLD } from './deezer.js';
 export { syncLastfm, type LastfmSyncSummary } from './lastfm-sync.js';
 export { enrichStore, importLastfmUser } from './commands.js';
+export { writeHubFeatures, type HubFeaturesSummary } from './hub-features.js';

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ProgressFn } from '@mixtape/core';
 import { playlistFiles } from '@mixtape/connectors';
@@ -28,8 +28,14 @@ export interface FilePushSummary {
 export function writeAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, 'utf8');
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text, 'utf8');
+    renameSync(tmp, path);
+  } catch (e) {
+    // A full disk leaves no half-written temporary file behind (and the old file as it was).
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /**

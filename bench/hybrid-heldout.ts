@@ -1,6 +1,6 @@
 // The hybrid's lead over iALS on splits it was not tuned on. Both models are tuned the same way
-// (a short coordinate search, mean NDCG@10 over two validation splits cut from the training part
-// of the seed-42 split, never a test split; a change is kept only when it gains at least MARGIN,
+// (a short coordinate search, mean NDCG@10 over validation splits cut from the training part
+// of the seed-42 split, never a test split: bench/hetrec-val-cuts.ts, VAL_FRACTION and VAL_CUTS; a change is kept only when it gains at least MARGIN,
 // above the noise between validation cuts); the chosen settings are then fitted on the training
 // part of held-out test splits (seeds never used for tuning) and scored on their test part. The
 // hybrid's default fit is also scored with the content score it had before issue 17 (IDF³ on both
@@ -8,7 +8,7 @@
 // same users' own, so every split's features leave out the taggings of its held-out pairs
 // (featuresWithout): a validation cut's, without its validation pairs and the seed-42 test pairs;
 // a test split's, without its test pairs. iALS reads no features.
-// Run: npx tsx bench/hybrid-heldout.ts [HETREC_DIR] [TEST_SEEDS, e.g. 3,5]
+// Run: [VAL_FRACTION=0.125 VAL_CUTS=4] npx tsx bench/hybrid-heldout.ts [HETREC_DIR] [TEST_SEEDS, e.g. 3,5]
 import { cpus, loadavg } from 'node:os';
 import {
   contentIndexOf,
@@ -29,6 +29,7 @@ import {
   type Interactions,
   type ItemFeatures,
 } from '../packages/model/src/index.js';
+import { validationCuts } from './hetrec-val-cuts.js';
 
 const dir = process.argv[2] ?? '../shared/data/hetrec-lastfm-2k';
 const testSeeds = (process.argv[3] ?? '3,5').split(',').map(Number);
@@ -85,12 +86,8 @@ async function tune<T extends object>(name: string, start: T, grid: Array<[keyof
 }
 
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`);
-const outer = splitPerUser(ds.interactions, { seed: 42 });
-const folds = [1042, 2042].map((seed) => {
-  const { train, test } = splitPerUser(outer.train, { seed });
-  return { train, test, features: featuresWithout(ds, outer.test, test) };
-});
-console.log(`validation: the seed-42 training part split again (seeds 1042, 2042): ${folds[0]!.train.indices.length} fit / ${folds[0]!.test.indices.length} validation interactions each`);
+const { cuts: folds, describe } = validationCuts(ds);
+console.log(describe);
 const mean = async (f: (train: Interactions, test: Interactions, features: ItemFeatures) => Promise<number>) => {
   let s = 0;
   for (const { train, test, features } of folds) s += await f(train, test, features);

@@ -1,31 +1,26 @@
-// Validation-only sweep of the hybrid (issue 17): mean NDCG@10 over the two validation cuts of
-// bench/hybrid-heldout.ts (seeds 1042 and 2042 of the seed-42 training part, features without the
-// validation pairs' and the seed-42 test pairs' taggings). Never reads a test split.
-// Run: npx tsx bench/hybrid-val.ts [HETREC_DIR] '[{"userPriorWeight":1},{"userPriorWeight":2}]'
+// Validation-only sweep of the hybrid (issue 17): mean NDCG@10 over the validation cuts of
+// bench/hybrid-heldout.ts (bench/hetrec-val-cuts.ts: VAL_FRACTION, VAL_CUTS). Never reads a test split.
+// Run: [VAL_FRACTION=0.125 VAL_CUTS=4] npx tsx bench/hybrid-val.ts [HETREC_DIR] '[{"userPriorWeight":1},{"userPriorWeight":2}]'
 // Each JSON object overrides HYBRID_DEFAULTS; the defaults are scored first, each line gives its gain.
 import { cpus, loadavg } from 'node:os';
 import {
   contentIndexOf,
   evaluateScorer,
-  featuresWithout,
   hybridScorer,
   HYBRID_DEFAULTS,
   ItemIndex,
   loadHetrecLastfm,
-  splitPerUser,
   trainHybrid,
   type HybridOptions,
 } from '../packages/model/src/index.js';
+import { validationCuts } from './hetrec-val-cuts.js';
 
 const dir = process.argv[2] ?? '../shared/data/hetrec-lastfm-2k';
 const variants = JSON.parse(process.argv[3] ?? '[]') as HybridOptions[];
 const ds = loadHetrecLastfm(dir);
-const outer = splitPerUser(ds.interactions, { seed: 42 });
-const folds = [1042, 2042].map((seed) => {
-  const { train, test } = splitPerUser(outer.train, { seed });
-  return { train, test, features: featuresWithout(ds, outer.test, test) };
-});
+const { cuts: folds, describe } = validationCuts(ds);
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)}`);
+console.log(describe);
 
 async function validation(o: HybridOptions): Promise<number[]> {
   const out: number[] = [];

@@ -17,6 +17,8 @@ export interface RunningHub {
   url: string;
   hub: Hub;
   server: Server;
+  /** Vocabulary items with at least one public feature row (0 without --item-features). */
+  itemsWithFeatures: number;
   stop(): Promise<void>;
 }
 
@@ -66,10 +68,13 @@ export async function startHub(opts: {
   const hub = new Hub({ params, vocabulary, ...(features ? { features } : {}), store, key, ...(opts.burst ? { burst: opts.burst } : {}), ...(opts.perMinute ? { perMinute: opts.perMinute } : {}), ...(opts.log ? { log: opts.log } : {}), ...(opts.admission ? { admission: opts.admission } : {}) });
   hub.start();
   const { server, url } = await listen(hub, opts.port, { ...opts.serve, ...(opts.host ? { host: opts.host } : {}) });
+  let itemsWithFeatures = 0;
+  if (features) for (let i = 0; i < vocabulary.keys.length; i++) if (features.indptr[i + 1]! > features.indptr[i]!) itemsWithFeatures++;
   return {
     url,
     hub,
     server,
+    itemsWithFeatures,
     async stop() {
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

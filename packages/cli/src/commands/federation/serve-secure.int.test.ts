@@ -7,23 +7,23 @@ import { BIN, mixtape } from '../../test/run-cli.js';
 import { encodeStep, newIdentity, roundContext, SecAggNode, type FederationParams } from '@mixtape/federation';
 
 /** `federation serve` as its own process; resolves with its URL once it listens. */
-async function serve(args: string[], env: Record<string, string>): Promise<{ url: string; proc: ChildProcess }> {
+async function serve(args: string[], env: Record<string, string>): Promise<{ url: string; line: string; proc: ChildProcess }> {
   const proc = spawn(process.execPath, [BIN, 'federation', 'serve', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
+  const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /hub listening on (http:\/\/\S+) /.exec(out);
+      const m = /^hub listening on http:\/\/\S+ .*$/m.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(m[0]);
       }
     });
     proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     proc.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
   });
-  return { url, proc };
+  return { url: /^hub listening on (\S+) /.exec(line)![1]!, line, proc };
 }
 
 describe('federation serve and join with secure aggregation and invitations (built CLI, hub in its own process)', () => {
@@ -39,9 +39,12 @@ describe('federation serve and join with secure aggregation and invitations (bui
     dir = await mkdtemp(join(tmpdir(), 'mixtape-serve-secure-'));
     const env = { MIXTAPE_DATA_DIR: join(dir, 'data'), MIXTAPE_CONFIG_DIR: join(dir, 'config') };
     await writeFile(join(dir, 'artists.txt'), Array.from({ length: 40 }, (_, i) => `Artist ${i}`).join('\n'));
+    // Public features naming artists as written: a tag for Artist 1, an edge from Artist 2 to it.
+    await writeFile(join(dir, 'features.tsv'), 'item\tfeature\nARTIST 1\ttag:rock\nArtist 2\tsimilar:artist 1\n');
     const hubDir = join(dir, 'hub');
-    const s = await serve(['--vocabulary', join(dir, 'artists.txt'), '--dir', hubDir, '--secure-aggregation', '--min-contributors', '3', '--invitations', '2', '--step-seconds', '5'], env);
+    const s = await serve(['--vocabulary', join(dir, 'artists.txt'), '--item-features', join(dir, 'features.tsv'), '--dir', hubDir, '--secure-aggregation', '--min-contributors', '3', '--invitations', '2', '--step-seconds', '5'], env);
     proc = s.proc;
+    expect(s.line).toContain(': 40 items (2 with public features), epsilon 8');
     const info = (await (await fetch(`${s.url}/v1/federation`)).json()) as { admission: string; params: FederationParams; hubPublicKey: string };
     expect(info.admission).toBe('invitation');
     expect(info.params.secureAggregation?.stepMs).toBe(5000);
@@ -82,6 +85,7 @@ describe('federation serve and join with secure aggregation and invitations (bui
     await writeFile(join(dir, 'artists.txt'), Array.from({ length: 40 }, (_, i) => `Artist ${i}`).join('\n'));
     const s = await serve(['--vocabulary', join(dir, 'artists.txt'), '--dir', join(dir, 'hub'), '--no-secure-aggregation', '--min-contributors', '3'], env);
     proc = s.proc;
+    expect(s.line).toContain(': 40 items (no public features: items outside the shared set get no factors), epsilon 8');
     const refused = await mixtape(['federation', 'join', '--hub', s.url], env);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/does not run secure aggregation/);

@@ -67,7 +67,7 @@ export default class FederationServe extends MixtapeCommand<typeof FederationSer
       serve: { maxConnectionsPerClient: f['max-connections-per-client'] },
       log: (l) => process.stderr.write(`${l}\n`),
     });
-    this.log(`hub listening on ${hub.url} (OpenAPI at ${hub.url}/v1/openapi.json): ${vocabulary.keys.length} items, epsilon ${params.epsilon} per listener over ${1 + params.als.rounds} rounds`);
+    this.log(`hub listening on ${hub.url} (OpenAPI at ${hub.url}/v1/openapi.json): ${vocabulary.keys.length} items (${f['item-features'] ? `${hub.itemsWithFeatures} with public features` : 'no public features: items outside the shared set get no factors'}), epsilon ${params.epsilon} per listener over ${1 + params.als.rounds} rounds`);
     await new Promise<void>((resolve) => {
       const stop = () => void hub.stop().then(resolve);
       process.once('SIGINT', stop);

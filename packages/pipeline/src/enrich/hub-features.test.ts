@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readHubFeatures, readVocabularyFile } from '@mixtape/federation';
@@ -81,5 +82,8 @@ describe('writeHubFeatures', () => {
     await withStore({ dataDir: t.dir }, (store) => store.run('DELETE FROM artist_tags; DELETE FROM "similar"'));
     await expect(writeHubFeatures({ store: { dataDir: t.dir }, out })).rejects.toMatchObject({ code: 'no_public_features', message: 'This store has no artist tags or similar artists to export' });
     expect(await readFile(out, 'utf8')).toBe('kept\n');
+    // A data dir without a database (a wrong --data-dir, most often) is said to be one, and none is created.
+    await expect(writeHubFeatures({ store: { dataDir: join(t.dir, 'elsewhere') }, out })).rejects.toMatchObject({ code: 'no_database' });
+    expect(existsSync(join(t.dir, 'elsewhere', 'mixtape.duckdb'))).toBe(false);
   });
 });

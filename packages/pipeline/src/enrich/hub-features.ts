@@ -1,7 +1,8 @@
 import { itemKeyString, readVocabularyFile, SIMILAR_PREFIX } from '@mixtape/federation';
 import { MixtapeError } from '@mixtape/core';
 import { writeAtomic } from '../push/files.js';
-import { withStore, type OpenOptions } from '../store/store.js';
+import { openReadOnly } from '../query/query.js';
+import type { OpenOptions } from '../store/store.js';
 
 /** What `writeHubFeatures` wrote. */
 export interface HubFeaturesSummary {
@@ -29,16 +30,20 @@ export interface HubFeaturesSummary {
  */
 export async function writeHubFeatures(o: { store: OpenOptions; out: string; vocabulary?: string | undefined; vocabularyOut?: string | undefined }): Promise<HubFeaturesSummary> {
   const vocab = o.vocabulary ? await readVocabularyFile(o.vocabulary) : undefined;
-  const { artists, tags, similar } = await withStore({ ...o.store, readOnly: true }, async (store) => ({
-    artists: await store.all<{ artist_id: string; name: string }>(`SELECT artist_id, name FROM artists WHERE trim(name) <> '' ORDER BY artist_id`),
-    tags: await store.all<{ artist_id: string; tag: string; weight: number }>(
+  const store = await openReadOnly(o.store);
+  let artists: Array<{ artist_id: string; name: string }>;
+  let tags: Array<{ artist_id: string; tag: string; weight: number }>;
+  let similar: Array<{ from_id: string; to_id: string; weight: number }>;
+  try {
+    artists = await store.all(`SELECT artist_id, name FROM artists WHERE trim(name) <> '' ORDER BY artist_id`);
+    tags = await store.all(
       `SELECT artist_id, lower(trim(tag)) AS tag, max(1 + least(coalesce(weight, 0), 100) / 100) AS weight
        FROM artist_tags WHERE trim(tag) <> '' GROUP BY ALL ORDER BY artist_id, tag`,
-    ),
-    similar: await store.all<{ from_id: string; to_id: string; weight: number }>(
-      `SELECT from_id, to_id, max(coalesce(weight, 1)) AS weight FROM "similar" WHERE kind = 'artist' GROUP BY ALL ORDER BY from_id, to_id`,
-    ),
-  }));
+    );
+    similar = await store.all(`SELECT from_id, to_id, max(coalesce(weight, 1)) AS weight FROM "similar" WHERE kind = 'artist' GROUP BY ALL ORDER BY from_id, to_id`);
+  } finally {
+    store.close();
+  }
 
   // Artists are keyed by name, as the vocabulary keys them: two stored artists of one normalized name are one item.
   const keyOf = new Map<string, string>();

@@ -25,10 +25,10 @@ function failed(cause: unknown): MixtapeError {
 }
 
 /**
- * The store, read-only and sealed. A query never creates a database (a missing one is most often a
- * wrong --data-dir); an older one is migrated first, as every command does.
+ * The store, read-only and sealed, for commands that only read it. It never creates a database (a
+ * missing one is most often a wrong --data-dir); an older one is migrated first, as every command does.
  */
-async function openForQuery(options: OpenOptions): Promise<Store> {
+export async function openReadOnly(options: OpenOptions): Promise<Store> {
   const file = storeFile(options);
   if (!existsSync(file)) {
     throw new MixtapeError('no_database', `There is no Mixtape database at ${file}`, {
@@ -75,7 +75,7 @@ async function onlyStatement(store: Store, sql: string): Promise<DuckDBPreparedS
  * as DuckDB itself parses it, is run.
  */
 export async function runQuery(sql: string, options: OpenOptions = {}): Promise<QueryResult> {
-  const store = await openForQuery(options);
+  const store = await openReadOnly(options);
   try {
     const statement = await onlyStatement(store, sql);
     try {

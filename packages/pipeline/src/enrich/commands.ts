@@ -1,6 +1,7 @@
 import type { ProgressFn } from '@mixtape/core';
 import { lastfm } from '@mixtape/connectors';
 import { withStore } from '../store/store.js';
+import { enrichArtists, type ArtistEnrichSummary } from './artists.js';
 import { enrichTracks, type EnrichSourceName, type EnrichSummary } from './enrich.js';
 import { syncLastfm, type LastfmSyncSummary } from './lastfm-sync.js';
 
@@ -12,6 +13,11 @@ export async function enrichStore(o: { dataDir?: string | undefined; sources?: s
   return withStore(storeOptions(o.dataDir), (store) =>
     enrichTracks({ store, ...(sources ? { sources } : {}), ...(o.limit !== undefined ? { limit: o.limit } : {}), refresh: o.refresh ?? false, ...(o.onProgress ? { onProgress: o.onProgress } : {}) }),
   );
+}
+
+/** `mixtape enrich --artists FILE`: opens the store and looks the listed artists up on Last.fm. */
+export async function enrichStoreArtists(o: { dataDir?: string | undefined; file: string; refresh?: boolean; onProgress?: ProgressFn }): Promise<ArtistEnrichSummary> {
+  return withStore(storeOptions(o.dataDir), (store) => enrichArtists({ store, file: o.file, refresh: o.refresh ?? false, ...(o.onProgress ? { onProgress: o.onProgress } : {}) }));
 }
 
 /** `mixtape import lastfm --user NAME`: LASTFM_API_KEY from the environment. */

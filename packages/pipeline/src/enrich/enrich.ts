@@ -79,7 +79,7 @@ function count(s: SourceSummary, status: EnrichStatus): void {
 }
 
 /** Errors that no other track would escape either: stop the run (it resumes later). A request refused for one track only fails that track. */
-const fatal = (err: unknown) => isMixtapeError(err) && ['quota_exceeded', 'unauthorized', 'forbidden', 'missing_api_key'].includes(err.code);
+export const fatal = (err: unknown): boolean => isMixtapeError(err) && ['quota_exceeded', 'unauthorized', 'forbidden', 'missing_api_key'].includes(err.code);
 
 /**
  * `mixtape enrich`: every source runs at once, each at its own service's limit; each track's

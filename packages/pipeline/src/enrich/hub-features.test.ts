@@ -20,8 +20,8 @@ INSERT INTO artists (artist_id, name, name_key) VALUES
   ('a1', 'Beyoncé', 'beyonce'), ('a2', 'BEYONCE', 'beyonce'), ('a3', 'Radiohead', 'radiohead'),
   ('a4', 'Thom Yorke', 'thom yorke'), ('a5', '   ', ''), ('a6', 'Atoms for Peace', 'atoms for peace');
 INSERT INTO artist_tags (artist_id, tag, weight, source) VALUES
-  ('a1', 'R&B', 100, 'lastfm'), ('a2', 'rnb', 40, 'lastfm'), ('a2', 'R&B', 50, 'musicbrainz'),
-  ('a3', 'alternative', 100, 'lastfm'), ('a3', 'art' || chr(9) || 'rock', 20, 'lastfm'), ('a5', 'noise', 100, 'lastfm');
+  ('a1', 'R&B', 1, 'lastfm'), ('a2', 'rnb', 0.4, 'lastfm'), ('a2', 'R&B', 0.5, 'musicbrainz'),
+  ('a3', 'alternative', 1, 'lastfm'), ('a3', 'art' || chr(9) || 'rock', 0.2, 'lastfm'), ('a5', 'noise', 1, 'lastfm');
 INSERT INTO "similar" (from_id, to_id, kind, weight, source) VALUES
   ('a3', 'a4', 'artist', 0.8, 'lastfm'), ('a3', 'a6', 'artist', NULL, 'lastfm'), ('a4', 'a3', 'artist', 0.8, 'lastfm'),
   ('a1', 'a2', 'artist', 1, 'lastfm');`),

@@ -20,8 +20,8 @@ export interface HubFeaturesSummary {
 
 /**
  * A hub's public item features from a store's enrichment: each artist's tags (Last.fm's top tags,
- * weighted 1 + count/100 as the personal model weighs them) and its similar artists as
- * `similar:<key>` rows, both ends keyed as the vocabulary keys artists (`artist:<normalized name>`).
+ * weighted 1 + the stored weight, which enrichment keeps in [0, 1]: Last.fm's count / 100) and its
+ * similar artists as `similar:<key>` rows, both ends keyed as the vocabulary keys artists (`artist:<normalized name>`).
  * Tags and similar artists are what Last.fm publishes about an artist, not anyone's listening, so the
  * file can go to a hub operator (`mixtape federation serve --item-features`). With a vocabulary, only
  * its artists are written and a similar edge is kept only when its target is in it too; without one,
@@ -37,7 +37,7 @@ export async function writeHubFeatures(o: { store: OpenOptions; out: string; voc
   try {
     artists = await store.all(`SELECT artist_id, name FROM artists WHERE trim(name) <> '' ORDER BY artist_id`);
     tags = await store.all(
-      `SELECT artist_id, lower(trim(tag)) AS tag, max(1 + least(coalesce(weight, 0), 100) / 100) AS weight
+      `SELECT artist_id, lower(trim(tag)) AS tag, max(1 + least(greatest(coalesce(weight, 0), 0), 1)) AS weight
        FROM artist_tags WHERE trim(tag) <> '' GROUP BY ALL ORDER BY artist_id, tag`,
     );
     similar = await store.all(`SELECT from_id, to_id, max(coalesce(weight, 1)) AS weight FROM "similar" WHERE kind = 'artist' GROUP BY ALL ORDER BY from_id, to_id`);

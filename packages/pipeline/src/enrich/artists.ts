@@ -8,7 +8,7 @@ import { artistIdSql } from '../identity/artist-id.js';
 import { recordRun } from '../runner/runs.js';
 import { appendTempTable } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
-import { EnrichBatch } from './batch.js';
+import { BatchCommitter } from './batch.js';
 import { fatal } from './enrich.js';
 
 /** The state source of this pass: an artist listed by name, looked up on Last.fm on its own. */
@@ -68,16 +68,7 @@ export async function enrichArtists(o: { store: Store; file: string; refresh?: b
     });
     const todo = o.refresh ? work : work.filter((r) => !r.known);
     const summary: ArtistEnrichSummary = { listed: work.length, known: work.length - todo.length, enriched: 0, notFound: 0, failed: 0, requests: 0, cacheHits: 0, rateLimited: 0, seconds: 0 };
-    const lock = new DbLock();
-    let batch = new EnrichBatch();
-    const commit = async () => {
-      const full = batch;
-      batch = new EnrichBatch();
-      await lock.run(() => store.transaction(async () => {
-        await full.write(store);
-        await getter.flush();
-      }));
-    };
+    const committer = new BatchCommitter(store, [getter], new DbLock());
     let stop: unknown;
     let done = 0;
     const pool = pLimit(8);
@@ -89,13 +80,13 @@ export async function enrichArtists(o: { store: Store; file: string; refresh?: b
             const tags = await lastfm.artistTopTags(getter, apiKey, a.name);
             if (tags === undefined) {
               summary.notFound++;
-              batch.state(a.id, SOURCE, 'not_found');
+              committer.batch.state(a.id, SOURCE, 'not_found');
             } else {
               const similar = await lastfm.similarArtists(getter, apiKey, a.name);
-              batch.setTags('artist', a.id, 'lastfm', tags);
-              if (similar) batch.addSimilarArtists(a.id, 'lastfm', similar);
+              committer.batch.setTags('artist', a.id, 'lastfm', tags);
+              if (similar) committer.batch.addSimilarArtists(a.id, 'lastfm', similar);
               summary.enriched++;
-              batch.state(a.id, SOURCE, 'enriched');
+              committer.batch.state(a.id, SOURCE, 'enriched');
             }
           } catch (err) {
             // The key refused or the quota spent: every other artist would fail too; the run stops and resumes later.
@@ -104,15 +95,15 @@ export async function enrichArtists(o: { store: Store; file: string; refresh?: b
               return;
             }
             summary.failed++;
-            batch.state(a.id, SOURCE, 'failed', err instanceof Error ? err.message.slice(0, 200) : String(err));
+            committer.batch.state(a.id, SOURCE, 'failed', err instanceof Error ? err.message.slice(0, 200) : String(err));
           }
-          if (batch.tracks >= BATCH_ARTISTS) await commit();
+          if (committer.batch.tracks >= BATCH_ARTISTS) await committer.commit();
           done++;
           progress({ unit: 'artists', done, total: todo.length, message: 'lastfm artists' });
         }),
       ),
     );
-    await commit();
+    await committer.commit();
     await getter.close();
     summary.requests = getter.client.stats.requests;
     summary.cacheHits = getter.hits;

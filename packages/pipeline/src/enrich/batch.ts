@@ -1,6 +1,8 @@
 import { appendTempTable, type Cell } from '../store/bulk.js';
 import type { Store } from '../store/store.js';
 import { artistIdSql } from '../identity/artist-id.js';
+import type { CachedGetter } from '../http-cache/cache.js';
+import type { DbLock } from '../http-cache/lock.js';
 
 /**
  * Results of many tracks, written together: every table by appender plus a few set-based
@@ -130,5 +132,30 @@ INSERT OR REPLACE INTO "similar" (from_id, to_id, kind, weight, source)
       await appendTempTable(store, '_eb_state', [['item_id', V], ['source', V], ['status', V], ['detail', V]], this.states);
       await store.run('INSERT OR REPLACE INTO enrich_state SELECT DISTINCT ON (item_id, source) item_id, source, status, detail, current_timestamp FROM _eb_state');
     }
+  }
+}
+
+/**
+ * The batch being filled and its group commit: the results, states and cache entries of many items
+ * in one transaction, under the lock that keeps the store's one connection to one statement at a time.
+ */
+export class BatchCommitter {
+  batch = new EnrichBatch();
+
+  constructor(
+    private readonly store: Store,
+    private readonly getters: readonly CachedGetter[],
+    private readonly lock: DbLock,
+  ) {}
+
+  async commit(): Promise<void> {
+    const full = this.batch;
+    this.batch = new EnrichBatch();
+    await this.lock.run(() =>
+      this.store.transaction(async () => {
+        await full.write(this.store);
+        for (const g of this.getters) await g.flush();
+      }),
+    );
   }
 }

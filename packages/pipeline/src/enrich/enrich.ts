@@ -10,7 +10,7 @@ import { deezerSource } from './deezer.js';
 import { lastfmSource } from './lastfm.js';
 import { musicbrainzSource } from './musicbrainz.js';
 import type { EnrichSource, EnrichStatus, EnrichTrack } from './types.js';
-import { EnrichBatch } from './batch.js';
+import { BatchCommitter } from './batch.js';
 
 export const ENRICH_SOURCES = ['deezer', 'lastfm', 'musicbrainz'] as const;
 export type EnrichSourceName = (typeof ENRICH_SOURCES)[number];
@@ -117,16 +117,9 @@ export async function enrichTracks(o: EnrichOptions): Promise<EnrichSummary> {
     const total = [...lists.values()].reduce((a, l) => a + l.length, 0);
     let done = 0;
     let stop: unknown;
-    let batch = new EnrichBatch();
     // Group commit: results, states and cache entries of many tracks in one transaction.
-    const commit = async () => {
-      const full = batch;
-      batch = new EnrichBatch();
-      await lock.run(() => store.transaction(async () => {
-        await full.write(store);
-        for (const g of getters) await g.flush();
-      }));
-    };
+    const committer = new BatchCommitter(store, getters, lock);
+    const commit = () => committer.commit();
     let markDeezerDone = () => {};
     const deezerDone = sources.some((x) => x.name === 'deezer') ? new Promise<void>((r) => (markDeezerDone = r)) : undefined;
     await Promise.all(sources.map((src, i) => runSource(src, i).finally(() => {
@@ -152,9 +145,9 @@ export async function enrichTracks(o: EnrichOptions): Promise<EnrichSummary> {
           }
           outcome = { status: 'failed' as const, detail: err instanceof Error ? err.message.slice(0, 200) : String(err) };
         }
-        outcome.write?.(batch);
-        batch.state(t.track_id, src.name, outcome.status, outcome.detail);
-        if (batch.tracks >= BATCH_TRACKS) await commit();
+        outcome.write?.(committer.batch);
+        committer.batch.state(t.track_id, src.name, outcome.status, outcome.detail);
+        if (committer.batch.tracks >= BATCH_TRACKS) await commit();
         count(sum, outcome.status);
         done++;
         const secs = (Date.now() - started) / 1000;

@@ -181,11 +181,11 @@ if (!pgUrl || !parts.includes('c')) {
     const db = await freshPgSchema(pgUrl);
     try {
       const storedBytes = () => contributionBytes(pgUrl, db.schema);
-      const costs = await measureHubCost({ params, vocabulary: vocab, itemFeaturesPath: `${DIR}/user_taggedartists.dat`, db: db.url, nodes: nodesOf(syn), rounds: hubRounds, storedBytes });
-      for (const r of costs)
+      // Each round's line is printed as soon as that round is aggregated: a run stopped later keeps it.
+      await measureHubCost({ params, vocabulary: vocab, itemFeaturesPath: `${DIR}/user_taggedartists.dat`, db: db.url, nodes: nodesOf(syn), rounds: hubRounds, storedBytes, onRound: (r) =>
         console.log(
           `${n} | ${r.round} | ${(r.uploadBytes / 1024).toFixed(1)} KiB | ${(r.downloadBytes / 1024).toFixed(1)} KiB | ${r.submitSeconds.toFixed(1)} (${(r.contributions / r.submitSeconds).toFixed(0)}/s) | ${r.aggregationMs} | ${r.hubRssMb.toFixed(0)} | ${r.hubPeakMb.toFixed(0)} | ${r.peakStoredMb!.toFixed(0)} MB (${((r.contributions * r.uploadBytes) / 2 ** 20).toFixed(0)} MB uploaded)`,
-        );
+        ) });
     } finally {
       await dropPgSchema(pgUrl, db.schema);
     }

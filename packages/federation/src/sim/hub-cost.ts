@@ -41,6 +41,8 @@ export interface HubCostOptions {
   concurrency?: number;
   /** Bytes the store holds for contributions now (e.g. the PostgreSQL tables' total size), sampled during each round. */
   storedBytes?: () => Promise<number>;
+  /** Hears each round's cost as soon as it is known (a long run's early rounds survive a kill). */
+  onRound?: (cost: RoundCost) => void;
 }
 
 /** Kilobyte-accurate memory figures of a process, from /proc (Linux); NaN elsewhere. */
@@ -102,7 +104,7 @@ export async function measureHubCost(o: HubCostOptions): Promise<RoundCost[]> {
       await sampler;
       while (!aggregation.has(r)) await new Promise((res) => setTimeout(res, 20));
       const mem = processMemoryMb(hub.child.pid!);
-      out.push({
+      const cost: RoundCost = {
         round: r,
         contributions: o.nodes.length,
         uploadBytes: upload,
@@ -112,7 +114,9 @@ export async function measureHubCost(o: HubCostOptions): Promise<RoundCost[]> {
         hubRssMb: mem.rss,
         hubPeakMb: mem.peak,
         ...(o.storedBytes ? { peakStoredMb: peakStored / 2 ** 20 } : {}),
-      });
+      };
+      out.push(cost);
+      o.onRound?.(cost);
     }
     return out;
   } finally {

@@ -170,7 +170,7 @@ export const ERROR_CATALOGUE = {
   unknown_track: { title: 'Unknown track', suggestion: 'use a track id from `mixtape query "SELECT track_id, title FROM tracks"`' },
   unknown_user: { title: 'Unknown user', suggestion: 'check the user id against the data the model was fitted on' },
   vocabulary_empty: { title: 'The vocabulary file lists no items', suggestion: 'list one artist name a line, or "key<TAB>name" lines' },
-  vocabulary_unreadable: { title: 'The vocabulary file cannot be read', suggestion: 'pass --vocabulary with a file of "key<TAB>name" lines or one artist name a line' },
+  vocabulary_unreadable: { title: 'The vocabulary file cannot be read', suggestion: 'check the path: the file holds "key<TAB>name" lines or one artist name a line' },
   write_uncertain: { title: 'The service did not confirm a write', suggestion: 'run the same command again: it checks what was written before writing again' },
   wrong_format: { title: 'The file is not in the format given', suggestion: 'check the file came from the export unchanged, or pass the right --format' },
 } as const satisfies Record<string, { title: string; suggestion: string }>;

@@ -14,7 +14,7 @@ export async function readVocabularyFile(path: string): Promise<Vocabulary> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new MixtapeError('vocabulary_unreadable', `Cannot read the vocabulary file ${path}`, { suggestion: 'pass --vocabulary with a file of "key<TAB>name" lines or one artist name a line', cause });
+    throw new MixtapeError('vocabulary_unreadable', `Cannot read the vocabulary file ${path}`, { suggestion: 'check the path: the file holds "key<TAB>name" lines or one artist name a line', cause });
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const keyed = /^key\tname$/i.test(lines[0] ?? '');

@@ -78,7 +78,11 @@ describe('writeHubFeatures', () => {
     await writeFile(vocabPath, 'Portishead\n');
     const out = join(t.dir, 'features.tsv');
     await writeFile(out, 'kept\n');
-    await expect(writeHubFeatures({ store: { dataDir: t.dir }, out, vocabulary: vocabPath })).rejects.toMatchObject({ code: 'no_public_features', message: expect.stringContaining('None of the 1 items') });
+    await expect(writeHubFeatures({ store: { dataDir: t.dir }, out, vocabulary: vocabPath })).rejects.toMatchObject({
+      code: 'no_public_features',
+      message: expect.stringContaining('None of the 1 items'),
+      suggestion: expect.stringContaining(`mixtape enrich --artists ${vocabPath}`),
+    });
     await withStore({ dataDir: t.dir }, (store) => store.run('DELETE FROM artist_tags; DELETE FROM "similar"'));
     await expect(writeHubFeatures({ store: { dataDir: t.dir }, out })).rejects.toMatchObject({ code: 'no_public_features', message: 'This store has no artist tags or similar artists to export' });
     expect(await readFile(out, 'utf8')).toBe('kept\n');

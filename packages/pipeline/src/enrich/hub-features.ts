@@ -21,7 +21,8 @@ export interface HubFeaturesSummary {
 /**
  * A hub's public item features from a store's enrichment: each artist's tags (Last.fm's top tags,
  * weighted 1 + the stored weight, which enrichment keeps in [0, 1]: Last.fm's count / 100) and its
- * similar artists as `similar:<key>` rows, both ends keyed as the vocabulary keys artists (`artist:<normalized name>`).
+ * similar artists as `similar:<key>` rows, both ends keyed as the vocabulary keys artists
+ * (`artist:<normalized name>`).
  * Tags and similar artists are what Last.fm publishes about an artist, not anyone's listening, so the
  * file can go to a hub operator (`mixtape federation serve --item-features`). With a vocabulary, only
  * its artists are written and a similar edge is kept only when its target is in it too; without one,
@@ -87,19 +88,18 @@ export async function writeHubFeatures(o: { store: OpenOptions; out: string; voc
       vocab
         ? `None of the ${vocab.keys.length} items of ${o.vocabulary} has tags or similar artists in this store`
         : 'This store has no artist tags or similar artists to export',
-      { suggestion: vocab ? 'enrich the artists the vocabulary lists first (`mixtape enrich --sources lastfm`), or check that it lists artists by name' : 'run `mixtape enrich --sources lastfm` first' },
+      { suggestion: vocab ? `look its artists up on Last.fm first (\`mixtape enrich --artists ${o.vocabulary}\`), or check that it lists artists by name` : 'run `mixtape enrich --sources lastfm` first' },
     );
   }
 
   const keys = [...rows.keys()].sort();
-  let lines = 0;
-  const body = keys.flatMap((key) => [...rows.get(key)!].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([feature, weight]) => (lines++, `${key}\t${feature}\t${round(weight)}`)));
+  const body = keys.flatMap((key) => [...rows.get(key)!].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([feature, weight]) => `${key}\t${feature}\t${round(weight)}`));
   writeAtomic(o.out, `item\tfeature\tweight\n${body.join('\n')}\n`);
   // An artist named only as similar to another belongs in the vocabulary too: the hub gives it factors from that edge.
   const vocabKeys = [...new Set([...keys, ...targets])].sort();
   if (o.vocabularyOut) writeAtomic(o.vocabularyOut, `key\tname\n${vocabKeys.map((k) => `${k}\t${clean(nameOf.get(k) ?? k.slice('artist:'.length))}`).join('\n')}\n`);
 
-  const summary: HubFeaturesSummary = { out: o.out, items: keys.length, withTags: tagged.size, withSimilar: linked.size, rows: lines };
+  const summary: HubFeaturesSummary = { out: o.out, items: keys.length, withTags: tagged.size, withSimilar: linked.size, rows: body.length };
   if (vocab) {
     const artistKeys = vocab.keys.filter((k) => k.startsWith('artist:'));
     summary.vocabulary = { path: o.vocabulary!, items: vocab.keys.length, artists: artistKeys.length, withoutFeatures: artistKeys.filter((k) => !rows.has(k)).length };

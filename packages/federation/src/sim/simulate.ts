@@ -72,6 +72,11 @@ export interface SimulateResult {
   privacy: PrivacyReport;
   /** Present when items were held out: listeners' NDCG next to central and alone. */
   comparison?: Comparison;
+  /**
+   * Bytes a node uploads each round: over HTTP the whole signed contribution body (the mean
+   * upload under secure aggregation); in process, where nothing is sent, the payload's floats at
+   * 4 bytes each, without the envelope (a few hundred bytes less).
+   */
   payloadBytesByRound: number[];
   /** Feature rows left out because their user gave them to an item that user holds out. */
   tagsLeftOut: number;

@@ -7,7 +7,7 @@ import { pushRemote, type RemotePushSummary, type RemoteTarget } from '../push/r
 import { loadPersonalModel, refoldListener, sinceTraining, type SinceTraining } from '../personal/model-state.js';
 import { recommendInStore, type RecommendedTrack } from '../personal/recommend.js';
 import { recordRun } from '../runner/runs.js';
-import { nodeConfig, pullStage } from '../stages/publish.js';
+import { pullStage } from '../stages/publish.js';
 import { withStore, type OpenOptions, type Store } from '../store/store.js';
 import { DAILY_SOURCES, type DailySource } from './sources.js';
 import { DAILY_TARGETS, matchedTarget } from './targets.js';
@@ -106,8 +106,8 @@ export async function runDaily(o: DailyOptions): Promise<DailySummary> {
       }
     }
     // In a federation, its latest model before recommending, as `mixtape run`'s pull phase does.
-    const joined = await nodeConfig(o.stateDir).then(() => true, () => false);
-    const federation = joined ? (await pullStage(o.stateDir, progress)).detail : undefined;
+    const pulled = await pullStage(o.stateDir, progress);
+    const federation = pulled.joined ? pulled.detail : undefined;
     const model = await loadPersonalModel(store);
     await refoldListener(store, model);
     const since = await sinceTraining(store, model);

@@ -61,18 +61,18 @@ export async function publishStage(o: { store: OpenOptions; stateDir?: string | 
  * a federation. Not joined, or a pull that fails (hub down), is reported in the stage's detail and
  * does not fail the run: recommend then uses the model installed before, if any, or none.
  */
-export async function pullStage(stateDir: string | undefined, onProgress: ProgressFn): Promise<{ rowsIn: number; rowsOut: number; detail: string }> {
+export async function pullStage(stateDir: string | undefined, onProgress: ProgressFn): Promise<{ rowsIn: number; rowsOut: number; detail: string; joined: boolean }> {
   try {
     await nodeConfig(stateDir);
   } catch {
-    return { rowsIn: 0, rowsOut: 0, detail: 'not in a federation: nothing to pull' };
+    return { rowsIn: 0, rowsOut: 0, detail: 'not in a federation: nothing to pull', joined: false };
   }
   try {
     const r = await pull(stateDir ? { dir: stateDir } : {});
     onProgress({ unit: 'models', done: 1, total: 1, message: `global model version ${r.version}` });
-    return { rowsIn: 1, rowsOut: r.changed ? 1 : 0, detail: `${r.changed ? 'installed' : 'already had'} global model version ${r.version} (${r.stage})` };
+    return { rowsIn: 1, rowsOut: r.changed ? 1 : 0, detail: `${r.changed ? 'installed' : 'already had'} global model version ${r.version} (${r.stage})`, joined: true };
   } catch (e) {
     const why = isMixtapeError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
-    return { rowsIn: 0, rowsOut: 0, detail: `pull failed, recommending with the model installed before, if any (${why})` };
+    return { rowsIn: 0, rowsOut: 0, detail: `pull failed, recommending with the model installed before, if any (${why})`, joined: true };
   }
 }

@@ -32,6 +32,13 @@ describe('personal model: train, recommend, feedback', () => {
     expect(s.stats.plays).toBeGreaterThan(3000);
     expect(s.quantization!.bytesInt8).toBeLessThan(s.quantization!.bytesFloat32 / 3);
     expect(s.quantization!.topKOverlap).toBeGreaterThan(0.8);
+    // Not enriched, the demo listener's tracks have only their artist as a feature: their held-out
+    // plays choose the hybrid without its tag score. int8 is compared on the chosen model.
+    expect(s.settings.scores.map((c) => c.name)).toEqual(['hybrid', 'factors and features', 'factors only']);
+    expect(s.settings.chosen).toBe('factors and features');
+    const [hybrid, chosen] = s.settings.scores.map((c) => c.ndcg);
+    expect(chosen! / hybrid!).toBeGreaterThan(1.05);
+    expect(s.quantization!.ndcgFloat32).toBe(chosen);
     await withStore({ dataDir: dir }, async (store) => {
       expect(await store.scalar("SELECT count(*) FROM models WHERE kind = 'personal'")).toBe(1);
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../store/store.js';
-import { explore, fitModel, quantizeModel, Recommender } from '@mixtape/model';
+import { explore, featureSlot, fitModel, quantizeModel, Recommender } from '@mixtape/model';
 import { buildTrainingData, LISTENER_ID } from './training-data.js';
 
 describe('training data from the store', () => {
@@ -23,8 +23,8 @@ INSERT INTO plays (played_at, track_id, kind, ms_played, source, skipped, reason
 INSERT INTO library (source, kind, item_id, name) VALUES ('test', 'track', 't4', 'Saved Only');
 INSERT INTO playlists (playlist_id, source, name) VALUES ('p1', 'test', 'Mine');
 INSERT INTO playlist_items (playlist_id, position, track_id) VALUES ('p1', 0, 't5'), ('p1', 1, 't4');
-INSERT INTO artist_tags VALUES ('a1', 'shoegaze', 100, 'lastfm'), ('a2', 'shoegaze', 80, 'lastfm');
-INSERT INTO track_tags VALUES ('t1', 'dreamy', 50, 'lastfm');
+INSERT INTO artist_tags VALUES ('a1', 'shoegaze', 1, 'lastfm'), ('a2', 'shoegaze', 0.8, 'lastfm');
+INSERT INTO track_tags VALUES ('t1', 'dreamy', 0.5, 'lastfm');
 INSERT INTO "similar" VALUES ('t1', 't2', 'track', 0.8, 'lastfm'), ('a1', 'a2', 'artist', 0.9, 'lastfm');`);
   });
   afterAll(() => store.close());
@@ -66,6 +66,26 @@ INSERT INTO "similar" VALUES ('t1', 't2', 'track', 0.8, 'lastfm'), ('a1', 'a2', 
     expect(shared('t1', 't4')).toBeGreaterThanOrEqual(2); // same artist, same artist tag
     expect(shared('t1', 't2')).toBeGreaterThanOrEqual(2); // similar tracks, similar artists, shared tag
     expect(slots('t1').size).toBeGreaterThan(slots('t5').size);
+  });
+
+  it('weighs a tag by the strength its source gave it, stored in [0, 1]', async () => {
+    const slots = 1 << 16;
+    const d = await buildTrainingData(store, { slots });
+    const f = d.features;
+    const ids = d.interactions.itemIds;
+    const weight = (track: string, feature: string) => {
+      const i = ids.indexOf(track);
+      const s = featureSlot(feature, slots);
+      for (let p = f.indptr[i]!; p < f.indptr[i + 1]!; p++) if (f.indices[p] === s) return f.weights[p]!;
+      throw new Error(`${track} has no ${feature}`);
+    };
+    // Row weights are log1p(w) / Σ log1p: a track tag weighs 1 + w, an artist tag half of that, the artist 3.
+    expect(weight('t1', 'tag:dreamy') / weight('t1', 'tag:shoegaze')).toBeCloseTo(Math.log1p(1.5) / Math.log1p(1), 5);
+    // Shoegaze is Slowdive's top tag (1) and weaker on Ride (0.8): each track's artist feature is the yardstick.
+    const slowdive = weight('t4', 'tag:shoegaze') / weight('t4', 'artist:a1');
+    const ride = weight('t2', 'tag:shoegaze') / weight('t2', 'artist:a2');
+    expect(slowdive).toBeCloseTo(Math.log1p(1) / Math.log1p(3), 5);
+    expect(ride).toBeCloseTo(Math.log1p(0.9) / Math.log1p(3), 5);
   });
 
   it('feeds the model: fit, fold in negatives, recommend and explore for the listener', async () => {

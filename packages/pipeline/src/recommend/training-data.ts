@@ -168,7 +168,9 @@ export async function buildTrainingData(store: Store, options: TrainingDataOptio
 /**
  * Item features of tracks: their artist (strongest), their own tags, their artist's tags (weaker),
  * and similarity edges, which put a shared feature on both ends so similar tracks and tracks by
- * similar artists get close vectors even without co-listening.
+ * similar artists get close vectors even without co-listening. A tag weighs 1 + its stored weight
+ * (in [0, 1]: Last.fm's count / 100, MusicBrainz's count / the track's largest, 1 from Deezer), so
+ * the strength a source gives a tag carries into the features.
  */
 export async function trackFeatures(store: Store, trackIds: readonly string[], slots?: number): Promise<ItemFeatures> {
   await appendTempTable(store, '_rt_items', [['track_id', 'VARCHAR']], trackIds.map((id) => [id]));
@@ -177,9 +179,9 @@ export async function trackFeatures(store: Store, trackIds: readonly string[], s
                 FROM _rt_items i LEFT JOIN tracks tr USING (track_id))
      SELECT track_id, 'artist:' || artist AS feature, 3.0 AS weight FROM t WHERE artist IS NOT NULL AND artist <> 'name:'
      UNION ALL
-     SELECT tt.track_id, 'tag:' || lower(tt.tag), 1 + least(coalesce(tt.weight, 0), 100) / 100 FROM track_tags tt JOIN _rt_items USING (track_id)
+     SELECT tt.track_id, 'tag:' || lower(tt.tag), 1 + least(greatest(coalesce(tt.weight, 0), 0), 1) FROM track_tags tt JOIN _rt_items USING (track_id)
      UNION ALL
-     SELECT t.track_id, 'tag:' || lower(atg.tag), 0.5 * (1 + least(coalesce(atg.weight, 0), 100) / 100) FROM t JOIN artist_tags atg ON atg.artist_id = t.artist
+     SELECT t.track_id, 'tag:' || lower(atg.tag), 0.5 * (1 + least(greatest(coalesce(atg.weight, 0), 0), 1)) FROM t JOIN artist_tags atg ON atg.artist_id = t.artist
      UNION ALL
      SELECT track_id, 'near:' || track_id, 1.0 FROM _rt_items WHERE track_id IN (SELECT from_id FROM "similar" WHERE kind = 'track' UNION SELECT to_id FROM "similar" WHERE kind = 'track')
      UNION ALL

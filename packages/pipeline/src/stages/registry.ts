@@ -60,7 +60,7 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
       check: async () => {},
       run: async (ctx) => {
         const s = await trainPersonal({ store: ctx.store, dataDir: dataDir(ctx.store.dataDir), onProgress: ctx.onProgress });
-        return { rowsIn: s.stats.plays, rowsOut: s.items, detail: `${s.modelId} (${s.dtype}), fitted in ${s.fitSeconds.toFixed(1)} s` };
+        return { rowsIn: s.stats.plays, rowsOut: s.items, detail: `${s.modelId} (${s.dtype}, ${s.settings.chosen}), fitted in ${s.fitSeconds.toFixed(1)} s` };
       },
     },
     publish: {

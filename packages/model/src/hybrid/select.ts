@@ -1,0 +1,76 @@
+import { evaluateScorer } from '../metrics/evaluate.js';
+import type { Interactions } from '../data/interactions.js';
+import type { ItemFeatures } from '../data/item-features.js';
+import { ItemIndex } from '../serve/item-index.js';
+import { contentIndexOf } from './content.js';
+import type { HybridModel } from './model.js';
+import { hybridScorer } from './scorer.js';
+import { trainHybrid, type HybridOptions } from './train.js';
+
+/** A named variant of the hybrid's settings. */
+export interface HybridCandidate {
+  name: string;
+  options: HybridOptions;
+}
+
+/**
+ * What one listener's data chooses between. The defaults were tuned on HetRec, where every artist
+ * has many listeners' tags; a listener's own store can be too small or too sparse for the feature
+ * parts to help (docs/BENCHMARKS.md, "The personal model"). With `priorWeight` 0 the feature table is
+ * still fitted, so tracks without plays keep a vector from their features.
+ */
+export const PERSONAL_CANDIDATES: readonly HybridCandidate[] = [
+  { name: 'hybrid', options: {} },
+  { name: 'factors and features', options: { contentBeta: 0 } },
+  { name: 'factors only', options: { contentBeta: 0, priorWeight: 0 } },
+];
+
+/** Another candidate replaces the first only when its held-out NDCG is this much higher (relative). */
+export const SELECT_MARGIN = 0.05;
+
+export interface HybridSelection {
+  chosen: HybridCandidate;
+  /** Every candidate's NDCG@K on the held-out part, in candidate order. */
+  scores: Array<{ name: string; ndcg: number }>;
+  /** Held-out rows scored. */
+  users: number;
+  /** The chosen candidate's model, fitted on `train`. */
+  model: HybridModel;
+}
+
+/**
+ * Fits each candidate on `train` and scores it on `test` with the same metric code as every other
+ * evaluation; the first candidate (the defaults) stays unless another beats it by `margin`, so a
+ * noisy split does not move a listener off the defaults for nothing. Nothing to score (no held-out
+ * rows) keeps the first.
+ */
+export async function selectHybrid(
+  train: Interactions,
+  test: Interactions,
+  features: ItemFeatures,
+  candidates: readonly HybridCandidate[],
+  options: HybridOptions & { margin?: number; k?: number } = {},
+): Promise<HybridSelection> {
+  if (candidates.length === 0) throw new Error('selectHybrid needs at least one candidate');
+  const { margin = SELECT_MARGIN, k = 10, ...base } = options;
+  const scores: HybridSelection['scores'] = [];
+  const models: HybridModel[] = [];
+  let users = 0;
+  for (const c of candidates) {
+    const m = await trainHybrid(train, features, { ...base, ...c.options });
+    const index = await ItemIndex.create(m.itemFactors, m.itemIds.length, m.k);
+    let r: Awaited<ReturnType<typeof evaluateScorer>>;
+    try {
+      r = await evaluateScorer(hybridScorer(m.userFactors, m.k, index, train, contentIndexOf(m), m.params.contentBeta), train, test, { k });
+    } finally {
+      index.dispose();
+    }
+    users = r.users;
+    models.push(m);
+    scores.push({ name: c.name, ndcg: r.users > 0 ? r.ndcg : 0 });
+  }
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i]!.ndcg > scores[best]!.ndcg) best = i;
+  const pick = best > 0 && scores[best]!.ndcg > scores[0]!.ndcg * (1 + margin) ? best : 0;
+  return { chosen: candidates[pick]!, scores, users, model: models[pick]! };
+}

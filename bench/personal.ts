@@ -14,7 +14,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contentIndexOf, emptyFeatures, evaluateScorer, hybridScorer, ItemIndex, PERSONAL_CANDIDATES, selectHybrid, splitPerUser, trainHybrid, type HybridOptions, type Interactions, type ItemFeatures } from '../packages/model/src/index.js';
+import { emptyFeatures, evaluateScorer, heldOutNdcg, PERSONAL_CANDIDATES, selectHybrid, splitPerUser, type HybridOptions, type Interactions, type ItemFeatures } from '../packages/model/src/index.js';
 import { Store, storeFile } from '../packages/pipeline/src/store/store.js';
 import { buildTrainingData } from '../packages/pipeline/src/recommend/training-data.js';
 
@@ -49,9 +49,7 @@ try {
 }
 
 async function hybridNdcg(train: Interactions, test: Interactions, features: ItemFeatures, seed: number, options: HybridOptions = {}): Promise<number> {
-  const m = await trainHybrid(train, features, { seed, ...options });
-  const index = await ItemIndex.create(m.itemFactors, m.itemIds.length, m.k);
-  return (await evaluateScorer(hybridScorer(m.userFactors, m.k, index, train, contentIndexOf(m), m.params.contentBeta), train, test)).ndcg;
+  return (await heldOutNdcg(train, test, features, { seed, ...options })).ndcg;
 }
 
 async function popularityNdcg(train: Interactions, test: Interactions): Promise<number> {

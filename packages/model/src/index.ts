@@ -24,7 +24,7 @@ export { trainHybrid, HYBRID_DEFAULTS, type HybridOptions, type HybridParams } f
 export type { HybridModel } from './hybrid/model.js';
 export { factorScorer, type FactorModel } from './hybrid/factors.js';
 export { hybridScorer } from './hybrid/scorer.js';
-export { selectHybrid, PERSONAL_CANDIDATES, SELECT_MARGIN, type HybridCandidate, type HybridSelection } from './hybrid/select.js';
+export { heldOutNdcg, selectHybrid, PERSONAL_CANDIDATES, SELECT_MARGIN, type HybridCandidate, type HybridSelection } from './hybrid/select.js';
 export { buildContentIndex, contentIndexOf, contentProfile, contentScores, blendScores, addPrior, type ContentIndex } from './hybrid/content.js';
 export { featureItems, featurePart, featureSweep } from './hybrid/features-step.js';
 export { tensorEngine } from './engine/tf.js';

@@ -57,20 +57,25 @@ export async function selectHybrid(
   const models: HybridModel[] = [];
   let users = 0;
   for (const c of candidates) {
-    const m = await trainHybrid(train, features, { ...base, ...c.options });
-    const index = await ItemIndex.create(m.itemFactors, m.itemIds.length, m.k);
-    let r: Awaited<ReturnType<typeof evaluateScorer>>;
-    try {
-      r = await evaluateScorer(hybridScorer(m.userFactors, m.k, index, train, contentIndexOf(m), m.params.contentBeta), train, test, { k });
-    } finally {
-      index.dispose();
-    }
+    const r = await heldOutNdcg(train, test, features, { ...base, ...c.options }, k);
     users = r.users;
-    models.push(m);
-    scores.push({ name: c.name, ndcg: r.users > 0 ? r.ndcg : 0 });
+    models.push(r.model);
+    scores.push({ name: c.name, ndcg: r.ndcg });
   }
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i]!.ndcg > scores[best]!.ndcg) best = i;
   const pick = best > 0 && scores[best]!.ndcg > scores[0]!.ndcg * (1 + margin) ? best : 0;
   return { chosen: candidates[pick]!, scores, users, model: models[pick]! };
+}
+
+/** The hybrid fitted on `train` with these options, and its NDCG@K on `test` (0 when no row holds anything out). */
+export async function heldOutNdcg(train: Interactions, test: Interactions, features: ItemFeatures, options: HybridOptions = {}, k = 10): Promise<{ ndcg: number; users: number; model: HybridModel }> {
+  const model = await trainHybrid(train, features, options);
+  const index = await ItemIndex.create(model.itemFactors, model.itemIds.length, model.k);
+  try {
+    const r = await evaluateScorer(hybridScorer(model.userFactors, model.k, index, train, contentIndexOf(model), model.params.contentBeta), train, test, { k });
+    return { ndcg: r.users > 0 ? r.ndcg : 0, users: r.users, model };
+  } finally {
+    index.dispose();
+  }
 }

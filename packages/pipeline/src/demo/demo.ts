@@ -116,7 +116,7 @@ GROUP BY 1 ORDER BY plays DESC LIMIT 5`);
   // The demo listener has a federation folder of their own (empty): the user's pulled model stays out of it.
   const stateDir = join(dir, 'federation');
   await time('train', () => trainPersonal({ store, dataDir: dir, quantize: 'int8', seed: 42 }),
-    (s) => `${s.items} tracks, ${s.stats.plays} plays (${s.stats.skips} skips) in ${s.fitSeconds.toFixed(1)} s; int8 keeps ${(s.quantization!.topKOverlap * 100).toFixed(0)} % of the float32 top 10`);
+    (s) => `${s.items} tracks, ${s.stats.plays} plays (${s.stats.skips} skips) in ${s.fitSeconds.toFixed(1)} s, settings: ${s.settings.chosen} (chosen on the listener's held-out plays); int8 keeps ${(s.quantization!.topKOverlap * 100).toFixed(0)} % of the float32 top 10`);
   const first = await time('recommend', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7, stateDir }),
     (r) => `${r.tracks.length} picks: ${r.tracks.filter((t) => t.arm === 'new').length} new to you, ${new Set(r.tracks.map((t) => t.artist)).size} artists`);
   const banned = first.tracks[0]!;

@@ -25,8 +25,9 @@ export default class Train extends MixtapeCommand<typeof Train> {
     if (!this.jsonEnabled()) {
       this.log(`model ${s.modelId} (${s.dtype}): ${s.items} tracks, ${s.stats.plays} plays, ${s.stats.skips} skips, ${s.stats.sessions} sessions, ${s.stats.playlists} playlists; fitted in ${s.fitSeconds.toFixed(1)} s`);
       const scores = s.settings.scores.map((c) => `${c.name} ${c.ndcg.toFixed(4)}`).join(', ');
-      this.log(`settings: ${s.settings.chosen}, chosen on ${s.settings.heldOutRows} rows of your own held-out plays (NDCG@10: ${scores})`);
-      if (s.quantization) {
+      if (s.settings.heldOutRows === 0) this.log(`settings: ${s.settings.chosen} (the defaults: too few plays to hold any out and compare)`);
+      else this.log(`settings: ${s.settings.chosen}, chosen on ${s.settings.heldOutRows} rows of your own held-out plays (NDCG@10: ${scores})`);
+      if (s.quantization && s.settings.heldOutRows > 0) {
         const q = s.quantization;
         this.log(`int8 vs float32: top-10 overlap ${(q.topKOverlap * 100).toFixed(1)} %, NDCG@10 ${q.ndcgFloat32.toFixed(4)} -> ${q.ndcgInt8.toFixed(4)} (${(q.ndcgChange * 100).toFixed(2)} %), table ${(q.bytesFloat32 / 1024).toFixed(0)} KiB -> ${(q.bytesInt8 / 1024).toFixed(0)} KiB`);
       }

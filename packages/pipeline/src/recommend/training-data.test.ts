@@ -46,6 +46,32 @@ INSERT INTO "similar" VALUES ('t1', 't2', 'track', 0.8, 'lastfm'), ('a1', 'a2', 
     expect(d.recent).toEqual(['t1']);
   });
 
+  it('counts a listen without ms_played (scrobbles, ListenBrainz) as a whole play, and only a marked skip as a skip', async () => {
+    const s = await Store.open({ dataDir: ':memory:' });
+    try {
+      await s.run(`
+INSERT INTO tracks (track_id, title, artist_name, duration_ms) VALUES
+  ('s1', 'A', 'X', 200000), ('s2', 'B', 'X', NULL), ('s3', 'C', 'Y', 240000), ('s4', 'D', 'Y', 240000);
+INSERT INTO plays (played_at, track_id, kind, ms_played, source, skipped) VALUES
+  ('2024-02-01 10:00:00', 's1', 'track', NULL, 'lastfm', NULL),
+  ('2024-02-01 10:04:00', 's2', 'track', NULL, 'listenbrainz', NULL),
+  ('2024-02-01 10:08:00', 's3', 'track', NULL, 'scrobbler-log', NULL),
+  ('2024-02-02 10:00:00', 's1', 'track', NULL, 'lastfm', NULL),
+  ('2024-02-03 10:00:00', 's4', 'track', NULL, 'scrobbler-log', true);`);
+      const d = await buildTrainingData(s);
+      const x = d.interactions;
+      const row = (u: number) => Object.fromEntries(Array.from(x.indices.subarray(x.indptr[u]!, x.indptr[u + 1]!), (i, j) => [x.itemIds[i]!, x.values[x.indptr[u]! + j]!]));
+      expect(x.userIds).toEqual([LISTENER_ID, 'session:0']);
+      expect(row(0)).toEqual({ s1: 2, s2: 1, s3: 1 });
+      // The first three listens are one session; the next day's single listen makes none.
+      expect(row(1)).toEqual({ s1: 1, s2: 1, s3: 1 });
+      expect(d.negatives).toEqual([{ item: 's4', skips: 1 }]);
+      expect(d.stats).toMatchObject({ plays: 4, skips: 1, sessions: 1 });
+    } finally {
+      s.close();
+    }
+  });
+
   it('adds a session and each playlist as pseudo-users for co-listening', async () => {
     const d = await buildTrainingData(store);
     const x = d.interactions;

@@ -52,7 +52,8 @@ export { LISTENER_ID };
  * Builds training data from the store: the listener's row weights each track by how much of it was
  * heard (ms_played / duration, capped at 1 a play), plus library saves and playlist membership; skips
  * (`skipped`, `reason_end = 'fwdbtn'`, or a short play) subtract and, where they dominate, become
- * negative evidence instead. Listening sessions and playlists become pseudo-users, so one listener's
+ * negative evidence instead. A listen without ms_played (Last.fm, ListenBrainz, scrobble files) is a
+ * whole play unless marked skipped: scrobblers log a track only once half of it (or 4 minutes) was heard. Listening sessions and playlists become pseudo-users, so one listener's
  * data alone yields co-listening structure for the factorization.
  */
 export async function buildTrainingData(store: Store, options: TrainingDataOptions = {}): Promise<TrainingData> {
@@ -70,8 +71,8 @@ export async function buildTrainingData(store: Store, options: TrainingDataOptio
     `CREATE OR REPLACE TEMP TABLE _rt_plays AS
      SELECT p.track_id, p.played_at,
        (coalesce(p.skipped, false) OR coalesce(p.reason_end, '') = 'fwdbtn'
-         OR (coalesce(p.ms_played, 0) < $1 AND (t.duration_ms IS NULL OR coalesce(p.ms_played, 0) < t.duration_ms / 2))) AS is_skip,
-       least(1.0, coalesce(p.ms_played, 0)::DOUBLE / coalesce(nullif(t.duration_ms, 0), 180000)) AS heard
+         OR (p.ms_played IS NOT NULL AND p.ms_played < $1 AND (t.duration_ms IS NULL OR p.ms_played < t.duration_ms / 2))) AS is_skip,
+       CASE WHEN p.ms_played IS NULL THEN 1.0 ELSE least(1.0, p.ms_played::DOUBLE / coalesce(nullif(t.duration_ms, 0), 180000)) END AS heard
      FROM plays p LEFT JOIN tracks t USING (track_id)
      WHERE p.kind = 'track' AND p.source <> '${WEB_API}'`,
     [o.shortPlayMs],

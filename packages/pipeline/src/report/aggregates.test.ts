@@ -36,6 +36,21 @@ describe('listening aggregates over the demo listener', () => {
     });
   });
 
+  it('a scrobbled listen (no ms_played) is neither a short play nor a skip', async () => {
+    await withStore({ dataDir: ':memory:' }, async (store) => {
+      await store.run(`
+INSERT INTO tracks (track_id, title, artist_name, duration_ms) VALUES ('s1', 'A', 'X', 200000), ('s2', 'B', 'X', 200000);
+INSERT INTO plays (played_at, track_id, kind, ms_played, source, skipped) VALUES
+  ('2024-02-01 10:00:00', 's1', 'track', NULL, 'lastfm', NULL),
+  ('2024-02-01 10:04:00', 's2', 'track', 12000, 'spotify-extended', false),
+  ('2024-02-01 10:05:00', 's2', 'track', 5000, 'spotify-extended', true);`);
+      const a = await listeningAggregates(store);
+      expect(Object.fromEntries(a.skips.map((r) => [r.reason, Number(r.plays)]))).toEqual({
+        skipped: 1, 'ended early, not skipped': 0, 'short play (under 30 s)': 2, incognito: 0, 'podcast episodes': 0,
+      });
+    });
+  });
+
   it('an empty store gives zero totals and empty sections', async () => {
     await withStore({ dataDir: ':memory:' }, async (store) => {
       const a = await listeningAggregates(store);

@@ -25,10 +25,11 @@ export interface ListeningAggregates {
 
 /**
  * The plays in scope ($1: a year, or NULL for the whole history), with their track's names.
- * Every query binds $1, so `--year` narrows all sections alike.
+ * Every query binds $1, so `--year` narrows all sections alike. A scrobbled listen has no ms_played:
+ * it adds no listening time and is not a short play.
  */
 export const SCOPE = `scoped AS (
-  SELECT p.played_at, coalesce(p.ms_played, 0) AS ms_played, p.kind, p.source, p.skipped, p.reason_end, p.incognito, p.track_id,
+  SELECT p.played_at, coalesce(p.ms_played, 0) AS ms_played, p.ms_played IS NULL AS ms_unknown, p.kind, p.source, p.skipped, p.reason_end, p.incognito, p.track_id,
     coalesce(t.title, p.track_id) AS title, coalesce(t.artist_name, '(unknown artist)') AS artist, t.album_name AS album, t.artist_id
   FROM plays p LEFT JOIN tracks t USING (track_id)
   WHERE ($1::INTEGER IS NULL OR year(p.played_at) = $1::INTEGER)
@@ -79,7 +80,7 @@ FROM monthly m LEFT JOIN news n USING (month) ORDER BY 1`),
     skips: await q(store, year, `SELECT * FROM (
   SELECT 'skipped' AS reason, count(*) FILTER (kind = 'track' AND skipped)::BIGINT AS plays FROM scoped
   UNION ALL SELECT 'ended early, not skipped', count(*) FILTER (kind = 'track' AND NOT coalesce(skipped, false) AND reason_end IS NOT NULL AND reason_end <> 'trackdone')::BIGINT FROM scoped
-  UNION ALL SELECT 'short play (under 30 s)', count(*) FILTER (kind = 'track' AND ms_played < 30000)::BIGINT FROM scoped
+  UNION ALL SELECT 'short play (under 30 s)', count(*) FILTER (kind = 'track' AND ms_played < 30000 AND NOT ms_unknown)::BIGINT FROM scoped
   UNION ALL SELECT 'incognito', count(*) FILTER (incognito)::BIGINT FROM scoped
   UNION ALL SELECT 'podcast episodes', count(*) FILTER (kind <> 'track')::BIGINT FROM scoped) ORDER BY plays DESC, reason`),
     // Tags weighted by listening time: a play's hours count once for each of its artist's and track's tags.

@@ -22,7 +22,10 @@ describe('mixtape recommend with a pulled global model (built CLI)', () => {
     env = { MIXTAPE_DATA_DIR: join(dir, 'data'), MIXTAPE_CONFIG_DIR: join(dir, 'config') };
     await writeFile(join(dir, 'export.zip'), demoExport().zip);
     expect((await mixtape(['import', 'spotify-export', join(dir, 'export.zip'), '--json'], env)).code).toBe(0);
-    expect((await mixtape(['train', '--json'], env)).code).toBe(0);
+    const trained = await mixtape(['train', '--json'], env);
+    expect(trained.code, trained.stderr).toBe(0);
+    // Not enriched, the demo listener's held-out plays choose the hybrid without its tag score.
+    expect((JSON.parse(trained.stdout) as { settings: { chosen: string } }).settings.chosen).toBe('factors and features');
     // A catalogue artist the listener never played, added after training.
     await withStore({ dataDir: env.MIXTAPE_DATA_DIR! }, async (store) => {
       await store.run("CREATE TEMP TABLE _cat AS SELECT i::BIGINT AS row_id, 'track' AS kind, NULL::VARCHAR AS uri, NULL::VARCHAR AS mbid, NULL::VARCHAR AS isrc, 'Tide ' || i AS title, 'Glass Harbour' AS artist, 'Catalogue' AS album, 200000::BIGINT AS duration_ms FROM range(3) r(i)");
@@ -126,5 +129,11 @@ describe('mixtape recommend with a pulled global model (built CLI)', () => {
     const damaged = await mixtape(['recommend', '--count', '5', '--seed', '3', '--state-dir', other, '--json'], env);
     expect(damaged.code, damaged.stderr).toBe(0);
     expect((JSON.parse(damaged.stdout) as Picks).federation).toBeNull();
+  });
+
+  it('train says which settings the held-out plays chose, with every score', async () => {
+    const r = await mixtape(['train'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^settings: factors and features, chosen on \d+ rows of your own held-out plays \(NDCG@10: hybrid 0\.\d{4}, factors and features 0\.\d{4}, factors only 0\.\d{4}\)$/m);
   });
 });

@@ -54,18 +54,19 @@ export async function selectHybrid(
   if (candidates.length === 0) throw new Error('selectHybrid needs at least one candidate');
   const { margin = SELECT_MARGIN, k = 10, ...base } = options;
   const scores: HybridSelection['scores'] = [];
-  const models: HybridModel[] = [];
   let users = 0;
-  for (const c of candidates) {
+  // Only the first candidate's model and the best other one's are kept (a listener's table can be large).
+  let first: HybridModel | undefined;
+  let other: { at: number; model: HybridModel } | undefined;
+  for (const [i, c] of candidates.entries()) {
     const r = await heldOutNdcg(train, test, features, { ...base, ...c.options }, k);
     users = r.users;
-    models.push(r.model);
     scores.push({ name: c.name, ndcg: r.ndcg });
+    if (i === 0) first = r.model;
+    else if (!other || r.ndcg > scores[other.at]!.ndcg) other = { at: i, model: r.model };
   }
-  let best = 0;
-  for (let i = 1; i < scores.length; i++) if (scores[i]!.ndcg > scores[best]!.ndcg) best = i;
-  const pick = best > 0 && scores[best]!.ndcg > scores[0]!.ndcg * (1 + margin) ? best : 0;
-  return { chosen: candidates[pick]!, scores, users, model: models[pick]! };
+  const switched = other !== undefined && scores[other.at]!.ndcg > scores[0]!.ndcg * (1 + margin);
+  return switched ? { chosen: candidates[other!.at]!, scores, users, model: other!.model } : { chosen: candidates[0]!, scores, users, model: first! };
 }
 
 /** The hybrid fitted on `train` with these options, and its NDCG@K on `test` (0 when no row holds anything out). */

@@ -5,7 +5,7 @@ import { MixtapeCommand } from '../base-command.js';
 export default class Train extends MixtapeCommand<typeof Train> {
   static override summary = 'Train your personal recommender on this machine from your plays, skips, saves and playlists';
   static override description =
-    'Trains on listening events and open metadata only. Your own plays choose the settings: each variant (the full hybrid, without its tag score, without features) is fitted on 80 % of your listening rows (you, your sessions, your playlists) and scored on the other 20 %; the full hybrid stays unless another is clearly better. With --quantize int8 (the default) the float32 and int8 models are evaluated by the same code on that split and the int8 one is saved.';
+    'Trains on listening events and open metadata only. Your own plays choose the settings: each variant (the full hybrid, the hybrid without its tag score, plain factors without the pull towards features) is fitted on 80 % of your listening rows (you, your sessions, your playlists) and scored on the other 20 %; the full hybrid stays unless another is clearly better. With --quantize int8 (the default) the float32 and int8 models are evaluated by the same code on that split and the int8 one is saved.';
   static override examples = ['<%= config.bin %> train', '<%= config.bin %> train --quantize float32 --json', '<%= config.bin %> train --threads 1'];
   static override flags = {
     quantize: Flags.string({ options: ['int8', 'float32'], default: 'int8', description: 'item table used for serving' }),

@@ -14,7 +14,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyFeatures, evaluateScorer, heldOutNdcg, PERSONAL_CANDIDATES, selectHybrid, splitPerUser, type HybridOptions, type Interactions, type ItemFeatures } from '../packages/model/src/index.js';
+import { emptyFeatures, evaluateScorer, heldOutNdcg, PERSONAL_CANDIDATES, popularityScorer, selectHybrid, splitPerUser, type HybridOptions, type Interactions, type ItemFeatures } from '../packages/model/src/index.js';
 import { Store, storeFile } from '../packages/pipeline/src/store/store.js';
 import { buildTrainingData } from '../packages/pipeline/src/recommend/training-data.js';
 
@@ -53,11 +53,5 @@ async function hybridNdcg(train: Interactions, test: Interactions, features: Ite
 }
 
 async function popularityNdcg(train: Interactions, test: Interactions): Promise<number> {
-  const pop = new Float32Array(train.itemIds.length);
-  for (const i of train.indices) pop[i]! += 1;
-  return (await evaluateScorer((users) => {
-    const out = new Float32Array(users.length * pop.length);
-    for (let u = 0; u < users.length; u++) out.set(pop, u * pop.length);
-    return out;
-  }, train, test)).ndcg;
+  return (await evaluateScorer(popularityScorer(train), train, test)).ndcg;
 }

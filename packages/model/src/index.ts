@@ -2,6 +2,7 @@ export { hashString } from './data/hash.js';
 export {
   IdIndex,
   buildInteractions,
+  buildCodedInteractions,
   fromTriples,
   transpose,
   itemCounts,
@@ -9,8 +10,10 @@ export {
   nnz,
   type Interactions,
   type InteractionColumns,
+  type CodedInteractionColumns,
 } from './data/interactions.js';
-export { buildItemFeatures, emptyFeatures, featureSlot, DEFAULT_SLOTS, type ItemFeatures, type FeatureColumns } from './data/item-features.js';
+export { buildItemFeatures, buildCodedItemFeatures, emptyFeatures, featureSlot, DEFAULT_SLOTS, type ItemFeatures, type FeatureColumns, type CodedFeatureColumns } from './data/item-features.js';
+export { encodeColumn, type CodedColumn } from './data/coded.js';
 export { splitPerUser, type Split } from './data/split.js';
 export { loadHetrecLastfm, featuresWithout, type HetrecDataset } from './data/hetrec.js';
 export { recallAtK, precisionAtK, ndcgAtK, coverage } from './metrics/metrics.js';

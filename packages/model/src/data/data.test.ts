@@ -28,6 +28,48 @@ describe('interactions', () => {
     expect(f.weights[2]).toBeCloseTo(1, 6);
   });
 
+  it('builds the same features from coded columns as the per-row definition, repeated slots and bad weights included', () => {
+    // The definition, row by row: unknown items and weights that are not positive numbers are
+    // skipped, a repeated (item, slot) pair adds up, each row is log(1 + w) normalized to sum 1.
+    const reference = (itemIds: string[], items: string[], features: string[], weights: number[], slots: number) => {
+      const rows = itemIds.map(() => new Map<number, number>());
+      items.forEach((item, r) => {
+        const i = itemIds.indexOf(item);
+        if (i < 0 || !(weights[r]! > 0) || !Number.isFinite(weights[r])) return;
+        const slot = featureSlot(features[r]!, slots);
+        rows[i]!.set(slot, (rows[i]!.get(slot) ?? 0) + weights[r]!);
+      });
+      return rows.map((row) => {
+        const entries = [...row.entries()].sort((a, b) => a[0] - b[0]);
+        const total = entries.reduce((t, [, w]) => t + Math.log1p(w), 0);
+        return entries.map(([slot, w]) => [slot, Math.fround(Math.log1p(w) / total)]);
+      });
+    };
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const itemIds = Array.from({ length: 40 }, (_, i) => `i${i}`);
+    const items: string[] = [];
+    const features: string[] = [];
+    const weights: number[] = [];
+    for (let r = 0; r < 2000; r++) {
+      items.push(`i${Math.floor(rand() * 50)}`); // ten of them unknown
+      features.push(`tag:${Math.floor(rand() * 300)}`); // 300 tags into 16 slots: many repeats
+      const p = rand();
+      weights.push(p < 0.05 ? 0 : p < 0.08 ? -1 : p < 0.1 ? NaN : Math.floor(rand() * 100) / 7);
+    }
+    const f = buildItemFeatures(itemIds, { items, features, weights }, 16);
+    const got = itemIds.map((_, i) => Array.from(f.indices.subarray(f.indptr[i]!, f.indptr[i + 1]!), (slot, k) => [slot, f.weights[f.indptr[i]! + k]!]));
+    expect(got).toEqual(reference(itemIds, items, features, weights, 16));
+    expect(f.indptr[40]).toBeGreaterThan(500);
+  });
+
+  it('numbers ids by their first kept row, not a first row with a weight of zero', () => {
+    const x = buildInteractions({ users: ['z', 'a', 'b', 'a'], items: ['q', 'y', 'q', 'x'], weights: [0, 1, 2, 3] });
+    expect(x.userIds).toEqual(['a', 'b']);
+    expect(x.itemIds).toEqual(['y', 'q', 'x']);
+    expect(Array.from(x.indices)).toEqual([0, 2, 1]);
+  });
+
   it('leaves out the tags a user put on one of their held-out items, and only those', () => {
     const interactions = buildInteractions({ users: ['a', 'a', 'b'], items: ['x', 'y', 'x'], weights: [1, 1, 1] });
     const taggings = { users: ['a', 'b', 'a', 'b'], items: ['x', 'x', 'y', 'y'], tags: ['t1', 't2', 't3', 't3'] };

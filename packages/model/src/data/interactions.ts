@@ -1,4 +1,5 @@
 import { MixtapeError } from '@mixtape/core';
+import { encodeColumn, type CodedColumn } from './coded.js';
 
 /**
  * User-item interactions as CSR typed arrays: the items of user u are
@@ -52,12 +53,34 @@ export class IdIndex {
  * non-finite weights are dropped. `itemIndex` lets a caller fix the item vocabulary in advance.
  */
 export function buildInteractions(cols: InteractionColumns, itemIndex = new IdIndex(), userIndex = new IdIndex()): Interactions {
-  const n = cols.users.length;
-  if (cols.items.length !== n || (cols.weights && cols.weights.length !== n)) {
+  if (cols.items.length !== cols.users.length || (cols.weights && cols.weights.length !== cols.users.length)) {
     throw new MixtapeError('bad_interactions', 'Interaction columns have different lengths', {
       suggestion: 'pass one user, item and weight per row',
     });
   }
+  return buildCodedInteractions({ users: encodeColumn(cols.users), items: encodeColumn(cols.items), ...(cols.weights ? { weights: cols.weights } : {}) }, itemIndex, userIndex);
+}
+
+/** Interaction rows with dictionary-encoded user and item columns. */
+export interface CodedInteractionColumns {
+  users: CodedColumn;
+  items: CodedColumn;
+  weights?: ArrayLike<number>;
+}
+
+/**
+ * `buildInteractions` for dictionary-encoded columns: ids are numbered in the order they first
+ * appear on a kept row, as there, so both give the same interactions for the same rows.
+ */
+export function buildCodedInteractions(cols: CodedInteractionColumns, itemIndex = new IdIndex(), userIndex = new IdIndex()): Interactions {
+  const n = cols.users.codes.length;
+  if (cols.items.codes.length !== n || (cols.weights && cols.weights.length !== n)) {
+    throw new MixtapeError('bad_interactions', 'Interaction columns have different lengths', {
+      suggestion: 'pass one user, item and weight per row',
+    });
+  }
+  const userOf = new Int32Array(cols.users.dict.length).fill(-1);
+  const itemOf = new Int32Array(cols.items.dict.length).fill(-1);
   const u = new Int32Array(n);
   const it = new Int32Array(n);
   const w = new Float64Array(n);
@@ -65,8 +88,10 @@ export function buildInteractions(cols: InteractionColumns, itemIndex = new IdIn
   for (let r = 0; r < n; r++) {
     const weight = cols.weights ? Number(cols.weights[r]) : 1;
     if (!(weight > 0) || !Number.isFinite(weight)) continue;
-    u[m] = userIndex.add(String(cols.users[r]));
-    it[m] = itemIndex.add(String(cols.items[r]));
+    const uc = cols.users.codes[r]!;
+    const ic = cols.items.codes[r]!;
+    u[m] = userOf[uc]! >= 0 ? userOf[uc]! : (userOf[uc] = userIndex.add(cols.users.dict[uc]!));
+    it[m] = itemOf[ic]! >= 0 ? itemOf[ic]! : (itemOf[ic] = itemIndex.add(cols.items.dict[ic]!));
     w[m] = weight;
     m++;
   }

@@ -1,3 +1,4 @@
+import { encodeColumn, type CodedColumn } from './coded.js';
 import { hashString } from './hash.js';
 
 /**
@@ -36,32 +37,79 @@ export function featureSlot(feature: string, slots: number): number {
  * ignored and weights of a repeated (item, slot) pair add up. Weights are damped with log(1 + w).
  */
 export function buildItemFeatures(itemIds: readonly string[], cols: FeatureColumns, slots = DEFAULT_SLOTS): ItemFeatures {
+  return buildCodedItemFeatures(itemIds, { items: encodeColumn(cols.items), features: encodeColumn(cols.features), ...(cols.weights ? { weights: cols.weights } : {}) }, slots);
+}
+
+/** (item, feature, weight) rows with dictionary-encoded item and feature columns. */
+export interface CodedFeatureColumns {
+  items: CodedColumn;
+  features: CodedColumn;
+  weights?: ArrayLike<number>;
+}
+
+/** `buildItemFeatures` for dictionary-encoded columns (each distinct item looked up and feature hashed once). */
+export function buildCodedItemFeatures(itemIds: readonly string[], cols: CodedFeatureColumns, slots = DEFAULT_SLOTS): ItemFeatures {
   const index = new Map<string, number>();
   itemIds.forEach((id, i) => index.set(id, i));
-  const rows: Map<number, number>[] = itemIds.map(() => new Map());
-  for (let r = 0; r < cols.items.length; r++) {
-    const i = index.get(String(cols.items[r]));
-    if (i === undefined) continue;
+  const itemOf = Int32Array.from(cols.items.dict, (id) => index.get(id) ?? -1);
+  const slotOf = Int32Array.from(cols.features.dict, (f) => featureSlot(f, slots));
+  // Kept rows grouped by item (a counting sort, row order kept within an item).
+  const n = cols.items.codes.length;
+  const start = new Int32Array(itemIds.length + 1);
+  const itemAt = new Int32Array(n).fill(-1);
+  for (let r = 0; r < n; r++) {
+    const i = itemOf[cols.items.codes[r]!]!;
     const w = cols.weights ? Number(cols.weights[r]) : 1;
-    if (!(w > 0) || !Number.isFinite(w)) continue;
-    const slot = featureSlot(String(cols.features[r]), slots);
-    const row = rows[i]!;
-    row.set(slot, (row.get(slot) ?? 0) + w);
+    if (i < 0 || !(w > 0) || !Number.isFinite(w)) continue;
+    itemAt[r] = i;
+    start[i + 1]!++;
   }
+  for (let i = 0; i < itemIds.length; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, itemIds.length);
+  const slotBy = new Int32Array(start[itemIds.length]!);
+  const weightBy = new Float64Array(slotBy.length);
+  for (let r = 0; r < n; r++) {
+    const i = itemAt[r]!;
+    if (i < 0) continue;
+    const p = fill[i]!++;
+    slotBy[p] = slotOf[cols.features.codes[r]!]!;
+    weightBy[p] = cols.weights ? Number(cols.weights[r]) : 1;
+  }
+  // Each item's slots in ascending order, a repeated slot's weights added in row order; each row
+  // then weighted by log(1 + w) and normalized to sum 1.
   const indptr = new Int32Array(itemIds.length + 1);
-  const idx: number[] = [];
-  const wts: number[] = [];
-  rows.forEach((row, i) => {
-    const entries = [...row.entries()].sort((a, b) => a[0] - b[0]);
-    let total = 0;
-    for (const [, w] of entries) total += Math.log1p(w);
-    for (const [slot, w] of entries) {
-      idx.push(slot);
-      wts.push(Math.log1p(w) / total);
+  const idx = new Int32Array(slotBy.length);
+  const summed = new Float64Array(slotBy.length);
+  let out = 0;
+  for (let i = 0; i < itemIds.length; i++) {
+    const s = start[i]!;
+    const e = start[i + 1]!;
+    // Insertion sort, stable: rows are few per item.
+    for (let a = s + 1; a < e; a++) {
+      const slot = slotBy[a]!;
+      const w = weightBy[a]!;
+      let b = a - 1;
+      for (; b >= s && slotBy[b]! > slot; b--) {
+        slotBy[b + 1] = slotBy[b]!;
+        weightBy[b + 1] = weightBy[b]!;
+      }
+      slotBy[b + 1] = slot;
+      weightBy[b + 1] = w;
     }
-    indptr[i + 1] = idx.length;
-  });
-  return { slots, indptr, indices: Int32Array.from(idx), weights: Float32Array.from(wts) };
+    const first = out;
+    for (let a = s; a < e; a++) {
+      if (out > first && idx[out - 1] === slotBy[a]) summed[out - 1]! += weightBy[a]!;
+      else {
+        idx[out] = slotBy[a]!;
+        summed[out++] = weightBy[a]!;
+      }
+    }
+    let total = 0;
+    for (let a = first; a < out; a++) total += Math.log1p(summed[a]!);
+    for (let a = first; a < out; a++) summed[a] = Math.log1p(summed[a]!) / total;
+    indptr[i + 1] = out;
+  }
+  return { slots, indptr, indices: idx.slice(0, out), weights: Float32Array.from(summed.subarray(0, out)) };
 }
 
 /** Features with no rows, for items without side information. */

@@ -1,23 +1,18 @@
 import { MixtapeError } from '@mixtape/core';
-import { buildInteractions, buildItemFeatures, type Interactions, type ItemFeatures } from '@mixtape/model';
-import { readColumns } from './read-file.js';
+import { buildCodedInteractions, buildCodedItemFeatures, type Interactions, type ItemFeatures } from '@mixtape/model';
+import { readCodedColumns, readColumns } from './read-file.js';
 
 /** Reads `user,item,weight[,ts]` rows (CSV or Parquet) into CSR interactions; weight defaults to 1. */
 export async function readInteractionsFile(path: string): Promise<Interactions> {
-  const cols = await readColumns(path, ['user', 'item'], ['weight', 'ts'], 'interactions file', ['weight']);
-  const users = cols.user!.map(String);
-  const items = cols.item!.map(String);
-  let weights: number[] | undefined;
-  if (cols.weight) {
-    weights = cols.weight.map((w) => (w === null || w === undefined ? NaN : Number(w)));
-    const bad = weights.findIndex((w) => !Number.isFinite(w));
-    if (bad >= 0) {
-      throw new MixtapeError('bad_file', `The interactions file ${path} has a weight that is not a number on data row ${bad + 1}`, {
-        suggestion: 'make every weight a number (plays, seconds, or 1)',
-      });
-    }
+  const cols = await readCodedColumns(path, ['user', 'item'], ['weight', 'ts'], 'interactions file', ['weight']);
+  const weights = cols.numbers.weight;
+  const bad = weights ? weights.findIndex((w) => !Number.isFinite(w)) : -1;
+  if (bad >= 0) {
+    throw new MixtapeError('bad_file', `The interactions file ${path} has a weight that is not a number on data row ${bad + 1}`, {
+      suggestion: 'make every weight a number (plays, seconds, or 1)',
+    });
   }
-  const x = buildInteractions({ users, items, ...(weights ? { weights } : {}) });
+  const x = buildCodedInteractions({ users: cols.text.user!, items: cols.text.item!, ...(weights ? { weights } : {}) });
   if (x.indices.length === 0) {
     throw new MixtapeError('bad_file', `The interactions file ${path} has no rows with a positive weight`, {
       suggestion: 'give it rows of user,item,weight with weight > 0',
@@ -36,10 +31,9 @@ export async function readItemFeaturesFile(path: string, itemIds: readonly strin
  * interactions are read); the returned function lays them over an item list as hashed features.
  */
 export async function readItemFeatureRows(path: string): Promise<(itemIds: readonly string[], slots?: number) => ItemFeatures> {
-  const cols = await readColumns(path, ['item', 'feature'], ['weight'], 'item features file', ['weight']);
-  const weights = cols.weight?.map((w) => Number(w));
-  const rows = { items: cols.item!.map(String), features: cols.feature!.map(String), ...(weights ? { weights } : {}) };
-  return (itemIds, slots) => buildItemFeatures(itemIds, rows, slots);
+  const cols = await readCodedColumns(path, ['item', 'feature'], ['weight'], 'item features file', ['weight']);
+  const rows = { items: cols.text.item!, features: cols.text.feature!, ...(cols.numbers.weight ? { weights: cols.numbers.weight } : {}) };
+  return (itemIds, slots) => buildCodedItemFeatures(itemIds, rows, slots);
 }
 
 /** Reads user ids from a file: a `user` column (CSV/Parquet), or else one id per line. */

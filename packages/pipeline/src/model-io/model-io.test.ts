@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fitFromFile, recommendFromModel } from './model-jobs.js';
 import { readInteractionsFile, readItemFeaturesFile, readUserIds } from './interactions-file.js';
+import { plainCsvColumns, readColumns, type CodedColumns } from './read-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mixtape-model-io-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,6 +78,58 @@ describe('interaction and feature files', () => {
     const cut = join(dir, 'cut.parquet');
     writeFileSync(cut, Buffer.from('PAR1 not really a parquet file'));
     await expect(readInteractionsFile(cut)).rejects.toMatchObject({ code: 'bad_file', suggestion: expect.stringContaining('Parquet') as unknown });
+  });
+});
+
+describe('plain CSV files read without DuckDB', () => {
+  const decode = (c: CodedColumns) => ({
+    rows: c.rows,
+    ...Object.fromEntries(Object.entries(c.text).map(([k, v]) => [k, Array.from(v!.codes, (code) => v!.dict[code])])),
+    ...Object.fromEntries(Object.entries(c.numbers).map(([k, v]) => [k, Array.from(v!)])),
+  });
+  const args: [string[], string[], string[]] = [['user', 'item'], ['weight', 'ts'], ['weight']];
+
+  it('gives exactly what DuckDB gives', async () => {
+    const files = {
+      'comma.csv': 'user,item,weight\nu1,a,3\nu2,b,1.5\nu1,a,-0\nu3,007,1e3\nu2,b,2.50\n',
+      'tabs.tsv': 'ts\tITEM\tUser\tweight\n2024\tx y\t u1\t4\n2025\tx y\tu2 \t12\n',
+      'semicolon.csv': 'item;user;extra\nÉté;ü;1\n東京;ü;2\n',
+      'bar.csv': 'user|item|weight\n1|a|0\n2|b|3',
+      'commas-in-values.tsv': 'user\titem\tweight\n1\ta,b\t3\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      const path = writeCsv(name, text);
+      const plain = plainCsvColumns(path, ...args);
+      expect(plain, name).toBeDefined();
+      const viaDuckDb = await readColumns(path, args[0], args[1], 'file', args[2]);
+      const want = Object.fromEntries(Object.entries(viaDuckDb).filter(([, v]) => v).map(([k, v]) => [k, v!.map((x) => (args[2].includes(k) ? Number(x) : x))]));
+      expect(decode(plain!), name).toEqual({ rows: viaDuckDb.user!.length, ...want });
+    }
+  });
+
+  it('leaves every other file to DuckDB', () => {
+    const others: Record<string, string | Buffer> = {
+      'quoted.csv': 'user,item,weight\nu1,"a, b",3\n',
+      'crlf.csv': 'user,item,weight\r\nu1,a,3\r\n',
+      'bom.csv': '\uFEFFuser,item,weight\nu1,a,3\n',
+      'empty-field.csv': 'user,item,weight\nu1,,3\n',
+      'narrow.csv': 'user,item,weight\nu1,a\n',
+      'wide.csv': 'user,item,weight\nu1,a,3,4\n',
+      'spaced-number.csv': 'user,item,weight\nu1,a, 3\n',
+      'hex-number.csv': 'user,item,weight\nu1,a,0x10\n',
+      'two-delimiters.csv': 'user,item;weight\nu1,a;3\n',
+      'same-name-twice.csv': 'user,item,item\nu1,a,b\n',
+      'missing-column.csv': 'user,weight\nu1,3\n',
+      'blank-line.csv': 'user,item,weight\nu1,a,3\n\nu2,b,1\n',
+      'latin1.csv': Buffer.concat([Buffer.from('user,item,weight\nu1,'), Buffer.from([0xe9]), Buffer.from(',3\n')]),
+      'header-only.csv': 'user,item,weight',
+      'rows.parquet': 'user,item,weight\nu1,a,3\n',
+    };
+    for (const [name, body] of Object.entries(others)) {
+      const path = join(dir, name);
+      writeFileSync(path, body);
+      expect(plainCsvColumns(path, ...args), name).toBeUndefined();
+    }
   });
 });
 

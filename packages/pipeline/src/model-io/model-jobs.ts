@@ -29,12 +29,14 @@ export async function fitFromFile(options: {
   const progress = options.onProgress ?? noProgress;
   // The training threads load their tensor engine while the file is read.
   prestartTrainingThreads(options.threads);
-  // Both files are read at once (DuckDB parses on its own threads, the features need the item list
-  // only afterwards) while this thread loads its tensor engine.
+  // This thread's tensor engine starts loading first (its WebAssembly compiles off this thread), then
+  // both files are read (plain CSVs on this thread, anything else by DuckDB on its own threads; the
+  // features need the item list only afterwards).
+  const engine = tensorEngine();
   const [x, featureRows] = await Promise.all([
     readInteractionsFile(options.interactions),
     options.itemFeatures ? readItemFeatureRows(options.itemFeatures) : undefined,
-    tensorEngine(),
+    engine,
   ]);
   progress({ unit: 'interactions', done: x.indices.length, message: options.interactions });
   const features = featureRows?.(x.itemIds);

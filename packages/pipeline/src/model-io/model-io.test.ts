@@ -53,6 +53,10 @@ describe('interaction and feature files', () => {
     const nan = writeCsv('nan.csv', 'user,item,weight\n1,a,3\n1,b,lots\n');
     await expect(readInteractionsFile(nan)).rejects.toThrow(new RegExp(`${nan.replace(/[.]/g, '\\.')}`));
     await expect(readInteractionsFile(join(dir, 'nope.csv'))).rejects.toMatchObject({ code: 'file_not_found' });
+    const blank = writeCsv('blank-user.csv', 'user,item,weight\n1,a,3\n,b,1\n');
+    await expect(readInteractionsFile(blank)).rejects.toMatchObject({ code: 'bad_file', message: `The interactions file ${blank} has no user on data row 2` });
+    const untagged = writeCsv('blank-feature.csv', 'item,feature\na,tag:rock\nb,\n');
+    await expect(readItemFeaturesFile(untagged, ['a', 'b'])).rejects.toMatchObject({ message: `The item features file ${untagged} has no feature on data row 2` });
     const zero = writeCsv('zero.csv', 'user,item,weight\n1,a,0\n');
     await expect(readInteractionsFile(zero)).rejects.toThrow(/no rows with a positive weight/);
     const ragged = writeCsv('ragged.csv', `user,item,weight\n${'1,a,3\n'.repeat(50)}1,b,2,extra,columns\n`);

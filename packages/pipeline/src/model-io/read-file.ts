@@ -120,6 +120,16 @@ export async function readCodedColumns(
   const plain = existsSync(path) ? plainCsvColumns(path, required, optional, numeric) : undefined;
   if (plain) return plain;
   const cols = await readColumns(path, required, optional, what, numeric);
+  for (const name of required) {
+    if (numeric.includes(name)) continue;
+    // An empty field comes back as NULL; as text it would become the id "null", shared by every such row.
+    const missing = cols[name]!.findIndex((v) => v === null || v === undefined);
+    if (missing >= 0) {
+      throw new MixtapeError('bad_file', `The ${what} ${path} has no ${name} on data row ${missing + 1}`, {
+        suggestion: `give every row a ${name}`,
+      });
+    }
+  }
   const out: CodedColumns = { rows: cols[required[0]!]!.length, text: {}, numbers: {} };
   for (const [name, values] of Object.entries(cols)) {
     if (!values) continue;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withStore } from '../store/store.js';
 import { demoDataDir } from '../test/helpers.js';
 import { listeningAggregates } from './aggregates.js';
+import { timingNote } from './charts.js';
 
 describe('listening aggregates over the demo listener', () => {
   let demo: Awaited<ReturnType<typeof demoDataDir>>;
@@ -48,6 +49,24 @@ INSERT INTO plays (played_at, track_id, kind, ms_played, source, skipped) VALUES
       expect(Object.fromEntries(a.skips.map((r) => [r.reason, Number(r.plays)]))).toEqual({
         skipped: 1, 'ended early, not skipped': 0, 'short play (under 30 s)': 2, incognito: 0, 'podcast episodes': 0,
       });
+    });
+  });
+
+  it("counts a scrobble's time as its track's length where that is known, and says so", async () => {
+    await withStore({ dataDir: ':memory:' }, async (store) => {
+      await store.run(`
+INSERT INTO tracks (track_id, title, artist_name, duration_ms) VALUES ('s1', 'A', 'X', 180000), ('s2', 'B', 'X', NULL), ('s3', 'C', 'Y', 240000);
+INSERT INTO plays (played_at, track_id, kind, ms_played, source, skipped) VALUES
+  ('2024-02-01 10:00:00', 's1', 'track', NULL, 'lastfm', NULL),
+  ('2024-02-01 10:03:00', 's1', 'track', NULL, 'listenbrainz', NULL),
+  ('2024-02-01 10:06:00', 's2', 'track', NULL, 'lastfm', NULL),
+  ('2024-02-01 10:07:00', 's3', 'track', NULL, 'listenbrainz', true),
+  ('2024-02-01 10:08:00', 's3', 'track', 1800000, 'spotify-extended', false);`);
+      const a = await listeningAggregates(store);
+      // 2 × 3 min estimated + 30 min played; the skipped scrobble and the one of unknown length add nothing.
+      expect(a.totals).toMatchObject({ plays: 5, hours: 0.6, estimatedHours: 0.1, untimedPlays: 1 });
+      expect(a.top.artists.byHours).toEqual([{ artist: 'Y', plays: 2, hours: 0.5 }, { artist: 'X', plays: 3, hours: 0.1 }]);
+      expect(timingNote(a.totals)).toBe(' 0.1 of these hours are estimated from track lengths, for scrobbles, which record no listening time; 1 scrobble of a track of unknown length adds none.');
     });
   });
 

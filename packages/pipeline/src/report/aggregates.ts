@@ -8,7 +8,19 @@ export interface TopLists { byPlays: Rows; byHours: Rows }
 /** Everything the report shows: aggregates only, never a single play. */
 export interface ListeningAggregates {
   year: number | null;
-  totals: { plays: number; hours: number; tracks: number; artists: number; first: string | null; last: string | null; days: number };
+  totals: {
+    plays: number;
+    hours: number;
+    /** The part of `hours` estimated from track lengths, for listens that record no listening time (scrobbles). */
+    estimatedHours: number;
+    /** Listens that record no listening time and whose track's length is unknown: they add no hours. */
+    untimedPlays: number;
+    tracks: number;
+    artists: number;
+    first: string | null;
+    last: string | null;
+    days: number;
+  };
   perWeek: Rows;
   perMonth: Rows;
   top: { artists: TopLists; tracks: TopLists; albums: TopLists };
@@ -26,10 +38,13 @@ export interface ListeningAggregates {
 /**
  * The plays in scope ($1: a year, or NULL for the whole history), with their track's names.
  * Every query binds $1, so `--year` narrows all sections alike. A scrobbled listen has no ms_played:
- * it adds no listening time and is not a short play.
+ * it is not a short play, and its listening time is its track's length where that is known (a
+ * scrobble is sent once most of a track has played), else nothing; `ms_estimated` marks the first.
  */
 export const SCOPE = `scoped AS (
-  SELECT p.played_at, coalesce(p.ms_played, 0) AS ms_played, p.ms_played IS NULL AS ms_unknown, p.kind, p.source, p.skipped, p.reason_end, p.incognito, p.track_id,
+  SELECT p.played_at, coalesce(p.ms_played, CASE WHEN coalesce(p.skipped, false) THEN 0 ELSE t.duration_ms END, 0) AS ms_played,
+    p.ms_played IS NULL AS ms_unknown, p.ms_played IS NULL AND NOT coalesce(p.skipped, false) AND t.duration_ms IS NOT NULL AS ms_estimated,
+    p.kind, p.source, p.skipped, p.reason_end, p.incognito, p.track_id,
     coalesce(t.title, p.track_id) AS title, coalesce(t.artist_name, '(unknown artist)') AS artist, t.album_name AS album, t.artist_id
   FROM plays p LEFT JOIN tracks t USING (track_id)
   WHERE ($1::INTEGER IS NULL OR year(p.played_at) = $1::INTEGER)
@@ -53,7 +68,9 @@ async function topLists(store: Store, year: number | null, key: string, label: s
 /** Computes every section's aggregates in DuckDB over the store's plays (music unless a section says otherwise). */
 export async function listeningAggregates(store: Store, year: number | null = null): Promise<ListeningAggregates> {
   const totals = (await store.one<ListeningAggregates['totals']>(`WITH ${SCOPE}
-SELECT count(*)::BIGINT AS plays, coalesce(${HOURS}, 0) AS hours, count(DISTINCT track_id)::BIGINT AS tracks, count(DISTINCT artist)::BIGINT AS artists,
+SELECT count(*)::BIGINT AS plays, coalesce(${HOURS}, 0) AS hours,
+  coalesce(round(sum(ms_played) FILTER (ms_estimated) / 3600000.0, 2), 0)::DOUBLE AS "estimatedHours",
+  count(*) FILTER (ms_unknown AND NOT ms_estimated AND NOT coalesce(skipped, false))::BIGINT AS "untimedPlays", count(DISTINCT track_id)::BIGINT AS tracks, count(DISTINCT artist)::BIGINT AS artists,
   strftime(min(played_at), '%Y-%m-%d') AS first, strftime(max(played_at), '%Y-%m-%d') AS last, count(DISTINCT played_at::DATE)::BIGINT AS days FROM music`, [year]))!;
   return {
     year,

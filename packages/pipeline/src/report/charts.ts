@@ -57,12 +57,21 @@ function topChart(id: string, what: string, key: string, rows: Rows, by: 'plays'
     () => hbar(labelled, 'label', by, by === 'plays' ? 'plays' : 'hours'));
 }
 
+/** What the hours leave out or estimate: scrobbles record that a track played, not for how long. */
+export function timingNote(t: ListeningAggregates['totals']): string {
+  const parts = [];
+  if (t.estimatedHours > 0) parts.push(`${n(t.estimatedHours)} of these hours are estimated from track lengths, for scrobbles, which record no listening time`);
+  if (t.untimedPlays === 1) parts.push('1 scrobble of a track of unknown length adds none');
+  else if (t.untimedPlays > 1) parts.push(`${n(t.untimedPlays)} scrobbles of tracks of unknown length add none`);
+  return parts.length ? ` ${parts.join('; ')}.` : '';
+}
+
 function listening(a: ListeningAggregates): Section {
   const peak = [...a.perMonth].sort((x, y) => Number(y.hours) - Number(x.hours))[0];
   return {
     id: 'time', title: 'Listening time',
     charts: [
-      chart('per-week', 'Hours per week', `${n(a.totals.hours)} hours of music over ${n(a.perWeek.length)} weeks with plays, ${a.totals.first} to ${a.totals.last}.`, a.perWeek,
+      chart('per-week', 'Hours per week', `${n(a.totals.hours)} hours of music over ${n(a.perWeek.length)} weeks with plays, ${a.totals.first} to ${a.totals.last}.${timingNote(a.totals)}`, a.perWeek,
         () => spec(a.perWeek, { type: 'line', point: a.perWeek.length < 60, tooltip: true }, { x: { field: 'week', type: 'temporal', title: 'week' }, y: { field: 'hours', type: 'quantitative' } })),
       chart('per-month', 'Hours per month', peak ? `Your biggest month was ${peak.month}, with ${n(peak.hours)} hours (${n(peak.plays)} plays).` : '', a.perMonth,
         () => spec(a.perMonth, { type: 'bar', tooltip: true }, { x: { field: 'month', type: 'ordinal', title: 'month' }, y: { field: 'hours', type: 'quantitative' } })),

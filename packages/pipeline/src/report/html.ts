@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Rows } from './aggregates.js';
-import { reportSections, type Chart, type ReportData, type Section } from './charts.js';
+import { reportSections, timingNote, type Chart, type ReportData, type Section } from './charts.js';
 import { PAGE_CSS, RENDER_SCRIPT } from './page-assets.js';
 
 const require = createRequire(import.meta.url);
@@ -66,6 +66,8 @@ function headline(d: ReportData): string {
     h.mostReplayedDay && `Most replayed day: ${h.mostReplayedDay.day}, ${h.mostReplayedDay.track} by ${h.mostReplayedDay.artist} ${h.mostReplayedDay.plays} times.`,
     h.busiestDay && `Busiest day: ${h.busiestDay.day}, ${h.busiestDay.minutes.toLocaleString('en-US')} minutes of music.`,
   ].filter(Boolean) : [];
+  const timing = timingNote(t).trim();
+  if (timing) lines.push(timing.charAt(0).toUpperCase() + timing.slice(1));
   return `<div class="stats">${stat('plays', t.plays, 'plays')}${stat('hours', t.hours, 'hours')}${stat('artists', t.artists, 'artists')}${stat('tracks', t.tracks, 'tracks')}${stat('days', t.days, 'days with music')}</div>
 ${lines.length ? `<ul class="highlights">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}`;
 }

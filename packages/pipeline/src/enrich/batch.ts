@@ -42,8 +42,9 @@ export class EnrichBatch {
   }
 
   /** Ids learned for a track (null leaves a known one as it is). */
-  setTrackIds(trackId: string, ids: { deezerId?: number | null; isrc?: string | null; mbid?: string | null }): void {
-    this.trackIds.push([trackId, ids.deezerId ?? null, ids.isrc ?? null, ids.mbid ?? null]);
+  /** A service's ids for a track, and its length: each fills only what the track lacks (a Deezer id is replaced). */
+  setTrackIds(trackId: string, ids: { deezerId?: number | null; isrc?: string | null; mbid?: string | null; durationMs?: number | null }): void {
+    this.trackIds.push([trackId, ids.deezerId ?? null, ids.isrc ?? null, ids.mbid ?? null, ids.durationMs && ids.durationMs > 0 ? Math.round(ids.durationMs) : null]);
     if (ids.deezerId) this.keys.push(['deezer', String(ids.deezerId), trackId]);
     if (ids.mbid) this.keys.push(['mbid', ids.mbid, trackId]);
   }
@@ -115,9 +116,10 @@ INSERT OR REPLACE INTO "similar" (from_id, to_id, kind, weight, source)
       await store.run(`INSERT OR REPLACE INTO deezer_tracks SELECT track_id, deezer_id, matched_by, score, bpm, gain, rank, release_date, album_id, genres::JSON::VARCHAR[], contributors::JSON, current_timestamp FROM _eb_dz`);
     }
     if (this.trackIds.length) {
-      await appendTempTable(store, '_eb_ids', [['track_id', V], ['deezer_id', B], ['isrc', V], ['mbid', V]], this.trackIds);
-      await store.run(`UPDATE tracks SET deezer_id = coalesce(i.deezer_id, tracks.deezer_id), isrc = coalesce(tracks.isrc, i.isrc), mbid = coalesce(tracks.mbid, i.mbid)
-        FROM (SELECT track_id, max(deezer_id) AS deezer_id, max(isrc) AS isrc, max(mbid) AS mbid FROM _eb_ids GROUP BY track_id) i WHERE tracks.track_id = i.track_id`);
+      await appendTempTable(store, '_eb_ids', [['track_id', V], ['deezer_id', B], ['isrc', V], ['mbid', V], ['duration_ms', B]], this.trackIds);
+      await store.run(`UPDATE tracks SET deezer_id = coalesce(i.deezer_id, tracks.deezer_id), isrc = coalesce(tracks.isrc, i.isrc), mbid = coalesce(tracks.mbid, i.mbid),
+          duration_ms = coalesce(tracks.duration_ms, i.duration_ms)
+        FROM (SELECT track_id, max(deezer_id) AS deezer_id, max(isrc) AS isrc, max(mbid) AS mbid, max(duration_ms) AS duration_ms FROM _eb_ids GROUP BY track_id) i WHERE tracks.track_id = i.track_id`);
     }
     if (this.keys.length) {
       await appendTempTable(store, '_eb_keys', [['key_type', V], ['key', V], ['track_id', V]], this.keys);

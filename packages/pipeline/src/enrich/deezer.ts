@@ -38,7 +38,7 @@ export function deezerSource(api: JsonGetter, artistsDone: Set<string>): EnrichS
         ...(score !== null ? { detail: `score ${score.toFixed(3)}` } : {}),
         write: (batch) => {
           batch.deezer.push([t.track_id, found.id, matchedBy, score, found.bpm || null, found.gain ?? null, found.rank ?? null, found.release_date ?? null, found.album?.id ?? null, JSON.stringify(genres), JSON.stringify(found.contributors ?? [])]);
-          batch.setTrackIds(t.track_id, { deezerId: found.id, isrc: found.isrc ?? null });
+          batch.setTrackIds(t.track_id, { deezerId: found.id, isrc: found.isrc ?? null, durationMs: found.duration * 1000 });
           batch.setTags('track', t.track_id, 'deezer', genres.map((g) => ({ name: g, weight: 1 })));
           if (artistKey) batch.setArtistIds(artistKey, { deezerId: found.artist.id });
           if (artistKey && related) batch.addSimilarArtists(artistKey, 'deezer', related.map((a, i) => ({ name: a.name, deezerId: a.id, weight: 1 - i / Math.max(1, related.length) })));

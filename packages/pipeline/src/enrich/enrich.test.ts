@@ -29,7 +29,14 @@ describe('enrichTracks', () => {
   it('enriches from the three services within their limits, then asks nothing again', async () => {
     const store = await Store.open({ dataDir: ':memory:' });
     await seedCatalogue(store, 100);
+    // Three tracks of unknown length (a scrobble's track): the services fill it in, where they know the track.
+    await store.run("UPDATE tracks SET duration_ms = NULL WHERE track_id IN ('tk00000001', 'tk00000009', 'tk00000019'); UPDATE tracks SET duration_ms = 123456 WHERE track_id = 'tk00000002'");
     const s = await enrichTracks({ store, env, clients: clients() });
+    expect(await store.all("SELECT track_id, duration_ms FROM tracks WHERE track_id IN ('tk00000001', 'tk00000009', 'tk00000019') ORDER BY 1")).toEqual([
+      { track_id: 'tk00000001', duration_ms: 121000 }, { track_id: 'tk00000009', duration_ms: 129000 }, { track_id: 'tk00000019', duration_ms: null },
+    ]);
+    // A length already known is kept, even where the services say otherwise.
+    expect(await store.scalar("SELECT duration_ms FROM tracks WHERE track_id = 'tk00000002'")).toBe(123456);
     // Deezer: n % 20 == 19 exists nowhere; n % 10 == 9 only by search; every 25th track has no ISRC.
     const dzs = s.sources.deezer!;
     expect(dzs.tracks).toBe(100);

@@ -16,7 +16,7 @@ export function musicbrainzSource(api: JsonGetter): EnrichSource {
         status: 'matched_isrc',
         ...(recs.length > 1 ? { detail: `${recs.length} recordings` } : {}),
         write: (batch) => {
-          batch.setTrackIds(t.track_id, { mbid: rec.id });
+          batch.setTrackIds(t.track_id, { mbid: rec.id, durationMs: rec.length ?? null });
           const artist = rec.artists[0];
           if (artist && t.artist_id) batch.setArtistIds(t.artist_id, { mbid: artist.id });
           const max = Math.max(1, ...rec.tags.map((x) => x.count));

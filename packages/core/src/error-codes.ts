@@ -139,6 +139,7 @@ export const ERROR_CATALOGUE = {
   round_timeout: { title: 'The round did not move on in time', suggestion: 'the hub may be waiting for more nodes; publish again later' },
   secagg_refused: { title: 'This node left a securely aggregated round', suggestion: 'publish again in a later round' },
   service_unavailable: { title: 'The service kept failing', suggestion: 'check your network or the service status, then run the same command again: it resumes where it stopped' },
+  simulate_round_failed: { title: 'A simulated securely aggregated round kept failing', suggestion: 'simulate fewer nodes (--clients), or a lower --dropout' },
   simulate_bad_options: { title: 'These simulate options do not go together', suggestion: 'add --secure-aggregation (or --hub) when nodes should drop out' },
   simulate_payload_too_large: { title: 'Each node would send too much to simulate over HTTP', suggestion: 'lower --shared-items or --dim' },
   spotify_scope_missing: { title: 'The Spotify login lacks a scope', suggestion: 'log in again with `mixtape auth spotify`' },

@@ -1,3 +1,4 @@
+import { MixtapeError } from '@mixtape/core';
 import type { Accountant } from '../accountant.js';
 import type { Listens } from '../als/node-step.js';
 import { roundCost, type FederationInfo } from '../client/protocol.js';
@@ -60,5 +61,7 @@ export async function runSecureRound(o: { hub: string; info: FederationInfo; pre
       await new Promise((res) => setTimeout(res, 50));
     }
   }
-  throw new Error(`round ${round} was abandoned three times: too few nodes stayed`);
+  throw new MixtapeError('simulate_round_failed', `Round ${round} was abandoned three times: too few nodes stayed to the end of an attempt`, {
+    suggestion: 'simulate fewer nodes (--clients), or a lower --dropout',
+  });
 }

@@ -80,7 +80,10 @@ export interface SimulateResult {
   payloadBytesByRound: number[];
   /** Feature rows left out because their user gave them to an item that user holds out. */
   tagsLeftOut: number;
-  /** Under secure aggregation: per round, nodes whose input was summed, attempts, and the mean per-node cost. */
+  /**
+   * Under secure aggregation: per round, nodes whose input was summed, attempts, the mean bytes a
+   * node sent and received, and the simulating process's CPU time per node (the hub's excluded).
+   */
   secure?: Array<{ survivors: number; attempts: number; bytesUp: number; bytesDown: number; cpuMs: number }>;
   contributionsPerSecond: number;
   aggregationMsPerRound: number[];
@@ -136,7 +139,13 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
   const noisy = o.epsilon > 0 && Number.isFinite(o.epsilon);
   const dropout = o.dropout ?? 0;
   if (dropout > 0 && !o.secureAggregation && !o.hub) throw new MixtapeError('simulate_bad_options', 'Nodes vanish at protocol steps only under secure aggregation', { suggestion: 'add --secure-aggregation, or leave out --dropout' });
-  const secure = o.secureAggregation ? { secureAggregation: { maxNodes: nNodes, dropout: Math.max(dropout, 0.1), stepMs: o.stepMs ?? 3000 } } : {};
+  // Every simulated node computes on this machine, so a step takes about nNodes times one node's
+  // work: the step time (the quiet that closes a step; a step waits ten at most) grows with it, and
+  // so does the interval at which the nodes poll the hub (1,892 nodes polling every 0.1 s were
+  // 19,000 requests a second, and the hub closed steps before the nodes had answered).
+  const stepMs = o.stepMs ?? Math.max(3000, nNodes * 10);
+  const pollMs = Math.max(100, nNodes);
+  const secure = o.secureAggregation ? { secureAggregation: { maxNodes: nNodes, dropout: Math.max(dropout, 0.1), stepMs } } : {};
   // Under dropout the noise is split among the nodes expected to stay, so the sum still carries all of it.
   const minContributors = o.secureAggregation ? Math.max(3, Math.floor(nNodes * (1 - dropout))) : nNodes;
   let params = defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: o.epsilon === Number.POSITIVE_INFINITY ? 0 : o.epsilon, delta, minContributors, ...(o.als ? { als: o.als } : {}), ...secure });
@@ -203,9 +212,14 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
       const ts = performance.now();
       let done = 0;
       if (params.secureAggregation) {
-        const st = await runSecureRound({ hub: hub.url, info, previous, nodes, dropout, rand });
+        const cpu = process.cpuUsage();
+        const st = await runSecureRound({ hub: hub.url, info, previous, nodes, dropout, rand, pollMs });
+        const used = process.cpuUsage(cpu);
+        // This process's CPU over the round, per node: the nodes' work interleaves here, so each
+        // node's own timings would also count the others' steps that ran while it waited.
+        const cpuMsPerNode = (used.user + used.system) / 1000 / Math.max(1, nodes.length);
         const mean = (f: (x: SecureRoundResult) => number) => st.results.reduce((a, x) => a + f(x), 0) / Math.max(1, st.results.length);
-        secureStats.push({ survivors: st.survivors, attempts: st.attempts, bytesUp: mean((x) => x.bytesUp), bytesDown: mean((x) => x.bytesDown), cpuMs: mean((x) => x.cpuMs) });
+        secureStats.push({ survivors: st.survivors, attempts: st.attempts, bytesUp: mean((x) => x.bytesUp), bytesDown: mean((x) => x.bytesDown), cpuMs: cpuMsPerNode });
         payloadBytesByRound[r - 1] = mean((x) => x.bytesUp);
         sent += st.results.length;
       } else await pool(nodes, o.concurrency ?? 8, async (n) => {

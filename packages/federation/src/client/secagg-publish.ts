@@ -118,7 +118,8 @@ export async function secureRound(o: SecureRoundOptions): Promise<SecureRoundRes
 /** Polls the round's status until `step` is open in `attempt` (the first open step 0 when attempt is undefined). */
 async function waitForStep(o: SecureRoundOptions, get: (path: string) => Promise<HubResponse>, attempt: number | undefined, step: number): Promise<number> {
   const round = o.info.round;
-  const deadline = Date.now() + 4 * (o.info.params.secureAggregation?.stepMs ?? 60_000) + 30_000;
+  // The hub keeps a step open while answers keep coming, ten step times at most: a node waits that long.
+  const deadline = Date.now() + 10 * (o.info.params.secureAggregation?.stepMs ?? 60_000) + 30_000;
   for (;;) {
     const r = await get(`v1/rounds/${round}/secagg`);
     if (r.status !== 200) throw refusalError(`the state of round ${round}`, r);

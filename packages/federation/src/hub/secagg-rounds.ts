@@ -149,7 +149,12 @@ export class SecAggRounds {
     const st = await this.status();
     if (path.round !== st.round || path.attempt !== st.attempt) return { status: 409, code: 'wrong_round', message: `round ${path.round} attempt ${path.attempt} is not open; the open one is round ${st.round} attempt ${st.attempt}` };
     if (path.step > st.step) return { status: 409, code: 'step_not_open', message: `step ${path.step} opens after step ${st.step}` };
-    if (path.step < st.step) return { status: 409, code: 'round_closed', message: `step ${path.step} of round ${path.round} closed; a late message is refused` };
+    if (path.step < st.step) {
+      // A message resent after the step closed (its first send was stored, the answer lost) is a duplicate, not a late one.
+      const k = { round: path.round, attempt: path.attempt, step: path.step };
+      if ((await this.host.store.stepSenders(k)).some((m) => m.nodeId === nodeId)) return { status: 409, code: 'duplicate_contribution', message: `step ${path.step} of round ${path.round} already has this node's message` };
+      return { status: 409, code: 'round_closed', message: `step ${path.step} of round ${path.round} closed; a late message is refused` };
+    }
     const checked = await this.checkPayload(path, nodeId, env.value.header.publicKey, payload);
     if (!checked.ok) return checked.refusal;
     const k = { round: path.round, attempt: path.attempt, step: path.step };
@@ -228,6 +233,7 @@ export class SecAggRounds {
         if (split) return abandon(split);
       }
       await store.closeStep(k(step));
+      this.host.log?.(`round ${round} attempt ${attempt} step ${step} closed: ${got} of ${prev} nodes answered, ${((now - opened) / 1000).toFixed(1)} s after it opened${got < prev ? `, ${((now - quietSince) / 1000).toFixed(1)} s after the last answer` : ''}`);
       if (step < 3) return;
     }
     await store.withAggregationLock(round, async () => {

@@ -44,7 +44,7 @@ async function round() {
   const nodes = ids.map((id) => new SecAggNode(id, ctx));
   const body = (id: Identity, step: number, payload: Buffer) => encodeStep(id, { vocabVersion: p.vocabVersion, round: 1, attempt: 0, step }, payload);
   const send = (i: number, step: number, payload: Buffer | unknown) => post(hub!.url, `/v1/rounds/1/secagg/0/steps/${step}`, body(ids[i]!, step, Buffer.isBuffer(payload) ? payload : Buffer.from(JSON.stringify(payload))));
-  return { p, ids, nodes, body, send, dim: roundPlan(p, 1).dim };
+  return { p, ctx, ids, nodes, body, send, dim: roundPlan(p, 1).dim };
 }
 
 /** Steps 0 and 1 for every node; returns each node's sealed shares. */
@@ -70,8 +70,12 @@ describe('secure aggregation steps over HTTP', () => {
     expect((await r.send(1, 1, forgedDealer)).json.error?.code).toBe('speaks_for_another');
     for (let i = 0; i < 6; i++) expect((await r.send(i, 1, shares[i]!)).status).toBe(202);
     await waitStep(2);
-    // A late step-0 advert, after step 0 closed.
-    expect((await r.send(0, 0, r.nodes[0]!.advert())).json.error?.code).toBe('round_closed');
+    // A late step-0 advert, after step 0 closed, from a node not in the round.
+    const stranger = newIdentity();
+    const lateAdvert = r.body(stranger, 0, Buffer.from(JSON.stringify(new SecAggNode(stranger, r.ctx).advert())));
+    expect((await post(hub.url, '/v1/rounds/1/secagg/0/steps/0', lateAdvert)).json.error?.code).toBe('round_closed');
+    // Node 0's advert sent again (its first answer lost on the way): a duplicate, so its client knows it is in.
+    expect((await r.send(0, 0, r.nodes[0]!.advert())).json.error?.code).toBe('duplicate_contribution');
     const masked: Buffer[] = [];
     for (let i = 0; i < 6; i++) {
       const inbox = await get<SealedShare[]>(`/v1/rounds/1/secagg/0/shares/${r.ids[i]!.id}`);

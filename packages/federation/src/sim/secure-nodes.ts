@@ -1,9 +1,9 @@
-import { MixtapeError } from '@mixtape/core';
+import { isMixtapeError, MixtapeError } from '@mixtape/core';
 import type { Accountant } from '../accountant.js';
 import type { Listens } from '../als/node-step.js';
 import { roundCost, type FederationInfo } from '../client/protocol.js';
 import { hubRequest } from '../client/http.js';
-import { secureRound, type SecureRoundResult } from '../client/secagg-publish.js';
+import { secureRound, Vanished, type SecureRoundResult } from '../client/secagg-publish.js';
 import type { Identity } from '../identity.js';
 import type { ModelArrays } from '../model-file.js';
 
@@ -29,6 +29,8 @@ export interface SecureRoundStats {
  */
 export async function runSecureRound(o: { hub: string; info: FederationInfo; previous: ModelArrays; nodes: SimNode[]; dropout: number; rand: () => number; pollMs?: number }): Promise<SecureRoundStats> {
   const round = o.info.round;
+  // Why nodes of the last attempt failed (not counting those that vanished on purpose), by message.
+  let failures = new Map<string, number>();
   for (let attempt = 1; attempt <= 3; attempt++) {
     const settled = await Promise.allSettled(
       o.nodes.map((n) => {
@@ -50,6 +52,14 @@ export async function runSecureRound(o: { hub: string; info: FederationInfo; pre
       }),
     );
     const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    failures = new Map();
+    for (const s of settled) {
+      // Those that stayed fail with round_abandoned when others did not: the others' reasons are the cause.
+      if (s.status === 'fulfilled' || s.reason instanceof Vanished || (isMixtapeError(s.reason) && s.reason.code === 'round_abandoned')) continue;
+      const why = s.reason instanceof Error ? s.reason.message : String(s.reason);
+      failures.set(why, (failures.get(why) ?? 0) + 1);
+    }
+    if (process.env.DEBUG) for (const [why, n] of failures) process.stderr.write(`${(performance.now() / 1000).toFixed(1)} s: round ${round} attempt ${attempt}: ${n} nodes failed: ${why}\n`);
     // Wait until the hub publishes the round or abandons the attempt.
     const deadline = Date.now() + 10 * (o.info.params.secureAggregation?.stepMs ?? 60_000) + 60_000;
     for (;;) {
@@ -61,7 +71,8 @@ export async function runSecureRound(o: { hub: string; info: FederationInfo; pre
       await new Promise((res) => setTimeout(res, 50));
     }
   }
-  throw new MixtapeError('simulate_round_failed', `Round ${round} was abandoned three times: too few nodes stayed to the end of an attempt`, {
+  const worst = [...failures].sort((a, b) => b[1] - a[1])[0];
+  throw new MixtapeError('simulate_round_failed', `Round ${round} was abandoned three times: too few nodes stayed to the end of an attempt${worst ? ` (in the last, ${worst[1]} failed with: ${worst[0]})` : ''}`, {
     suggestion: 'simulate fewer nodes (--clients), or a lower --dropout',
   });
 }

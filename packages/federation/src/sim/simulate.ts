@@ -188,8 +188,13 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
   }
   const vocabularyPath = join(hubDir, 'vocabulary.tsv');
   await writeFile(vocabularyPath, `key\tname\n${vocab.keys.map((k, i) => `${k}\t${vocab.names[i]}`).join('\n')}\n`);
-  const hubOpts = { dir: hubDir, params, vocabularyPath, ...(itemFeaturesPath ? { itemFeaturesPath } : {}), burst: 10, perMinute: 600 };
-  const hub = o.hub ? { url: o.hub, stop: async () => {} } : o.hubProcess === false ? await startHub({ port: 0, ...hubOpts }) : await spawnHub(hubOpts);
+  // DEBUG=1 shows the hub's own log (steps closed, attempts abandoned and why) on stderr.
+  const hubLog = process.env.DEBUG ? { onLog: (line: string) => process.stderr.write(`hub ${(performance.now() / 1000).toFixed(1)} s: ${line}\n`) } : {};
+  // Every simulated node connects from this machine's address, which the hub would otherwise treat
+  // as one client behind a NAT (32 connections, older waiting ones dropped).
+  const serve = { maxConnectionsPerClient: Math.max(32, nNodes), maxConnections: Math.max(512, nNodes + 64) };
+  const hubOpts = { dir: hubDir, params, vocabularyPath, ...(itemFeaturesPath ? { itemFeaturesPath } : {}), burst: 10, perMinute: 600, serve };
+  const hub = o.hub ? { url: o.hub, stop: async () => {} } : o.hubProcess === false ? await startHub({ port: 0, ...hubOpts }) : await spawnHub({ ...hubOpts, ...hubLog });
   if (o.hub) {
     params = (await fetchFederation(o.hub)).params;
     if (params.vocabVersion !== vocab.version)

@@ -35,6 +35,12 @@ export interface SecureRoundOptions {
   /** The hub's invitation, when it admits invited identities only. */
   invitation?: string;
   pollMs?: number;
+  /**
+   * Runs each of the node's computations (encoding, each step's crypto): a simulation of many nodes
+   * in one process passes a queue, so that one node's step finishes before the next one's starts and
+   * answers reach the hub one by one, as from nodes on their own machines, not all at the end.
+   */
+  serialize?: <T>(f: () => Promise<T>) => Promise<T>;
 }
 
 /** The node vanished on purpose (simulated dropout). */
@@ -51,11 +57,14 @@ export async function secureRound(o: SecureRoundOptions): Promise<SecureRoundRes
   const p = o.info.params;
   const round = o.info.round;
   const cost = { bytesUp: 0, bytesDown: 0, cpuMs: 0 };
-  const timed = async <T>(f: () => T | Promise<T>): Promise<T> => {
-    const t = performance.now();
-    const r = await f();
-    cost.cpuMs += performance.now() - t;
-    return r;
+  const timed = <T>(f: () => T | Promise<T>): Promise<T> => {
+    const run = async () => {
+      const t = performance.now();
+      const r = await f();
+      cost.cpuMs += performance.now() - t;
+      return r;
+    };
+    return o.serialize ? o.serialize(run) : run();
   };
   const get = async (path: string): Promise<HubResponse> => {
     const r = await hubRequest(o.hub, path);

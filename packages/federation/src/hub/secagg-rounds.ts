@@ -214,7 +214,10 @@ export class SecAggRounds {
     if (step === 0) {
       const m = await store.stepSenders(k(0));
       const last = Math.max(...m.map((x) => x.at));
-      if (m.length >= this.sa.maxNodes || (m.length >= p.minContributors && now >= last + this.sa.stepMs)) await store.closeStep(k(0));
+      if (m.length >= this.sa.maxNodes || (m.length >= p.minContributors && now >= last + this.sa.stepMs)) {
+        await store.closeStep(k(0));
+        this.host.log?.(`round ${round} attempt ${attempt} step 0 closed: ${m.length} nodes advertised keys`);
+      }
       return;
     }
     if (step <= 3) {

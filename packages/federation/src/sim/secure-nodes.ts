@@ -31,6 +31,13 @@ export async function runSecureRound(o: { hub: string; info: FederationInfo; pre
   const round = o.info.round;
   // Why nodes of the last attempt failed (not counting those that vanished on purpose), by message.
   let failures = new Map<string, number>();
+  // One node computes at a time (see SecureRoundOptions.serialize).
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialize = <T>(f: () => Promise<T>): Promise<T> => {
+    const next = queue.then(f);
+    queue = next.catch(() => undefined);
+    return next;
+  };
   for (let attempt = 1; attempt <= 3; attempt++) {
     const settled = await Promise.allSettled(
       o.nodes.map((n) => {
@@ -42,6 +49,7 @@ export async function runSecureRound(o: { hub: string; info: FederationInfo; pre
           previous: o.previous,
           listens: n.x,
           pollMs: o.pollMs ?? 100,
+          serialize,
           ...(vanish !== undefined ? { vanishBefore: vanish } : {}),
           beforeInput: (a) => {
             const cost = roundCost(o.hub, round, o.info.params, a);

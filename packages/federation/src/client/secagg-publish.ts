@@ -57,14 +57,16 @@ export async function secureRound(o: SecureRoundOptions): Promise<SecureRoundRes
   const p = o.info.params;
   const round = o.info.round;
   const cost = { bytesUp: 0, bytesDown: 0, cpuMs: 0 };
-  const timed = <T>(f: () => T | Promise<T>): Promise<T> => {
+  // `queued`: a step's heavy part, run through o.serialize; signing a message is not (queued behind
+  // every other node's step, the answer would wait for all of them).
+  const timed = <T>(f: () => T | Promise<T>, queued = true): Promise<T> => {
     const run = async () => {
       const t = performance.now();
       const r = await f();
       cost.cpuMs += performance.now() - t;
       return r;
     };
-    return o.serialize ? o.serialize(run) : run();
+    return o.serialize && queued ? o.serialize(run) : run();
   };
   const get = async (path: string): Promise<HubResponse> => {
     const r = await hubRequest(o.hub, path);
@@ -82,7 +84,7 @@ export async function secureRound(o: SecureRoundOptions): Promise<SecureRoundRes
   const node = new SecAggNode(o.identity, roundContext(o.info.hubPublicKey, p, round, attempt));
   const post = async (step: number, payload: Buffer) => {
     if (o.vanishBefore !== undefined && o.vanishBefore <= step) throw new Vanished(`vanished before step ${step}`);
-    const body = await timed(() => encodeStep(o.identity, { vocabVersion: p.vocabVersion, round, attempt, step }, payload));
+    const body = await timed(() => encodeStep(o.identity, { vocabVersion: p.vocabVersion, round, attempt, step }, payload), false);
     const r = await hubRequest(o.hub, `${base}/steps/${step}`, { method: 'POST', body, timeoutMs: 120_000 });
     cost.bytesUp += body.length;
     cost.bytesDown += r.bytes.length;

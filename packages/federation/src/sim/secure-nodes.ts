@@ -31,10 +31,11 @@ export async function runSecureRound(o: { hub: string; info: FederationInfo; pre
   const round = o.info.round;
   // Why nodes of the last attempt failed (not counting those that vanished on purpose), by message.
   let failures = new Map<string, number>();
-  // One node computes at a time (see SecureRoundOptions.serialize).
+  // One node computes at a time (see SecureRoundOptions.serialize), with a turn of the event loop
+  // between two, so that the answers of the nodes done so far go out meanwhile.
   let queue: Promise<unknown> = Promise.resolve();
   const serialize = <T>(f: () => Promise<T>): Promise<T> => {
-    const next = queue.then(f);
+    const next = queue.then(() => new Promise((res) => setImmediate(res))).then(f);
     queue = next.catch(() => undefined);
     return next;
   };

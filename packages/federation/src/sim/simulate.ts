@@ -225,7 +225,7 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
         const cpuMsPerNode = (used.user + used.system) / 1000 / Math.max(1, nodes.length);
         const mean = (f: (x: SecureRoundResult) => number) => st.results.reduce((a, x) => a + f(x), 0) / Math.max(1, st.results.length);
         secureStats.push({ survivors: st.survivors, attempts: st.attempts, bytesUp: mean((x) => x.bytesUp), bytesDown: mean((x) => x.bytesDown), cpuMs: cpuMsPerNode });
-        payloadBytesByRound[r - 1] = mean((x) => x.bytesUp);
+        payloadBytesByRound[r - 1] = Math.round(mean((x) => x.bytesUp));
         sent += st.results.length;
       } else await pool(nodes, o.concurrency ?? 8, async (n) => {
         const cost = roundCost(hub.url, info.round, info.params);

@@ -6,7 +6,7 @@
 // the hub's step times with DEBUG=1) and the process's wall time and peak RSS.
 // Needs a build (`npx tsc -b`).
 // Run: npx tsx bench/secagg-http.ts N [extra simulate flags, e.g. --dropout 0.3 --shared-items 1000 --dim 16]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,12 +32,21 @@ try {
   console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load ${loadavg()[0]!.toFixed(1)}; ${n.toLocaleString('en-US')} synthetic listeners, ${(lines.length - 1).toLocaleString('en-US')} rows; simulate ${extra.join(' ')}`);
   const args = ['packages/cli/bin/run.js', 'federation', 'simulate', '--interactions', plays, '--item-features', join(DIR, 'user_taggedartists.dat'), '--epsilon', '8', '--secure-aggregation', '--out', join(tmp, 'model'), ...extra];
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'peak RSS %M KB, CPU %U s user %S s system', process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, DEBUG: '1' }, maxBuffer: 256 << 20 });
-  console.log(r.stdout.trimEnd());
-  // stderr: the hub's log (steps closed, rounds unmasked), failures, and time's line; no stack traces.
-  console.log(r.stderr.split('\n').filter((l) => l && !l.startsWith('    at ')).join('\n'));
+  // The child's output as it comes (the hub's step log first, the report at the end), without stack traces.
+  const child = spawn('/usr/bin/time', ['-f', 'peak RSS %M KB, CPU %U s user %S s system', process.execPath, ...args], { env: { ...process.env, DEBUG: '1' } });
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (d: string) => {
+      const lines = (rest + d).split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) if (l && !l.startsWith('    at ')) console.log(l);
+    });
+    stream.on('end', () => rest && console.log(rest));
+  }
+  const status = await new Promise<number | null>((res) => child.on('close', res));
   console.log(`wall ${((performance.now() - t0) / 1000).toFixed(0)} s, load ${loadavg()[0]!.toFixed(1)} at the end`);
-  if (r.status !== 0) process.exitCode = 1;
+  if (status !== 0) process.exitCode = 1;
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -53,6 +53,7 @@ describe('interaction and feature files', () => {
     const nan = writeCsv('nan.csv', 'user,item,weight\n1,a,3\n1,b,lots\n');
     await expect(readInteractionsFile(nan)).rejects.toThrow(new RegExp(`${nan.replace(/[.]/g, '\\.')}`));
     await expect(readInteractionsFile(join(dir, 'nope.csv'))).rejects.toMatchObject({ code: 'file_not_found' });
+    await expect(readInteractionsFile(dir)).rejects.toMatchObject({ code: 'bad_file' });
     const blank = writeCsv('blank-user.csv', 'user,item,weight\n1,a,3\n,b,1\n');
     await expect(readInteractionsFile(blank)).rejects.toMatchObject({ code: 'bad_file', message: `The interactions file ${blank} has no user on data row 2` });
     const untagged = writeCsv('blank-feature.csv', 'item,feature\na,tag:rock\nb,\n');
@@ -134,6 +135,7 @@ describe('plain CSV files read without DuckDB', () => {
       writeFileSync(path, body);
       expect(plainCsvColumns(path, ...args), name).toBeUndefined();
     }
+    expect(plainCsvColumns(dir, ...args)).toBeUndefined();
   });
 });
 

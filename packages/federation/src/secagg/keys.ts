@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { keystreamWords } from './random.js';
+import { forKeystreamWords, keystreamWords } from './random.js';
 
 /**
  * HKDF-SHA-256 (RFC 5869) for outputs of at most 32 bytes: one HMAC to extract, one to expand. Same
@@ -61,9 +61,10 @@ export function expandMask(seed: Uint8Array, words: number, context: string): Ui
 
 /** y += sign · expandMask(seed) modulo 2^32, in place, without keeping the mask (the hot loop of a round). */
 export function applyMask(y: Uint32Array, seed: Uint8Array, context: string, sign: 1 | -1): void {
-  const m = keystreamWords(hkdf32(seed, context, 'mixtape-secagg-mask', 16), y.length);
-  if (sign === 1) for (let i = 0; i < y.length; i++) y[i] = (y[i]! + m[i]!) >>> 0;
-  else for (let i = 0; i < y.length; i++) y[i] = (y[i]! - m[i]!) >>> 0;
+  forKeystreamWords(hkdf32(seed, context, 'mixtape-secagg-mask', 16), y.length, (m, off) => {
+    if (sign === 1) for (let i = 0; i < m.length; i++) y[off + i] = (y[off + i]! + m[i]!) >>> 0;
+    else for (let i = 0; i < m.length; i++) y[off + i] = (y[off + i]! - m[i]!) >>> 0;
+  });
 }
 
 /** ChaCha20-Poly1305 encryption with the associated data bound in; output is nonce ‖ ciphertext ‖ tag. */

@@ -33,6 +33,23 @@ export function keystreamWords(key: Uint8Array, words: number): Uint32Array {
   return new Uint32Array(bytes.buffer, bytes.byteOffset, words);
 }
 
+/**
+ * Feeds the AES-128-CTR keystream of `keystreamWords(key, words)` to `use` in pieces of at most
+ * 16,384 words (64 KiB), in order. The same stream without ever holding it whole: a cipher's output
+ * for one large buffer is a fresh allocation the size of the mask (page faults on every call, 4–5
+ * ns a byte here), where pieces that stay in cache cost under 1 ns a byte.
+ */
+export function forKeystreamWords(key: Uint8Array, words: number, use: (piece: Uint32Array, offset: number) => void): void {
+  if (zeros.length < PIECE * 4) zeros = Buffer.alloc(PIECE * 4);
+  const c = createCipheriv('aes-128-ctr', key.subarray(0, 16), IV0);
+  for (let off = 0; off < words; off += PIECE) {
+    const n = Math.min(PIECE, words - off);
+    const bytes = c.update(zeros.subarray(0, n * 4));
+    use(new Uint32Array(bytes.buffer, bytes.byteOffset, n), off);
+  }
+}
+const PIECE = 1 << 14;
+
 /** A reproducible word source from a seed string (tests and the public graph permutation only: never noise). */
 export function seededWords(seed: string): WordSource {
   const key = createHash('sha256').update(`mixtape-secagg-seeded\0${seed}`).digest().subarray(0, 16);

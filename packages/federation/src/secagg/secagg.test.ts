@@ -3,6 +3,7 @@ import { newIdentity } from '../identity.js';
 import { SecAggNode } from './client.js';
 import { sampleDiscreteGaussian } from './discrete-gaussian.js';
 import { addInto, decodeSum, encodeUpdate, encodingPlan } from './encode.js';
+import { applyMask, expandMask } from './keys.js';
 import { chooseDegree, harary } from './graph.js';
 import { rosterGraph, SecAggAbort, survivorViewFor, viewFor, viewGraph, type Roster } from './messages.js';
 import { rhoOfDistributedDiscreteGaussian } from './privacy.js';
@@ -89,6 +90,26 @@ describe('discrete Gaussian (Canonne-Kamath-Steinke)', () => {
     expect(rho).toBeCloseTo(1000 ** 2 / (2 * 10 * 1e6), 12);
     // A tiny variance makes the approximation term count.
     expect(rhoOfDistributedDiscreteGaussian({ sensitivity: 1, nodeSigma2: 0.05, survivors: 10, dim: 100 })).toBeGreaterThan(1 / (2 * 10 * 0.05));
+  });
+});
+
+describe('masks', () => {
+  it('applies the whole keystream in 64 KiB pieces: the same words as expanding it at once, across piece ends', () => {
+    const seed = new Uint8Array(32).fill(5);
+    // 2.5 pieces of 16,384 words, so the last piece is partial.
+    const n = 40_963;
+    const m = expandMask(seed, n, 'round 1');
+    const y = Uint32Array.from({ length: n }, (_, i) => (i * 2_654_435_761) >>> 0);
+    const orig = y.slice();
+    applyMask(y, seed, 'round 1', 1);
+    let wrong = 0;
+    for (let i = 0; i < n; i++) if (y[i] !== ((orig[i]! + m[i]!) >>> 0)) wrong++;
+    expect(wrong).toBe(0);
+    applyMask(y, seed, 'round 1', -1);
+    expect(y).toEqual(orig);
+    // Another context is another mask.
+    applyMask(y, seed, 'round 2', 1);
+    expect(y[16_384] === ((orig[16_384]! + m[16_384]!) >>> 0)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeContribution } from './codec.js';
@@ -8,6 +8,7 @@ import { addGaussianNoise } from './gaussian.js';
 import { defaultParams, nodeNoiseStd, payloadLength, type FederationParams } from './params.js';
 import { vocabulary, type Vocabulary } from './vocab.js';
 import { randomBytes } from 'node:crypto';
+import { seededRandom } from '@mixtape/core';
 
 /** A vocabulary of `n` items `id:0` … `id:n-1`. */
 export function idVocabulary(n: number): Vocabulary {
@@ -68,4 +69,23 @@ export function contributionBody(
 export async function post(url: string, path: string, body: Buffer | string, type = 'application/octet-stream'): Promise<{ status: number; json: { error?: { code: string; message: string } } & Record<string, unknown> }> {
   const res = await fetch(`${url}${path}`, { method: 'POST', body, headers: { 'content-type': type } });
   return { status: res.status, json: (await res.json()) as { error?: { code: string; message: string } } & Record<string, unknown> };
+}
+
+/** 120 users in 4 taste groups over 200 items: enough structure for a ranking to be learnt. */
+export async function clusteredFile(dir: string): Promise<string> {
+  const rand = seededRandom(3);
+  const lines = ['userID\tartistID\tweight'];
+  for (let u = 0; u < 120; u++) {
+    const g = u % 4;
+    const seen = new Set<number>();
+    while (seen.size < 20) {
+      const item = rand() < 0.85 ? g * 50 + Math.floor(rand() ** 2 * 50) : Math.floor(rand() * 200);
+      if (seen.has(item)) continue;
+      seen.add(item);
+      lines.push(`${u}\t${item}\t${1 + Math.floor(rand() * 300)}`);
+    }
+  }
+  const path = join(dir, 'interactions.tsv');
+  await writeFile(path, `${lines.join('\n')}\n`);
+  return path;
 }

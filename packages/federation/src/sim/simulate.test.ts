@@ -2,31 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom } from '@mixtape/core';
 import { simulate } from './simulate.js';
 import { MAX_HEADER_BYTES } from '../codec.js';
 import { defaultParams } from '../params.js';
-import { testHub } from '../test-support.js';
+import { clusteredFile, testHub } from '../test-support.js';
 import { vocabulary } from '../vocab.js';
-
-/** 120 users in 4 taste groups over 200 items: enough structure for a ranking to be learnt. */
-async function clusteredFile(dir: string): Promise<string> {
-  const rand = seededRandom(3);
-  const lines = ['userID\tartistID\tweight'];
-  for (let u = 0; u < 120; u++) {
-    const g = u % 4;
-    const seen = new Set<number>();
-    while (seen.size < 20) {
-      const item = rand() < 0.85 ? g * 50 + Math.floor(rand() ** 2 * 50) : Math.floor(rand() * 200);
-      if (seen.has(item)) continue;
-      seen.add(item);
-      lines.push(`${u}\t${item}\t${1 + Math.floor(rand() * 300)}`);
-    }
-  }
-  const path = join(dir, 'interactions.tsv');
-  await writeFile(path, `${lines.join('\n')}\n`);
-  return path;
-}
 
 describe('federation simulate', () => {
   it('runs private ALS over HTTP and writes what listeners get, scored against central and alone', async () => {

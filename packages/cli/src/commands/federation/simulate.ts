@@ -10,6 +10,7 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
     '<%= config.bin %> federation simulate --interactions ../shared/data/hetrec-lastfm-2k/user_artists.dat --item-features ../shared/data/hetrec-lastfm-2k/user_taggedartists.dat --epsilon 8 --out ./fed-model',
     '<%= config.bin %> federation simulate --interactions train.tsv --item-features tags.tsv --test-fraction 0 --out ./fed-model',
     '<%= config.bin %> federation simulate --interactions user_artists.dat --clients 100 --secure-aggregation --dropout 0.3 --out ./fed-model',
+    '<%= config.bin %> federation simulate --interactions user_artists.dat --secure-aggregation --db postgres://localhost/mixtape --out ./fed-model',
   ];
   static override flags = {
     interactions: Flags.string({ required: true, description: 'File of "user item [weight]" lines' }),
@@ -25,6 +26,7 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
     'secure-aggregation': Flags.boolean({ default: false, description: 'Run every round through secure aggregation: the hub sees only the noised sum' }),
     dropout: Flags.string({ default: '0', description: 'Share of nodes that vanish each round, each before a random protocol step (needs --secure-aggregation)' }),
     hub: Flags.string({ description: 'Run the nodes against a hub started elsewhere (its vocabulary must be this file\'s items); its parameters rule' }),
+    db: Flags.string({ description: 'Run the simulated hub on this PostgreSQL server (postgres:// URL), in a schema made for the run and dropped after it; reports what its tables held at the most', exclusive: ['hub'] }),
   };
 
   async run(): Promise<SimulateResult> {
@@ -42,6 +44,7 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
       secureAggregation: f['secure-aggregation'],
       dropout: this.share(f.dropout, 'dropout'),
       ...(f.hub ? { hub: f.hub } : {}),
+      ...(f.db ? { db: f.db } : {}),
       onProgress: this.progress(),
     });
     const e = r.privacy;
@@ -70,6 +73,13 @@ export default class FederationSimulate extends MixtapeCommand<typeof Federation
     else this.log(`payload ${r.payloadBytesByRound.map((b) => b.toLocaleString('en-US')).join(' / ')} bytes by round; ${r.contributionsPerSecond.toFixed(1)} contributions/s; aggregation ${r.aggregationMsPerRound.map((m) => m.toFixed(0)).join(', ')} ms`);
     if (r.secure)
       this.log(`secure aggregation: ${r.secure.map((x) => `${x.survivors} summed${x.attempts > 1 ? ` (${x.attempts} attempts)` : ''}`).join(', ')}; per node per round ${(r.secure.reduce((a, x) => a + x.bytesUp, 0) / r.secure.length / 1024).toFixed(0)} KiB up, ${(r.secure.reduce((a, x) => a + x.bytesDown, 0) / r.secure.length / 1024).toFixed(0)} KiB down, ${(r.secure.reduce((a, x) => a + x.cpuMs, 0) / r.secure.length).toFixed(0)} ms CPU`);
+    if (r.hubCost) {
+      const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
+      const parts = [r.hubCost.store === 'postgresql' ? 'on PostgreSQL' : 'on its embedded store'];
+      if (r.hubCost.peakRssBytes !== undefined) parts.push(`peak RSS ${mb(r.hubCost.peakRssBytes)}`);
+      if (r.hubCost.peakHeldBytes !== undefined) parts.push(`its contribution and secure-aggregation tables held at most ${mb(r.hubCost.peakHeldBytes)}`);
+      this.log(`hub ${parts.join('; ')}`);
+    }
     this.log(`model in ${r.out} (serve it with \`mixtape model recommend --model ${r.out}\`), the split in ${r.out}/train.tsv and ${r.out}/heldout.tsv`);
     return r;
   }

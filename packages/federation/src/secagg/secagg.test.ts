@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newIdentity } from '../identity.js';
 import { SecAggNode } from './client.js';
-import { sampleDiscreteGaussian } from './discrete-gaussian.js';
+import { addDiscreteGaussian, sampleDiscreteGaussian, sampleDiscreteGaussianBig } from './discrete-gaussian.js';
 import { addInto, decodeSum, encodeUpdate, encodingPlan } from './encode.js';
 import { applyMask, expandMask } from './keys.js';
 import { chooseDegree, harary } from './graph.js';
@@ -83,6 +83,24 @@ describe('discrete Gaussian (Canonne-Kamath-Steinke)', () => {
     }
     // 9 cells: the 0.999 quantile of chi-square with 8 degrees of freedom is 26.1.
     expect(chi).toBeLessThan(26.1);
+  });
+
+  it('draws on numbers exactly what the all-BigInt sampler draws from the same words, at every scale', () => {
+    // 2 and 1,000: tiny; 2,080,087: the 10,000-listener tier (Number acceptance); 305,017,108 and
+    // 2,699,126,991: HetRec's rounds (BigInt acceptance); 2^40 + 1: the BigInt sampler throughout.
+    for (const s2 of [2n, 1000n, 2_080_087n, 305_017_108n, 2_699_126_991n, 2n ** 40n + 1n]) {
+      const a = seededWords(`same ${s2}`);
+      const b = seededWords(`same ${s2}`);
+      const fast = Array.from({ length: 3000 }, () => sampleDiscreteGaussian(a, s2));
+      const big = Array.from({ length: 3000 }, () => sampleDiscreteGaussianBig(b, s2));
+      expect(fast).toEqual(big);
+      // Both consumed the same words: the next word is the same.
+      expect(a.next32()).toBe(b.next32());
+      // addDiscreteGaussian adds the same draws modulo 2^32.
+      const out = new Uint32Array(200).fill(7);
+      addDiscreteGaussian(out, s2, seededWords(`same ${s2}`));
+      expect(Array.from(out)).toEqual(fast.slice(0, 200).map((y) => (7 + Number(y)) >>> 0));
+    }
   });
 
   it('is charged as a Gaussian of the summed variance when tau is negligible', () => {

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join as joinPath } from 'node:path';
-import { MixtapeError } from '@mixtape/core';
+import { MixtapeError, type ProgressFn } from '@mixtape/core';
 import { Accountant, type PrivacyReport } from '../accountant.js';
 import { loadOrCreateIdentity, writePrivateFile, type Identity } from '../identity.js';
 import type { Listens } from '../als/node-step.js';
@@ -118,7 +118,7 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
  * noises, signs and sends them. Refuses before sending anything when the round would take the node
  * past its privacy budget, or when the training has finished.
  */
-export async function publish(opts: { dir?: string; tracks: PlayedTrack[] }): Promise<{
+export async function publish(opts: { dir?: string; tracks: PlayedTrack[]; onProgress?: ProgressFn }): Promise<{
   round: number;
   accepted: number;
   needed: number;
@@ -142,7 +142,7 @@ export async function publish(opts: { dir?: string; tracks: PlayedTrack[] }): Pr
   const cost = roundCost(config.hub, info.round, info.params);
   // The hub may have restarted without secure aggregation since this node joined.
   requireSecure(config.hub, info.params, config.allowInsecureHub);
-  if (info.params.secureAggregation) return publishSecure(dir, config, accountant, identity, info, listens);
+  if (info.params.secureAggregation) return publishSecure(dir, config, accountant, identity, info, listens, opts.onProgress);
   if (config.ledger.some((e) => e.hub === config.hub && e.round === info.round))
     throw new MixtapeError('already_published', `This node already published to round ${info.round}`, { suggestion: 'wait for the round to close, then pull and publish again' });
   if (!accountant.allows(cost)) {
@@ -164,7 +164,7 @@ export async function publish(opts: { dir?: string; tracks: PlayedTrack[] }): Pr
  * Publishes through secure aggregation: the accountant spends (for this round and attempt) just
  * before the masked input leaves. A node takes part in at most one attempt that got its input.
  */
-async function publishSecure(dir: string, config: NodeConfig, accountant: Accountant, identity: Identity, info: FederationInfo, listens: Listens) {
+async function publishSecure(dir: string, config: NodeConfig, accountant: Accountant, identity: Identity, info: FederationInfo, listens: Listens, onProgress: ProgressFn | undefined) {
   const model = await fetchModel(config.hub, config.hubPublicKey, info.round - 1);
   const r = await secureRound({
     hub: config.hub,
@@ -173,6 +173,7 @@ async function publishSecure(dir: string, config: NodeConfig, accountant: Accoun
     previous: model,
     listens,
     ...(config.invitation ? { invitation: config.invitation } : {}),
+    ...(onProgress ? { onProgress } : {}),
     beforeInput: async (attempt) => {
       const cost = roundCost(config.hub, info.round, info.params, attempt);
       if (config.ledger.some((e) => e.hub === config.hub && e.round === info.round && e.attempt === attempt))

@@ -1,4 +1,4 @@
-import { MixtapeError } from '@mixtape/core';
+import { MixtapeError, type ProgressFn } from '@mixtape/core';
 import type { Listens } from '../als/node-step.js';
 import type { Identity } from '../identity.js';
 import type { ModelArrays } from '../model-file.js';
@@ -41,6 +41,8 @@ export interface SecureRoundOptions {
    * answers reach the hub one by one, as from nodes on their own machines, not all at the end.
    */
   serialize?: <T>(f: () => Promise<T>) => Promise<T>;
+  /** Where the node is in the round's four steps, and how long it has waited for the other nodes (a step may stay open ten step times). */
+  onProgress?: ProgressFn;
 }
 
 /** The node vanished on purpose (simulated dropout). */
@@ -126,11 +128,15 @@ export async function secureRound(o: SecureRoundOptions): Promise<SecureRoundRes
   }
 }
 
+/** What a node waits for before each step opens. */
+const WAITING_FOR = ['waiting for an attempt of the round to open', "secure aggregation, waiting for the other nodes' keys", "secure aggregation, waiting for the other nodes' key shares", "secure aggregation, waiting for the other nodes' masked inputs"];
+
 /** Polls the round's status until `step` is open in `attempt` (the first open step 0 when attempt is undefined). */
 async function waitForStep(o: SecureRoundOptions, get: (path: string) => Promise<HubResponse>, attempt: number | undefined, step: number): Promise<number> {
   const round = o.info.round;
   // The hub keeps a step open while answers keep coming, ten step times at most: a node waits that long.
-  const deadline = Date.now() + 10 * (o.info.params.secureAggregation?.stepMs ?? 60_000) + 30_000;
+  const since = Date.now();
+  const deadline = since + 10 * (o.info.params.secureAggregation?.stepMs ?? 60_000) + 30_000;
   for (;;) {
     const r = await get(`v1/rounds/${round}/secagg`);
     if (r.status !== 200) throw refusalError(`the state of round ${round}`, r);
@@ -143,6 +149,7 @@ async function waitForStep(o: SecureRoundOptions, get: (path: string) => Promise
         // Joined mid-attempt: wait for the next one, or fail when the round closes.
       } else throw new MixtapeError('round_closed', `Step ${step} of round ${round} closed before this node answered`, { suggestion: 'publish again in the next round' });
     }
+    o.onProgress?.({ unit: 'steps', done: step, total: 4, message: `round ${round}: ${WAITING_FOR[step]} (${Math.round((Date.now() - since) / 1000)} s)` });
     if (Date.now() > deadline) throw new MixtapeError('round_timeout', `Round ${round} did not reach step ${step} in time`, { suggestion: 'the hub may be waiting for more nodes; publish again later' });
     await new Promise((res) => setTimeout(res, (o.pollMs ?? 200) * (0.5 + Math.random())));
   }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ProgressEvent } from '@mixtape/core';
 import { countContribution, type Listens } from '../als/node-step.js';
 import { fetchFederation, fetchModel } from '../client/protocol.js';
 import { secureRound, Vanished } from '../client/secagg-publish.js';
@@ -124,8 +125,15 @@ describe('secure aggregation over HTTP', () => {
     try {
       for (const dir of dirs) await joinHub({ hub: hub.url, dir, budget: 20 });
       const tracks = (i: number) => Array.from({ length: 6 }, (_, j) => ({ artist: `Artist ${(i * 11 + j * 3) % 64}`, title: `t${j}`, plays: 10 + j }));
-      const res = await Promise.all(dirs.map((dir, i) => publish({ dir, tracks: tracks(i) })));
+      const events: ProgressEvent[][] = dirs.map(() => []);
+      const res = await Promise.all(dirs.map((dir, i) => publish({ dir, tracks: tracks(i), onProgress: (e) => events[i]!.push(e) })));
       expect(res.map((r) => r.accepted)).toEqual([5, 5, 5, 5, 5]);
+      // Each node said what it waited for: step 0 stays open a step time (4 s) for more nodes' keys.
+      const said = /^round 1: secure aggregation, waiting for the other nodes' (keys|key shares|masked inputs) \(\d+ s\)$/;
+      for (const ev of events) {
+        expect(ev.every((e) => e.unit === 'steps' && e.total === 4 && said.test(e.message!))).toBe(true);
+        expect(ev.some((e) => e.done === 1 && e.message!.includes("other nodes' keys"))).toBe(true);
+      }
       await waitVersion(hub.url, 1);
       const st = await privacyStatus({ dir: dirs[0]! });
       expect(st.rounds).toBe(1);

@@ -19,10 +19,10 @@ export async function nodeConfig(stateDir?: string): Promise<{ hub: string; voca
  * the shared vocabulary on this machine, solves the listener's vector locally, clips, adds noise,
  * signs and sends statistics. Names, times and listening durations never leave this machine.
  */
-export async function publishFromStore(o: { store: OpenOptions; stateDir?: string | undefined }): Promise<Awaited<ReturnType<typeof publish>> & { tracks: number }> {
+export async function publishFromStore(o: { store: OpenOptions; stateDir?: string | undefined; onProgress?: ProgressFn }): Promise<Awaited<ReturnType<typeof publish>> & { tracks: number }> {
   await nodeConfig(o.stateDir);
   const tracks = await withStore(o.store, playedTracks);
-  const res = await publish({ ...(o.stateDir ? { dir: o.stateDir } : {}), tracks });
+  const res = await publish({ ...(o.stateDir ? { dir: o.stateDir } : {}), tracks, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
   return { ...res, tracks: tracks.length };
 }
 
@@ -46,7 +46,7 @@ const PUBLISH_WAITS: ReadonlySet<string> = new Set([
 ]);
 
 /** The publish phase of `mixtape run`: publishes, or says in its detail why not this time. */
-export async function publishStage(o: { store: OpenOptions; stateDir?: string | undefined }): Promise<{ rowsIn: number; rowsOut: number; detail: string }> {
+export async function publishStage(o: { store: OpenOptions; stateDir?: string | undefined; onProgress?: ProgressFn }): Promise<{ rowsIn: number; rowsOut: number; detail: string }> {
   try {
     const r = await publishFromStore(o);
     return { rowsIn: r.tracks, rowsOut: 1, detail: `round ${r.round}: ${r.accepted}/${r.needed} contributions; epsilon ${r.privacy.epsilon.toFixed(2)} of ${r.privacy.budget}` };

@@ -70,7 +70,7 @@ export function pipelineStages(settings: RunSettings): Record<Phase, Stage> {
         await nodeConfig(settings.stateDir);
       },
       // The hub down, the round not open to this node or the budget spent: said in the detail, and the run goes on.
-      run: (ctx) => publishStage({ store: ctx.store, stateDir: settings.stateDir }),
+      run: (ctx) => publishStage({ store: ctx.store, stateDir: settings.stateDir, onProgress: ctx.onProgress }),
     },
     // `mixtape daily` runs the same pull (pullStage) before recommending.
     pull: {

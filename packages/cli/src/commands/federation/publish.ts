@@ -12,7 +12,7 @@ export default class FederationPublish extends MixtapeCommand<typeof FederationP
   async run(): Promise<Awaited<ReturnType<typeof publishFromStore>>> {
     const dir = this.flags['state-dir'];
     await privacyStatus(dir ? { dir } : {});
-    const res = await publishFromStore({ store: this.storeOptions(), stateDir: dir });
+    const res = await publishFromStore({ store: this.storeOptions(), stateDir: dir, onProgress: this.progress() });
     this.log(
       `published to round ${res.round} (${res.accepted}/${res.needed} contributions, ${res.payloadBytes.toLocaleString('en-US')} bytes); epsilon spent ${res.privacy.epsilon.toFixed(2)} of ${res.privacy.budget}`,
     );

@@ -101,11 +101,14 @@ describe('plain CSV files read without DuckDB', () => {
       'semicolon.csv': 'item;user;extra\nÉté;ü;1\n東京;ü;2\n',
       'bar.csv': 'user|item|weight\n1|a|0\n2|b|3',
       'commas-in-values.tsv': 'user\titem\tweight\n1\ta,b\t3\n',
+      'crlf.csv': 'user,item,weight\r\nu1,a,3\r\nu2,b,1\r\n',
+      'crlf-no-last-newline.csv': 'user,item,weight\r\nu1,a,3\r\nu2,b,1',
     };
     for (const [name, text] of Object.entries(files)) {
       const path = writeCsv(name, text);
       const plain = plainCsvColumns(path, ...args);
       expect(plain?.rows, name).toBe(text.trimEnd().split('\n').length - 1);
+      if (name.startsWith('crlf')) expect(plain!.text.item!.dict, name).toEqual(['a', 'b']);
       const viaDuckDb = await readColumns(path, args[0], args[1], 'file', args[2]);
       const want = Object.fromEntries(Object.entries(viaDuckDb).filter(([, v]) => v).map(([k, v]) => [k, v!.map((x) => (args[2].includes(k) ? Number(x) : x))]));
       expect(decode(plain!), name).toEqual({ rows: viaDuckDb.user!.length, ...want });
@@ -115,7 +118,10 @@ describe('plain CSV files read without DuckDB', () => {
   it('leaves every other file to DuckDB', () => {
     const others: Record<string, string | Buffer> = {
       'quoted.csv': 'user,item,weight\nu1,"a, b",3\n',
-      'crlf.csv': 'user,item,weight\r\nu1,a,3\r\n',
+      'crlf-header-only.csv': 'user,item,weight\r\nu1,a,3\nu2,b,1\n',
+      'crlf-rows-only.csv': 'user,item,weight\nu1,a,3\r\n',
+      'cr-in-a-value.csv': 'user,item,weight\r\nu1,a\rb,3\r\n',
+      'cr-ending-the-file.csv': 'user,item,weight\r\nu1,a,3\r',
       'bom.csv': '\uFEFFuser,item,weight\nu1,a,3\n',
       'empty-field.csv': 'user,item,weight\nu1,,3\n',
       'narrow.csv': 'user,item,weight\nu1,a\n',

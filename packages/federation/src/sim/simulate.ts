@@ -298,9 +298,9 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
 /**
  * The step time of a simulated secure round. The nodes' steps run one at a time on this machine,
  * so a step lasts about nNodes times one node's work (masking the update once per neighbour and
- * encoding it: about 10 ns a word and neighbour here, measured at 41 nodes of 5.6 M words), and polling nodes must not swamp the hub: the step time (the quiet
- * that closes a step) must outlast one node's work, and the ten step times a step may stay open the
- * whole step, with room to spare. 1,892 nodes polling every 0.1 s were 19,000 requests a second,
+ * encoding it: about 10 ns a word and neighbour here, measured at 41 nodes of 5.6 M words). The
+ * step time (the quiet that closes a step) must outlast one node's work, and the ten step times a
+ * step may stay open the whole step, with room to spare; polling nodes must not swamp the hub. 1,892 nodes polling every 0.1 s were 19,000 requests a second,
  * and the hub closed steps before the nodes had answered; 41 nodes with 5.6 M words each (no noise,
  * every item's own Gramian) found the 3 s step closed before the first had masked its input.
  */

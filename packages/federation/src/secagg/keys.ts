@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { forKeystreamWords, keystreamWords } from './random.js';
+import { forKeystreamWords } from './random.js';
 
 /**
  * HKDF-SHA-256 (RFC 5869) for outputs of at most 32 bytes: one HMAC to extract, one to expand. Same
@@ -56,7 +56,9 @@ export function agreedKey(mine: KeyObject, theirs: Uint8Array, purpose: string, 
 
 /** A mask of `words` uint32s expanded from a 32-byte seed (HKDF, then the AES-128-CTR keystream). */
 export function expandMask(seed: Uint8Array, words: number, context: string): Uint32Array {
-  return keystreamWords(hkdf32(seed, context, 'mixtape-secagg-mask', 16), words);
+  const out = new Uint32Array(words);
+  forKeystreamWords(hkdf32(seed, context, 'mixtape-secagg-mask', 16), words, (m, off) => out.set(m, off));
+  return out;
 }
 
 /** y += sign · expandMask(seed) modulo 2^32, in place, without keeping the mask (the hot loop of a round). */

@@ -22,46 +22,37 @@ export function cryptoWords(): WordSource {
   };
 }
 
-/** AES-128-CTR keystream from a 16-byte key, as little-endian 32-bit words (every JS platform Node runs on is little-endian). */
-let zeros = Buffer.alloc(0);
+// One zero piece, never written, feeds every keystream.
+const ZEROS = Buffer.alloc(CHUNK * 4);
 const IV0 = Buffer.alloc(16);
-export function keystreamWords(key: Uint8Array, words: number): Uint32Array {
-  // One zero buffer, grown as needed and never written, feeds every keystream.
-  if (zeros.length < words * 4) zeros = Buffer.alloc(words * 4);
-  const c = createCipheriv('aes-128-ctr', key.subarray(0, 16), IV0);
-  const bytes = c.update(zeros.subarray(0, words * 4));
-  return new Uint32Array(bytes.buffer, bytes.byteOffset, words);
-}
 
 /**
- * Feeds the AES-128-CTR keystream of `keystreamWords(key, words)` to `use` in pieces of at most
- * 16,384 words (64 KiB), in order. The same stream without ever holding it whole: a cipher's output
- * for one large buffer is a fresh allocation the size of the mask (page faults on every call, 4–5
- * ns a byte here), where pieces that stay in cache cost under 1 ns a byte.
+ * Feeds the AES-128-CTR keystream of a 16-byte key (counter from zero), as little-endian 32-bit
+ * words (every JS platform Node runs on is little-endian), to `use` in pieces of at most 16,384
+ * words (64 KiB), in order. Never holding the stream whole: a cipher's output for one large buffer
+ * is a fresh allocation the size of the mask (page faults on every call, 4–5 ns a byte here), where
+ * pieces that stay in cache cost under 1 ns a byte.
  */
 export function forKeystreamWords(key: Uint8Array, words: number, use: (piece: Uint32Array, offset: number) => void): void {
-  if (zeros.length < PIECE * 4) zeros = Buffer.alloc(PIECE * 4);
   const c = createCipheriv('aes-128-ctr', key.subarray(0, 16), IV0);
-  for (let off = 0; off < words; off += PIECE) {
-    const n = Math.min(PIECE, words - off);
-    const bytes = c.update(zeros.subarray(0, n * 4));
+  for (let off = 0; off < words; off += CHUNK) {
+    const n = Math.min(CHUNK, words - off);
+    const bytes = c.update(ZEROS.subarray(0, n * 4));
     use(new Uint32Array(bytes.buffer, bytes.byteOffset, n), off);
   }
 }
-const PIECE = 1 << 14;
 
 /** A reproducible word source from a seed string (tests and the public graph permutation only: never noise). */
 export function seededWords(seed: string): WordSource {
   const key = createHash('sha256').update(`mixtape-secagg-seeded\0${seed}`).digest().subarray(0, 16);
   // One cipher object: its counter runs on across chunks, so the stream never repeats.
   const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16));
-  const zeros = Buffer.alloc(CHUNK * 4);
   let buf = new Uint32Array(0);
   let k = 0;
   return {
     next32() {
       if (k >= buf.length) {
-        const bytes = cipher.update(zeros);
+        const bytes = cipher.update(ZEROS);
         buf = new Uint32Array(bytes.buffer, bytes.byteOffset, CHUNK);
         k = 0;
       }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createCipheriv } from 'node:crypto';
 import { newIdentity } from '../identity.js';
 import { SecAggNode } from './client.js';
 import { addDiscreteGaussian, sampleDiscreteGaussian, sampleDiscreteGaussianBig } from './discrete-gaussian.js';
 import { addInto, decodeSum, encodeUpdate, encodingPlan } from './encode.js';
-import { applyMask, expandMask } from './keys.js';
+import { applyMask, expandMask, hkdf32 } from './keys.js';
 import { chooseDegree, harary } from './graph.js';
 import { rosterGraph, SecAggAbort, survivorViewFor, viewFor, viewGraph, type Roster } from './messages.js';
 import { rhoOfDistributedDiscreteGaussian } from './privacy.js';
@@ -123,6 +124,9 @@ describe('masks', () => {
     let wrong = 0;
     for (let i = 0; i < n; i++) if (y[i] !== ((orig[i]! + m[i]!) >>> 0)) wrong++;
     expect(wrong).toBe(0);
+    // The mask is AES-128-CTR's keystream, from one cipher over the whole length, under the HKDF key.
+    const whole = createCipheriv('aes-128-ctr', hkdf32(seed, 'round 1', 'mixtape-secagg-mask', 16), Buffer.alloc(16)).update(Buffer.alloc(n * 4));
+    expect(Buffer.from(m.buffer, m.byteOffset, m.byteLength).equals(whole)).toBe(true);
     applyMask(y, seed, 'round 1', -1);
     expect(y).toEqual(orig);
     // Another context is another mask.

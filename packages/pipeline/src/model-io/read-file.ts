@@ -149,8 +149,8 @@ const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
  * The common CSV read in JavaScript, about 4× faster than through DuckDB on HetRec's files (the
  * values cross no native boundary, and each distinct value becomes one string): a header naming the
  * columns, one delimiter (comma, tab, semicolon or bar) found in it, LF line ends (or CR LF on every
- * line), no quotes, no
- * empty fields, every row as wide as the header, numeric columns plain decimal numbers, valid UTF-8.
+ * line), no quotes, no empty fields, every row as wide as the header, numeric columns plain decimal
+ * numbers, valid UTF-8.
  * Where a file is all that, the values are exactly DuckDB's (text as written, numbers as DOUBLE);
  * otherwise this returns undefined and DuckDB reads it. `model fit` spends this time on one thread
  * before training can start, so it counts against what extra threads gain.

@@ -9,6 +9,8 @@ import { PRIVATE_ALS_DEFAULTS, type PrivateAlsParams } from '../packages/federat
 import { trainPrivateAls } from '../packages/federation/src/als/train.js';
 import { blendedScorer, listenerContent, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
 import { drawPopulation, fitPopulation } from '../packages/federation/src/sim/population.js';
+import { tuneBlend } from '../packages/federation/src/als/blend.js';
+import { recommendBlend } from './recommend-blend.js';
 import type { Listens } from '../packages/federation/src/als/node-step.js';
 
 const n = Number(process.argv[2] ?? 10_000);
@@ -17,16 +19,24 @@ const eps = Number(process.argv[4] ?? 8);
 const ds = loadHetrecLastfm('../shared/data/hetrec-lastfm-2k');
 const syn = drawPopulation(await fitPopulation(ds.interactions), n, 99);
 const { train, test: full } = splitPerUser(splitPerUser(syn, { seed: 42 }).train, { seed: 7 });
-const test = firstUsers(full, 1000, 5);
+const scored = sampleUsers(full.userIds.length, 1000, 5);
+const test = rowsOf(full, scored);
 const nodes: Listens[] = train.userIds.map((_, u) => ({ items: train.indices.slice(train.indptr[u]!, train.indptr[u + 1]!), plays: Float64Array.from(train.values.subarray(train.indptr[u]!, train.indptr[u + 1]!)) }));
 const nItems = train.itemIds.length;
 const ndcg = async (score: Parameters<typeof evaluateScorer>[0]) => (await evaluateScorer(score, train, test)).ndcg;
+/** The numbers of a comma-separated list, or one NaN (tuneBlend's default) when it is not set. */
+const orDefault = (list: string | undefined) => (list ? list.split(',').map(Number) : [Number.NaN]);
 const secs = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
-/** The test rows of a seeded random sample of m users, the others emptied (they are not scored). */
-function firstUsers(x: Interactions, m: number, seed: number): Interactions {
-  const keep = new Uint8Array(x.userIds.length);
-  new Rng(seed).shuffle(Int32Array.from({ length: x.userIds.length }, (_, u) => u)).subarray(0, m).forEach((u) => (keep[u] = 1));
+/** A seeded random sample of m of n users (1: kept): only they are scored. */
+function sampleUsers(n: number, m: number, seed: number): Uint8Array {
+  const keep = new Uint8Array(n);
+  new Rng(seed).shuffle(Int32Array.from({ length: n }, (_, u) => u)).subarray(0, m).forEach((u) => (keep[u] = 1));
+  return keep;
+}
+
+/** The rows of the kept users, the others emptied. */
+function rowsOf(x: Interactions, keep: Uint8Array): Interactions {
   const indptr = new Int32Array(x.userIds.length + 1);
   const idx: number[] = [];
   const val: number[] = [];
@@ -62,5 +72,25 @@ for (const o of runs) {
       res.push(`${beta}${w > 0 ? `+prior ${w}` : ''}:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, () => beta, prior))).toFixed(4)}`);
     }
   }
+  // PERUSER=1: also score each listener's own tuned weight (tuned for the scored listeners only);
+  // MARGINS=0.05,0.3, FOLDS=3,5 and GRID=0.4,0.6 try tuneBlend's margin, folds and grid.
+  if (process.env.PERUSER) {
+    const prior = p.popularityBoost > 0 ? { z, weight: p.popularityBoost } : undefined;
+    for (const margin of orDefault(process.env.MARGINS))
+      for (const folds of orDefault(process.env.FOLDS)) {
+        const t1 = performance.now();
+        const betas = tuneBlend(m.table, m.tableDim, rowsOf(train, scored), content, p, {
+          ...(Number.isNaN(margin) ? {} : { margin }),
+          ...(Number.isNaN(folds) ? {} : { folds }),
+          ...(process.env.GRID ? { grid: process.env.GRID.split(',').map(Number) } : {}),
+          ...(prior ? { prior } : {}),
+        });
+        const moved = betas.filter((b, u) => scored[u] && b !== p.contentBeta).length;
+        const score = (await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, (u) => betas[u]!, prior))).toFixed(4);
+        res.push(`per-listener(margin ${margin}, folds ${folds}):${score} (${moved} of the scored moved, ${secs(t1)})`);
+      }
+  }
+  // PERSONAL=1: also score the weight `recommend` tunes between a listener's own model and the pulled one.
+  if (process.env.PERSONAL) res.push(recommendBlend({ table: m.table, k: m.tableDim, shared: m.shared, als: p }, train, test, ds.features));
   console.log(`N ${n} validation, epsilon ${eps}, ${JSON.stringify(o)}: NDCG@10 by blend weight ${res.join(' ')} (${secs(t0)})`);
 }

@@ -3,8 +3,10 @@
 // came from (docs/BENCHMARKS.md, Federation).
 //   npx tsx bench/fed-tune.ts '[{"dim":16},{"sharedItems":2000}]' 8 [--baselines]
 // Each object overrides the defaults for one run at the given epsilon (0 = no noise). Environment:
-// BETAS=0,0.5,0.8 (content blend weights to score), PERUSER=1 (also score per-listener tuned weights,
-// MARGIN=… their margin over the default).
+// BETAS=0,0.5,0.8 (content blend weights to score), PERUSER=1 (also score per-listener tuned weights;
+// MARGINS=0.05,0.3 and FOLDS=3,5 try tuneBlend's margin and folds), PERSONAL=1 (also score the
+// weight `recommend` tunes between a listener's own model and the pulled one: bench/recommend-blend.ts;
+// TUNE_MARGINS=0,0.3 tries its margins).
 import {
   buildContentIndex,
   contentIndexOf,
@@ -21,6 +23,7 @@ import { trainPrivateAls } from '../packages/federation/src/als/train.js';
 import { blendedScorer, listenerContent, listenerVectors, popularityPrior } from '../packages/federation/src/als/serve.js';
 import { tuneBlend } from '../packages/federation/src/als/blend.js';
 import type { Listens } from '../packages/federation/src/als/node-step.js';
+import { recommendBlend } from './recommend-blend.js';
 
 const runs = [JSON.parse(process.argv[2] ?? '{}') as Partial<PrivateAlsParams> | Array<Partial<PrivateAlsParams>>].flat();
 const eps = Number(process.argv[3] ?? 8);
@@ -35,6 +38,8 @@ const nodes: Listens[] = train.userIds.map((_, u) => ({
 }));
 const nItems = train.itemIds.length;
 const ndcg = async (score: Parameters<typeof evaluateScorer>[0]) => (await evaluateScorer(score, train, test)).ndcg;
+/** The numbers of a comma-separated list, or one NaN (tuneBlend's default) when it is not set. */
+const orDefault = (list: string | undefined) => (list ? list.split(',').map(Number) : [Number.NaN]);
 const secs = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 if (process.argv.includes('--baselines')) {
@@ -59,8 +64,14 @@ for (const o of runs) {
     res.push(`${beta}:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, () => beta, prior))).toFixed(4)}`);
   }
   if (process.env.PERUSER) {
-    const betas = tuneBlend(m.table, m.tableDim, train, content, p, process.env.MARGIN ? { margin: Number(process.env.MARGIN) } : {});
-    res.push(`per-listener:${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, (u) => betas[u]!, prior))).toFixed(4)}`);
+    for (const margin of orDefault(process.env.MARGINS))
+      for (const folds of orDefault(process.env.FOLDS)) {
+        const betas = tuneBlend(m.table, m.tableDim, train, content, p, { ...(Number.isNaN(margin) ? {} : { margin }), ...(Number.isNaN(folds) ? {} : { folds }), prior });
+        const moved = betas.filter((b) => b !== p.contentBeta).length;
+        res.push(`per-listener(margin ${margin}, folds ${folds}):${(await ndcg(blendedScorer(m.table, m.tableDim, users, train, content, (u) => betas[u]!, prior))).toFixed(4)} (${moved} moved)`);
+      }
   }
+  if (process.env.PERSONAL) res.push(recommendBlend({ table: m.table, k: m.tableDim, shared: m.shared, als: p }, train, test, features));
   console.log(`validation, epsilon ${eps}, ${JSON.stringify(o)}: NDCG@10 by blend weight ${res.join(' ')} (round noise multiplier ${m.noise.roundNoise.toFixed(2)}, ${secs(t0)})`);
 }
+

@@ -6,6 +6,7 @@
 // the hub's step times with DEBUG=1) and the process's wall time and peak RSS.
 // Needs a build (`npx tsc -b`).
 // Run: npx tsx bench/secagg-http.ts N [extra simulate flags, e.g. --dropout 0.3 --shared-items 1000 --dim 16]
+// (--plain: the same run with plain contributions, no secure aggregation).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -15,7 +16,8 @@ import { drawPopulation, fitPopulation } from '../packages/federation/src/sim/po
 
 const DIR = '../shared/data/hetrec-lastfm-2k';
 const n = Number(process.argv[2] ?? 10_000);
-const extra = process.argv.slice(3);
+const plain = process.argv.includes('--plain');
+const extra = process.argv.slice(3).filter((a) => a !== '--plain');
 if (!(n > 0)) throw new Error('usage: npx tsx bench/secagg-http.ts N [simulate flags]');
 
 const tmp = mkdtempSync(join(tmpdir(), 'mixtape-secagg-http-'));
@@ -29,8 +31,8 @@ try {
   }
   const plays = join(tmp, 'plays.tsv');
   writeFileSync(plays, `${lines.join('\n')}\n`);
-  console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load ${loadavg()[0]!.toFixed(1)}; ${n.toLocaleString('en-US')} synthetic listeners, ${(lines.length - 1).toLocaleString('en-US')} rows; simulate ${extra.join(' ')}`);
-  const args = ['packages/cli/bin/run.js', 'federation', 'simulate', '--interactions', plays, '--item-features', join(DIR, 'user_taggedartists.dat'), '--epsilon', '8', '--secure-aggregation', '--out', join(tmp, 'model'), ...extra];
+  console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load ${loadavg()[0]!.toFixed(1)}; ${n.toLocaleString('en-US')} synthetic listeners, ${(lines.length - 1).toLocaleString('en-US')} rows; simulate ${plain ? 'with plain contributions ' : ''}${extra.join(' ')}`);
+  const args = ['packages/cli/bin/run.js', 'federation', 'simulate', '--interactions', plays, '--item-features', join(DIR, 'user_taggedartists.dat'), '--epsilon', '8', ...(plain ? [] : ['--secure-aggregation']), '--out', join(tmp, 'model'), ...extra];
   const t0 = performance.now();
   // The child's output as it comes (the hub's step log first, the report at the end), without stack traces.
   const child = spawn('/usr/bin/time', ['-f', 'peak RSS %M KB, CPU %U s user %S s system', process.execPath, ...args], { env: { ...process.env, DEBUG: '1' } });

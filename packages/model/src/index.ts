@@ -18,6 +18,7 @@ export { splitPerUser, type Split } from './data/split.js';
 export { loadHetrecLastfm, featuresWithout, type HetrecDataset } from './data/hetrec.js';
 export { recallAtK, precisionAtK, ndcgAtK, coverage } from './metrics/metrics.js';
 export { topK } from './metrics/top-k.js';
+export { chooseOverDefault, HELD_OUT_MARGIN } from './metrics/held-out-choice.js';
 export { evaluateScorer, type BatchScorer, type Metrics } from './metrics/evaluate.js';
 export { popularityScorer } from './baselines/popularity.js';
 export { trainItemKnn, itemKnnScorer, type ItemKnnModel, type ItemKnnOptions } from './baselines/item-knn.js';

@@ -1,5 +1,5 @@
 import { Rng } from '@mixtape/core';
-import { addPrior, blendScores, contentProfile, contentScores, ndcgAtK, topK, type ContentIndex, type Interactions } from '@mixtape/model';
+import { addPrior, blendScores, chooseOverDefault, HELD_OUT_MARGIN, contentProfile, contentScores, ndcgAtK, topK, type ContentIndex, type Interactions } from '@mixtape/model';
 import { confidences, gram, solveUser } from './node-step.js';
 import type { PrivateAlsParams } from './params.js';
 
@@ -10,8 +10,9 @@ export const BLEND_GRID = [0, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 1];
  * Each listener's blend weight, tuned on their own held-out plays on their own machine: their items
  * are dealt into `folds` seeded folds; for each, the vector is solved from the other folds and every
  * weight is scored by how well it ranks the held-out fold (NDCG@10, the rest excluded). A weight
- * replaces the default only when its mean beats the default's by `margin` (a few held-out items are
- * a noisy judge); listeners with fewer than `minItems` items keep the default. Nothing leaves the machine.
+ * replaces the default only when its mean beats the default's by `margin` (chooseOverDefault: a few
+ * held-out items are a noisy judge); listeners with fewer than `minItems` items keep the default.
+ * Nothing leaves the machine.
  */
 export function tuneBlend(
   table: Float32Array,
@@ -21,7 +22,8 @@ export function tuneBlend(
   p: Pick<PrivateAlsParams, 'alpha' | 'maxConfidence' | 'lambda' | 'perUserScale' | 'lambdaPerObs' | 'contentBeta'>,
   options: { minItems?: number; seed?: number; grid?: number[]; folds?: number; margin?: number; prior?: { z: Float32Array; weight: number } } = {},
 ): Float32Array {
-  const grid = options.grid ?? BLEND_GRID;
+  // The default is always a candidate: a listener who cannot beat it by the margin keeps it.
+  const grid = [...new Set([...(options.grid ?? BLEND_GRID), p.contentBeta])].sort((a, b) => a - b);
   const minItems = options.minItems ?? 30;
   const n = table.length / k;
   const g = gram(table, n, k);
@@ -31,10 +33,9 @@ export function tuneBlend(
   const cs = new Float32Array(n);
   const mixed = new Float32Array(n);
   const folds = options.folds ?? 3;
-  // On the validation split (bench/fed-tune.ts PERUSER=1 MARGIN=…, ε 8, IDF 2 / plain content) a
-  // margin of 0.05 lost 2.9 % NDCG@10 against everyone at the default weight, 0.15 lost 0.4 %, 0.3
-  // nothing: a few held-out plays are too noisy a judge, so a listener leaves the default rarely.
-  const margin = options.margin ?? 0.3;
+  // On validation splits a plain argmax lost 5 % at 10,000 listeners; 5 or 10 folds did no better
+  // than 3 (docs/BENCHMARKS.md, "Per-listener blend weights").
+  const margin = options.margin ?? HELD_OUT_MARGIN;
   const sum = new Float64Array(grid.length);
   for (let u = 0; u < history.userIds.length; u++) {
     const s = history.indptr[u]!;
@@ -67,12 +68,7 @@ export function tuneBlend(
         sum[b]! += ndcgAtK(topK(mixed, 10, seen, 0, n), held, 10) / folds;
       });
     }
-    const base = grid.indexOf(p.contentBeta);
-    let best = base >= 0 ? base : 0;
-    grid.forEach((_, b) => {
-      if (sum[b]! > sum[best]! + (b === base || best !== base ? 0 : margin)) best = b;
-    });
-    out[u] = grid[best]!;
+    out[u] = chooseOverDefault(grid, sum, p.contentBeta, margin);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coverage, ndcgAtK, precisionAtK, recallAtK } from './metrics.js';
+import { chooseOverDefault, HELD_OUT_MARGIN } from './held-out-choice.js';
 import { topK } from './top-k.js';
 
 describe('ranking metrics', () => {
@@ -41,5 +42,26 @@ describe('topK', () => {
   it('reads a window of a batch array', () => {
     const s = [9, 9, 9, 1, 3, 2];
     expect(Array.from(topK(s, 2, undefined, 3, 3))).toEqual([1, 2]);
+  });
+});
+
+describe('a weight chosen on held-out plays', () => {
+  const grid = [0, 0.25, 0.5, 0.75, 1];
+  it('keeps the default unless another weight beats it by more than the margin', () => {
+    expect(chooseOverDefault(grid, [0.1, 0.2, 0.3, 0.5, 0.4], 0.5, 0.1)).toBe(0.75);
+    expect(chooseOverDefault(grid, [0.1, 0.2, 0.3, 0.4, 0.35], 0.5, 0.1)).toBe(0.5);
+    expect(chooseOverDefault(grid, [0.1, 0.2, 0.3, 0.6, 0.4], 0.5)).toBe(0.5);
+    expect(chooseOverDefault(grid, [0.1, 0.2, 0.3, 0.61, 0.4], 0.5)).toBe(0.75);
+    expect(HELD_OUT_MARGIN).toBe(0.3);
+  });
+
+  it('takes the best weight past the margin, the nearest the default among equals', () => {
+    expect(chooseOverDefault(grid, [0.9, 0.2, 0.3, 0.5, 0.4], 0.5, 0.1)).toBe(0);
+    expect(chooseOverDefault(grid, [0.9, 0.9, 0.3, 0.5, 0.9], 0.5, 0)).toBe(0.25);
+    expect(chooseOverDefault(grid, [0.3, 0.3, 0.3, 0.3, 0.3], 0.5, 0)).toBe(0.5);
+  });
+
+  it('refuses a default that is not on the grid', () => {
+    expect(() => chooseOverDefault(grid, [0, 0, 0, 0, 0], 0.6)).toThrow('the default weight 0.6 is not on the grid');
   });
 });

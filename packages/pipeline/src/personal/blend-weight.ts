@@ -1,5 +1,5 @@
 import { Rng } from '@mixtape/core';
-import { ndcgAtK, topK } from '@mixtape/model';
+import { chooseOverDefault, HELD_OUT_MARGIN, ndcgAtK, topK } from '@mixtape/model';
 
 /** Weights of the federated side tried on the listener's held-out plays. */
 export const BLEND_GRID = [0, 0.25, 0.5, 0.75, 1] as const;
@@ -60,17 +60,18 @@ export interface WeightTuning {
 
 /**
  * The grid weight whose blend best ranks the held-out items among every vocabulary item the
- * listener did not play (NDCG@10). `personal` and `federated` are per-item z-scores (NaN where a
- * side has no score); `played` are the items kept for training, never ranked. Ties go to the
- * weight nearest the default, so a split that tells the sides apart too little changes nothing.
+ * listener did not play (NDCG@10), if it beats the default's by more than `margin` (a fifth of a
+ * listener's plays is a noisy judge: `HELD_OUT_MARGIN`); the default otherwise. `personal` and
+ * `federated` are per-item z-scores (NaN where a side has no score); `played` are the items kept
+ * for training, never ranked. Ties go to the weight nearest the default.
  */
-export function tuneWeight(personal: Float64Array, federated: Float64Array, heldOut: ReadonlySet<number>, played: ArrayLike<number>, k = 10): WeightTuning {
+export function tuneWeight(personal: Float64Array, federated: Float64Array, heldOut: ReadonlySet<number>, played: ArrayLike<number>, k = 10, margin = HELD_OUT_MARGIN): WeightTuning {
   const exclude = Int32Array.from(played).sort();
   const blended = new Float64Array(federated.length);
   const ndcgAt10 = BLEND_GRID.map((w) => {
     for (let i = 0; i < blended.length; i++) blended[i] = blend(personal[i]!, federated[i]!, w);
     return { weight: w, ndcg: ndcgAtK(topK(blended, k, exclude), heldOut, k) };
   });
-  const best = ndcgAt10.reduce((a, b) => (b.ndcg > a.ndcg + 1e-12 || (Math.abs(b.ndcg - a.ndcg) <= 1e-12 && Math.abs(b.weight - DEFAULT_BLEND) < Math.abs(a.weight - DEFAULT_BLEND)) ? b : a));
-  return { weight: best.weight, ndcgAt10: ndcgAt10.map((r) => ({ weight: r.weight, ndcg: Math.round(r.ndcg * 1e4) / 1e4 })) };
+  const weight = chooseOverDefault(BLEND_GRID, ndcgAt10.map((r) => r.ndcg), DEFAULT_BLEND, margin);
+  return { weight, ndcgAt10: ndcgAt10.map((r) => ({ weight: r.weight, ndcg: Math.round(r.ndcg * 1e4) / 1e4 })) };
 }

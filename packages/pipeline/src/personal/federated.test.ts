@@ -139,8 +139,13 @@ describe('the blend weight', () => {
     expect(personalWins.ndcgAt10[0]!.ndcg).toBe(1);
   });
 
-  it('keeps the default when the split cannot tell the sides apart', () => {
+  it('keeps the default when the split cannot tell the sides apart, or not by the margin', () => {
     expect(tuneWeight(knows, knows, held, kept).weight).toBe(0.5);
+    const fedWins = tuneWeight(blind, knows, held, kept);
+    const best = Math.max(...fedWins.ndcgAt10.map((r) => r.ndcg));
+    const atDefault = fedWins.ndcgAt10.find((r) => r.weight === 0.5)!.ndcg;
+    expect(tuneWeight(blind, knows, held, kept, 10, best - atDefault + 0.01).weight).toBe(0.5);
+    expect(tuneWeight(blind, knows, held, kept, 10, best - atDefault - 0.01).weight).toBe(fedWins.weight);
   });
 
   it('counts a side that knows nothing of an item as average', () => {

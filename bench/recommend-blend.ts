@@ -1,0 +1,60 @@
+// The weight `recommend` blends a listener's own model with the pulled federated one at, scored on a
+// validation split (used by bench/fed-tune.ts and bench/fed-tune-pop.ts with PERSONAL=1).
+import { buildContentIndex, contentProfile, contentScores, HELD_OUT_MARGIN, ndcgAtK, topK, type Interactions, type ItemFeatures } from '../packages/model/src/index.js';
+import { listenerScores, type GlobalModel } from '../packages/federation/src/als/listener.js';
+import type { PrivateAlsParams } from '../packages/federation/src/als/params.js';
+import { blend, holdOut, MIN_TUNING_ITEMS, tuneWeight, zScores } from '../packages/pipeline/src/personal/blend-weight.js';
+
+/**
+ * The weight chosen the way pipeline/personal/federated.ts chooses it (one seeded held-out fifth
+ * of the played items, both sides z-scored, tuneWeight's grid and margin), against fixed weights.
+ * The listener's own model stands in as their IDF² tag profile (the listener-alone baseline); the
+ * pulled model's side is `listenerScores`, as in `recommend`. Mean NDCG@10 over the listeners with
+ * test rows. TUNE_MARGINS=0,0.1,0.3 tries other margins than tuneWeight's own.
+ */
+export function recommendBlend(m: { table: Float32Array; k: number; shared: Int32Array; als: PrivateAlsParams }, train: Interactions, test: Interactions, features: ItemFeatures): string {
+  const n = train.itemIds.length;
+  const global: GlobalModel = { version: 1, dim: m.k, keys: train.itemIds.slice(), names: [], table: m.table, shared: m.shared, als: m.als };
+  const alone = buildContentIndex(features, 2, 0);
+  const cs = new Float32Array(n);
+  const own = (items: Int32Array) => {
+    contentScores(alone, contentProfile(alone, items), cs, 0);
+    return zScores(cs);
+  };
+  const listens = (items: Int32Array, u: number) => {
+    const s = train.indptr[u]!;
+    const plays = new Map(Array.from(train.indices.subarray(s, train.indptr[u + 1]!), (i, j) => [i, train.values[s + j]!]));
+    return { items, plays: Float64Array.from(items, (i) => plays.get(i)!) };
+  };
+  const fixed = [0, 0.25, 0.5, 0.75, 1];
+  const margins = process.env.TUNE_MARGINS ? process.env.TUNE_MARGINS.split(',').map(Number) : [HELD_OUT_MARGIN];
+  const sums = new Float64Array(fixed.length + margins.length);
+  const chosen = margins.map(() => new Map<number, number>());
+  const blended = new Float64Array(n);
+  let users = 0;
+  for (let u = 0; u < train.userIds.length; u++) {
+    const held = new Set(test.indices.subarray(test.indptr[u]!, test.indptr[u + 1]!));
+    const items = train.indices.slice(train.indptr[u]!, train.indptr[u + 1]!);
+    if (held.size === 0 || items.length === 0) continue;
+    users++;
+    const personal = own(items);
+    const fed = zScores(listenerScores(global, listens(items, u)));
+    let ws = margins.map(() => 0.5);
+    if (items.length >= MIN_TUNING_ITEMS) {
+      const tuneHeld = holdOut(items, 1);
+      const kept = items.filter((i) => !tuneHeld.has(i));
+      const a = own(kept);
+      const b = zScores(listenerScores(global, listens(kept, u)));
+      ws = margins.map((margin) => tuneWeight(a, b, tuneHeld, kept, 10, margin).weight);
+    }
+    ws.forEach((w, j) => chosen[j]!.set(w, (chosen[j]!.get(w) ?? 0) + 1));
+    const exclude = Int32Array.from(items).sort();
+    [...fixed, ...ws].forEach((x, j) => {
+      for (let i = 0; i < n; i++) blended[i] = blend(personal[i]!, fed[i]!, x);
+      sums[j]! += ndcgAtK(topK(blended, 10, exclude), held, 10);
+    });
+  }
+  const mean = (j: number) => (sums[j]! / users).toFixed(4);
+  const counts = (j: number) => [...chosen[j]!].sort((a, b) => a[0] - b[0]).map(([x, c]) => `${x}×${c}`).join(' ');
+  return `recommend's own/pulled blend: ${fixed.map((x, j) => `${x}:${mean(j)}`).join(' ')} ${margins.map((mg, j) => `tuned (margin ${mg}):${mean(fixed.length + j)} (weights chosen ${counts(j)})`).join(' ')}`;
+}

@@ -4,3 +4,4 @@
 // a playlist file loads the push code only when asked (packages/cli/src/runtime-graph.test.ts).
 export { recommendPersonal, RECOMMENDATION_PLAYLIST, type RecommendOptions, type RecommendResult, type RecommendedTrack } from './personal/recommend.js';
 export { playlistFileFormat } from './push/file-format.js';
+export { blendSummary } from './personal/federated.js';

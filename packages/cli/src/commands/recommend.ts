@@ -24,7 +24,7 @@ export default class Recommend extends MixtapeCommand<typeof Recommend> {
 
   async run(): Promise<RecommendResult & { out?: string }> {
     // The recommendations alone load only what serving needs; the push code only with --out.
-    const { recommendPersonal, playlistFileFormat } = await import('@mixtape/pipeline/recommend');
+    const { recommendPersonal, playlistFileFormat, blendSummary } = await import('@mixtape/pipeline/recommend');
     // A name whose format is unknown is refused before any work.
     if (this.flags.out) playlistFileFormat(this.flags.out);
     const explore = this.share(this.flags.explore, 'explore');
@@ -43,7 +43,7 @@ export default class Recommend extends MixtapeCommand<typeof Recommend> {
       const from = (t: RecommendResult['tracks'][number]) => (r.federation ? { from: t.source } : {});
       this.log(renderTable(r.tracks.map((t) => ({ '#': t.position + 1, artist: t.artist, title: t.title, why: t.reason, ...from(t), id: t.track_id })), undefined, 50));
       const f = r.federation;
-      if (f) this.log(`blended with global model version ${f.version} at weight ${f.weight} (${f.weightFrom === 'held-out' ? `tuned on ${f.heldOutItems} of your played items held out` : 'default: too few of your plays are in its vocabulary to tune it'})`);
+      if (f) this.log(blendSummary(f));
       if (r.federationSkipped) this.log(`global model not used: ${r.federationSkipped}`);
       if (this.flags.out) this.log(`written to ${this.flags.out}`);
     }

@@ -7,6 +7,7 @@ import { installGlobalModel, tasteModel } from '../test/global-model.js';
 import { demoDataDir, tempDir } from '../test/helpers.js';
 import { blend, holdOut, tuneWeight, zScores } from './blend-weight.js';
 import { recommendPersonal } from './recommend.js';
+import { blendSummary } from './federated.js';
 import { trainPersonal } from './train.js';
 
 const NEW_ARTIST = 'Glass Harbour';
@@ -151,5 +152,20 @@ describe('the blend weight', () => {
   it('counts a side that knows nothing of an item as average', () => {
     expect(blend(Number.NaN, 2, 0.5)).toBe(1);
     expect(blend(2, Number.NaN, 0.25)).toBe(1.5);
+  });
+});
+
+describe('what recommend says about the blend weight', () => {
+  const tuned = (weight: number, ndcg: number[]) => ({ version: 4, weight, weightFrom: 'held-out' as const, playedItems: 40, heldOutItems: 8, ndcgAt10: [0, 0.25, 0.5, 0.75, 1].map((w, i) => ({ weight: w, ndcg: ndcg[i]! })) });
+
+  it('says when the weight was tuned, when the default was kept, and when it could not be tuned', () => {
+    expect(blendSummary(tuned(0.75, [0.1, 0.2, 0.3, 0.7, 0.5]))).toBe('blended with global model version 4 at weight 0.75 (tuned on 8 of your played items held out)');
+    expect(blendSummary(tuned(0.5, [0.1, 0.2, 0.3, 0.5, 0.4]))).toBe(
+      'blended with global model version 4 at weight 0.5 (tuned on 8 of your played items held out; the default, since no other weight ranked them better by 0.3 NDCG@10)',
+    );
+    expect(blendSummary(tuned(0.5, [0.3, 0.3, 0.3, 0.3, 0.3]))).toBe('blended with global model version 4 at weight 0.5 (tuned on 8 of your played items held out)');
+    expect(blendSummary({ version: 4, weight: 0.5, weightFrom: 'default', playedItems: 6, heldOutItems: 0, ndcgAt10: [] })).toBe(
+      'blended with global model version 4 at weight 0.5 (default: too few of your plays are in its vocabulary to tune it)',
+    );
   });
 });

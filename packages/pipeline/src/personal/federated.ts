@@ -2,6 +2,7 @@ import { listenerScores, listensFromPlays, loadInstalledModel, trackKeys, type G
 import { LISTENER_ID } from '../recommend/listener-id.js';
 import { playedTracks, type StoreTrack } from '../recommend/played-tracks.js';
 import type { Store } from '../store/store.js';
+import { HELD_OUT_MARGIN } from '@mixtape/model';
 import { DEFAULT_BLEND, holdOut, MIN_TUNING_ITEMS, tuneWeight, zScale, zScores } from './blend-weight.js';
 import type { LoadedModel } from './model-state.js';
 
@@ -18,6 +19,17 @@ export interface FederationBlend {
   heldOutItems: number;
   /** NDCG@10 of the held-out items per weight tried (empty with the default weight). */
   ndcgAt10: Array<{ weight: number; ndcg: number }>;
+}
+
+/** How the blend weight came about, in the listener's words (`recommend` prints it). */
+export function blendSummary(b: FederationBlend): string {
+  const head = `blended with global model version ${b.version} at weight ${b.weight}`;
+  if (b.weightFrom === 'default') return `${head} (default: too few of your plays are in its vocabulary to tune it)`;
+  const best = Math.max(...b.ndcgAt10.map((r) => r.ndcg));
+  const own = b.ndcgAt10.find((r) => r.weight === b.weight)?.ndcg ?? best;
+  // Only the default is kept below the best: another weight must beat it by the margin.
+  const kept = own < best ? `; the default, since no other weight ranked them better by ${HELD_OUT_MARGIN} NDCG@10` : '';
+  return `${head} (tuned on ${b.heldOutItems} of your played items held out${kept})`;
 }
 
 /** The federated side of a recommendation: the blend, and a z-score for every store track the vocabulary matches. */

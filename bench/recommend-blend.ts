@@ -10,7 +10,8 @@ import { blend, holdOut, MIN_TUNING_ITEMS, tuneWeight, zScores } from '../packag
  * of the played items, both sides z-scored, tuneWeight's grid and margin), against fixed weights.
  * The listener's own model stands in as their IDF² tag profile (the listener-alone baseline); the
  * pulled model's side is `listenerScores`, as in `recommend`. Mean NDCG@10 over the listeners with
- * test rows. TUNE_MARGINS=0,0.1,0.3 tries other margins than tuneWeight's own.
+ * test rows. TUNE_MARGINS=0,0.1,0.3 tries other margins than tuneWeight's own, FIXED=0.2,0.5 other
+ * fixed weights.
  */
 export function recommendBlend(m: { table: Float32Array; k: number; shared: Int32Array; als: PrivateAlsParams }, train: Interactions, test: Interactions, features: ItemFeatures): string {
   const n = train.itemIds.length;
@@ -26,7 +27,7 @@ export function recommendBlend(m: { table: Float32Array; k: number; shared: Int3
     const plays = new Map(Array.from(train.indices.subarray(s, train.indptr[u + 1]!), (i, j) => [i, train.values[s + j]!]));
     return { items, plays: Float64Array.from(items, (i) => plays.get(i)!) };
   };
-  const fixed = [0, 0.25, 0.5, 0.75, 1];
+  const fixed = process.env.FIXED ? process.env.FIXED.split(',').map(Number) : [0, 0.25, 0.5, 0.75, 1];
   const margins = process.env.TUNE_MARGINS ? process.env.TUNE_MARGINS.split(',').map(Number) : [HELD_OUT_MARGIN];
   const sums = new Float64Array(fixed.length + margins.length);
   const chosen = margins.map(() => new Map<number, number>());

@@ -163,7 +163,7 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
   const paramsWith = (stepMs: number) =>
     defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: o.epsilon === Number.POSITIVE_INFINITY ? 0 : o.epsilon, delta, minContributors, ...(o.als ? { als: o.als } : {}), ...(o.secureAggregation ? { secureAggregation: { ...sizedFor, stepMs } } : {}) });
   let params = paramsWith(o.stepMs ?? 3000);
-  if (o.secureAggregation && o.stepMs === undefined) params = paramsWith(simulatedStepMs(nNodes, chooseDegree(nNodes, sizedFor.dropout), Math.max(...Array.from({ length: lastRound(params) }, (_, r) => payloadLength(params, r + 1)))));
+  if (o.secureAggregation && o.stepMs === undefined) params = paramsWith(simulatedStepMs(nNodes, chooseDegree(nNodes, sizedFor.dropout), Math.max(...Array.from({ length: lastRound(params) }, (_, r) => payloadLength(params, r + 1))), noisy));
   // Settings a hub would refuse are refused here, before any hub starts.
   const problems = o.hub ? [] : paramProblems(params);
   if (problems.length) throw new MixtapeError('hub_bad_parameters', `These federation settings are not usable: ${problems.join('; ')}`, { suggestion: 'change --dim, --rounds or --shared-items' });
@@ -297,19 +297,20 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
 
 /**
  * The step time of a simulated secure round. The nodes' steps run one at a time on this machine,
- * so a step lasts about nNodes times one node's work: masking the update once per neighbour (about
- * 10 ns a word and neighbour, measured at 41 nodes of 5.6 M words before the masks got faster, kept
- * as headroom) and sending and storing it at the hub (about 250 ns a word: at 10,000 nodes of 196,096
- * words on PostgreSQL, step 2 took 115 ms a node, where the masking term alone gives 61). The step
- * time (the quiet that closes a step) must outlast one node's work, and the ten step times a step
- * may stay open the whole step, with room to spare: with the masking term alone that 10,000-node
- * step closed 61 s before its cap. Polling nodes must not swamp the hub: 1,892 nodes polling every
- * 0.1 s were 19,000 requests a second, and the hub closed steps before the nodes had answered; 41
- * nodes with 5.6 M words each (no noise, every item's own Gramian) found the 3 s step closed before
- * the first had masked its input.
+ * so a step lasts about nNodes times one node's work. In step 2 that is computing, encoding and
+ * noising the update (about 600 ns a word with noise: 0.12 s a node at 196,096 words, 20 without),
+ * masking it once per neighbour (about 10 ns a word and neighbour, measured at 41 nodes of 5.6 M
+ * words before the masks got faster, kept as headroom), and sending and storing it at the hub
+ * (about 250 ns a word: at 10,000 nodes of 196,096 words on PostgreSQL, masking and storing took
+ * 115 ms a node). The step time (the quiet that closes a step) must outlast one node's work, and
+ * the ten step times a step may stay open the whole step, with room to spare (that 10,000-node
+ * step 2 once closed 61 s before its cap). Polling nodes must not swamp the hub: 1,892 nodes
+ * polling every 0.1 s were 19,000 requests a second, and the hub closed steps before the nodes had
+ * answered; 41 nodes with 5.6 M words each (no noise, every item's own Gramian) found the 3 s step
+ * closed before the first had masked its input.
  */
-export function simulatedStepMs(nNodes: number, degree: number, words: number): number {
-  const nodeMs = (words * ((degree + 1) * 10 + 250)) / 1e6;
+export function simulatedStepMs(nNodes: number, degree: number, words: number, noisy = true): number {
+  const nodeMs = (words * ((degree + 1) * 10 + 250 + (noisy ? 700 : 20))) / 1e6;
   return Math.ceil(Math.max(3000, nNodes * 10, 3 * nodeMs, (nNodes * nodeMs) / 5));
 }
 

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { copyFile, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { recordFeedback } from '../personal/feedback.js';
 import { recommendPersonal, type RecommendedTrack } from '../personal/recommend.js';
 import { trainPersonal } from '../personal/train.js';
 import { writeRecommendations } from '../personal/write-out.js';
-import { ensurePrivateDir } from '../store/private-dir.js';
+import { ensurePrivateDir, removeDirSync } from '../store/private-dir.js';
 import { loadDemoAssets, type DemoAssets } from './assets.js';
 import { runDemoFederation } from './federation.js';
 import { RecordedLastfm } from './recorded-lastfm.js';
@@ -42,7 +41,11 @@ export interface DemoResult {
  */
 async function inTemporaryDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'mixtape-demo-'));
-  const remove = () => rmSync(dir, { recursive: true, force: true });
+  // A folder that cannot be removed is named on stderr: it holds the demo listener's history.
+  const remove = () => {
+    const left = removeDirSync(dir);
+    if (left) process.stderr.write(`mixtape: could not remove the demo's temporary folder ${left.left} (${left.code}); remove it by hand\n`);
+  };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   function stopListening() {
     for (const s of signals) process.off(s, onSignal);

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storageError } from '@mixtape/core';
+import { removeDirSync } from '../store/private-dir.js';
 
 /**
  * Private temp folders for the files an import extracts (a whole listening history, IP addresses
@@ -20,7 +21,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const live = new Set<string>();
 
 function removeLiveSync(): void {
-  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  for (const dir of live) {
+    const left = removeDirSync(dir);
+    if (left) process.stderr.write(`mixtape: could not remove the import's temporary folder ${left.left} (${left.code}); remove it by hand\n`);
+  }
   live.clear();
 }
 
@@ -94,7 +98,7 @@ export async function createImportDir(): Promise<{ dir: string; remove: () => Pr
     remove: async () => {
       live.delete(dir);
       if (live.size === 0) uninstall();
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     },
   };
 }

@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../test/helpers.js';
-import { ensurePrivateDir, makePrivate } from './private-dir.js';
+import { ensurePrivateDir, makePrivate, removeDirSync } from './private-dir.js';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 
@@ -41,5 +42,36 @@ describe('private data dir', () => {
     makePrivate(f);
     makePrivate(join(dir, 'none.wal'));
     expect(mode(f)).toBe(0o600);
+  });
+
+  it('removes a folder and all in it; a missing one is no error, and a failure is returned, not thrown', () => {
+    const gone = join(dir, 'demo');
+    mkdirSync(join(gone, 'a', 'b'), { recursive: true });
+    writeFileSync(join(gone, 'a', 'b', 'mixtape.duckdb'), 'x');
+    expect(removeDirSync(gone)).toBeUndefined();
+    expect(removeDirSync(gone)).toBeUndefined();
+    writeFileSync(join(dir, 'file'), '');
+    expect(removeDirSync(join(dir, 'file', 'sub'))).toEqual({ left: join(dir, 'file', 'sub'), code: 'ENOTDIR' });
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+
+  it('removes a folder in full while another thread keeps making and deleting a file in it, as DuckDB does its log', async () => {
+    for (let round = 0; round < 20; round++) {
+      const busy = join(dir, `busy-${round}`);
+      mkdirSync(join(busy, 'sub'), { recursive: true });
+      for (let i = 0; i < 200; i++) writeFileSync(join(busy, 'sub', `f${i}`), 'x');
+      // The writer stops once the folder is gone from its path (its file can no longer be made).
+      const writer = new Worker(`
+        const { writeFileSync, unlinkSync } = require('node:fs');
+        const wal = ${JSON.stringify(join(busy, 'mixtape.duckdb.wal'))};
+        for (;;) {
+          try { writeFileSync(wal, 'y'); unlinkSync(wal); } catch (err) { if (err.code === 'ENOENT' && err.syscall === 'open') break; }
+        }`, { eval: true });
+      await new Promise((r) => setTimeout(r, 2));
+      expect(removeDirSync(busy), `round ${round}`).toBeUndefined();
+      await new Promise((r) => writer.on('exit', r));
+      expect(existsSync(busy)).toBe(false);
+    }
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

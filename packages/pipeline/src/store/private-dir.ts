@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { MixtapeError } from '@mixtape/core/base';
 
@@ -54,5 +54,29 @@ export function makePrivateTree(dir: string): void {
     const p = join(dir, name);
     const entry = statSync(p);
     if (ownedByMe(entry.uid)) chmodSync(p, entry.isDirectory() ? PRIVATE_DIR_MODE : PRIVATE_FILE_MODE);
+  }
+}
+
+/**
+ * Removes `dir` and everything in it, also while another thread still writes there (DuckDB makes
+ * and deletes its write-ahead log on its own threads, so a plain recursive remove can fail with
+ * ENOTEMPTY: a file appeared after the folder was emptied). The folder is first renamed aside, so
+ * files made by path land nowhere, then removed with retries. Never throws, since it runs in signal
+ * and exit handlers: returns undefined when nothing is left, else the folder left and why.
+ */
+export function removeDirSync(dir: string): { left: string; code: string } | undefined {
+  let target = dir;
+  try {
+    const aside = `${dir}.removing-${process.pid}`;
+    renameSync(dir, aside);
+    target = aside;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  }
+  try {
+    rmSync(target, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    return undefined;
+  } catch (err) {
+    return { left: target, code: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
   }
 }

@@ -8,7 +8,7 @@ import { contributionBody, post, testHub, testParams, testVocabulary } from '../
 import { fetchFederation, fetchModel } from '../client/protocol.js';
 import { FileStore } from './file-store.js';
 import { SecAggRounds } from './secagg-rounds.js';
-import { ABORTED, type StoredVersion } from './store.js';
+import { ABORTED, MASKED, type StoredVersion } from './store.js';
 
 const started: Array<{ stop(): Promise<void> }> = [];
 afterEach(async () => {
@@ -98,6 +98,38 @@ describe('hub durability and concurrency', () => {
       const params = testParams({ secureAggregation: { maxNodes: 8, dropout: 0.3, stepMs: 1000 } });
       const rounds = new SecAggRounds({ params, publicKey: 'k', store, openRound: async () => 1, limit: () => 0, publishSum: async () => {}, admit: async () => undefined, kick: () => {} });
       expect(await rounds.status()).toEqual({ round: 1, attempt: 0, step: 4, abandoned: 0, stepMs: 1000 });
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('folds the masked inputs into their sum as they arrive and on replay, keeping who sent one and refusing a second', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixtape-store-'));
+    const k = { round: 1, attempt: 0, step: MASKED };
+    const dim = 3;
+    const input = (i: number) => Buffer.from(Uint32Array.from({ length: dim }, (_, j) => (0xfffffff0 + i * 7919 + j * 31) >>> 0).buffer);
+    const sum = (ids: number[]) => Array.from({ length: dim }, (_, j) => ids.reduce((t, i) => (t + new Uint32Array(input(i).buffer)[j]!) >>> 0, 0));
+    let store = await FileStore.open(dir);
+    try {
+      expect(Array.from(await store.stepSum(k, dim))).toEqual([0, 0, 0]);
+      for (const i of [2, 0, 1]) await store.addStepMessage(k, `node-${i}`, input(i));
+      // Shares (step 1) keep their bodies: they are read one by one.
+      await store.addStepMessage({ ...k, step: 1 }, 'node-0', Buffer.from('shares'));
+      expect(Array.from(await store.stepSum(k, dim))).toEqual(sum([0, 1, 2]));
+      // Only the sum is held: the stored messages carry no body.
+      const held = (store as unknown as { steps: { list(k: unknown): Array<{ body: Buffer }> } }).steps.list(k);
+      expect(held.map((m) => m.body.length)).toEqual([0, 0, 0]);
+      await store.close();
+      store = await FileStore.open(dir);
+      expect((await store.stepSenders(k)).map((m) => m.nodeId)).toEqual(['node-0', 'node-1', 'node-2']);
+      expect(Array.from(await store.stepSum(k, dim))).toEqual(sum([0, 1, 2]));
+      expect((await store.stepMessages({ ...k, step: 1 })).map((m) => m.body.toString())).toEqual(['shares']);
+      await expect(store.addStepMessage(k, 'node-1', input(1))).rejects.toThrow(/already sent step 2/);
+      await store.addStepMessage(k, 'node-3', input(3));
+      expect(Array.from(await store.stepSum(k, dim))).toEqual(sum([0, 1, 2, 3]));
+      await expect(store.stepSum(k, dim + 1)).rejects.toThrow(/3 words, not 4/);
+      await expect(store.stepMessages(k)).rejects.toThrow(/stepSum/);
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });

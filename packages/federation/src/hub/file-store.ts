@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 import { payloadFloats } from '../codec.js';
 import type { PublishedModel } from '../model-file.js';
 import { StepLog } from './step-log.js';
-import { ABORTED, addMasked, MASKED, StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
+import { ABORTED, MASKED, StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
 
 interface Pending {
   buf: Buffer;
@@ -247,7 +247,7 @@ export class FileStore implements HubStore {
   }
 
   async stepMessages(k: StepKey): Promise<StepMessage[]> {
-    // Refused here too (this store keeps the bodies), so that code that works on this store also works on PostgreSQL, which folds them.
+    // Both stores fold them (step-log.ts, pg-fold.ts): only their sum is kept.
     if (k.step === MASKED) throw new Error('masked inputs are read with stepSum and stepSenders');
     return this.messages(k);
   }
@@ -257,9 +257,7 @@ export class FileStore implements HubStore {
   }
 
   async stepSum(k: StepKey, dim: number): Promise<Uint32Array> {
-    const sum = new Uint32Array(dim);
-    for (const m of this.messages(k)) addMasked(sum, m.body);
-    return sum;
+    return k.round === this.round && this.steps ? this.steps.sum(k, dim) : new Uint32Array(dim);
   }
 
   async closeStep(k: StepKey): Promise<number> {

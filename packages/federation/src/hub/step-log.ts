@@ -1,21 +1,25 @@
 import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { StoreConflict, type StepKey, type StepMessage } from './store.js';
+import { addMasked, MASKED, StoreConflict, type StepKey, type StepMessage } from './store.js';
 
 type Rec = { kind: 'msg'; k: StepKey; nodeId: string; at: number; body: string } | { kind: 'close'; k: StepKey; at: number };
 
+const EMPTY = Buffer.alloc(0);
 const keyOf = (k: StepKey) => `${k.round}/${k.attempt}/${k.step}`;
 
 /**
  * The embedded store's secure-aggregation messages of one round: an append log of CRC-checked JSON
  * records (message or step close), fdatasync'd before a write is acknowledged, replayed on open,
  * a torn tail cut. Writes are serialised, so a close and a message cannot pass each other.
+ * The masked inputs (step 2) are folded into their step's sum as they are stored or replayed, as
+ * PostgreSQL's store folds them: memory holds one sum per step, not one body per listener.
  */
 export class StepLog {
   private fh: FileHandle | undefined;
   private size = 0;
   private readonly messages = new Map<string, Map<string, StepMessage>>();
   private readonly closed = new Map<string, number>();
+  private readonly sums = new Map<string, Uint32Array>();
   private chain: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly path: string) {}
@@ -50,7 +54,13 @@ export class StepLog {
       return;
     }
     const m = this.messages.get(key) ?? new Map<string, StepMessage>();
-    m.set(r.nodeId, { nodeId: r.nodeId, at: r.at, body: Buffer.from(r.body, 'base64') });
+    const body = Buffer.from(r.body, 'base64');
+    if (r.k.step === MASKED) {
+      let sum = this.sums.get(key);
+      if (!sum) this.sums.set(key, (sum = new Uint32Array(body.length / 4)));
+      addMasked(sum, body);
+      m.set(r.nodeId, { nodeId: r.nodeId, at: r.at, body: EMPTY });
+    } else m.set(r.nodeId, { nodeId: r.nodeId, at: r.at, body });
     this.messages.set(key, m);
   }
 
@@ -82,6 +92,14 @@ export class StepLog {
     });
   }
 
+  /** The sum modulo 2^32 of a masked step's inputs, `dim` words (zeros when none came). */
+  sum(k: StepKey, dim: number): Uint32Array {
+    const sum = this.sums.get(keyOf(k));
+    if (sum && sum.length !== dim) throw new Error(`the masked inputs have ${sum.length} words, not ${dim}`);
+    return sum ? Uint32Array.from(sum) : new Uint32Array(dim);
+  }
+
+  /** A step's messages in node id order; those of a masked step without their bodies (see `sum`). */
   list(k: StepKey): StepMessage[] {
     return [...(this.messages.get(keyOf(k))?.values() ?? [])].sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
   }

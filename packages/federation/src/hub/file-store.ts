@@ -1,8 +1,8 @@
 import { open, mkdir, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { payloadFloats } from '../codec.js';
 import type { PublishedModel } from '../model-file.js';
+import { frame, replayFramed } from './framed-log.js';
 import { StepLog } from './step-log.js';
 import { ABORTED, MASKED, StoreConflict, type HubStore, type StepKey, type StepMessage, type StoredVersion } from './store.js';
 
@@ -94,25 +94,18 @@ export class FileStore implements HubStore {
     this.ids.clear();
     this.nonces.clear();
     this.log = await open(path, 'a+');
-    const data = await readFile(path);
-    let off = 0;
-    while (off + 8 <= data.length) {
-      const len = data.readUInt32LE(off);
-      if (off + 8 + len > data.length) break;
-      const rest = data.subarray(off + 8, off + 8 + len);
-      if (crc32(rest) !== data.readUInt32LE(off + 4)) break;
+    const end = await replayFramed(this.log, (rest, at) => {
       const idLen = rest.readUInt16LE(0);
       const id = rest.subarray(2, 2 + idLen).toString('utf8');
       const nLen = rest.readUInt16LE(2 + idLen);
       const nonce = rest.subarray(4 + idLen, 4 + idLen + nLen).toString('utf8');
-      const pOff = off + 8 + 4 + idLen + nLen;
-      this.records.push({ id, offset: pOff, length: off + 8 + len - pOff });
+      const pOff = 4 + idLen + nLen;
+      this.records.push({ id, offset: at + pOff, length: rest.length - pOff });
       this.ids.add(id);
       this.nonces.add(nonce);
-      off += 8 + len;
-    }
-    if (off < data.length) await this.log.truncate(off);
-    this.size = off;
+    });
+    if (end < (await this.log.stat()).size) await this.log.truncate(end);
+    this.size = end;
   }
 
   async latestVersion(): Promise<number> {
@@ -128,15 +121,12 @@ export class FileStore implements HubStore {
     this.nonces.add(nonce);
     const id = Buffer.from(nodeId, 'utf8');
     const n = Buffer.from(nonce, 'utf8');
-    const head = Buffer.alloc(8 + 2 + id.length + 2 + n.length);
-    head.writeUInt16LE(id.length, 8);
-    id.copy(head, 10);
-    head.writeUInt16LE(n.length, 10 + id.length);
-    n.copy(head, 12 + id.length);
-    const rest = Buffer.concat([head.subarray(8), payload]);
-    head.writeUInt32LE(rest.length, 0);
-    head.writeUInt32LE(crc32(rest), 4);
-    const buf = Buffer.concat([head.subarray(0, 8), rest]);
+    const head = Buffer.alloc(2 + id.length + 2 + n.length);
+    head.writeUInt16LE(id.length, 0);
+    id.copy(head, 2);
+    head.writeUInt16LE(n.length, 2 + id.length);
+    n.copy(head, 4 + id.length);
+    const buf = frame(Buffer.concat([head, payload]));
     this.pendingCount++;
     let at = 0;
     try {

@@ -1,5 +1,5 @@
-import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { frame, replayFramed } from './framed-log.js';
 import { addMasked, MASKED, StoreConflict, type StepKey, type StepMessage } from './store.js';
 
 type Rec = { kind: 'msg'; k: StepKey; nodeId: string; at: number; body: string } | { kind: 'close'; k: StepKey; at: number };
@@ -26,24 +26,10 @@ export class StepLog {
 
   static async open(path: string): Promise<StepLog> {
     const l = new StepLog(path);
-    let data = Buffer.alloc(0);
-    try {
-      data = await readFile(path);
-    } catch {
-      // No log yet.
-    }
-    let off = 0;
-    while (off + 8 <= data.length) {
-      const len = data.readUInt32LE(off);
-      if (off + 8 + len > data.length) break;
-      const rest = data.subarray(off + 8, off + 8 + len);
-      if (crc32(rest) !== data.readUInt32LE(off + 4)) break;
-      l.apply(JSON.parse(rest.toString('utf8')) as Rec);
-      off += 8 + len;
-    }
     l.fh = await open(path, 'a+');
-    if (off < data.length) await l.fh.truncate(off);
-    l.size = off;
+    const end = await replayFramed(l.fh, (rest) => l.apply(JSON.parse(rest.toString('utf8')) as Rec));
+    if (end < (await l.fh.stat()).size) await l.fh.truncate(end);
+    l.size = end;
     return l;
   }
 
@@ -65,11 +51,7 @@ export class StepLog {
   }
 
   private async append(r: Rec): Promise<void> {
-    const rest = Buffer.from(JSON.stringify(r));
-    const head = Buffer.alloc(8);
-    head.writeUInt32LE(rest.length, 0);
-    head.writeUInt32LE(crc32(rest), 4);
-    const buf = Buffer.concat([head, rest]);
+    const buf = frame(Buffer.from(JSON.stringify(r)));
     await this.fh!.write(buf, 0, buf.length, this.size);
     await this.fh!.datasync();
     this.size += buf.length;

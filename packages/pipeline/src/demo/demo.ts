@@ -9,7 +9,7 @@ import { recordFeedback } from '../personal/feedback.js';
 import { recommendPersonal, type RecommendedTrack } from '../personal/recommend.js';
 import { trainPersonal } from '../personal/train.js';
 import { writeRecommendations } from '../personal/write-out.js';
-import { ensurePrivateDir, removeDirSync } from '../store/private-dir.js';
+import { ensurePrivateDir, removeTemporaryDirSync } from '../store/private-dir.js';
 import { loadDemoAssets, type DemoAssets } from './assets.js';
 import { runDemoFederation } from './federation.js';
 import { RecordedLastfm } from './recorded-lastfm.js';
@@ -41,11 +41,7 @@ export interface DemoResult {
  */
 async function inTemporaryDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'mixtape-demo-'));
-  // A folder that cannot be removed is named on stderr: it holds the demo listener's history.
-  const remove = () => {
-    const left = removeDirSync(dir);
-    if (left) process.stderr.write(`mixtape: could not remove the demo's temporary folder ${left.left} (${left.code}); remove it by hand\n`);
-  };
+  const remove = () => removeTemporaryDirSync(dir, "the demo's");
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   function stopListening() {
     for (const s of signals) process.off(s, onSignal);

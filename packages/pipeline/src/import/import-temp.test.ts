@@ -19,6 +19,7 @@ describe('import temp folders', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
     const names = {
       dead: `mixtape-import-${dead}-aB3dE6`,
+      deadAside: `mixtape-import-${dead}-cD4eF7.removing-${dead}`,
       mine: `mixtape-import-${process.pid}-xY7zQ1`,
       parent: `mixtape-import-${process.ppid}-Qw3rTy`,
       legacyOld: 'mixtape-import-Ab12Cd',
@@ -33,7 +34,7 @@ describe('import temp folders', () => {
     await utimes(join(dir, names.legacyOld), twoDaysAgo, twoDaysAgo);
     await writeFile(join(dir, `mixtape-import-${dead}-fILe00`), 'not a folder');
     const removed = sweepStaleImportDirs(dir).map((p) => basename(p)).sort();
-    expect(removed).toEqual([names.dead, names.legacyOld].sort());
+    expect(removed).toEqual([names.dead, names.deadAside, names.legacyOld].sort());
     expect((await readdir(dir)).sort()).toEqual([names.legacyNew, names.mine, names.parent, names.other, `mixtape-import-${dead}-fILe00`].sort());
   });
 

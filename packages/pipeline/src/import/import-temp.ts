@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storageError } from '@mixtape/core';
-import { removeDirSync } from '../store/private-dir.js';
+import { removeTemporaryDirSync } from '../store/private-dir.js';
 
 /**
  * Private temp folders for the files an import extracts (a whole listening history, IP addresses
@@ -12,7 +12,8 @@ import { removeDirSync } from '../store/private-dir.js';
  * import, which sees that its pid is gone.
  */
 const PREFIX = 'mixtape-import-';
-const OURS = /^mixtape-import-(\d+)-[A-Za-z0-9]{6}$/;
+// With `.removing-<pid>`: one that a signal handler renamed aside and could not remove (removeDirSync).
+const OURS = /^mixtape-import-(\d+)-[A-Za-z0-9]{6}(?:\.removing-\d+)?$/;
 /** Folders of versions that did not put the pid in the name: removed once they are a day old. */
 const LEGACY = /^mixtape-import-[A-Za-z0-9]{6}$/;
 const LEGACY_AGE_MS = 86_400_000;
@@ -21,10 +22,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const live = new Set<string>();
 
 function removeLiveSync(): void {
-  for (const dir of live) {
-    const left = removeDirSync(dir);
-    if (left) process.stderr.write(`mixtape: could not remove the import's temporary folder ${left.left} (${left.code}); remove it by hand\n`);
-  }
+  for (const dir of live) removeTemporaryDirSync(dir, "the import's");
   live.clear();
 }
 

@@ -80,3 +80,9 @@ export function removeDirSync(dir: string): { left: string; code: string } | und
     return { left: target, code: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
   }
 }
+
+/** `removeDirSync` for a temporary folder of the listener's data: one that cannot be removed is named on stderr (`what` says whose). */
+export function removeTemporaryDirSync(dir: string, what: string): void {
+  const left = removeDirSync(dir);
+  if (left) process.stderr.write(`mixtape: could not remove ${what} temporary folder ${left.left} (${left.code}); remove it by hand\n`);
+}

@@ -17,7 +17,8 @@ const n = Number(process.argv[2] ?? 10_000);
 const runs = [JSON.parse(process.argv[3] ?? '{}') as Partial<PrivateAlsParams> | Array<Partial<PrivateAlsParams>>].flat();
 const eps = Number(process.argv[4] ?? 8);
 const ds = loadHetrecLastfm('../shared/data/hetrec-lastfm-2k');
-const syn = drawPopulation(await fitPopulation(ds.interactions), n, 99);
+// POP_SEED draws another population (a check of a choice on one it was not made on); 99 by default.
+const syn = drawPopulation(await fitPopulation(ds.interactions), n, Number(process.env.POP_SEED ?? 99));
 const { train, test: full } = splitPerUser(splitPerUser(syn, { seed: 42 }).train, { seed: 7 });
 const scored = sampleUsers(full.userIds.length, 1000, 5);
 const test = rowsOf(full, scored);

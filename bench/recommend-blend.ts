@@ -3,7 +3,7 @@
 import { buildContentIndex, contentProfile, contentScores, HELD_OUT_MARGIN, ndcgAtK, topK, type Interactions, type ItemFeatures } from '../packages/model/src/index.js';
 import { listenerScores, type GlobalModel } from '../packages/federation/src/als/listener.js';
 import type { PrivateAlsParams } from '../packages/federation/src/als/params.js';
-import { blend, holdOut, MIN_TUNING_ITEMS, tuneWeight, zScores } from '../packages/pipeline/src/personal/blend-weight.js';
+import { blend, defaultBlendFor, holdOut, MIN_TUNING_ITEMS, tuneWeight, zScores } from '../packages/pipeline/src/personal/blend-weight.js';
 
 /**
  * The weight chosen the way pipeline/personal/federated.ts chooses it (one seeded held-out fifth
@@ -12,6 +12,11 @@ import { blend, holdOut, MIN_TUNING_ITEMS, tuneWeight, zScores } from '../packag
  * pulled model's side is `listenerScores`, as in `recommend`. Mean NDCG@10 over the listeners with
  * test rows. TUNE_MARGINS=0,0.1,0.3 tries other margins than tuneWeight's own, FIXED=0.2,0.5 other
  * fixed weights.
+ *
+ * Beside NDCG, what each weight brings that the listener's own model could not (the trade-off the
+ * default weight sets): "beyond own" is the share of the ten picks that the own model alone does not
+ * rank in its top REACH (default 50), and "discoveries" the held-out plays among those picks, per
+ * listener: artists the listener went on to play that their own data would not have surfaced.
  */
 export function recommendBlend(m: { table: Float32Array; k: number; shared: Int32Array; als: PrivateAlsParams }, train: Interactions, test: Interactions, features: ItemFeatures): string {
   const n = train.itemIds.length;
@@ -30,6 +35,10 @@ export function recommendBlend(m: { table: Float32Array; k: number; shared: Int3
   const fixed = process.env.FIXED ? process.env.FIXED.split(',').map(Number) : [0, 0.25, 0.5, 0.75, 1];
   const margins = process.env.TUNE_MARGINS ? process.env.TUNE_MARGINS.split(',').map(Number) : [HELD_OUT_MARGIN];
   const sums = new Float64Array(fixed.length + margins.length);
+  const beyond = new Float64Array(fixed.length + margins.length);
+  const found = new Float64Array(fixed.length + margins.length);
+  const reach = Number(process.env.REACH ?? 50);
+  const defaultWeight = defaultBlendFor(m.als.contentBeta);
   const chosen = margins.map(() => new Map<number, number>());
   const blended = new Float64Array(n);
   let users = 0;
@@ -40,22 +49,31 @@ export function recommendBlend(m: { table: Float32Array; k: number; shared: Int3
     users++;
     const personal = own(items);
     const fed = zScores(listenerScores(global, listens(items, u)));
-    let ws = margins.map(() => 0.5);
+    let ws = margins.map(() => defaultWeight);
     if (items.length >= MIN_TUNING_ITEMS) {
       const tuneHeld = holdOut(items, 1);
       const kept = items.filter((i) => !tuneHeld.has(i));
       const a = own(kept);
       const b = zScores(listenerScores(global, listens(kept, u)));
-      ws = margins.map((margin) => tuneWeight(a, b, tuneHeld, kept, 10, margin).weight);
+      ws = margins.map((margin) => tuneWeight(a, b, tuneHeld, kept, 10, margin, defaultWeight).weight);
     }
     ws.forEach((w, j) => chosen[j]!.set(w, (chosen[j]!.get(w) ?? 0) + 1));
     const exclude = Int32Array.from(items).sort();
+    for (let i = 0; i < n; i++) blended[i] = blend(personal[i]!, 0, 0);
+    const ownReach = new Set(topK(blended, reach, exclude));
     [...fixed, ...ws].forEach((x, j) => {
       for (let i = 0; i < n; i++) blended[i] = blend(personal[i]!, fed[i]!, x);
-      sums[j]! += ndcgAtK(topK(blended, 10, exclude), held, 10);
+      const picks = topK(blended, 10, exclude);
+      sums[j]! += ndcgAtK(picks, held, 10);
+      for (const i of picks)
+        if (!ownReach.has(i)) {
+          beyond[j]! += 1 / picks.length;
+          if (held.has(i)) found[j]! += 1;
+        }
     });
   }
   const mean = (j: number) => (sums[j]! / users).toFixed(4);
   const counts = (j: number) => [...chosen[j]!].sort((a, b) => a[0] - b[0]).map(([x, c]) => `${x}×${c}`).join(' ');
-  return `recommend's own/pulled blend: ${fixed.map((x, j) => `${x}:${mean(j)}`).join(' ')} ${margins.map((mg, j) => `tuned (margin ${mg}):${mean(fixed.length + j)} (weights chosen ${counts(j)})`).join(' ')}`;
+  const extra = (j: number) => `[beyond own top ${reach} ${(beyond[j]! / users).toFixed(3)}, discoveries ${(found[j]! / users).toFixed(3)}]`;
+  return `recommend's own/pulled blend (${users} listeners): ${fixed.map((x, j) => `${x}:${mean(j)} ${extra(j)}`).join(' ')} ${margins.map((mg, j) => `tuned (default ${defaultWeight}, margin ${mg}):${mean(fixed.length + j)} ${extra(fixed.length + j)} (weights chosen ${counts(j)})`).join(' ')}`;
 }

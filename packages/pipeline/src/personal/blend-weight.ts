@@ -3,12 +3,27 @@ import { chooseOverDefault, HELD_OUT_MARGIN, ndcgAtK, topK } from '@mixtape/mode
 
 /** Weights of the federated side tried on the listener's held-out plays. */
 export const BLEND_GRID = [0, 0.25, 0.5, 0.75, 1] as const;
-/** The weight when the listener has too few plays in the vocabulary to hold some out. */
+/** The weight when the listener has too few plays in the vocabulary to hold some out (see `defaultBlendFor`). */
 export const DEFAULT_BLEND = 0.5;
 /** Played vocabulary items needed before a held-out split says anything. */
 export const MIN_TUNING_ITEMS = 10;
 /** Share of the played vocabulary items held out to tune the weight. */
 export const HELD_OUT_SHARE = 0.2;
+
+/**
+ * The default weight of the federated side for a pulled model, from its tier's `contentBeta` (the
+ * share of a listener's own tag profile against the federated factors that the tier was validated
+ * at): 1 − contentBeta when that is above `DEFAULT_BLEND`, to the nearest grid weight, else
+ * `DEFAULT_BLEND`. A large federation's factors (the 50,000+ tier, contentBeta 0.2) then get 0.75:
+ * on validation populations of 100,000 it ranks held-out plays as well as 0.5 and brings a fifth
+ * more of the plays the listener's own model would not have surfaced (docs/BENCHMARKS.md, "What the
+ * pull brings"). Smaller federations keep 0.5: on HetRec a lower weight ranks better but brings
+ * far fewer such plays.
+ */
+export function defaultBlendFor(contentBeta: number | undefined): number {
+  const want = Math.max(DEFAULT_BLEND, 1 - (contentBeta ?? 1));
+  return BLEND_GRID.reduce<number>((a, b) => (Math.abs(b - want) < Math.abs(a - want) ? b : a), DEFAULT_BLEND);
+}
 
 /** Mean and spread of one listener's scores on one side: both sides are blended as z-scores. */
 export interface ZScale {
@@ -65,13 +80,21 @@ export interface WeightTuning {
  * `federated` are per-item z-scores (NaN where a side has no score); `played` are the items kept
  * for training, never ranked. Ties go to the weight nearest the default.
  */
-export function tuneWeight(personal: Float64Array, federated: Float64Array, heldOut: ReadonlySet<number>, played: ArrayLike<number>, k = 10, margin = HELD_OUT_MARGIN): WeightTuning {
+export function tuneWeight(
+  personal: Float64Array,
+  federated: Float64Array,
+  heldOut: ReadonlySet<number>,
+  played: ArrayLike<number>,
+  k = 10,
+  margin = HELD_OUT_MARGIN,
+  defaultWeight = DEFAULT_BLEND,
+): WeightTuning {
   const exclude = Int32Array.from(played).sort();
   const blended = new Float64Array(federated.length);
   const ndcgAt10 = BLEND_GRID.map((w) => {
     for (let i = 0; i < blended.length; i++) blended[i] = blend(personal[i]!, federated[i]!, w);
     return { weight: w, ndcg: ndcgAtK(topK(blended, k, exclude), heldOut, k) };
   });
-  const weight = chooseOverDefault(BLEND_GRID, ndcgAt10.map((r) => r.ndcg), DEFAULT_BLEND, margin);
+  const weight = chooseOverDefault(BLEND_GRID, ndcgAt10.map((r) => r.ndcg), defaultWeight, margin);
   return { weight, ndcgAt10: ndcgAt10.map((r) => ({ weight: r.weight, ndcg: Math.round(r.ndcg * 1e4) / 1e4 })) };
 }

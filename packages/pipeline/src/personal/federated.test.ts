@@ -5,7 +5,7 @@ import { resolveTracks } from '../identity/resolve.js';
 import { withStore, type Store } from '../store/store.js';
 import { installGlobalModel, tasteModel } from '../test/global-model.js';
 import { demoDataDir, tempDir } from '../test/helpers.js';
-import { blend, holdOut, tuneWeight, zScores } from './blend-weight.js';
+import { blend, defaultBlendFor, holdOut, tuneWeight, zScores } from './blend-weight.js';
 import { recommendPersonal } from './recommend.js';
 import { blendSummary } from './federated.js';
 import { trainPersonal } from './train.js';
@@ -147,6 +147,20 @@ describe('the blend weight', () => {
     const atDefault = fedWins.ndcgAt10.find((r) => r.weight === 0.5)!.ndcg;
     expect(tuneWeight(blind, knows, held, kept, 10, best - atDefault + 0.01).weight).toBe(0.5);
     expect(tuneWeight(blind, knows, held, kept, 10, best - atDefault - 0.01).weight).toBe(fedWins.weight);
+  });
+
+  it("starts from the pulled model's tier: 0.75 for a large federation's factors, 0.5 otherwise", () => {
+    // The tiers' content shares: 50,000+ listeners 0.2, 5,000+ 0.5, small 0.8, no noise 0.4.
+    expect(defaultBlendFor(0.2)).toBe(0.75);
+    expect(defaultBlendFor(0.5)).toBe(0.5);
+    expect(defaultBlendFor(0.8)).toBe(0.5);
+    expect(defaultBlendFor(0.4)).toBe(0.5);
+    expect(defaultBlendFor(0)).toBe(1);
+    expect(defaultBlendFor(undefined)).toBe(0.5);
+    // That default is what the margin protects: kept when the split cannot tell the sides apart.
+    expect(tuneWeight(knows, knows, held, kept, 10, 0.3, 0.75).weight).toBe(0.75);
+    const personalWins = tuneWeight(knows, blind, held, kept, 10, 0, 0.75);
+    expect(personalWins.weight).toBeLessThan(0.5);
   });
 
   it('counts a side that knows nothing of an item as average', () => {

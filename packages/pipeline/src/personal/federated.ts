@@ -3,7 +3,7 @@ import { LISTENER_ID } from '../recommend/listener-id.js';
 import { playedTracks, type StoreTrack } from '../recommend/played-tracks.js';
 import type { Store } from '../store/store.js';
 import { HELD_OUT_MARGIN } from '@mixtape/model';
-import { DEFAULT_BLEND, holdOut, MIN_TUNING_ITEMS, tuneWeight, zScale, zScores } from './blend-weight.js';
+import { defaultBlendFor, holdOut, MIN_TUNING_ITEMS, tuneWeight, zScale, zScores } from './blend-weight.js';
 import type { LoadedModel } from './model-state.js';
 
 /** How the federated model was blended in, as `recommend --json` reports it. */
@@ -83,7 +83,7 @@ export async function federatedSide(store: Store, m: LoadedModel, stateDir: stri
       if (Number.isFinite(fed[item]!)) tracks.set(id, { z: fed[item]!, item });
     }
     const base = { version: model.version, playedItems: listens.items.length };
-    let blend: FederationBlend = { ...base, weight: DEFAULT_BLEND, weightFrom: 'default', heldOutItems: 0, ndcgAt10: [] };
+    let blend: FederationBlend = { ...base, weight: defaultBlendFor(model.als.contentBeta), weightFrom: 'default', heldOutItems: 0, ndcgAt10: [] };
     if (listens.items.length >= MIN_TUNING_ITEMS) blend = (await tuneOnHeldOut(m, model, index, played, listens, trackItems)) ?? blend;
     return { blend, tracks, played: new Set(played.map((t) => t.track_id)), model };
   } catch (e) {
@@ -125,7 +125,7 @@ async function tuneOnHeldOut(
     for (const v of items) if (!(personal[v]! >= z)) personal[v] = z;
   }
   const kept = Array.from(listens.items).filter((i) => !held.has(i));
-  const t = tuneWeight(personal, fed, held, kept);
+  const t = tuneWeight(personal, fed, held, kept, 10, HELD_OUT_MARGIN, defaultBlendFor(model.als.contentBeta));
   return { version: model.version, weight: t.weight, weightFrom: 'held-out', playedItems: listens.items.length, heldOutItems: held.size, ndcgAt10: t.ndcgAt10 };
 }
 

@@ -98,6 +98,13 @@ describe('mixtape CLI (built)', { timeout: 180_000 }, () => {
     expect(alone.tracks.every((t) => t.source === 'personal')).toBe(true);
     const blended = await picks(exported);
     expect(blended.federation?.version).toBe(2);
+    // Both rounds were securely aggregated: the listener's epsilon holds against the hub too.
+    const ledger = await mixtape(['federation', 'status', '--json'], exported);
+    expect(ledger.code, ledger.stderr).toBe(0);
+    const st = JSON.parse(ledger.stdout) as { rounds: number; securelyAggregated: number; epsilon: number; epsilonVsHub: number };
+    expect(st).toMatchObject({ rounds: 2, securelyAggregated: 2 });
+    expect(st.epsilon).toBeCloseTo(8, 6);
+    expect(st.epsilonVsHub).toBeCloseTo(st.epsilon, 9);
     const fromFederation = blended.tracks.filter((t) => t.source === 'federation');
     for (const t of fromFederation) expect(t.reason).toMatch(/^listeners with your taste play \S/);
     const own = new Set(alone.tracks.map((t) => t.track_id));

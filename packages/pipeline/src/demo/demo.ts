@@ -124,7 +124,11 @@ GROUP BY 1 ORDER BY plays DESC LIMIT 5`);
   await time('recommend again', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7, stateDir }),
     (r) => `${r.tracks.some((t) => t.track_id === banned.track_id) ? 'STILL has' : 'no longer has'} the banned track`);
   const fed = await time('federation', () => runDemoFederation(dir, assets.federation),
-    (f) => `${f.listeners} listeners (you and ${f.listeners - 1} made-up ones) over ${f.rounds} rounds on a loopback hub; you spent epsilon ${f.epsilon.toFixed(2)} (against the hub itself ${f.epsilonVsHub.toFixed(0)}: the demo hub runs without secure aggregation)`);
+    (f) =>
+      `${f.listeners} listeners (you and ${f.listeners - 1} made-up ones) over ${f.rounds} securely aggregated rounds on a loopback hub; you spent epsilon ${f.epsilon.toFixed(2)}, ${
+        f.epsilonVsHub <= f.epsilon + 1e-9 ? 'against the hub too (it saw only noised sums)' : `against the hub itself ${f.epsilonVsHub.toFixed(2)}`
+      }`,
+  );
   const withFed = await time('recommend with the federation', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7, stateDir: fed.stateDir }),
     (r) => {
       const from = r.tracks.filter((t) => t.source === 'federation');

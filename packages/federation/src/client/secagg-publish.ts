@@ -34,6 +34,7 @@ export interface SecureRoundOptions {
   vanishBefore?: 0 | 1 | 2 | 3;
   /** The hub's invitation, when it admits invited identities only. */
   invitation?: string;
+  /** How often to ask the hub whether the next step opened; default: what the hub asks for (`pollMs` in its status), else 200 ms. */
   pollMs?: number;
   /**
    * Runs each of the node's computations (encoding, each step's crypto): a simulation of many nodes
@@ -43,6 +44,16 @@ export interface SecureRoundOptions {
   serialize?: <T>(f: () => Promise<T>) => Promise<T>;
   /** Where the node is in the round's four steps, and how long it has waited for the other nodes (a step may stay open ten step times). */
   onProgress?: ProgressFn;
+}
+
+/**
+ * How long a waiting node sleeps between two questions to the hub (before jitter): the caller's
+ * own interval if it set one, else what the hub asks for (kept within 0.1–60 s: a hub cannot make
+ * a node hammer it or fall asleep), else 200 ms (a hub that does not say).
+ */
+export function pollEvery(own: number | undefined, hubAsks: unknown): number {
+  if (own !== undefined) return own;
+  return typeof hubAsks === 'number' && hubAsks > 0 ? Math.min(Math.max(hubAsks, 100), 60_000) : 200;
 }
 
 /** The node vanished on purpose (simulated dropout). */
@@ -143,7 +154,7 @@ async function waitForStep(o: SecureRoundOptions, get: (path: string) => Promise
   for (;;) {
     const r = await get(`v1/rounds/${round}/secagg`);
     if (r.status !== 200) throw refusalError(`the state of round ${round}`, r);
-    const st = r.json as { attempt: number; step: number };
+    const st = r.json as { attempt: number; step: number; pollMs?: number };
     if (attempt !== undefined && st.attempt !== attempt)
       throw new MixtapeError('round_abandoned', `Round ${round} was abandoned: too few nodes stayed to the end, and no model was published from it`, { suggestion: 'publish again: the round starts over' });
     if (st.step === step) return st.attempt;
@@ -154,6 +165,6 @@ async function waitForStep(o: SecureRoundOptions, get: (path: string) => Promise
     }
     o.onProgress?.({ unit: 'steps', done: step, total: 4, message: `round ${round}: ${WAITING_FOR[step]} (${Math.round((Date.now() - since) / 1000)} s)` });
     if (Date.now() > deadline) throw new MixtapeError('round_timeout', `Round ${round} did not reach step ${step} in time`, { suggestion: 'the hub may be waiting for more nodes; publish again later' });
-    await new Promise((res) => setTimeout(res, (o.pollMs ?? 200) * (0.5 + Math.random())));
+    await new Promise((res) => setTimeout(res, pollEvery(o.pollMs, st.pollMs) * (0.5 + Math.random())));
   }
 }

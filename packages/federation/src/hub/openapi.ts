@@ -52,7 +52,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         get: {
           summary: 'Secure aggregation: the open round\'s attempt and open step (0 keys, 1 shares, 2 masked inputs, 3 reveals, 4 unmasking)',
           parameters: [{ name: 'round', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
-          responses: { 200: json('Status', { type: 'object', properties: { round: { type: 'integer' }, attempt: { type: 'integer' }, step: { type: 'integer' }, abandoned: { type: 'integer' }, stepMs: { type: 'integer' } } }), 404: refusal('The federation does not run secure aggregation'), 409: refusal('Not the open round') },
+          responses: { 200: json('Status', { type: 'object', properties: { round: { type: 'integer' }, attempt: { type: 'integer' }, step: { type: 'integer' }, abandoned: { type: 'integer' }, stepMs: { type: 'integer' }, pollMs: { type: 'integer', description: 'how often a waiting node should ask again, in ms: about one request a millisecond from all nodes together' } } }), 404: refusal('The federation does not run secure aggregation'), 409: refusal('Not the open round') },
         },
       },
       '/v1/rounds/{round}/secagg/{attempt}/{what}': {

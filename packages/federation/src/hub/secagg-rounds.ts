@@ -34,6 +34,22 @@ export interface SecAggStatus {
   step: number;
   abandoned: number;
   stepMs: number;
+  /**
+   * How often a waiting node should ask again (`pollInterval`): the hub's answer to every waiting
+   * node polling at once.
+   */
+  pollMs: number;
+}
+
+/**
+ * The poll interval a hub asks of its waiting nodes: a millisecond per node expected in the step
+ * (the attempt's members once step 0 closed, `maxNodes` before), so that all of them together ask
+ * about a thousand times a second, whatever their number; at least 200 ms, and at most half a step
+ * time, so that a node still answers a step before it closes for quiet. A fixed 200 ms from 10,000
+ * nodes would be 50,000 requests a second while a step is open.
+ */
+export function pollInterval(nodes: number, stepMs: number): number {
+  return Math.round(Math.max(200, Math.min(nodes, stepMs / 2)));
 }
 
 export type StepResult = { status: 202; round: number; attempt: number; step: number; accepted: number } | Refusal;
@@ -69,7 +85,9 @@ export class SecAggRounds {
     const attempt = await this.attemptOf(round);
     let step = 0;
     while (step < 4 && (await this.host.store.stepClosedAt({ round, attempt, step })) !== undefined) step++;
-    return { round, attempt, step, abandoned: attempt, stepMs: this.sa.stepMs };
+    // The members are known (and cached) once step 0 closed.
+    const nodes = step > 0 ? ((await this.fullRoster(round, attempt))?.ids.length ?? this.sa.maxNodes) : this.sa.maxNodes;
+    return { round, attempt, step, abandoned: attempt, stepMs: this.sa.stepMs, pollMs: pollInterval(nodes, this.sa.stepMs) };
   }
 
   private context(round: number, attempt: number): string {

@@ -84,7 +84,8 @@ describe('secure aggregation over HTTP', () => {
     const codes = results.map((r) => (r.status === 'rejected' ? ((r.reason as { code?: string }).code ?? 'vanished') : 'ok'));
     expect(codes.filter((c) => c === 'round_abandoned').length, codes.join()).toBe(4);
     const st = (await (await fetch(`${hub.url}/v1/rounds/1/secagg`)).json()) as { attempt: number; step: number };
-    expect(st).toMatchObject({ attempt: 1, step: 0 });
+    // Waiting nodes are told how often to ask: 200 ms for a federation of at most 20.
+    expect(st).toMatchObject({ attempt: 1, step: 0, pollMs: 200 });
     expect((await fetchFederation(hub.url)).latestVersion).toBe(0);
   }, 60_000);
 

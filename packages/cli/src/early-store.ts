@@ -1,6 +1,12 @@
 import type { OpenOptions } from '@mixtape/pipeline/store';
 
-/** Commands whose first work is opening the store with the default options (`withStore`). */
+/**
+ * DuckDB worker threads for the commands below: they answer in milliseconds, and DuckDB starts one
+ * worker per core when the file opens and joins them all when it closes (`OpenOptions.threads`).
+ */
+export const LIGHT_STORE_THREADS = 1;
+
+/** Commands whose first work is opening the store with the light options (`withStore`). */
 const STORE_FIRST: readonly (readonly string[])[] = [['status'], ['playlist', 'list'], ['playlist', 'show'], ['recommend']];
 
 /**
@@ -23,5 +29,5 @@ export function earlyStoreOptions(argv: readonly string[]): OpenOptions | undefi
     } else if (a.startsWith('--data-dir=')) dataDir = a.slice('--data-dir='.length);
   }
   if (dataDir === '') return undefined;
-  return dataDir === undefined ? {} : { dataDir };
+  return dataDir === undefined ? { threads: LIGHT_STORE_THREADS } : { dataDir, threads: LIGHT_STORE_THREADS };
 }

@@ -1,6 +1,7 @@
 import { Flags } from '../oclif.js';
 import type { RecommendResult } from '@mixtape/pipeline/recommend';
 import { MixtapeCommand } from '../base-command.js';
+import { LIGHT_STORE_THREADS } from '../early-store.js';
 import { renderTable } from '../render.js';
 
 export default class Recommend extends MixtapeCommand<typeof Recommend> {
@@ -29,7 +30,7 @@ export default class Recommend extends MixtapeCommand<typeof Recommend> {
     if (this.flags.out) playlistFileFormat(this.flags.out);
     const explore = this.share(this.flags.explore, 'explore');
     const r = await recommendPersonal({
-      store: this.storeOptions(),
+      store: this.storeOptions({ threads: LIGHT_STORE_THREADS }),
       count: this.flags.count,
       explore,
       ...(this.flags['seed-track'] ? { seedTrack: this.flags['seed-track'] } : {}),

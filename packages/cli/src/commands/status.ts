@@ -1,5 +1,6 @@
 import type { StoreStatus } from '@mixtape/pipeline/store';
 import { MixtapeCommand } from '../base-command.js';
+import { LIGHT_STORE_THREADS } from '../early-store.js';
 import { renderTable } from '../render.js';
 
 export default class Status extends MixtapeCommand<typeof Status> {
@@ -8,7 +9,7 @@ export default class Status extends MixtapeCommand<typeof Status> {
 
   async run(): Promise<StoreStatus> {
     const { storeStatus, withStore } = await import('@mixtape/pipeline/store');
-    const status = await withStore(this.storeOptions(), (store) => storeStatus(store));
+    const status = await withStore(this.storeOptions({ threads: LIGHT_STORE_THREADS }), (store) => storeStatus(store));
     if (!this.jsonEnabled()) {
       this.log(`database: ${status.database}`);
       this.log(renderTable(status.tables));

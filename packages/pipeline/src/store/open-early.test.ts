@@ -24,6 +24,15 @@ describe('a store opened early', () => {
     again.close();
   });
 
+  it("runs with the worker threads it was asked for (a light command's one), or DuckDB's default", async () => {
+    const light = await Store.open({ dataDir: join(dir, 'a'), threads: 1 });
+    expect(Number(await light.scalar("SELECT current_setting('threads')"))).toBe(1);
+    light.close();
+    const full = await Store.open({ dataDir: join(dir, 'a') });
+    expect(Number(await full.scalar("SELECT current_setting('threads')"))).toBeGreaterThanOrEqual(1);
+    full.close();
+  });
+
   it('is closed when the command opens another file, or the same one read-only', async () => {
     for (const [other, readOnly] of [[join(dir, 'b'), false], [join(dir, 'a'), true]] as const) {
       // The read-only open needs the file migrated already: the first round made it.

@@ -17,6 +17,13 @@ export interface OpenOptions {
    * (COPY TO, read_csv, ATTACH, INSTALL), and the setting cannot be turned back. Not migrated.
    */
   readOnly?: boolean;
+  /**
+   * DuckDB's worker threads (default: one per core). Commands that answer in milliseconds ask for one
+   * (the CLI's `LIGHT_STORE_THREADS`): their queries gain nothing from parallel scans, and DuckDB starts every
+   * worker when the file opens and joins them all when it closes, which on a many-core machine
+   * costs a light command's start-up more than its queries (bench/startup.ts).
+   */
+  threads?: number;
 }
 
 /** The database file of a data dir (`:memory:` stays in memory). */
@@ -109,6 +116,7 @@ export class Store {
         memory_limit: process.env.MIXTAPE_DB_MEMORY_LIMIT ?? '512MB',
         preserve_insertion_order: 'false',
       };
+      if (options.threads !== undefined) config.threads = String(Math.max(1, Math.floor(options.threads)));
       if (options.readOnly) Object.assign(config, { access_mode: 'READ_ONLY', enable_external_access: 'false' });
       instance = await duckdb.DuckDBInstance.create(path, config);
       // DuckDB creates the file with the umask's mode; the data dir is already 0700.

@@ -1,6 +1,7 @@
 import { Args, Flags } from '../../oclif.js';
 import type { PlaylistView } from '@mixtape/pipeline/store';
 import { MixtapeCommand } from '../../base-command.js';
+import { LIGHT_STORE_THREADS } from '../../early-store.js';
 import { renderTable } from '../../render.js';
 
 export default class PlaylistShow extends MixtapeCommand<typeof PlaylistShow> {
@@ -11,7 +12,7 @@ export default class PlaylistShow extends MixtapeCommand<typeof PlaylistShow> {
 
   async run(): Promise<PlaylistView> {
     const { showPlaylist, withStore } = await import('@mixtape/pipeline/store');
-    const view = await withStore(this.storeOptions(), (store) => showPlaylist(store, this.args.playlist, this.flags.limit ?? Infinity));
+    const view = await withStore(this.storeOptions({ threads: LIGHT_STORE_THREADS }), (store) => showPlaylist(store, this.args.playlist, this.flags.limit ?? Infinity));
     if (!this.jsonEnabled()) {
       this.log(`${view.name ?? view.playlist_id} · ${view.source} · ${view.items} items${view.owner ? ` · by ${view.owner}` : ''}`);
       this.log(renderTable(view.tracks.map((t) => ({ ...t, duration: t.duration_ms ? `${Math.floor(t.duration_ms / 60000)}:${String(Math.round((t.duration_ms % 60000) / 1000)).padStart(2, '0')}` : '' })), ['position', 'artist', 'title', 'album', 'duration']));

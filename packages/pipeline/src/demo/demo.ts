@@ -123,7 +123,9 @@ GROUP BY 1 ORDER BY plays DESC LIMIT 5`);
     (f) => `banned "${f.title}": vector updated in ${f.updateMs} ms without retraining`);
   await time('recommend again', () => recommendPersonal({ store, count: 30, explore: 0.25, seed: 7, stateDir }),
     (r) => `${r.tracks.some((t) => t.track_id === banned.track_id) ? 'STILL has' : 'no longer has'} the banned track`);
-  const fed = await time('federation', () => runDemoFederation(dir, assets.federation),
+  const fed = await time('federation', () =>
+      // Its rounds take most of the demo's time: say which one is running.
+      runDemoFederation(dir, assets.federation, (r, n) => progress({ unit: 'steps', done: steps.length, message: `federation: securely aggregated round ${r} of ${n}` })),
     (f) =>
       `${f.listeners} listeners (you and ${f.listeners - 1} made-up ones) over ${f.rounds} securely aggregated rounds on a loopback hub; you spent epsilon ${f.epsilon.toFixed(2)}, ${
         f.epsilonVsHub <= f.epsilon + 1e-9 ? 'against the hub too (it saw only noised sums)' : `against the hub itself ${f.epsilonVsHub.toFixed(2)}`

@@ -41,7 +41,7 @@ export interface DemoFederationResult {
  * in this process beside the listener's own publish (a round's steps wait for every node).
  * Its state (identity, ledger, pulled model) lives in the demo's data dir, never the user's own.
  */
-export async function runDemoFederation(dataDir: string, fed: DemoAssets['federation']): Promise<DemoFederationResult> {
+export async function runDemoFederation(dataDir: string, fed: DemoAssets['federation'], onRound?: (round: number, rounds: number) => void): Promise<DemoFederationResult> {
   const others = fed.listeners.length;
   const n = others + 1;
   const keys = fed.artists.map((a) => itemKeyString({ kind: 'artist', name: a.name }));
@@ -73,6 +73,7 @@ export async function runDemoFederation(dataDir: string, fed: DemoAssets['federa
     });
     let mine = { privacy: { epsilon: 0, epsilonVsHub: 0 } };
     for (let r = 1; r <= lastRound(params); r++) {
+      onRound?.(r, lastRound(params));
       const info = await fetchFederation(hub.url);
       const previous = await fetchModel(hub.url, info.hubPublicKey, info.round - 1);
       // The listener's own publish and the made-up listeners' side of the round run together.

@@ -7,6 +7,7 @@ import { spawnHub, hubMainPath, type HubProcess } from '../sim/hub-process.js';
 import { contributionBody, post, testHub, testParams, testVocabulary } from '../test-support.js';
 import { fetchFederation, fetchModel } from '../client/protocol.js';
 import { FileStore } from './file-store.js';
+import { StepLog } from './step-log.js';
 import { SecAggRounds } from './secagg-rounds.js';
 import { ABORTED, MASKED, type StoredVersion } from './store.js';
 
@@ -97,9 +98,38 @@ describe('hub durability and concurrency', () => {
       expect(await store.stepClosedAt({ round: 1, attempt: 0, step: 3 })).toBe(0);
       const params = testParams({ secureAggregation: { maxNodes: 8, dropout: 0.3, stepMs: 1000 } });
       const rounds = new SecAggRounds({ params, publicKey: 'k', store, openRound: async () => 1, limit: () => 0, publishSum: async () => {}, admit: async () => undefined, kick: () => {} });
-      expect(await rounds.status()).toEqual({ round: 1, attempt: 0, step: 4, abandoned: 0, stepMs: 1000 });
+      expect(await rounds.status()).toEqual({ round: 1, attempt: 0, step: 4, abandoned: 0, stepMs: 1000, pollMs: 200 });
     } finally {
       await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes step messages that arrive together in one flush, in order, refusing duplicates and late ones among them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mixtape-steplog-'));
+    const path = join(dir, '1.secagg.log');
+    const k = { round: 1, attempt: 0, step: 1 };
+    let log = await StepLog.open(path);
+    try {
+      const adds = Array.from({ length: 60 }, (_, i) => log.add(k, `node-${i}`, Buffer.from(`m${i}`)));
+      // The same identity again while its first message waits for the flush.
+      const dup = log.add(k, 'node-7', Buffer.from('again'));
+      // A close behind them: the messages before it are in, anything after it is late.
+      const closed = log.close(k);
+      const late = log.add(k, 'node-99', Buffer.from('late'));
+      const counts = await Promise.all(adds);
+      await expect(dup).rejects.toThrow(/already sent step 1/);
+      await expect(late).rejects.toThrow(/is closed/);
+      expect(await closed).toBe(log.closedAt(k));
+      expect(await log.close(k)).toBe(log.closedAt(k));
+      expect(Math.max(...counts)).toBe(60);
+      expect(log.flushes).toBeLessThan(10);
+      await log.dispose(false);
+      log = await StepLog.open(path);
+      expect(log.list(k).map((m) => m.body.toString()).sort()).toEqual(Array.from({ length: 60 }, (_, i) => `m${i}`).sort());
+      expect(log.closedAt(k)).toBeDefined();
+    } finally {
+      await log.dispose(true);
       await rm(dir, { recursive: true, force: true });
     }
   });

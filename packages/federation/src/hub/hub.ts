@@ -41,6 +41,8 @@ export class Hub {
   private initial: StoredVersion | undefined;
   private vocabJson: Buffer | undefined;
   private aggregating: Promise<void> | undefined;
+  /** Set when `maybeAggregate` is called while a pass runs: one more pass follows. */
+  private again = false;
   private timer: NodeJS.Timeout | undefined;
   /** Aggregation timings, newest last (for benchmarks and /v1/health). */
   readonly roundTimesMs: number[] = [];
@@ -137,23 +139,43 @@ export class Hub {
     return undefined;
   }
 
-  /** Aggregates the open round when it has enough contributions (one aggregation at a time). */
+  /**
+   * Aggregates the open round when it has enough contributions (one aggregation at a time). A call
+   * while one runs asks for another pass after it: the running pass may have read the store before
+   * the message that called, and would otherwise leave it to the next timer (half a second a step).
+   */
   async maybeAggregate(): Promise<void> {
-    if (this.aggregating) return this.aggregating;
-    if (this.secagg) {
-      const tick = this.secagg.tick().finally(() => (this.aggregating = undefined));
-      this.aggregating = tick;
-      return tick;
+    if (this.aggregating) {
+      this.again = true;
+      return this.aggregating;
+    }
+    const secagg = this.secagg;
+    if (secagg) {
+      this.aggregating = (async () => {
+        try {
+          do {
+            this.again = false;
+            await secagg.tick();
+          } while (this.again);
+        } finally {
+          this.aggregating = undefined;
+        }
+      })();
+      return this.aggregating;
     }
     this.aggregating = (async () => {
       try {
         for (;;) {
+          this.again = false;
           const round = await this.openRound();
-          if (round > lastRound(this.params)) return;
-          const closed = await this.opts.store.isClosed(round);
-          if (!closed && (await this.opts.store.countRound(round)) < this.params.minContributors) return;
-          const ran = await this.opts.store.withAggregationLock(round, () => this.aggregate(round));
-          if (!ran) return;
+          // Nothing (more) to aggregate: done, unless a call came during this pass.
+          const idle = async () => {
+            if (round > lastRound(this.params)) return true;
+            const closed = await this.opts.store.isClosed(round);
+            if (!closed && (await this.opts.store.countRound(round)) < this.params.minContributors) return true;
+            return !(await this.opts.store.withAggregationLock(round, () => this.aggregate(round)));
+          };
+          if ((await idle()) && !this.again) return;
         }
       } finally {
         this.aggregating = undefined;

@@ -89,6 +89,32 @@ describe('secure aggregation over HTTP', () => {
     expect((await fetchFederation(hub.url)).latestVersion).toBe(0);
   }, 60_000);
 
+  it('runs one more pass when asked while a pass runs, so a message that arrives mid-pass is not left to the timer', async () => {
+    hub = await testHub(secParams());
+    // Only the calls below start passes: no timer, and whatever pass the start began is over.
+    clearInterval((hub.hub as unknown as { timer: NodeJS.Timeout }).timer);
+    await hub.hub.maybeAggregate();
+    let passes = 0;
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((res) => (open = res));
+    hub.hub.secagg!.tick = async () => {
+      passes++;
+      if (passes === 1) await gate;
+    };
+    const first = hub.hub.maybeAggregate();
+    // Two calls while the first pass waits: one more pass follows, not two.
+    void hub.hub.maybeAggregate();
+    void hub.hub.maybeAggregate();
+    await new Promise((res) => setTimeout(res, 20));
+    expect(passes).toBe(1);
+    open();
+    await first;
+    expect(passes).toBe(2);
+    // Nothing asked during the second pass: the next call starts afresh.
+    await hub.hub.maybeAggregate();
+    expect(passes).toBe(3);
+  });
+
   it('refuses hostile step messages with 4xx and stays up', async () => {
     hub = await testHub(secParams(), { burst: 50, perMinute: 600 });
     const info = await fetchFederation(hub.url);

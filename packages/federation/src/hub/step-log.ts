@@ -87,7 +87,7 @@ export class StepLog {
         this.flushes++;
       } catch (err) {
         // Nothing of the batch was acknowledged: cut what reached the file, so a replay cannot bring it back.
-        await this.fh!.truncate(this.size).catch(() => undefined);
+        await this.fh?.truncate(this.size).catch(() => undefined);
         for (const p of batch) {
           this.forget(p.rec);
           p.reject(err);

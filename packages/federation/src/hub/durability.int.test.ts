@@ -122,14 +122,15 @@ describe('hub durability and concurrency', () => {
       const counts = await Promise.all(adds);
       expect(await dup).toMatch(/already sent step 1/);
       expect(await late).toMatch(/is closed/);
-      expect(await closed).toBe(log.closedAt(k));
-      expect(await log.close(k)).toBe(log.closedAt(k));
+      const closedAt = await closed;
+      expect(log.closedAt(k)).toBe(closedAt);
+      expect(await log.close(k)).toBe(closedAt);
       expect(Math.max(...counts)).toBe(60);
       expect(log.flushes).toBeLessThan(10);
       await log.dispose(false);
       log = await StepLog.open(path);
       expect(log.list(k).map((m) => m.body.toString()).sort()).toEqual(Array.from({ length: 60 }, (_, i) => `m${i}`).sort());
-      expect(log.closedAt(k)).toBeDefined();
+      expect(log.closedAt(k)).toBe(closedAt);
     } finally {
       await log.dispose(true);
       await rm(dir, { recursive: true, force: true });

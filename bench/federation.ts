@@ -75,13 +75,21 @@ function sampleTest(test: Interactions, n: number, seed: number): Interactions {
 }
 
 /** NDCG@10 of what listeners get from private ALS at ε: the shared table, their own vector, their content blend. */
+/**
+ * The settings a federation of n listeners gets at eps, with NOISE_SEED (another noise draw) and
+ * ALS (a JSON object of settings laid over them, e.g. '{"dim":64,"gramFloor":0}') where given.
+ */
+function sizedAls(n: number, eps: number) {
+  return { ...privateAlsFor(n, eps), ...(process.env.NOISE_SEED ? { seed: Number(process.env.NOISE_SEED) } : {}), ...(JSON.parse(process.env.ALS ?? '{}') as object) };
+}
+
 async function listenersGet(
   nodes: Listens[],
   train: Interactions,
   test: Interactions,
   features: ItemFeatures,
   eps: number,
-  als = privateAlsFor(nodes.length, eps),
+  als = sizedAls(nodes.length, eps),
 ): Promise<{ ndcg: number; table: Float32Array; k: number; users: Float32Array; prior: { z: Float32Array; weight: number } }> {
   const m = trainPrivateAls(nodes, train.itemIds.length, features, als, eps);
   const users = listenerVectors(m.table, m.tableDim, train, als);

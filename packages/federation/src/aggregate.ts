@@ -2,7 +2,7 @@ import type { ItemFeatures } from '@mixtape/model';
 import { initialTable, selectShared, solveItems } from './als/hub-step.js';
 import { publishedTable, tagPrior } from './als/tail.js';
 import type { ModelArrays, ModelHeader } from './model-file.js';
-import { payloadLength, sharedCount, type FederationParams } from './params.js';
+import { noiseMultiplier, payloadLength, sensitivity, sharedCount, type FederationParams } from './params.js';
 
 /** Reads every stored payload of a round, in a stable order. */
 export type PayloadSource = (visit: (id: string, payload: Float32Array | Float64Array) => void) => Promise<void>;
@@ -54,7 +54,7 @@ export async function aggregateRound(
   // The tag prior (a.priorWeight) is fitted to the previous step's factors, as trainPrivateAls does;
   // the first step (round 2) starts from the public initial table and has none.
   const prior = a.priorWeight > 0 && features && round > 2 ? tagPrior(previous.shared, previous.sharedTable, features, k, a.featureLambda) : undefined;
-  const sums = { rhs, userGram, nodes: n, noisy: params.roundNoise > 0, ...(itemGram ? { itemGram } : {}) };
+  const sums = { rhs, userGram, nodes: n, noisy: params.roundNoise > 0, noiseStd: noiseMultiplier(params, round) * sensitivity(params, round), ...(itemGram ? { itemGram } : {}) };
   const sharedTable = solveItems(sums, previous.counts, a, prior);
   const out: AggregateResult = { stage: 'factors', accepted: n, tableDim: k, shared: previous.shared, counts: previous.counts, sharedTable };
   if (features) Object.assign(out, publishedTable(previous.shared, sharedTable, previous.counts, features, a));

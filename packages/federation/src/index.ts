@@ -20,7 +20,7 @@ export { validateContribution, normBand } from './hub/validate.js';
 export { join, publish, pull, privacyStatus } from './client/node.js';
 export { federationDir, loadInstalledModel, type NodeConfig } from './client/installed.js';
 export { buildContribution, localPayload, fetchFederation, fetchModel, fetchVocabulary, sendContribution, roundCost, type FederationInfo } from './client/protocol.js';
-export { simulate, simulatedStepMs, type SimulateOptions, type SimulateResult } from './sim/simulate.js';
+export { simulate, simulatedStepMs, stepMsFor, type SimulateOptions, type SimulateResult } from './sim/simulate.js';
 export { runSecureRound, type SimNode } from './sim/secure-nodes.js';
 export { chooseDegree } from './secagg/graph.js';
 export type { Comparison } from './sim/compare.js';

@@ -126,6 +126,7 @@ export function paramProblems(p: FederationParams): string[] {
   num('als.perUserScale', a.perUserScale ?? 1, 1e-6, 1e6);
   num('als.lambdaPerObs', a.lambdaPerObs ?? 0, 0, 1e6);
   num('als.priorWeight', a.priorWeight ?? 0, 0, 1e6);
+  num('als.gramFloor', a.gramFloor ?? 0, 0, 1e6);
   if (a.rescale !== undefined && typeof a.rescale !== 'boolean') out.push('als.rescale must be true or false');
   num('als.countShare', a.countShare, 0.001, 0.999);
   num('als.contentBeta', a.contentBeta, 0, 1);

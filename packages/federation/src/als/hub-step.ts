@@ -50,6 +50,8 @@ export interface RoundSums {
   nodes: number;
   /** False when no noise was added: sums of PSD matrices need no projection back onto the PSD cone. */
   noisy?: boolean;
+  /** The std of the noise on each released entry (public: the noise plan times the sensitivity). */
+  noiseStd?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export interface RoundSums {
 export function solveItems(
   s: RoundSums,
   counts: Float32Array,
-  p: Pick<PrivateAlsParams, 'dim' | 'lambdaItem' | 'popularityPenalty'> & { rescale?: boolean; priorWeight?: number },
+  p: Pick<PrivateAlsParams, 'dim' | 'lambdaItem' | 'popularityPenalty'> & { rescale?: boolean; priorWeight?: number; gramFloor?: number },
   prior?: Float32Array,
 ): Float32Array {
   const pw = prior ? (p.priorWeight ?? 0) : 0;
@@ -71,7 +73,7 @@ export function solveItems(
   const a = new Float64Array(k * k);
   const b = new Float64Array(k);
   const psd = (m: Float64Array) => (s.noisy === false ? m : projectPsd(m, k));
-  const ug = s.userGram ? psd(symmetric(s.userGram, k)) : undefined;
+  const ug = s.userGram ? (s.noisy === false ? symmetric(s.userGram, k) : projectPsd(symmetric(s.userGram, k), k, gramFloor(s, p))) : undefined;
   for (let r = 0; r < counts.length; r++) {
     const diag = p.lambdaItem + pw + p.popularityPenalty * Math.max(0, counts[r]!) + (ug ? 0 : s.nodes / k);
     if (!s.itemGram && !ug) {
@@ -92,6 +94,18 @@ export function solveItems(
   const f = n2 > 0 ? Math.sqrt(counts.length / n2) : 1;
   for (let i = 0; i < out.length; i++) out[i]! *= f;
   return out;
+}
+
+/**
+ * The least eigenvalue the noisy user Gramian keeps: `gramFloor` times the noise's own scale on a
+ * k x k matrix (its entries' std times √k). Noise pushes the Gramian's smallest eigenvalues to
+ * about 0, and the item solve then multiplies every rare item's rhs noise along those directions
+ * (at 10,000 listeners and 64 factors one such direction held a third of the table); raising
+ * them to the noise's scale is post-processing of a released sum.
+ */
+export function gramFloor(s: Pick<RoundSums, 'noisy' | 'noiseStd'>, p: { dim: number; gramFloor?: number }): number {
+  if (s.noisy === false || !(s.noiseStd! > 0) || !(p.gramFloor! > 0)) return 0;
+  return p.gramFloor! * s.noiseStd! * Math.sqrt(p.dim);
 }
 
 /** The full symmetric matrix from an upper triangle. */

@@ -8,8 +8,8 @@ describe('privateAlsFor', () => {
   it('sizes the model by the federation: small or strict budgets get the default, large ones more items and factors, no noise the exact item step', () => {
     expect(privateAlsFor(1892, 8)).toEqual(PRIVATE_ALS_DEFAULTS);
     expect(privateAlsFor(10_000, 1)).toEqual(PRIVATE_ALS_DEFAULTS);
-    expect(privateAlsFor(10_000, 8)).toMatchObject({ sharedItems: 3000, dim: 64, rounds: 1, itemGram: false });
-    expect(privateAlsFor(10_000, 4)).toMatchObject({ sharedItems: 3000, dim: 64 });
+    expect(privateAlsFor(10_000, 8)).toMatchObject({ sharedItems: 3000, dim: 128, gramFloor: 1, rounds: 1, itemGram: false });
+    expect(privateAlsFor(10_000, 4)).toMatchObject({ sharedItems: 3000, dim: 64, gramFloor: 0 });
     // 50,000+ at ε ≥ 4: three exact-style steps with short bounded user vectors, no per-item Gramians.
     const big = { sharedItems: 3000, dim: 64, rounds: 3, userNorm: 0.5, clip: 20, itemGram: false, lambdaItem: 50, rescale: false, contentBeta: 0.2 };
     expect(privateAlsFor(100_000, 8)).toMatchObject(big);
@@ -23,7 +23,7 @@ describe('privateAlsFor', () => {
   it('is what a new federation gets from its expected listeners, unless the operator says otherwise', () => {
     const base = { vocabVersion: 'v', vocabSize: 20_000, epsilon: 8 };
     expect(defaultParams({ ...base, minContributors: 100 }).als.dim).toBe(16);
-    expect(defaultParams({ ...base, minContributors: 100, listeners: 20_000 }).als.dim).toBe(64);
+    expect(defaultParams({ ...base, minContributors: 100, listeners: 20_000 }).als.dim).toBe(128);
     expect(defaultParams({ ...base, minContributors: 10_000 }).als.sharedItems).toBe(3000);
     const p = defaultParams({ ...base, minContributors: 10_000, als: { dim: 8 } });
     expect(p.als).toMatchObject({ dim: 8, sharedItems: 3000 });

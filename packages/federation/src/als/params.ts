@@ -40,6 +40,11 @@ export interface PrivateAlsParams {
   /** Item step: v_i = rhs_i / (n / dim + lambdaItem + popularityPenalty * count_i). */
   lambdaItem: number;
   popularityPenalty: number;
+  /**
+   * Hub side: the noisy user Gramian's eigenvalues are raised to at least this many times the
+   * noise's scale on it (entry std × √dim) before the item solve (0: only to 0, the PSD cone).
+   */
+  gramFloor: number;
   /** Share each item's Gramian Σ (w − 1) û ûᵀ too (exact iALS item step; costs sqrt(2) more noise). */
   itemGram: boolean;
   /** Start the shared table from the public tag embedding instead of random numbers. */
@@ -84,6 +89,7 @@ export const PRIVATE_ALS_DEFAULTS: PrivateAlsParams = {
   priorWeight: 0,
   lambdaItem: 1,
   popularityPenalty: 0.1,
+  gramFloor: 0,
   itemGram: false,
   initFromTags: true,
   countShare: 0.1,
@@ -175,8 +181,16 @@ export const PRIVATE_ALS_TIERS: ReadonlyArray<{ listeners: number; minEpsilon: n
       contentItemIdfPower: 1,
     },
   },
-  // 10,000 synthetic listeners, validation split: 0.1834 against 0.1761 (2,000 x 24) at ε 8, 0.1787 against 0.1670 (the small tier) at ε 4; worse at ε 1.
-  // Its content score stays at IDF 1 on both sides: 0.1834 against 0.1827 with the small tier's IDF 2 / plain.
+  // 5,000+ listeners at ε ≥ 8: 3,000 shared items x 128 factors, one step, the noisy Gramian floored
+  // at the noise's scale. 10,000 synthetic listeners, validation split (bench/fed-tune-pop.ts, seed
+  // 99), three noise draws: 0.1852 / 0.1875 / 0.1877 against 0.1834 / 0.1843 / 0.1830 at 64 factors.
+  // 128 factors without the floor scored 0.1830 (without noise 0.1941 against 0.1885 at 64); 160
+  // factors 0.1864. At ε 4 the 64 factors below stay ahead (0.1756 / 0.1787 against 0.1743 / 0.1748).
+  // An upload is 3,000 x 128 + 128² floats a round (1.6 MB at 4 bytes).
+  { listeners: 5000, minEpsilon: 8, noisy: true, als: { sharedItems: 3000, dim: 128, gramFloor: 1, contentBeta: 0.5, contentIdfPower: 1, contentItemIdfPower: 1 } },
+  // 5,000+ at ε 4-8. 10,000 synthetic listeners, validation split: 0.1834 against 0.1761 (2,000 x 24)
+  // at ε 8, 0.1787 against 0.1670 (the small tier) at ε 4; worse at ε 1. Its content score stays at
+  // IDF 1 on both sides: 0.1834 against 0.1827 with the small tier's IDF 2 / plain.
   { listeners: 5000, minEpsilon: 4, noisy: true, als: { sharedItems: 3000, dim: 64, contentBeta: 0.5, contentIdfPower: 1, contentItemIdfPower: 1 } },
   { listeners: 0, minEpsilon: 0, noisy: true, als: {} },
 ];

@@ -61,7 +61,7 @@ export function trainPrivateAls(nodes: Listens[], vocabSize: number, features: I
       for (let a = 0; a < k; a++) for (let b = a; b < k; b++) userGram[a * k + b]! += std * rng.normal();
       if (itemGram) for (let r = 0; r < shared.length; r++) for (let a = 0; a < k; a++) for (let b = a; b < k; b++) itemGram[r * k * k + a * k + b]! += std * rng.normal();
     }
-    table = solveItems({ rhs, userGram, nodes: nodes.length, noisy: std > 0, ...(itemGram ? { itemGram } : {}) }, sharedCounts, p, prior);
+    table = solveItems({ rhs, userGram, nodes: nodes.length, noisy: std > 0, noiseStd: std, ...(itemGram ? { itemGram } : {}) }, sharedCounts, p, prior);
     // As the hub: no public features, no prior (an empty one would only add priorWeight to the ridge).
     if (p.priorWeight > 0 && features.indices.length > 0) prior = tagPrior(shared, table, features, k, p.featureLambda);
     onStep?.(t + 1);

@@ -89,7 +89,7 @@ export async function secureRound(o: SecureRoundOptions): Promise<SecureRoundRes
   const plan = roundPlan(p, round);
   // The update is computed, encoded and noised when it is masked (step 2), and dropped once sent: a
   // node holds it for one step, and a simulation of many nodes in one process does not hold every
-  // node's update at once (10,000 x 784 KB at the 5,000+ tier).
+  // node's update at once (10,000 x 1.6 MB at the 5,000+ tier at ε 8).
   const noisedInput = () => {
     const enc = encodeUpdate(localPayload(p, round, o.previous, o.listens), plan, cryptoWords());
     addDiscreteGaussian(enc, BigInt(plan.nodeSigma2), cryptoWords());

@@ -52,7 +52,7 @@ describe('simulatedStepMs', () => {
     // 41 nodes, 18 neighbours, 5.6 M words (no noise, every item's Gramian): about 2.6 s a node, 41 of them in 5 step times.
     expect(chooseDegree(41, 0.1)).toBe(18);
     expect(simulatedStepMs(41, 18, 5_647_300, false)).toBe(21_302);
-    // 10,000 nodes at the 5,000+ tier (3,000 x 64 and the Gramian, noised in step 2): 247 ms a
+    // 10,000 nodes at 3,000 x 64 and the Gramian (the 5,000+ tier at ε 4-8), noised in step 2: 247 ms a
     // node, so step 2 may stay open 4,942 s; it took 1,155 s when the noise came before step 0.
     expect(chooseDegree(10_000, 0.1)).toBe(30);
     expect(simulatedStepMs(10_000, 30, 196_096)).toBe(494_162);

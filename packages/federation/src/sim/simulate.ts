@@ -163,11 +163,11 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
   const paramsWith = (stepMs: number) =>
     defaultParams({ vocabVersion: vocab.version, vocabSize: vocab.keys.length, epsilon: o.epsilon === Number.POSITIVE_INFINITY ? 0 : o.epsilon, delta, minContributors, ...(o.als ? { als: o.als } : {}), ...(o.secureAggregation ? { secureAggregation: { ...sizedFor, stepMs } } : {}) });
   let params = paramsWith(o.stepMs ?? 3000);
-  if (o.secureAggregation && o.stepMs === undefined) params = paramsWith(simulatedStepMs(nNodes, chooseDegree(nNodes, sizedFor.dropout), Math.max(...Array.from({ length: lastRound(params) }, (_, r) => payloadLength(params, r + 1))), noisy));
+  if (o.secureAggregation && o.stepMs === undefined) params = paramsWith(stepMsFor(params, nNodes, sizedFor.dropout, noisy));
   // Settings a hub would refuse are refused here, before any hub starts.
   const problems = o.hub ? [] : paramProblems(params);
   if (problems.length) throw new MixtapeError('hub_bad_parameters', `These federation settings are not usable: ${problems.join('; ')}`, { suggestion: 'change --dim, --rounds or --shared-items' });
-  const largest = Math.max(...Array.from({ length: lastRound(params) }, (_, r) => payloadLength(params, r + 1))) * 4;
+  const largest = largestPayload(params) * 4;
   if (!o.hub && largest > (o.maxPayloadBytes ?? MAX_SIMULATED_PAYLOAD)) {
     const size = `${(largest / 2 ** 20).toFixed(0)} MiB`;
     if (noisy || o.secureAggregation) {
@@ -312,6 +312,20 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
 export function simulatedStepMs(nNodes: number, degree: number, words: number, noisy = true): number {
   const nodeMs = (words * ((degree + 1) * 10 + 250 + (noisy ? 700 : 20))) / 1e6;
   return Math.ceil(Math.max(3000, nNodes * 10, 3 * nodeMs, (nNodes * nodeMs) / 5));
+}
+
+/** The most words a node sends in any round of these parameters. */
+export function largestPayload(p: FederationParams): number {
+  return Math.max(...Array.from({ length: lastRound(p) }, (_, r) => payloadLength(p, r + 1)));
+}
+
+/**
+ * The step time for nNodes nodes all run in one process under these parameters (their step time
+ * aside): `simulatedStepMs` for the largest update over the rounds and the neighbour count that the
+ * dropout asks for.
+ */
+export function stepMsFor(p: FederationParams, nNodes: number, dropout: number, noisy = true): number {
+  return simulatedStepMs(nNodes, chooseDegree(nNodes, dropout), largestPayload(p), noisy);
 }
 
 /** A fresh schema for the simulated hub; a server that cannot be reached is a clear error. */

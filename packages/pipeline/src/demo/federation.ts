@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import {
   Accountant,
-  chooseDegree,
   defaultParams,
   fetchFederation,
   fetchModel,
@@ -9,10 +8,9 @@ import {
   join as joinFederation,
   lastRound,
   newIdentity,
-  payloadLength,
   pull,
   runSecureRound,
-  simulatedStepMs,
+  stepMsFor,
   startHub,
   vocabulary,
   type Listens,
@@ -59,9 +57,7 @@ export async function runDemoFederation(dataDir: string, fed: DemoAssets['federa
       als: { sharedItems: keys.length, itemsPerNode: 20, tagDims: 4 },
       secureAggregation: { ...sizedFor, stepMs },
     });
-  const draft = paramsWith(3000);
-  const words = Math.max(...Array.from({ length: lastRound(draft) }, (_, r) => payloadLength(draft, r + 1)));
-  const params = paramsWith(simulatedStepMs(n, chooseDegree(n, sizedFor.dropout), words));
+  const params = paramsWith(stepMsFor(paramsWith(3000), n, sizedFor.dropout));
   const hub = await startHub({ port: 0, dir: join(dataDir, 'demo-hub'), params, vocabulary: vocab, features, burst: 10, perMinute: 600 });
   const stateDir = join(dataDir, 'federation');
   try {

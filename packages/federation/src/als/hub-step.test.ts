@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { aggregateRound } from '../aggregate.js';
+import { defaultParams, noiseMultiplier, payloadLength, sensitivity } from '../params.js';
 import { gramFloor, solveItems } from './hub-step.js';
 
 describe('solveItems on a noisy user Gramian', () => {
@@ -22,5 +24,26 @@ describe('solveItems on a noisy user Gramian', () => {
     expect(gramFloor({ noisy: true }, { dim: 2, gramFloor: 1 })).toBe(0);
     expect(gramFloor(sums, { dim: 2 })).toBe(0);
     expect(Array.from(solveItems({ ...sums, noisy: false }, counts, { ...p, gramFloor: 1 }))).toEqual(Array.from(solveItems({ ...sums, noisy: false }, counts, p)));
+  });
+});
+
+describe('the hub aggregating a round', () => {
+  it('floors the released Gramian at the noise its parameters put on the sum', async () => {
+    const params = (gramFloor: number) =>
+      defaultParams({ vocabVersion: 'v', vocabSize: 3, epsilon: 8, minContributors: 2, als: { dim: 2, sharedItems: 3, gramFloor, tagDims: 0, initFromTags: false, rescale: false } });
+    const previous = { shared: Int32Array.of(0, 1, 2), counts: Float32Array.of(5, 5, 5), sharedTable: new Float32Array(6) };
+    // rhs for three items, then the 2 x 2 Gramian: strong along the first factor, weak along the second.
+    const sum = Float64Array.of(1, 1, 0, 2, 3, 0.5, 100, 0, 0, 0.01);
+    expect(sum.length).toBe(payloadLength(params(1), 2));
+    const source = async (visit: (id: string, u: Float64Array) => void) => visit('sum', sum);
+    const floored = await aggregateRound(params(1), source, 2, previous, undefined, 2);
+    const plain = await aggregateRound(params(0), source, 2, previous, undefined, 2);
+    const p = params(1);
+    const noiseStd = noiseMultiplier(p, 2) * sensitivity(p, 2);
+    expect(noiseStd).toBeGreaterThan(0);
+    const expected = solveItems({ rhs: sum.subarray(0, 6), userGram: sum.subarray(6), nodes: 2, noisy: true, noiseStd }, previous.counts, p.als);
+    expect(Array.from(floored.sharedTable)).toEqual(Array.from(expected));
+    // Along the weak factor the floor shrinks the rows: the hub applied it.
+    expect(Math.abs(floored.sharedTable[1]!)).toBeLessThan(Math.abs(plain.sharedTable[1]!) / 2);
   });
 });

@@ -6,7 +6,9 @@ import { roundSensitivity } from './train.js';
 
 describe('privateAlsFor', () => {
   it('sizes the model by the federation: small or strict budgets get the default, large ones more items and factors, no noise the exact item step', () => {
-    expect(privateAlsFor(1892, 8)).toEqual(PRIVATE_ALS_DEFAULTS);
+    expect(privateAlsFor(1000, 8)).toEqual(PRIVATE_ALS_DEFAULTS);
+    expect(privateAlsFor(1892, 2)).toEqual(PRIVATE_ALS_DEFAULTS);
+    expect(privateAlsFor(1892, 8)).toEqual({ ...PRIVATE_ALS_DEFAULTS, dim: 32, gramFloor: 1 });
     expect(privateAlsFor(10_000, 1)).toEqual(PRIVATE_ALS_DEFAULTS);
     expect(privateAlsFor(10_000, 8)).toMatchObject({ sharedItems: 3000, dim: 128, gramFloor: 1, rounds: 1, itemGram: false });
     expect(privateAlsFor(10_000, 4)).toMatchObject({ sharedItems: 3000, dim: 64, gramFloor: 0 });

@@ -192,6 +192,13 @@ export const PRIVATE_ALS_TIERS: ReadonlyArray<{ listeners: number; minEpsilon: n
   // at ε 8, 0.1787 against 0.1670 (the small tier) at ε 4; worse at ε 1. Its content score stays at
   // IDF 1 on both sides: 0.1834 against 0.1827 with the small tier's IDF 2 / plain.
   { listeners: 5000, minEpsilon: 4, noisy: true, als: { sharedItems: 3000, dim: 64, contentBeta: 0.5, contentIdfPower: 1, contentItemIdfPower: 1 } },
+  // 1,500+ listeners at ε ≥ 4: 32 factors with the Gramian's floor (the small tier's 16 had nothing
+  // to floor). HetRec validation split (bench/fed-tune.ts), three noise draws at ε 8: 0.1654 / 0.1667 /
+  // 0.1676 against 0.1635 / 0.1636 / 0.1645; two at ε 4: 0.1567 / 0.1567 against 0.1545 / 0.1556
+  // (32 factors without the floor: 0.1636 at ε 8; 48 with it 0.1661, 64 0.1636). Synthetic 1,892
+  // (bench/fed-tune-pop.ts): 0.1579 / 0.1597 against 0.1566 / 0.1555; at 1,000 a draw each way
+  // (0.1510 / 0.1513 against 0.1485 / 0.1523), so it starts at 1,500.
+  { listeners: 1500, minEpsilon: 4, noisy: true, als: { dim: 32, gramFloor: 1 } },
   { listeners: 0, minEpsilon: 0, noisy: true, als: {} },
 ];
 

@@ -5,10 +5,12 @@
 //   b. Synthetic populations fitted to HetRec (sim/population.ts), N = 1,892 / 10,000 / 100,000, at
 //      ε 1 / 4 / 8, each against the central hybrid trained on the same population.
 //   c. Hub cost on PostgreSQL: a real hub in a child process, contributions built by the client code.
-// Every private-ALS setting is PRIVATE_ALS_DEFAULTS (tuned on a validation split, never on test).
+// Every private-ALS setting is privateAlsFor's tier (tuned on a validation split, never on test).
 //   npx tsc -b && MIXTAPE_TEST_PG_URL="$(.ci/postgres.sh)" npx tsx bench/federation.ts [--quick] [--no-hub]
 // --quick skips N = 100,000 (--sizes 100000 runs only that size in parts b and c); without a PostgreSQL URL
 // (or with --no-hub) part c is skipped.
+// NOISE_SEED=2 draws another noise for parts a and b; ALS='{"dim":64,"gramFloor":0}' lays settings over
+// the sized ones there (to run an earlier tier beside the current one).
 import { cpus, loadavg } from 'node:os';
 import {
   evaluateScorer,
@@ -74,7 +76,6 @@ function sampleTest(test: Interactions, n: number, seed: number): Interactions {
   return { ...test, indptr, indices: Int32Array.from(idx, (p) => test.indices[p]!), values: Float32Array.from(idx, (p) => test.values[p]!) };
 }
 
-/** NDCG@10 of what listeners get from private ALS at ε: the shared table, their own vector, their content blend. */
 /**
  * The settings a federation of n listeners gets at eps, with NOISE_SEED (another noise draw) and
  * ALS (a JSON object of settings laid over them, e.g. '{"dim":64,"gramFloor":0}') where given.
@@ -83,6 +84,7 @@ function sizedAls(n: number, eps: number) {
   return { ...privateAlsFor(n, eps), ...(process.env.NOISE_SEED ? { seed: Number(process.env.NOISE_SEED) } : {}), ...(JSON.parse(process.env.ALS ?? '{}') as object) };
 }
 
+/** NDCG@10 of what listeners get from private ALS at ε: the shared table, their own vector, their content blend. */
 async function listenersGet(
   nodes: Listens[],
   train: Interactions,

@@ -12,6 +12,11 @@ describe('privateAlsFor', () => {
     expect(privateAlsFor(10_000, 1)).toEqual(PRIVATE_ALS_DEFAULTS);
     expect(privateAlsFor(10_000, 8)).toMatchObject({ sharedItems: 3000, dim: 128, gramFloor: 1, rounds: 1, itemGram: false });
     expect(privateAlsFor(10_000, 4)).toMatchObject({ sharedItems: 3000, dim: 64, gramFloor: 0 });
+    // Below 10,000 at ε 8, 1,000 x 32 floored; at ε 4-8 from 5,000, 3,000 x 64.
+    expect(privateAlsFor(7_500, 8)).toMatchObject({ sharedItems: 1000, dim: 32, gramFloor: 1 });
+    expect(privateAlsFor(5_000, 8)).toMatchObject({ sharedItems: 1000, dim: 32, gramFloor: 1 });
+    expect(privateAlsFor(5_000, 4)).toMatchObject({ sharedItems: 3000, dim: 64, gramFloor: 0 });
+    expect(privateAlsFor(4_999, 4)).toMatchObject({ sharedItems: 1000, dim: 32, gramFloor: 1 });
     // 50,000+ at ε ≥ 4: three exact-style steps with short bounded user vectors, no per-item Gramians.
     const big = { sharedItems: 3000, dim: 64, rounds: 3, userNorm: 0.5, clip: 20, itemGram: false, lambdaItem: 50, rescale: false, contentBeta: 0.2 };
     expect(privateAlsFor(100_000, 8)).toMatchObject(big);

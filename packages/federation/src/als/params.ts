@@ -181,14 +181,20 @@ export const PRIVATE_ALS_TIERS: ReadonlyArray<{ listeners: number; minEpsilon: n
       contentItemIdfPower: 1,
     },
   },
-  // 5,000+ listeners at ε ≥ 8: 3,000 shared items x 128 factors, one step, the noisy Gramian floored
+  // 10,000+ listeners at ε ≥ 8: 3,000 shared items x 128 factors, one step, the noisy Gramian floored
   // at the noise's scale. 10,000 synthetic listeners, validation split (bench/fed-tune-pop.ts, seed
   // 99), three noise draws: 0.1852 / 0.1875 / 0.1877 against 0.1834 / 0.1843 / 0.1830 at 64 factors.
   // 128 factors without the floor scored 0.1830 (without noise 0.1941 against 0.1885 at 64); 160
   // factors 0.1864. At ε 4 the 64 factors below stay ahead (0.1756 / 0.1787 against 0.1743 / 0.1748).
-  // An upload is 3,000 x 128 + 128² floats a round (1.6 MB at 4 bytes).
-  { listeners: 5000, minEpsilon: 8, noisy: true, als: { sharedItems: 3000, dim: 128, gramFloor: 1, contentBeta: 0.5, contentIdfPower: 1, contentItemIdfPower: 1 } },
-  // 5,000+ at ε 4-8. 10,000 synthetic listeners, validation split: 0.1834 against 0.1761 (2,000 x 24)
+  // An upload is 3,000 x 128 + 128² floats a round (1.6 MB at 4 bytes). Below 10,000 it loses:
+  // 1,000 x 32 floored (the 1,500+ tier) scores 0.1837 / 0.1843 at 7,500 listeners against
+  // 0.1821 / 0.1835 for it and 0.1820 / 0.1827 for 3,000 x 64 (two noise draws, β 0.5), and
+  // 0.1817 / 0.1838 at 5,000 against 0.1793 / 0.1787 and 0.1815 / 0.1800; at 10,000 1,000 x 32
+  // scores 0.1794 / 0.1797 against its 0.1852 / 0.1875.
+  { listeners: 10_000, minEpsilon: 8, noisy: true, als: { sharedItems: 3000, dim: 128, gramFloor: 1, contentBeta: 0.5, contentIdfPower: 1, contentItemIdfPower: 1 } },
+  // 1,500-10,000 listeners at ε ≥ 8: the 1,500+ tier below (so 5,000-10,000 do not get 3,000 x 64).
+  { listeners: 1500, minEpsilon: 8, noisy: true, als: { dim: 32, gramFloor: 1 } },
+  // 5,000+ at ε 4-8 (not re-validated against the 1,500+ tier at ε 4). 10,000 synthetic listeners, validation split: 0.1834 against 0.1761 (2,000 x 24)
   // at ε 8, 0.1787 against 0.1670 (the small tier) at ε 4; worse at ε 1. Its content score stays at
   // IDF 1 on both sides: 0.1834 against 0.1827 with the small tier's IDF 2 / plain.
   { listeners: 5000, minEpsilon: 4, noisy: true, als: { sharedItems: 3000, dim: 64, contentBeta: 0.5, contentIdfPower: 1, contentItemIdfPower: 1 } },

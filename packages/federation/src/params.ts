@@ -67,8 +67,13 @@ export function defaultParams(
     maxBodyBytes: 0,
     ...(over.secureAggregation ? { secureAggregation: { ...SECURE_AGGREGATION_DEFAULTS, ...over.secureAggregation } } : {}),
   };
-  p.maxBodyBytes = over.maxBodyBytes ?? Math.max(...Array.from({ length: lastRound(p) }, (_, r) => payloadLength(p, r + 1))) * 4 + 8192;
+  p.maxBodyBytes = over.maxBodyBytes ?? largestPayload(p) * 4 + 8192;
   return p;
+}
+
+/** The most words a node sends in any round of these parameters. */
+export function largestPayload(p: FederationParams): number {
+  return Math.max(...Array.from({ length: lastRound(p) }, (_, r) => payloadLength(p, r + 1)));
 }
 
 /** The last round of the training: the counts, then one per ALS step. */

@@ -40,7 +40,9 @@ describe('the hub aggregating a round', () => {
     const plain = await aggregateRound(params(0), source, 2, previous, undefined, 2);
     const p = params(1);
     const noiseStd = noiseMultiplier(p, 2) * sensitivity(p, 2);
-    expect(noiseStd).toBeGreaterThan(0);
+    // The ε 8 round noise (multiplier 0.67) times the sensitivity of a unit user vector under clip 8, √(8² + 1).
+    expect(noiseStd).toBeCloseTo(p.roundNoise * Math.sqrt(65), 10);
+    expect(noiseStd).toBeCloseTo(5.42, 2);
     const expected = solveItems({ rhs: sum.subarray(0, 6), userGram: sum.subarray(6), nodes: 2, noisy: true, noiseStd }, previous.counts, p.als);
     expect(Array.from(floored.sharedTable)).toEqual(Array.from(expected));
     // Along the weak factor the floor shrinks the rows: the hub applied it.

@@ -72,8 +72,8 @@ export function solveItems(
   const out = new Float32Array(s.rhs.length);
   const a = new Float64Array(k * k);
   const b = new Float64Array(k);
-  const psd = (m: Float64Array) => (s.noisy === false ? m : projectPsd(m, k));
-  const ug = s.userGram ? (s.noisy === false ? symmetric(s.userGram, k) : projectPsd(symmetric(s.userGram, k), k, gramFloor(s, p))) : undefined;
+  const psd = (m: Float64Array, floor = 0) => (s.noisy === false ? m : projectPsd(m, k, floor));
+  const ug = s.userGram ? psd(symmetric(s.userGram, k), gramFloor(s, p)) : undefined;
   for (let r = 0; r < counts.length; r++) {
     const diag = p.lambdaItem + pw + p.popularityPenalty * Math.max(0, counts[r]!) + (ug ? 0 : s.nodes / k);
     if (!s.itemGram && !ug) {

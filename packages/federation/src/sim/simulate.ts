@@ -12,7 +12,7 @@ import type { Listens } from '../als/node-step.js';
 import type { PrivateAlsParams } from '../als/params.js';
 import { newIdentity } from '../identity.js';
 import { startHub } from '../hub/run.js';
-import { defaultParams, lastRound, paramProblems, payloadLength, sharedCount, type FederationParams } from '../params.js';
+import { defaultParams, largestPayload, lastRound, paramProblems, payloadLength, sharedCount, type FederationParams } from '../params.js';
 import { trainPrivateAls } from '../als/train.js';
 import { encodeModel, sha256Hex, type ModelHeader, type PublishedModel } from '../model-file.js';
 import { vocabulary } from '../vocab.js';
@@ -312,11 +312,6 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
 export function simulatedStepMs(nNodes: number, degree: number, words: number, noisy = true): number {
   const nodeMs = (words * ((degree + 1) * 10 + 250 + (noisy ? 700 : 20))) / 1e6;
   return Math.ceil(Math.max(3000, nNodes * 10, 3 * nodeMs, (nNodes * nodeMs) / 5));
-}
-
-/** The most words a node sends in any round of these parameters. */
-export function largestPayload(p: FederationParams): number {
-  return Math.max(...Array.from({ length: lastRound(p) }, (_, r) => payloadLength(p, r + 1)));
 }
 
 /**

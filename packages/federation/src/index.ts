@@ -21,7 +21,7 @@ export { join, publish, pull, privacyStatus } from './client/node.js';
 export { federationDir, loadInstalledModel, type NodeConfig } from './client/installed.js';
 export { buildContribution, localPayload, fetchFederation, fetchModel, fetchVocabulary, sendContribution, roundCost, type FederationInfo } from './client/protocol.js';
 export { simulate, simulatedStepMs, stepMsFor, type SimulateOptions, type SimulateResult } from './sim/simulate.js';
-export { runSecureRound, type SimNode } from './sim/secure-nodes.js';
+export { runSecureRound, simulatedPollMs, type SimNode } from './sim/secure-nodes.js';
 export { chooseDegree } from './secagg/graph.js';
 export type { Comparison } from './sim/compare.js';
 export { readInteractions, splitUsers } from './sim/interactions.js';

@@ -118,7 +118,13 @@ export async function join(opts: { hub: string; dir?: string; budget?: number; d
  * noises, signs and sends them. Refuses before sending anything when the round would take the node
  * past its privacy budget, or when the training has finished.
  */
-export async function publish(opts: { dir?: string; tracks: PlayedTrack[]; onProgress?: ProgressFn }): Promise<{
+export async function publish(opts: {
+  dir?: string;
+  tracks: PlayedTrack[];
+  onProgress?: ProgressFn;
+  /** How often a securely aggregated round asks whether its next step opened (default: what the hub asks for). */
+  pollMs?: number;
+}): Promise<{
   round: number;
   accepted: number;
   needed: number;
@@ -142,7 +148,7 @@ export async function publish(opts: { dir?: string; tracks: PlayedTrack[]; onPro
   const cost = roundCost(config.hub, info.round, info.params);
   // The hub may have restarted without secure aggregation since this node joined.
   requireSecure(config.hub, info.params, config.allowInsecureHub);
-  if (info.params.secureAggregation) return publishSecure(dir, config, accountant, identity, info, listens, opts.onProgress);
+  if (info.params.secureAggregation) return publishSecure(dir, config, accountant, identity, info, listens, opts.onProgress, opts.pollMs);
   if (config.ledger.some((e) => e.hub === config.hub && e.round === info.round))
     throw new MixtapeError('already_published', `This node already published to round ${info.round}`, { suggestion: 'wait for the round to close, then pull and publish again' });
   if (!accountant.allows(cost)) {
@@ -164,7 +170,7 @@ export async function publish(opts: { dir?: string; tracks: PlayedTrack[]; onPro
  * Publishes through secure aggregation: the accountant spends (for this round and attempt) just
  * before the masked input leaves. A node takes part in at most one attempt that got its input.
  */
-async function publishSecure(dir: string, config: NodeConfig, accountant: Accountant, identity: Identity, info: FederationInfo, listens: Listens, onProgress: ProgressFn | undefined) {
+async function publishSecure(dir: string, config: NodeConfig, accountant: Accountant, identity: Identity, info: FederationInfo, listens: Listens, onProgress: ProgressFn | undefined, pollMs: number | undefined) {
   const model = await fetchModel(config.hub, config.hubPublicKey, info.round - 1);
   const r = await secureRound({
     hub: config.hub,
@@ -174,6 +180,7 @@ async function publishSecure(dir: string, config: NodeConfig, accountant: Accoun
     listens,
     ...(config.invitation ? { invitation: config.invitation } : {}),
     ...(onProgress ? { onProgress } : {}),
+    ...(pollMs !== undefined ? { pollMs } : {}),
     beforeInput: async (attempt) => {
       const cost = roundCost(config.hub, info.round, info.params, attempt);
       if (config.ledger.some((e) => e.hub === config.hub && e.round === info.round && e.attempt === attempt))

@@ -37,6 +37,12 @@ export interface SecureRoundOptions {
   /** How often to ask the hub whether the next step opened; default: what the hub asks for (`pollMs` in its status), else 200 ms. */
   pollMs?: number;
   /**
+   * How the node asks for the round's status: by default its own request each time; a simulation
+   * of many nodes in one process passes one shared question (`sharedStatus` in sim/secure-nodes.ts),
+   * so that its nodes do not each put the same question to the hub.
+   */
+  status?: () => Promise<HubResponse>;
+  /**
    * Runs each of the node's computations (encoding, each step's crypto): a simulation of many nodes
    * in one process passes a queue, so that one node's step finishes before the next one's starts and
    * answers reach the hub one by one, as from nodes on their own machines, not all at the end.
@@ -152,7 +158,7 @@ async function waitForStep(o: SecureRoundOptions, get: (path: string) => Promise
   const since = Date.now();
   const deadline = since + 10 * (o.info.params.secureAggregation?.stepMs ?? 60_000) + 30_000;
   for (;;) {
-    const r = await get(`v1/rounds/${round}/secagg`);
+    const r = o.status ? await o.status() : await get(`v1/rounds/${round}/secagg`);
     if (r.status !== 200) throw refusalError(`the state of round ${round}`, r);
     const st = r.json as { attempt: number; step: number; pollMs?: number };
     if (attempt !== undefined && st.attempt !== attempt)

@@ -2,7 +2,7 @@ import { isMixtapeError, MixtapeError } from '@mixtape/core';
 import type { Accountant } from '../accountant.js';
 import type { Listens } from '../als/node-step.js';
 import { roundCost, type FederationInfo } from '../client/protocol.js';
-import { hubRequest } from '../client/http.js';
+import { hubRequest, type HubResponse } from '../client/http.js';
 import { secureRound, Vanished, type SecureRoundResult } from '../client/secagg-publish.js';
 import type { Identity } from '../identity.js';
 import type { ModelArrays } from '../model-file.js';
@@ -23,6 +23,34 @@ export interface SecureRoundStats {
 }
 
 /**
+ * The round's status for every simulated node in one process: a node that asks while a question is
+ * out, or within `freshMs` of when it went out, shares its answer. Real nodes each ask the hub
+ * themselves; here hundreds of nodes would put the same question to the hub every poll, and their
+ * requests, all on this process's one thread and one hub limiter, delay the work they wait on.
+ */
+export function sharedStatus(hub: string, round: number, freshMs: number): () => Promise<HubResponse> {
+  let last: { at: number; answer: Promise<HubResponse> } | undefined;
+  return () => {
+    const now = performance.now();
+    if (!last || now - last.at > freshMs) {
+      const answer = hubRequest(hub, `v1/rounds/${round}/secagg`);
+      const mine = { at: now, answer };
+      last = mine;
+      // A failed question is not shared with those who ask after it failed.
+      answer.catch(() => {
+        if (last === mine) last = undefined;
+      });
+    }
+    return last.answer;
+  };
+}
+
+/** How often a simulated node asks whether the next step opened: its questions are shared, so often, and less as nodes (and their timers) grow. */
+export function simulatedPollMs(nodes: number): number {
+  return Math.max(25, Math.round(nodes / 10));
+}
+
+/**
  * Runs every node through one securely aggregated round at once (the steps wait on each other, so
  * nodes cannot go a few at a time). With `dropout` > 0 each node vanishes, with that probability,
  * before a random one of the four steps. An abandoned attempt is tried again, up to three times.
@@ -39,6 +67,8 @@ export async function runSecureRound(o: { hub: string; info: FederationInfo; pre
     queue = next.catch(() => undefined);
     return next;
   };
+  const pollMs = o.pollMs ?? simulatedPollMs(o.nodes.length);
+  const status = sharedStatus(o.hub, round, pollMs / 2);
   for (let attempt = 1; attempt <= 3; attempt++) {
     const settled = await Promise.allSettled(
       o.nodes.map((n) => {
@@ -49,7 +79,8 @@ export async function runSecureRound(o: { hub: string; info: FederationInfo; pre
           info: o.info,
           previous: o.previous,
           listens: n.x,
-          pollMs: o.pollMs ?? 100,
+          pollMs,
+          status,
           serialize,
           ...(vanish !== undefined ? { vanishBefore: vanish } : {}),
           beforeInput: (a) => {

@@ -154,9 +154,8 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
   const dropout = o.dropout ?? 0;
   if (o.hub && o.db) throw new MixtapeError('simulate_bad_options', '--db runs the simulated hub on PostgreSQL; a hub started elsewhere (--hub) keeps its own store', { suggestion: 'give one of --hub and --db' });
   if (dropout > 0 && !o.secureAggregation && !o.hub) throw new MixtapeError('simulate_bad_options', 'Nodes vanish at protocol steps only under secure aggregation', { suggestion: 'add --secure-aggregation, or leave out --dropout' });
-  // The nodes poll the hub every nNodes ms, and the step time grows with nNodes and each node's
-  // work (simulatedStepMs).
-  const pollMs = Math.max(100, nNodes);
+  // The step time grows with nNodes and each node's work (simulatedStepMs); the nodes share their
+  // questions about the round's status (runSecureRound).
   const sizedFor = { maxNodes: nNodes, dropout: Math.max(dropout, 0.1) };
   // Under dropout the noise is split among the nodes expected to stay, so the sum still carries all of it.
   const minContributors = o.secureAggregation ? Math.max(3, Math.floor(nNodes * (1 - dropout))) : nNodes;
@@ -243,7 +242,7 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
       let done = 0;
       if (params.secureAggregation) {
         const cpu = process.cpuUsage();
-        const st = await runSecureRound({ hub: hub.url, info, previous, nodes, dropout, rand, pollMs });
+        const st = await runSecureRound({ hub: hub.url, info, previous, nodes, dropout, rand });
         const used = process.cpuUsage(cpu);
         // This process's CPU over the round, per node: the nodes' work interleaves here, so each
         // node's own timings would also count the others' steps that ran while it waited.

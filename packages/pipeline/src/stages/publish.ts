@@ -19,10 +19,10 @@ export async function nodeConfig(stateDir?: string): Promise<{ hub: string; voca
  * the shared vocabulary on this machine, solves the listener's vector locally, clips, adds noise,
  * signs and sends statistics. Names, times and listening durations never leave this machine.
  */
-export async function publishFromStore(o: { store: OpenOptions; stateDir?: string | undefined; onProgress?: ProgressFn }): Promise<Awaited<ReturnType<typeof publish>> & { tracks: number }> {
+export async function publishFromStore(o: { store: OpenOptions; stateDir?: string | undefined; onProgress?: ProgressFn; pollMs?: number }): Promise<Awaited<ReturnType<typeof publish>> & { tracks: number }> {
   await nodeConfig(o.stateDir);
   const tracks = await withStore(o.store, playedTracks);
-  const res = await publish({ ...(o.stateDir ? { dir: o.stateDir } : {}), tracks, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+  const res = await publish({ ...(o.stateDir ? { dir: o.stateDir } : {}), tracks, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}) });
   return { ...res, tracks: tracks.length };
 }
 

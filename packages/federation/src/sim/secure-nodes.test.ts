@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { sharedStatus, simulatedPollMs } from './secure-nodes.js';
+import { availableParallelism } from 'node:os';
+import { sharedStatus, simulatedPollMs, simulationThreads } from './secure-nodes.js';
 
 describe("simulated nodes' shared status question", () => {
   it('puts one question to the hub for every node asking while it is out or fresh, and a new one after', async () => {
@@ -54,8 +55,10 @@ describe("simulated nodes' shared status question", () => {
     }
   }, 20_000);
 
-  it('asks often for a few nodes and less as they grow', () => {
+  it('asks often for a few nodes and less as they grow, and spreads only many nodes over threads', () => {
     expect(simulatedPollMs(241)).toBe(25);
     expect(simulatedPollMs(1892)).toBe(189);
+    expect(simulationThreads(241)).toBe(1);
+    expect(simulationThreads(1892)).toBe(Math.min(4, availableParallelism()));
   });
 });

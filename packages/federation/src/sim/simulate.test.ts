@@ -103,10 +103,11 @@ describe('federation simulate', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs every round through secure aggregation with 30 % of nodes vanishing: epsilon against the hub is epsilon', async () => {
+  it('runs every round through secure aggregation with 30 % of nodes vanishing, the nodes on two worker threads: epsilon against the hub is epsilon', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mixtape-sim-'));
     const file = await clusteredFile(dir);
-    const r = await simulate({ interactions: file, clients: 40, epsilon: 8, out: join(dir, 'm'), als: { dim: 4, sharedItems: 100, rounds: 1 }, hubProcess: false, secureAggregation: true, dropout: 0.3, stepMs: 1000, testFraction: 0 });
+    // Two threads: each node's identity, data and ledger go to a worker, and what its accountant spent comes back.
+    const r = await simulate({ interactions: file, clients: 40, epsilon: 8, out: join(dir, 'm'), als: { dim: 4, sharedItems: 100, rounds: 1 }, hubProcess: false, secureAggregation: true, dropout: 0.3, stepMs: 1000, testFraction: 0, threads: 2 });
     expect(r.secure).toHaveLength(2);
     // About a quarter vanish before their input is in; every round is summed over at least the minimum (28).
     for (const s of r.secure!) expect(s.survivors).toBeGreaterThanOrEqual(28);

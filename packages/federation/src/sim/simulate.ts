@@ -52,6 +52,8 @@ export interface SimulateOptions {
   secureAggregation?: boolean;
   /** Under secure aggregation: the share of nodes that vanish each round, each before a random protocol step. */
   dropout?: number;
+  /** Under secure aggregation: worker threads the simulated nodes run on (default `simulationThreads`: every core up to four, from 1,000 nodes). */
+  threads?: number;
   /** Under secure aggregation: how long a step waits for vanished nodes (ms). */
   stepMs?: number;
   /** Run the nodes against a hub started elsewhere (its vocabulary must be this file's items as `id:` keys); its parameters rule. */
@@ -242,7 +244,7 @@ async function simulateIn(o: SimulateOptions, hubDir: string): Promise<SimulateR
       let done = 0;
       if (params.secureAggregation) {
         const cpu = process.cpuUsage();
-        const st = await runSecureRound({ hub: hub.url, info, previous, nodes, dropout, rand });
+        const st = await runSecureRound({ hub: hub.url, info, previous, nodes, dropout, rand, ...(o.threads !== undefined ? { threads: o.threads } : {}) });
         const used = process.cpuUsage(cpu);
         // This process's CPU over the round, per node: the nodes' work interleaves here, so each
         // node's own timings would also count the others' steps that ran while it waited.

@@ -3,3 +3,4 @@ export { artistKeys, foldName, nameSql, normalizeArtist, normalizeName, normaliz
 export { MIXTAPE_VERSION, PROJECT_URL, userAgent } from './user-agent.js';
 export { Rng, seededRandom } from './rng.js';
 export * from './http/index.js';
+export { startModuleWorker } from './worker.js';

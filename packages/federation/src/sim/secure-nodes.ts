@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { isMixtapeError, MixtapeError } from '@mixtape/core';
+import type { Worker } from 'node:worker_threads';
+import { isMixtapeError, MixtapeError, startModuleWorker } from '@mixtape/core';
 import { Accountant, type LedgerEntry } from '../accountant.js';
 import type { Listens } from '../als/node-step.js';
 import { roundCost, type FederationInfo } from '../client/protocol.js';
@@ -205,13 +203,9 @@ export async function workerAttempt(m: ToNodeWorker): Promise<FromNodeWorker> {
   }
 }
 
-/** A worker running secure-nodes-worker: the compiled .js next to this file, or the .ts one through tsx's loader when this runs as source. */
+/** A worker running secure-nodes-worker (compiled, or the TypeScript source under tests and tsx). */
 function startNodeWorker(): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./secure-nodes-worker.js', self));
-  const api = pathToFileURL(createRequire(self).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./secure-nodes-worker.ts', self).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
+  return startModuleWorker(import.meta.url, 'secure-nodes-worker');
 }
 
 /**

@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { MixtapeError } from '@mixtape/core';
+import type { Worker } from 'node:worker_threads';
+import { MixtapeError, startModuleWorker } from '@mixtape/core';
 import type { Interactions } from '../data/interactions.js';
 import { tensorEngine } from '../engine/tf.js';
 import { alsChunk, alsChunkRows, gramianArray } from './als-batched.js';
@@ -230,14 +228,7 @@ function spawn(): Worker {
   return w;
 }
 
-/**
- * A worker running als-worker: the compiled .js next to this file, or, when this file runs as
- * TypeScript source (tests, tsx), the .ts one through tsx's loader.
- */
+/** A worker running als-worker (compiled, or the TypeScript source under tests and tsx). */
 function startWorker(): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./als-worker.js', self));
-  const api = pathToFileURL(createRequire(self).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./als-worker.ts', self).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
+  return startModuleWorker(import.meta.url, 'als-worker');
 }

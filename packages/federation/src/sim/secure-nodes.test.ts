@@ -2,7 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
-import { sharedStatus, simulatedPollMs, simulationThreads } from './secure-nodes.js';
+import { Accountant } from '../accountant.js';
+import type { FederationInfo } from '../client/protocol.js';
+import { newIdentity } from '../identity.js';
+import type { ModelArrays } from '../model-file.js';
+import { runSecureRound, sharedStatus, simulatedPollMs, simulationThreads } from './secure-nodes.js';
 
 describe("simulated nodes' shared status question", () => {
   it('puts one question to the hub for every node asking while it is out or fresh, and a new one after', async () => {
@@ -60,5 +64,19 @@ describe("simulated nodes' shared status question", () => {
     expect(simulatedPollMs(1892)).toBe(189);
     expect(simulationThreads(241)).toBe(1);
     expect(simulationThreads(1892)).toBe(Math.min(4, availableParallelism()));
+  });
+
+  it('fails the round with a clear error when a worker cannot take its nodes', async () => {
+    // A node whose data cannot be cloned to a worker thread (a function in it).
+    const x = { items: Int32Array.of(0), plays: Float64Array.of(1), hook: () => 0 };
+    const nodes = [0, 1].map(() => ({ x, id: newIdentity(), acct: new Accountant(8, 1e-5) }));
+    const info = { round: 2, params: {} } as unknown as FederationInfo;
+    await expect(runSecureRound({ hub: 'http://127.0.0.1:9', info, previous: {} as ModelArrays, nodes, dropout: 0, rand: Math.random, threads: 2 })).rejects.toMatchObject({
+      code: 'simulate_round_failed',
+      message: expect.stringContaining('could not be sent'),
+      suggestion: expect.stringContaining('--clients'),
+    });
+    // Nothing was spent by nodes that never ran.
+    for (const n of nodes) expect(n.acct.entries).toHaveLength(0);
   });
 });

@@ -161,9 +161,9 @@ async function attemptInWorkers(o: AttemptInput, threads: number): Promise<NodeO
               answered = true;
               resolve(m);
             });
-            w.once('error', (e) => reject(e));
+            w.once('error', (e) => reject(workerFailed(e.message)));
             w.once('exit', (code) => {
-              if (!answered) reject(new Error(`a simulation worker stopped (exit code ${code}) before it answered`));
+              if (!answered) reject(workerFailed(`stopped (exit code ${code}) before it answered`));
             });
             const msg: ToNodeWorker = {
               hub: o.hub,
@@ -172,7 +172,11 @@ async function attemptInWorkers(o: AttemptInput, threads: number): Promise<NodeO
               pollMs: o.pollMs,
               nodes: group.map((n) => ({ x: n.x, id: n.id, budget: n.acct.budget, delta: n.acct.delta, entries: n.acct.entries, ...(n.vanishBefore !== undefined ? { vanishBefore: n.vanishBefore } : {}) })),
             };
-            w.postMessage(msg);
+            try {
+              w.postMessage(msg);
+            } catch (e) {
+              reject(workerFailed(`its nodes could not be sent to it (${e instanceof Error ? e.message : String(e)})`));
+            }
           }),
       ),
     );
@@ -184,11 +188,18 @@ async function attemptInWorkers(o: AttemptInput, threads: number): Promise<NodeO
     }
   }
   return done.flatMap((m, g) => {
-    if ('error' in m) throw new Error(`a simulation worker failed: ${m.error}`);
+    if ('error' in m) throw workerFailed(m.error);
     groups[g]!.forEach((n, j) => {
       for (const e of m.spent[j]!) n.acct.spend(e);
     });
     return m.outcomes;
+  });
+}
+
+/** A worker that could not finish its share of a round: the round fails with what it said, and what to try. */
+function workerFailed(why: string): MixtapeError {
+  return new MixtapeError('simulate_round_failed', `A simulation worker running a share of the nodes failed: ${why}`, {
+    suggestion: 'simulate fewer nodes (--clients); DEBUG=1 shows the hub and the nodes as the round goes',
   });
 }
 
